@@ -1,0 +1,155 @@
+# permitd — GNU Makefile.
+#
+# The two commands a newcomer needs:   make run     make test
+# Everything else:                     make deps all bench fuzz psql clean
+#
+# Two build variants share one source tree:
+#   $(BUILD)/release   -O2, the programs `make run` starts
+#   $(BUILD)/asan      -O1 -fsanitize=address,undefined, built and run by `make test`
+#
+# Modules are archives, so a test links only what it needs:
+#   core   arena, log, config                 (no project dependencies)
+#   crypto keyring, seal, bidx, pw, token     -> core
+#   db     libpq connection, tx, statements   -> core
+#   app    the domain                         -> db crypto core
+#   fcgi   the edge (all but fcgi/main.c)     -> app db crypto core
+#   cli    permitctl (all but cli/main.c)     -> db crypto core
+
+SHELL     := /bin/bash
+BUILD     ?= build
+CC        ?= cc
+PKGS      := fcgi libpq libsodium jansson
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) cmocka 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wformat=2 -Wvla -Wno-missing-field-initializers
+CSTD      := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L
+INCLUDES  := -I.
+CFLAGS_release := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
+CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                  -fno-sanitize-recover=undefined
+LDFLAGS_release :=
+LDFLAGS_asan    := -fsanitize=address,undefined
+
+MODULES   := core crypto db app fcgi cli
+core_SRC   := $(wildcard core/*.c)
+crypto_SRC := $(wildcard crypto/*.c)
+db_SRC     := $(wildcard db/*.c)
+app_SRC    := $(wildcard app/*.c)
+fcgi_SRC   := $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))
+cli_SRC    := $(filter-out cli/main.c,$(wildcard cli/*.c))
+
+# What each module's archive needs after it on the link line (order matters).
+core_DEPS   := core
+crypto_DEPS := crypto core
+db_DEPS     := db core
+app_DEPS    := app db crypto core
+fcgi_DEPS   := fcgi app db crypto core
+cli_DEPS    := cli db crypto core
+integration_DEPS := app db crypto core
+bench_DEPS  := app db crypto core
+
+UNIT_SRC  := $(wildcard tests/unit/*/test_*.c)
+INTEG_SRC := $(wildcard tests/integration/test_*.c)
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
+
+.PHONY: all release asan deps run test bench fuzz psql clean tests-built
+.DEFAULT_GOAL := all
+
+all: release
+
+# ---------------------------------------------------------------------------
+# Rules, instantiated for each variant ($(1)) and each module or test file ($(2)).
+
+define OBJ_RULES
+$(BUILD)/$(1)/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(CC) $(CSTD) $(WARN) $$(CFLAGS_$(1)) $(INCLUDES) $$(PKG_CFLAGS) -MMD -MP -c $$< -o $$@
+
+$(BUILD)/$(1)/permitd: $(BUILD)/$(1)/fcgi/main.o $(foreach d,$(fcgi_DEPS),$(BUILD)/$(1)/lib$(d).a)
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS)
+
+$(BUILD)/$(1)/permitctl: $(BUILD)/$(1)/cli/main.o $(foreach d,$(cli_DEPS),$(BUILD)/$(1)/lib$(d).a)
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS)
+
+$(1)-programs: $(BUILD)/$(1)/permitd $(BUILD)/$(1)/permitctl
+$(1)-tests: $(patsubst %.c,$(BUILD)/$(1)/%,$(UNIT_SRC) $(INTEG_SRC))
+$(1)-bench: $(patsubst %.c,$(BUILD)/$(1)/%,$(BENCH_SRC))
+$(1): $(1)-programs $(1)-tests
+.PHONY: $(1) $(1)-programs $(1)-tests $(1)-bench
+endef
+
+define LIB_RULE
+$(BUILD)/$(1)/lib$(2).a: $(patsubst %.c,$(BUILD)/$(1)/%.o,$($(2)_SRC))
+	@mkdir -p $$(@D)
+	rm -f $$@ && ar rcs $$@ $$^
+endef
+
+# $(3): the module list to link, $(4): extra libraries.
+define PROG_RULE
+$(BUILD)/$(1)/$(2:.c=): $(BUILD)/$(1)/$(2:.c=.o) $(foreach d,$(3),$(BUILD)/$(1)/lib$(d).a)
+	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $(4) $$(PKG_LIBS)
+endef
+
+VARIANTS := release asan
+$(foreach v,$(VARIANTS),$(eval $(call OBJ_RULES,$(v))))
+$(foreach v,$(VARIANTS),$(foreach m,$(MODULES),$(eval $(call LIB_RULE,$(v),$(m)))))
+# tests/unit/<module>/test_x.c links <module> and what it depends on.
+$(foreach v,$(VARIANTS),$(foreach t,$(UNIT_SRC),\
+  $(eval $(call PROG_RULE,$(v),$(t),$($(word 3,$(subst /, ,$(t)))_DEPS),$$$$(CMOCKA_LIBS)))))
+$(foreach v,$(VARIANTS),$(foreach t,$(INTEG_SRC),\
+  $(eval $(call PROG_RULE,$(v),$(t),$(integration_DEPS),$$$$(CMOCKA_LIBS)))))
+$(foreach v,$(VARIANTS),$(foreach t,$(BENCH_SRC),\
+  $(eval $(call PROG_RULE,$(v),$(t),$(bench_DEPS),))))
+
+# Fuzz targets need clang's libFuzzer; skipped (with a message) without clang.
+FUZZ_CC ?= clang
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(crypto_SRC) $(core_SRC)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CSTD) -g -O1 -fsanitize=fuzzer,address,undefined $(INCLUDES) \
+	    $$(pkg-config --cflags libsodium) -o $@ $^ $$(pkg-config --libs libsodium)
+
+fuzz-built: $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
+.PHONY: fuzz-built
+
+# ---------------------------------------------------------------------------
+# The entry points. Each re-invokes make after `deps`, so pkg-config is read
+# only once the libraries are installed.
+
+deps:
+	@scripts/deps.sh
+
+tests-built:
+	$(MAKE) --no-print-directory release asan
+
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory release
+	@scripts/run.sh
+
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$$(nproc) release asan
+	@scripts/test.sh
+
+bench:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory release release-bench
+	@scripts/bench.sh
+
+fuzz:
+	@$(MAKE) --no-print-directory deps
+	@if command -v $(FUZZ_CC) >/dev/null; then \
+	    $(MAKE) --no-print-directory fuzz-built && scripts/fuzz.sh $${FUZZ_SECONDS:-60}; \
+	 else echo "fuzz: $(FUZZ_CC) not found, skipped"; fi
+
+psql:
+	@scripts/psql.sh
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,83 @@
+/*
+ * permitctl — the operator's tool: database bootstrap, migrations, keys.
+ *
+ *   permitctl [-c CONFIG] COMMAND [ARGS]
+ *
+ * CONFIG defaults to $PERMIT_CONFIG; without either, built-in defaults.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "core/config.h"
+#include "core/log.h"
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv, const struct config *cfg);
+	const char *usage;
+};
+
+static const struct cli_command cli_commands[] = {
+	{ "db", cli_db,
+	  "db init [--database SUPERUSER_CONNINFO] [--name DB]" },
+	{ "migrate", cli_migrate,
+	  "migrate [up|status|verify] [--database OWNER_CONNINFO] [--dir migrations]" },
+	{ "keys", cli_keys,
+	  "keys init|rotate|rewrap|retire ID" },
+};
+
+#define CLI_NCOMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))
+
+static void
+cli_usage(FILE *f)
+{
+	fprintf(f, "usage: permitctl [-c CONFIG] COMMAND [ARGS]\n");
+	for (size_t i = 0; i < CLI_NCOMMANDS; i++)
+		fprintf(f, "       permitctl %s\n", cli_commands[i].usage);
+}
+
+const char *
+cli_database(const char *arg)
+{
+	const char *env;
+
+	if (arg != NULL)
+		return arg;
+	env = getenv("PERMIT_DATABASE");
+	return env != NULL ? env : "";
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config cfg;
+	const char *path = getenv("PERMIT_CONFIG");
+	char err[512];
+	int i = 1;
+
+	log_init("permitctl", LOG_LEVEL_WARN);
+	if (i + 1 < argc && strcmp(argv[i], "-c") == 0) {
+		path = argv[i + 1];
+		i += 2;
+	}
+	if (i >= argc || strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+		cli_usage(i >= argc ? stderr : stdout);
+		return i >= argc ? 2 : 0;
+	}
+	if (path != NULL && *path != '\0') {
+		if (config_load(path, &cfg, err, sizeof(err)) != 0) {
+			fprintf(stderr, "permitctl: %s\n", err);
+			return 1;
+		}
+	} else {
+		config_defaults(&cfg);
+	}
+	for (size_t c = 0; c < CLI_NCOMMANDS; c++)
+		if (strcmp(argv[i], cli_commands[c].name) == 0)
+			return cli_commands[c].run(argc - i, argv + i, &cfg);
+	fprintf(stderr, "permitctl: unknown command `%s'\n", argv[i]);
+	cli_usage(stderr);
+	return 2;
+}

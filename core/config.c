@@ -1,0 +1,211 @@
+#include "core/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+enum config_type { CONFIG_T_STR, CONFIG_T_INT, CONFIG_T_LONG, CONFIG_T_SIZE,
+	CONFIG_T_ULL, CONFIG_T_BOOL, CONFIG_T_OCTAL };
+
+struct config_key {
+	const char *name;
+	enum config_type type;
+	size_t offset;
+	long long min, max;      /* numeric bounds, inclusive */
+};
+
+#define KEY(n, t, lo, hi) { #n, t, offsetof(struct config, n), lo, hi }
+
+static const struct config_key config_keys[] = {
+	KEY(listen, CONFIG_T_STR, 0, 0),
+	KEY(listen_mode, CONFIG_T_OCTAL, 0, 0777),
+	KEY(workers, CONFIG_T_INT, 1, 256),
+	KEY(max_requests, CONFIG_T_LONG, 0, LONG_MAX),
+	KEY(drain_seconds, CONFIG_T_INT, 1, 3600),
+	KEY(log_level, CONFIG_T_STR, 0, 0),
+	KEY(database, CONFIG_T_STR, 0, 0),
+	KEY(keyring, CONFIG_T_STR, 0, 0),
+	KEY(body_limit, CONFIG_T_SIZE, 1024, 16 * 1024 * 1024),
+	KEY(retry_after, CONFIG_T_INT, 1, 3600),
+	KEY(cookie_secure, CONFIG_T_BOOL, 0, 1),
+	KEY(session_idle_timeout, CONFIG_T_INT, 60, 7 * 24 * 3600),
+	KEY(session_lifetime, CONFIG_T_INT, 60, 30 * 24 * 3600),
+	KEY(pwhash_opslimit, CONFIG_T_ULL, 1, 64),
+	KEY(pwhash_memlimit, CONFIG_T_SIZE, 8192, 4LL * 1024 * 1024 * 1024),
+	KEY(max_active_applications, CONFIG_T_INT, 1, 1000),
+	KEY(rewrap_batch, CONFIG_T_INT, 1, 100000),
+};
+
+void
+config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->listen, sizeof(c->listen), "unix:var/run/permitd.sock");
+	c->listen_mode = 0660;
+	c->workers = 4;
+	c->max_requests = 10000;
+	c->drain_seconds = 30;
+	snprintf(c->log_level, sizeof(c->log_level), "info");
+	snprintf(c->database, sizeof(c->database), "dbname=permit user=permit_app");
+	snprintf(c->keyring, sizeof(c->keyring), "var/keyring");
+	c->body_limit = 64 * 1024;
+	c->retry_after = 5;
+	c->cookie_secure = 1;
+	c->session_idle_timeout = 30 * 60;
+	c->session_lifetime = 12 * 3600;
+	c->pwhash_opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
+	c->pwhash_memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
+	c->max_active_applications = 5;
+	c->rewrap_batch = 500;
+}
+
+static char *
+config_trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\n' ||
+	    end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+static int
+config_number(const char *v, int base, long long min, long long max,
+    long long *out)
+{
+	char *end;
+	long long n;
+
+	errno = 0;
+	n = strtoll(v, &end, base);
+	if (errno != 0 || end == v || *end != '\0' || n < min || n > max)
+		return -1;
+	*out = n;
+	return 0;
+}
+
+static int
+config_set(struct config *c, const struct config_key *k, const char *v)
+{
+	char *field = (char *)c + k->offset;
+	long long n;
+
+	switch (k->type) {
+	case CONFIG_T_STR:
+		if (*v == '\0' || strlen(v) >= CONFIG_STR)
+			return -1;
+		memcpy(field, v, strlen(v) + 1);
+		return 0;
+	case CONFIG_T_BOOL:
+		if (strcmp(v, "true") == 0 || strcmp(v, "on") == 0)
+			n = 1;
+		else if (strcmp(v, "false") == 0 || strcmp(v, "off") == 0)
+			n = 0;
+		else
+			return -1;
+		*(int *)(void *)field = (int)n;
+		return 0;
+	case CONFIG_T_OCTAL:
+		if (config_number(v, 8, k->min, k->max, &n) != 0)
+			return -1;
+		*(unsigned *)(void *)field = (unsigned)n;
+		return 0;
+	default:
+		break;
+	}
+	if (config_number(v, 10, k->min, k->max, &n) != 0)
+		return -1;
+	switch (k->type) {
+	case CONFIG_T_INT:  *(int *)(void *)field = (int)n; break;
+	case CONFIG_T_LONG: *(long *)(void *)field = (long)n; break;
+	case CONFIG_T_SIZE: *(size_t *)(void *)field = (size_t)n; break;
+	case CONFIG_T_ULL:  *(unsigned long long *)(void *)field = (unsigned long long)n; break;
+	default: return -1;
+	}
+	return 0;
+}
+
+static const struct config_key *
+config_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
+		if (strcmp(config_keys[i].name, name) == 0)
+			return &config_keys[i];
+	return NULL;
+}
+
+static int
+config_line(struct config *c, char *line, const char **why, const char **key)
+{
+	const struct config_key *k;
+	char *eq, *name, *value;
+
+	line = config_trim(line);
+	if (*line == '\0' || *line == '#')
+		return 0;
+	eq = strchr(line, '=');
+	if (eq == NULL) {
+		*why = "expected `key = value`";
+		return -1;
+	}
+	*eq = '\0';
+	name = config_trim(line);
+	value = config_trim(eq + 1);
+	*key = name;
+	if ((k = config_find(name)) == NULL) {
+		*why = "unknown key";
+		return -1;
+	}
+	if (config_set(c, k, value) != 0) {
+		*why = "bad value";
+		return -1;
+	}
+	return 0;
+}
+
+int
+config_load(const char *path, struct config *c, char *err, size_t errlen)
+{
+	char line[2 * CONFIG_STR];
+	const char *why = NULL, *key = "";
+	unsigned lineno = 0;
+	FILE *f;
+	int rc = -1;
+
+	config_defaults(c);
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		lineno++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			snprintf(err, errlen, "%s:%u: line too long", path, lineno);
+			goto out;
+		}
+		if (config_line(c, line, &why, &key) != 0) {
+			snprintf(err, errlen, "%s:%u: %s: %s", path, lineno, key, why);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	if (c->session_idle_timeout > c->session_lifetime) {
+		snprintf(err, errlen, "%s: session_idle_timeout exceeds session_lifetime", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	fclose(f);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/*
+ * config — permitd.conf, read by permitd and permitctl.
+ *
+ * The file is lines of `key = value`; `#` starts a comment line; the value is
+ * the rest of the line with surrounding blanks removed (so a libpq conninfo
+ * with spaces needs no quoting). Unknown keys and bad values are refused with
+ * a message naming the file, line and key. conf/permitd.conf documents every
+ * key with its default. The struct is plain data, owned by the caller.
+ */
+#ifndef PERMIT_CORE_CONFIG_H
+#define PERMIT_CORE_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CONFIG_STR 1024
+
+struct config {
+	/* process model */
+	char listen[CONFIG_STR];      /* unix:PATH | tcp:HOST:PORT | stdin */
+	unsigned listen_mode;         /* unix socket permissions (octal in file) */
+	int workers;
+	long max_requests;            /* recycle a worker after this many; 0 = never */
+	int drain_seconds;            /* SIGTERM: wait this long for in-flight requests */
+	char log_level[16];
+
+	/* database and keys */
+	char database[CONFIG_STR];    /* libpq conninfo of the runtime role */
+	char keyring[CONFIG_STR];     /* path of the keyring file */
+
+	/* HTTP */
+	size_t body_limit;            /* bytes; larger bodies get 413 */
+	int retry_after;              /* seconds, sent with 503 and 429 */
+	int cookie_secure;            /* 1: the session cookie carries Secure */
+
+	/* sessions and passwords */
+	int session_idle_timeout;     /* seconds */
+	int session_lifetime;         /* seconds */
+	unsigned long long pwhash_opslimit;
+	size_t pwhash_memlimit;
+
+	/* anti-abuse */
+	int max_active_applications;
+
+	/* operations */
+	int rewrap_batch;             /* DEKs re-wrapped per transaction */
+};
+
+/* Fills `c` with every default (those documented in conf/permitd.conf). */
+void config_defaults(struct config *c);
+
+/*
+ * Defaults, then the file at `path`. 0 on success; -1 with a message in
+ * err[errlen] naming the file, line and key at fault.
+ */
+int config_load(const char *path, struct config *c, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * log — one line per event on stderr.
+ *
+ *   2026-11-21T10:00:00Z permitd[1234] error db_connect: connection refused
+ *
+ * Callers use the macros, which name the calling function. Never pass a
+ * request body, a cookie, a token or any identity field: log lines are not
+ * sealed (DESIGN.md invariant 1).
+ */
+#ifndef PERMIT_CORE_LOG_H
+#define PERMIT_CORE_LOG_H
+
+#include <stdarg.h>
+
+enum log_level {
+	LOG_LEVEL_ERROR,
+	LOG_LEVEL_WARN,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_DEBUG
+};
+
+/* Names the program in every line (copied); lines below `level` are dropped. */
+void log_init(const char *program, enum log_level level);
+
+/* Parses "error", "warn", "info" or "debug"; 0, or -1 if unknown. */
+int log_level_parse(const char *s, enum log_level *out);
+
+void log_emit(enum log_level level, const char *func, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#define log_error(...) log_emit(LOG_LEVEL_ERROR, __func__, __VA_ARGS__)
+#define log_warn(...)  log_emit(LOG_LEVEL_WARN, __func__, __VA_ARGS__)
+#define log_info(...)  log_emit(LOG_LEVEL_INFO, __func__, __VA_ARGS__)
+#define log_debug(...) log_emit(LOG_LEVEL_DEBUG, __func__, __VA_ARGS__)
+
+#endif
