@@ -19,11 +19,11 @@ nik_message(enum nik_result r)
 	case NIK_BAD_DATE:        return "has a date part that is not a real date";
 	case NIK_SEX_MISMATCH:    return "has a date part that does not match sex";
 	case NIK_DATE_MISMATCH:   return "has a date part that does not match birth_date";
-	case NIK_BAD_SERIAL:      return "has serial number 0000";
+	case NIK_BAD_SERIAL:      return "has an all-zero serial number";
 	case NIK_BAD_BIRTH_DATE:  return "cannot be checked: birth_date is invalid";
 	case NIK_BAD_SEX:         return "cannot be checked: sex is invalid";
 	case NIK_BAD_CHECK_DIGIT: return "has a wrong check digit";
-	case NIK_NPWP_NOT_NIK:    return "must start with 0 or equal the nik";
+	case NIK_NPWP_NOT_NIK:    return "must start with a zero or equal the nik";
 	}
 	return "is invalid";
 }
