@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `make run`: the whole stack in the foreground, state kept under var/.
+# Creates (once) and starts a private PostgreSQL cluster, bootstraps the
+# database and roles, migrates, loads demo offices, creates the keyring,
+# starts permitd and nginx on http://127.0.0.1:$HTTP_PORT, and stops
+# everything it started on Ctrl-C. A second `make run` reuses var/.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+STACK_DIR=${PERMIT_VAR:-$ROOT/var}
+PG_PORT=${PG_PORT:-5433}
+HTTP_PORT=${HTTP_PORT:-8080}
+BIN=${BIN:-$ROOT/build/release}
+# shellcheck source=scripts/stack.bash
+. "$ROOT/scripts/stack.bash"
+
+stopping=0
+stop_all() {
+	[ "$stopping" -eq 1 ] && return
+	stopping=1
+	trap - INT TERM
+	stack_say ""
+	stack_say "stopping nginx, permitd and PostgreSQL ..."
+	stack_nginx_stop
+	stack_permitd_stop || true
+	stack_pg_down
+	stack_say "stopped."
+}
+trap stop_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+stack_port_free "$HTTP_PORT" || stack_die "port $HTTP_PORT is in use (set HTTP_PORT=...)"
+mkdir -p "$STACK_DIR"
+chmod 0755 "$STACK_DIR"
+stack_say "PostgreSQL: private cluster in $STACK_DIR/pg, port $PG_PORT"
+stack_pg_up
+stack_db_up
+stack_config_write
+stack_keyring
+stack_permitd_start
+stack_nginx_start
+
+cat <<MSG
+
+permitd is running behind nginx:  http://127.0.0.1:$HTTP_PORT/
+  health:    curl http://127.0.0.1:$HTTP_PORT/api/v1/health
+  logs:      $STACK_DIR/log/
+  database:  make psql
+Press Ctrl-C to stop everything.
+MSG
+wait -n "$NGINX_PID" "$PERMITD_PID" 2>/dev/null || true
+stack_say "a service exited on its own; see $STACK_DIR/log/"

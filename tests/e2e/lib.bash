@@ -1,0 +1,125 @@
+# shellcheck shell=bash
+# Helpers for end-to-end tests: a real nginx in front of real permitd workers,
+# on the throwaway PostgreSQL that scripts/test.sh started. Load with
+#   load lib
+# and call stack_start in setup_file, stack_stop in teardown_file.
+#
+# Environment from scripts/test.sh: PERMIT_TEST_ROOT, PERMIT_TEST_DIR,
+# PERMIT_TEST_CONFIG, PERMIT_TEST_SUPER_DSN, PERMIT_TEST_PG_PORT, PERMITD,
+# PERMITCTL.
+
+ROOT=$PERMIT_TEST_ROOT
+PG_PORT=$PERMIT_TEST_PG_PORT
+BIN=$(dirname "$PERMITD")
+# Each .bats file gets its own directory for permitd's socket, nginx and logs,
+# sharing the cluster (and its socket directory) of the test run.
+E2E_DIR=$PERMIT_TEST_DIR/e2e/$(basename "$BATS_TEST_FILENAME" .bats)
+
+# shellcheck source=../../scripts/stack.bash
+STACK_DIR=$PERMIT_TEST_DIR . "$ROOT/scripts/stack.bash"
+STACK_CONFIG=$E2E_DIR/permitd.conf
+STACK_SOCKET=$E2E_DIR/fcgi/permitd.sock
+STACK_NGINX=$E2E_DIR/nginx
+E2E_LOG=$E2E_DIR/permitd.log
+
+# Starts permitd (config of the test run, own socket) and nginx on a free
+# port; exports PERMIT_URL, PERMITD_PID, NGINX_PID for the file's tests.
+stack_start() {
+	mkdir -p "$E2E_DIR/fcgi" "$STACK_NGINX"
+	if [ ! -f "$STACK_CONFIG" ]; then
+		sed -e "s|^listen = .*|listen = unix:$STACK_SOCKET|" \
+		    "$PERMIT_TEST_CONFIG" >"$STACK_CONFIG"
+		printf '%s\n' "${E2E_EXTRA_CONFIG:-}" >>"$STACK_CONFIG"
+	fi
+	HTTP_PORT=$(stack_pick_port $((18000 + RANDOM % 10000)))
+	e2e_permitd_start
+	STACK_DIR=$E2E_DIR stack_nginx_start
+	export PERMIT_URL=http://127.0.0.1:$HTTP_PORT PERMITD_PID NGINX_PID HTTP_PORT
+}
+
+e2e_permitd_start() {
+	local i
+	"$PERMITD" -c "$STACK_CONFIG" 2>>"$E2E_LOG" &
+	PERMITD_PID=$!
+	for i in $(seq 200); do
+		[ -S "$STACK_SOCKET" ] && [ "$(worker_pids | wc -l)" -gt 0 ] && return 0
+		kill -0 "$PERMITD_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "permitd did not start:" >&2
+	tail -n 20 "$E2E_LOG" >&2
+	return 1
+}
+
+# Stops nginx and permitd; fails when permitd did not exit 0 or a sanitizer
+# reported anything in its log.
+stack_stop() {
+	local rc=0
+	stack_nginx_stop
+	if [ -n "${PERMITD_PID:-}" ] && kill -0 "$PERMITD_PID" 2>/dev/null; then
+		kill -TERM "$PERMITD_PID"
+		wait_for_exit "$PERMITD_PID" 30 || rc=1
+	fi
+	sanitizer_clean || rc=1
+	return "$rc"
+}
+
+# Restarts permitd alone (after a test stopped or killed it).
+permitd_restart() {
+	if [ -n "${PERMITD_PID:-}" ] && kill -0 "$PERMITD_PID" 2>/dev/null; then
+		kill -TERM "$PERMITD_PID"
+		wait_for_exit "$PERMITD_PID" 30
+	fi
+	e2e_permitd_start
+	export PERMITD_PID
+}
+
+# Succeeds when PID has exited within SECONDS.
+wait_for_exit() { # PID SECONDS
+	local i
+	for i in $(seq $(($2 * 20))); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# No AddressSanitizer, LeakSanitizer or UBSan report in permitd's log.
+sanitizer_clean() {
+	if grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$E2E_LOG" 2>/dev/null; then
+		echo "sanitizer report in $E2E_LOG:" >&2
+		grep -A30 -E 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$E2E_LOG" | head -n 60 >&2
+		return 1
+	fi
+}
+
+worker_pids() {
+	pgrep -P "$PERMITD_PID" | sort
+}
+
+pg_stop() { "$ROOT/scripts/pg.sh" stop "$PERMIT_TEST_DIR" >/dev/null; }
+pg_start() { "$ROOT/scripts/pg.sh" start "$PERMIT_TEST_DIR" >/dev/null; }
+
+psql_super() {
+	psql -X -q -v ON_ERROR_STOP=1 "$PERMIT_TEST_SUPER_DSN" "$@"
+}
+
+# HTTP through nginx. api METHOD PATH [curl args...]: sets $status, $body and
+# $headers (a file) for assertions.
+api() {
+	local method=$1 path=$2
+	shift 2
+	headers=$BATS_TEST_TMPDIR/headers
+	body=$(curl -sS --max-time "${API_TIMEOUT:-5}" -X "$method" -D "$headers" \
+	    -o - -w '\n%{http_code}' "$@" "$PERMIT_URL$path")
+	status=${body##*$'\n'}
+	body=${body%$'\n'*}
+}
+
+# The value of response header NAME (case-insensitive), without CR.
+header() {
+	grep -i "^$1:" "$headers" | head -n1 | cut -d: -f2- | sed 's/^ *//; s/\r$//'
+}
+
+# The error code of an API.md error body.
+error_code() { jq -r '.error.code' <<<"$body"; }
