@@ -1,0 +1,366 @@
+/*
+ * keyring_file — writing the keyring file: init, rotate, retire.
+ *
+ * A new file is created with O_CREAT|O_EXCL, mode 0600. An existing one is
+ * changed under an exclusive flock on the file, by writing a temporary file
+ * in the same directory and renaming it over the old one, so a reader sees
+ * either the old keyring or the new one, never half of either.
+ */
+#include "crypto/keyring.h"
+#include "crypto/keyring_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/log.h"
+
+#define KEYRING_B64 sodium_base64_VARIANT_ORIGINAL
+#define KEYRING_B64_SIZE sodium_base64_ENCODED_LEN(KEYRING_KEY_BYTES, KEYRING_B64)
+
+/* One entry line: type, id, key, " active", newline. */
+#define KEYRING_LINE_MAX (8 + KEYRING_ID_SIZE + KEYRING_B64_SIZE + 8)
+#define KEYRING_TEXT_MAX (128 + (KEYRING_MAX_KEKS + 2) * KEYRING_LINE_MAX)
+
+static int
+keyring_append_key(char *buf, size_t cap, size_t *len, const char *type,
+    const struct keyring_key *k, int active)
+{
+	char b64[KEYRING_B64_SIZE];
+	int n;
+
+	sodium_bin2base64(b64, sizeof(b64), k->key, KEYRING_KEY_BYTES,
+	    KEYRING_B64);
+	n = snprintf(buf + *len, cap - *len, "%s %s %s%s\n", type, k->id, b64,
+	    active ? " active" : "");
+	sodium_memzero(b64, sizeof(b64));
+	if (n < 0 || (size_t)n >= cap - *len)
+		return -1;
+	*len += (size_t)n;
+	return 0;
+}
+
+/* The file's text, into buf (guarded memory the caller wipes). */
+static int
+keyring_format(const struct keyring *kr, char *buf, size_t cap, size_t *len)
+{
+	int n;
+
+	n = snprintf(buf, cap, "%s\n# permitd keys. Mode 0600. Format: "
+	    "crypto/keyring.h. Change with permitctl keys.\n", KEYRING_HEADER);
+	if (n < 0 || (size_t)n >= cap)
+		return -1;
+	*len = (size_t)n;
+	for (size_t i = 0; i < kr->nkek; i++)
+		if (keyring_append_key(buf, cap, len, "kek", &kr->kek[i],
+		    i == kr->active) != 0)
+			return -1;
+	if (keyring_append_key(buf, cap, len, "bidx", &kr->bidx, 0) != 0 ||
+	    keyring_append_key(buf, cap, len, "token", &kr->token, 0) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+keyring_write_all(int fd, const char *buf, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Formats kr and writes it to fd, then fsyncs. errno tells why on -1. */
+static int
+keyring_write_fd(int fd, const struct keyring *kr)
+{
+	char *buf;
+	size_t len = 0;
+	int rc = -1, saved;
+
+	buf = sodium_malloc(KEYRING_TEXT_MAX);
+	if (buf == NULL)
+		return -1;
+	if (keyring_format(kr, buf, KEYRING_TEXT_MAX, &len) != 0) {
+		errno = EOVERFLOW;
+		goto out;
+	}
+	if (keyring_write_all(fd, buf, len) != 0 || fsync(fd) != 0)
+		goto out;
+	rc = 0;
+out:
+	saved = errno;
+	sodium_free(buf);   /* wipes */
+	errno = saved;
+	return rc;
+}
+
+/* fsync the directory holding `path`, so a rename or create is durable. */
+static void
+keyring_sync_dir(const char *path)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	int fd;
+
+	if (slash == NULL)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == path)
+		snprintf(dir, sizeof(dir), "/");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fsync(fd) != 0)
+		log_warn("fsync %s: %s", dir, strerror(errno));
+	close(fd);
+}
+
+int
+keyring_init_file(const char *path, char *err, size_t errlen)
+{
+	struct keyring *kr;
+	int fd, rc = -1;
+
+	if (sodium_init() < 0) {
+		log_error("sodium_init failed");
+		return keyring_fail(err, errlen, "%s: libsodium failed to "
+		    "initialise", path);
+	}
+	kr = sodium_malloc(sizeof(*kr));
+	if (kr == NULL) {
+		log_error("sodium_malloc failed");
+		return keyring_fail(err, errlen, "%s: out of memory", path);
+	}
+	sodium_memzero(kr, sizeof(*kr));
+	kr->nkek = 1;
+	kr->active = 0;
+	snprintf(kr->kek[0].id, KEYRING_ID_SIZE, "k1");
+	snprintf(kr->bidx.id, KEYRING_ID_SIZE, "b1");
+	snprintf(kr->token.id, KEYRING_ID_SIZE, "t1");
+	randombytes_buf(kr->kek[0].key, KEYRING_KEY_BYTES);
+	randombytes_buf(kr->bidx.key, KEYRING_KEY_BYTES);
+	randombytes_buf(kr->token.key, KEYRING_KEY_BYTES);
+
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd < 0) {
+		if (errno == EEXIST)
+			keyring_fail(err, errlen, "%s: already exists, not "
+			    "overwritten", path);
+		else
+			keyring_fail(err, errlen, "%s: %s", path,
+			    strerror(errno));
+		goto out;
+	}
+	/* The umask may have taken bits away; never leave it more open. */
+	if (fchmod(fd, 0600) != 0 || keyring_write_fd(fd, kr) != 0) {
+		keyring_fail(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		unlink(path);
+		goto out;
+	}
+	if (close(fd) != 0) {
+		keyring_fail(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(path);
+		goto out;
+	}
+	keyring_sync_dir(path);
+	rc = 0;
+out:
+	sodium_free(kr);
+	return rc;
+}
+
+/*
+ * Opens `path` and takes an exclusive flock on it. A concurrent writer may
+ * have renamed a new file over it meanwhile; then the lock is on a stale
+ * inode, so retry on the current one.
+ */
+static int
+keyring_lock(const char *path, int *fdp, char *err, size_t errlen)
+{
+	struct stat a, b;
+	int fd;
+
+	for (;;) {
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0) {
+			if (errno == ENOENT)
+				return keyring_fail(err, errlen, "%s: missing "
+				    "(create it with `permitctl keys init')",
+				    path);
+			return keyring_fail(err, errlen, "%s: %s", path,
+			    strerror(errno));
+		}
+		if (flock(fd, LOCK_EX) != 0) {
+			keyring_fail(err, errlen, "%s: lock: %s", path,
+			    strerror(errno));
+			close(fd);
+			return -1;
+		}
+		if (fstat(fd, &a) == 0 && stat(path, &b) == 0 &&
+		    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+			break;
+		close(fd);
+	}
+	*fdp = fd;
+	return 0;
+}
+
+/* Writes kr to a temporary file beside `path` and renames it over. */
+static int
+keyring_replace(const char *path, const struct keyring *kr, mode_t mode,
+    char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	int fd, n;
+
+	n = snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path);
+	if (n < 0 || (size_t)n >= sizeof(tmp))
+		return keyring_fail(err, errlen, "%s: path too long", path);
+	fd = mkstemp(tmp);   /* mode 0600 */
+	if (fd < 0)
+		return keyring_fail(err, errlen, "%s: cannot create temporary "
+		    "file: %s", path, strerror(errno));
+	if (keyring_write_fd(fd, kr) != 0 || fchmod(fd, mode) != 0) {
+		keyring_fail(err, errlen, "%s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		return -1;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		keyring_fail(err, errlen, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	keyring_sync_dir(path);
+	return 0;
+}
+
+/* The next kN: one more than the highest kN among the KEKs. */
+static int
+keyring_next_kek_id(const struct keyring *kr, char id[KEYRING_ID_SIZE])
+{
+	unsigned long max = 0;
+
+	for (size_t i = 0; i < kr->nkek; i++) {
+		const char *s = kr->kek[i].id;
+		char *end;
+		unsigned long v;
+
+		if (s[0] != 'k' || s[1] < '0' || s[1] > '9')
+			continue;
+		errno = 0;
+		v = strtoul(s + 1, &end, 10);
+		if (*end == '\0' && errno == 0 && v > max)
+			max = v;
+	}
+	/* Never reuse an id still named in the file (bidx, token included). */
+	for (unsigned long v = max + 1; v < max + 1 + 2 * KEYRING_MAX_KEKS;
+	    v++) {
+		snprintf(id, KEYRING_ID_SIZE, "k%lu", v);
+		if (keyring_find_kek(kr, id, strlen(id)) == NULL &&
+		    strcmp(kr->bidx.id, id) != 0 && strcmp(kr->token.id, id) != 0)
+			return 0;
+	}
+	return -1;
+}
+
+int
+keyring_rotate(const char *path, char new_id[KEYRING_ID_SIZE], char *err,
+    size_t errlen)
+{
+	struct keyring *kr = NULL;
+	mode_t mode;
+	int fd, rc = -1;
+
+	if (sodium_init() < 0) {
+		log_error("sodium_init failed");
+		return keyring_fail(err, errlen, "%s: libsodium failed to "
+		    "initialise", path);
+	}
+	if (keyring_lock(path, &fd, err, errlen) != 0)
+		return -1;
+	if (keyring_read_fd(path, fd, &kr, &mode, err, errlen) != 0)
+		goto out;
+	if (kr->nkek == KEYRING_MAX_KEKS) {
+		keyring_fail(err, errlen, "%s: already %d keks; retire one "
+		    "first", path, KEYRING_MAX_KEKS);
+		goto out;
+	}
+	if (keyring_next_kek_id(kr, kr->kek[kr->nkek].id) != 0) {
+		keyring_fail(err, errlen, "%s: no free kek id", path);
+		goto out;
+	}
+	randombytes_buf(kr->kek[kr->nkek].key, KEYRING_KEY_BYTES);
+	kr->active = kr->nkek;
+	kr->nkek++;
+	if (keyring_replace(path, kr, mode, err, errlen) != 0)
+		goto out;
+	snprintf(new_id, KEYRING_ID_SIZE, "%s", kr->kek[kr->active].id);
+	rc = 0;
+out:
+	keyring_free(kr);
+	close(fd);   /* releases the lock */
+	return rc;
+}
+
+int
+keyring_retire(const char *path, const char *id, char *err, size_t errlen)
+{
+	struct keyring *kr = NULL;
+	size_t i;
+	mode_t mode;
+	int fd, rc = -1;
+
+	if (sodium_init() < 0) {
+		log_error("sodium_init failed");
+		return keyring_fail(err, errlen, "%s: libsodium failed to "
+		    "initialise", path);
+	}
+	if (keyring_lock(path, &fd, err, errlen) != 0)
+		return -1;
+	if (keyring_read_fd(path, fd, &kr, &mode, err, errlen) != 0)
+		goto out;
+	for (i = 0; i < kr->nkek; i++)
+		if (strcmp(kr->kek[i].id, id) == 0)
+			break;
+	if (i == kr->nkek) {
+		keyring_fail(err, errlen, "%s: no kek '%s'", path, id);
+		goto out;
+	}
+	if (i == kr->active) {
+		keyring_fail(err, errlen, "%s: kek '%s' is the active one; "
+		    "rotate first", path, id);
+		goto out;
+	}
+	memmove(&kr->kek[i], &kr->kek[i + 1],
+	    (kr->nkek - i - 1) * sizeof(kr->kek[0]));
+	kr->nkek--;
+	sodium_memzero(&kr->kek[kr->nkek], sizeof(kr->kek[0]));
+	if (kr->active > i)
+		kr->active--;
+	if (keyring_replace(path, kr, mode, err, errlen) != 0)
+		goto out;
+	rc = 0;
+out:
+	keyring_free(kr);
+	close(fd);
+	return rc;
+}
