@@ -1,7 +1,7 @@
 /*
  * db — permitd's use of PostgreSQL through libpq.
  *
- * One struct db per worker: one connection, every statement of db/sql/*.def
+ * One struct db per worker: one connection, every statement of db/sql/<module>.def
  * prepared on it at connect, re-connected on its own after a failure. Knows
  * no HTTP and no crypto.
  *

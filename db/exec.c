@@ -1,0 +1,60 @@
+#include "db/internal.h"
+
+#include "core/log.h"
+
+/* More than any statement needs; checked, so a table typo cannot overflow. */
+#define DB_MAX_PARAMS 32
+
+static void
+db_pqclear(void *res)
+{
+	PQclear(res);
+}
+
+enum db_status
+db_exec(struct db *db, arena *a, enum db_stmt stmt,
+    const struct db_param *params, int nparams, struct db_result **out)
+{
+	const char *vals[DB_MAX_PARAMS];
+	int lens[DB_MAX_PARAMS], fmts[DB_MAX_PARAMS];
+	const struct db_stmt_def *d;
+	struct db_result *r;
+	PGresult *res;
+
+	if (out != NULL)
+		*out = NULL;
+	if ((unsigned)stmt >= DB_STMT_COUNT) {
+		log_error("no statement %d", (int)stmt);
+		return DB_ERROR;
+	}
+	d = db_stmt_def(stmt);
+	if (nparams != d->nparams || nparams > DB_MAX_PARAMS ||
+	    (nparams > 0 && params == NULL)) {
+		log_error("%s: %d parameters given, %d declared", d->name,
+		    nparams, d->nparams);
+		return DB_ERROR;
+	}
+	if (db->conn == NULL || db->broken)
+		return DB_UNAVAILABLE;
+	for (int i = 0; i < nparams; i++) {
+		vals[i] = params[i].value;
+		lens[i] = params[i].binary ? params[i].len : 0;
+		fmts[i] = params[i].binary ? 1 : 0;
+	}
+	res = PQexecPrepared(db->conn, d->name, nparams, vals, lens, fmts, 0);
+	if (!db_result_ok(res)) {
+		enum db_status st = db_fail(db, res, d->name);
+
+		PQclear(res);
+		return st;
+	}
+	if (out == NULL || a == NULL) {
+		PQclear(res);
+		return DB_OK;
+	}
+	r = arena_alloc(a, sizeof(*r));
+	r->res = res;
+	arena_defer(a, db_pqclear, res);
+	*out = r;
+	return DB_OK;
+}

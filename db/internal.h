@@ -1,0 +1,35 @@
+/*
+ * db internals shared by the db/ sources (and by the db integration test, which checks
+ * the connection with plain libpq). Not for use outside db/.
+ */
+#ifndef PERMIT_DB_INTERNAL_H
+#define PERMIT_DB_INTERNAL_H
+
+#include <libpq-fe.h>
+
+#include "db/db.h"
+
+struct db {
+	char *conninfo;   /* malloc'd copy of the caller's conninfo */
+	PGconn *conn;     /* NULL while not connected */
+	int broken;       /* the connection failed: db_ensure() replaces it */
+	int down;         /* the last connect failed (logged once per outage) */
+};
+
+struct db_result {
+	PGresult *res;    /* PQclear'd by the arena that holds this struct */
+};
+
+/*
+ * The status of a failed command: `res` is its result (NULL allowed, e.g.
+ * when libpq could not send). Logs the failure naming `what` (a statement
+ * name), with SQLSTATE and primary message only (never DETAIL, which can
+ * carry row values). A lost connection gives DB_UNAVAILABLE and marks `db`
+ * broken; 23505/23P01 give DB_CONFLICT; anything else DB_ERROR.
+ */
+enum db_status db_fail(struct db *db, const PGresult *res, const char *what);
+
+/* 1 when `res` finished a command successfully (COMMAND_OK or TUPLES_OK). */
+int db_result_ok(const PGresult *res);
+
+#endif

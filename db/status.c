@@ -1,0 +1,69 @@
+#include "db/internal.h"
+
+#include <string.h>
+
+#include "core/log.h"
+
+/* SQLSTATEs that mean the server or the connection went away. */
+static int
+db_sqlstate_unavailable(const char *state)
+{
+	if (state == NULL)
+		return 0;
+	return strncmp(state, "08", 2) == 0 ||      /* connection exception */
+	    strcmp(state, "57P01") == 0 ||          /* admin_shutdown */
+	    strcmp(state, "57P02") == 0 ||          /* crash_shutdown */
+	    strcmp(state, "57P03") == 0;            /* cannot_connect_now */
+}
+
+static int
+db_sqlstate_conflict(const char *state)
+{
+	return state != NULL &&
+	    (strcmp(state, "23505") == 0 || strcmp(state, "23P01") == 0);
+}
+
+/* The length of the first line of libpq's message: one log line per event. */
+static int
+db_line(const char *msg)
+{
+	return (int)strcspn(msg, "\n");
+}
+
+int
+db_result_ok(const PGresult *res)
+{
+	ExecStatusType st;
+
+	if (res == NULL)
+		return 0;
+	st = PQresultStatus(res);
+	return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+enum db_status
+db_fail(struct db *db, const PGresult *res, const char *what)
+{
+	const char *state = NULL, *msg = NULL;
+
+	if (res != NULL) {
+		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	}
+	if (msg == NULL)
+		msg = db->conn != NULL ? PQerrorMessage(db->conn) : "not connected";
+	if (db->conn == NULL || PQstatus(db->conn) == CONNECTION_BAD ||
+	    db_sqlstate_unavailable(state)) {
+		db->broken = 1;
+		log_error("%s: database unavailable (%s): %.*s", what,
+		    state != NULL ? state : "no sqlstate", db_line(msg), msg);
+		return DB_UNAVAILABLE;
+	}
+	if (db_sqlstate_conflict(state)) {
+		log_info("%s: conflict (%s)", what, state);
+		return DB_CONFLICT;
+	}
+	log_error("%s: failed (%s): %.*s", what,
+	    state != NULL ? state : "no sqlstate", db_line(msg), msg);
+	return DB_ERROR;
+}

@@ -1,0 +1,16 @@
+#include "db/stmt.h"
+
+#include <stddef.h>
+
+/* The table db_open() prepares on every connection, in enum order. */
+static const struct db_stmt_def db_stmt_table[DB_STMT_COUNT] = {
+#define DB_STMT(name, nparams, sql) [DB_STMT_##name] = { #name, (nparams), sql },
+#include "db/sql/platform.def"
+#undef DB_STMT
+};
+
+const struct db_stmt_def *
+db_stmt_def(enum db_stmt s)
+{
+	return &db_stmt_table[s];
+}
