@@ -45,6 +45,13 @@ enum app_scope {
 	APP_SCOPE_ALWAYS      /* health and admin: answered in every mode */
 };
 
+/* The service mode of service_state (invariant 7). */
+enum app_mode {
+	APP_MODE_NORMAL,
+	APP_MODE_READ_ONLY,   /* reads served, writes answered 503 maintenance */
+	APP_MODE_CLOSED       /* only APP_SCOPE_ALWAYS routes answered */
+};
+
 enum app_role {
 	APP_ROLE_NONE,        /* anonymous */
 	APP_ROLE_CITIZEN,
@@ -80,6 +87,9 @@ struct app_request {
 	const char *csrf_token;           /* X-CSRF-Token header, or NULL */
 	const char *idempotency_key;      /* Idempotency-Key header, or NULL */
 	const char *client_addr;          /* REMOTE_ADDR as the web server saw it */
+	enum app_mode mode;               /* set by app_serve() from this
+	                                   * transaction before the handler runs;
+	                                   * fcgi/ leaves it 0 */
 };
 
 struct app_response {
@@ -105,6 +115,13 @@ struct app_route {
 	enum app_access access;
 	enum app_effect effect;
 	enum app_scope scope;
+	/*
+	 * The body of this route's 503 when the database cannot be reached, or
+	 * NULL for API.md's {"error":{"code":"unavailable",...}}. Health uses it
+	 * to answer {"status":"unavailable"}. Called with the request's arena as
+	 * Jansson's allocator; must not touch the database.
+	 */
+	json_t *(*unavailable_body)(void);
 };
 
 /*
