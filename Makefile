@@ -99,9 +99,9 @@ $(foreach v,$(VARIANTS),$(eval $(call OBJ_RULES,$(v))))
 $(foreach v,$(VARIANTS),$(foreach m,$(MODULES),$(eval $(call LIB_RULE,$(v),$(m)))))
 # tests/unit/<module>/test_x.c links <module> and what it depends on.
 $(foreach v,$(VARIANTS),$(foreach t,$(UNIT_SRC),\
-  $(eval $(call PROG_RULE,$(v),$(t),$($(word 3,$(subst /, ,$(t)))_DEPS),$$$$(CMOCKA_LIBS)))))
+  $(eval $(call PROG_RULE,$(v),$(t),$($(word 3,$(subst /, ,$(t)))_DEPS),$$(CMOCKA_LIBS)))))
 $(foreach v,$(VARIANTS),$(foreach t,$(INTEG_SRC),\
-  $(eval $(call PROG_RULE,$(v),$(t),$(integration_DEPS),$$$$(CMOCKA_LIBS)))))
+  $(eval $(call PROG_RULE,$(v),$(t),$(integration_DEPS),$$(CMOCKA_LIBS)))))
 $(foreach v,$(VARIANTS),$(foreach t,$(BENCH_SRC),\
   $(eval $(call PROG_RULE,$(v),$(t),$(bench_DEPS),))))
 

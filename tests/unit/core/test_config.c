@@ -1,0 +1,162 @@
+/* core/config: defaults, parsing, and every refusal names file, line, key. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/config.h"
+
+static char path[] = "/tmp/permit-config-XXXXXX";
+
+static int
+write_config(const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *f;
+
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL)
+		return -1;
+	fputs(text, f);
+	fclose(f);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	unlink(path);
+	strcpy(path, "/tmp/permit-config-XXXXXX");
+	return 0;
+}
+
+static void
+test_defaults_match_the_documented_ones(void **state)
+{
+	struct config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(c.workers, 4);
+	assert_int_equal(c.body_limit, 64 * 1024);
+	assert_int_equal(c.session_idle_timeout, 1800);
+	assert_int_equal(c.session_lifetime, 43200);
+	assert_int_equal(c.max_active_applications, 5);
+	assert_int_equal(c.cookie_secure, 1);
+	assert_string_equal(c.keyring, "var/keyring");
+}
+
+static void
+test_values_with_spaces_and_comments(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(write_config(
+	    "# a comment\n\n"
+	    "database =  host=/tmp port=5433 dbname=permit  \n"
+	    "workers=3\n"
+	    "cookie_secure = false\n"
+	    "listen_mode = 0600\n"), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.database, "host=/tmp port=5433 dbname=permit");
+	assert_int_equal(c.workers, 3);
+	assert_int_equal(c.cookie_secure, 0);
+	assert_int_equal(c.listen_mode, 0600);
+}
+
+static void
+test_unknown_key_is_refused_naming_it(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(write_config("workers = 2\nwokers = 3\n"), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":2: wokers: unknown key"));
+}
+
+static void
+test_out_of_range_value_is_refused(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(write_config("workers = 0\n"), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "workers: bad value"));
+}
+
+static void
+test_trailing_garbage_in_a_number_is_refused(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(write_config("body_limit = 64k\n"), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "body_limit: bad value"));
+}
+
+static void
+test_line_without_equals_is_refused(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(write_config("workers 2\n"), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":1:"));
+}
+
+static void
+test_idle_longer_than_lifetime_is_refused(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(write_config(
+	    "session_idle_timeout = 7200\nsession_lifetime = 3600\n"), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "session_idle_timeout"));
+}
+
+static void
+test_missing_file_is_refused_naming_it(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(config_load("/nonexistent/permitd.conf", &c, err,
+	    sizeof(err)), -1);
+	assert_non_null(strstr(err, "/nonexistent/permitd.conf"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults_match_the_documented_ones),
+		cmocka_unit_test_teardown(test_values_with_spaces_and_comments, teardown),
+		cmocka_unit_test_teardown(test_unknown_key_is_refused_naming_it, teardown),
+		cmocka_unit_test_teardown(test_out_of_range_value_is_refused, teardown),
+		cmocka_unit_test_teardown(test_trailing_garbage_in_a_number_is_refused, teardown),
+		cmocka_unit_test_teardown(test_line_without_equals_is_refused, teardown),
+		cmocka_unit_test_teardown(test_idle_longer_than_lifetime_is_refused, teardown),
+		cmocka_unit_test(test_missing_file_is_refused_naming_it),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
