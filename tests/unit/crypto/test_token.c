@@ -1,0 +1,194 @@
+/*
+ * crypto/token: tokens are 43 base64url characters and distinct; their keyed
+ * hash is stable for one token and key; malformed tokens are refused.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "crypto/keyring.h"
+#include "crypto/token.h"
+
+struct fx {
+	char dir[64];
+	char path_a[128], path_b[128];
+	struct keyring *a, *b;
+};
+
+static int
+group_setup(void **state)
+{
+	struct fx *fx = calloc(1, sizeof(*fx));
+	char err[256];
+
+	assert_non_null(fx);
+	snprintf(fx->dir, sizeof(fx->dir), "/tmp/permitd-token-XXXXXX");
+	assert_non_null(mkdtemp(fx->dir));
+	snprintf(fx->path_a, sizeof(fx->path_a), "%s/a", fx->dir);
+	snprintf(fx->path_b, sizeof(fx->path_b), "%s/b", fx->dir);
+	assert_int_equal(keyring_init_file(fx->path_a, err, sizeof(err)), 0);
+	assert_int_equal(keyring_init_file(fx->path_b, err, sizeof(err)), 0);
+	assert_int_equal(keyring_load(fx->path_a, &fx->a, err, sizeof(err)), 0);
+	assert_int_equal(keyring_load(fx->path_b, &fx->b, err, sizeof(err)), 0);
+	*state = fx;
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	struct fx *fx = *state;
+
+	keyring_free(fx->a);
+	keyring_free(fx->b);
+	unlink(fx->path_a);
+	unlink(fx->path_b);
+	rmdir(fx->dir);
+	free(fx);
+	return 0;
+}
+
+static void
+test_new_token_is_43_base64url_chars(void **state)
+{
+	char t[TOKEN_STR_SIZE];
+
+	(void)state;
+	token_new(t);
+	assert_int_equal(strlen(t), 43);
+	assert_int_equal(strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopq"
+	    "rstuvwxyz0123456789-_"), 43);
+}
+
+static void
+test_new_tokens_are_distinct(void **state)
+{
+	char t[64][TOKEN_STR_SIZE];
+
+	(void)state;
+	for (size_t i = 0; i < 64; i++) {
+		token_new(t[i]);
+		for (size_t j = 0; j < i; j++)
+			assert_string_not_equal(t[i], t[j]);
+	}
+}
+
+static void
+test_new_token_decodes_to_32_bytes(void **state)
+{
+	char t[TOKEN_STR_SIZE];
+	unsigned char raw[TOKEN_BYTES];
+
+	(void)state;
+	token_new(t);
+	assert_int_equal(token_decode(t, raw), 0);
+}
+
+static void
+test_hash_is_stable_for_token_and_key(void **state)
+{
+	struct fx *fx = *state;
+	char t[TOKEN_STR_SIZE];
+	unsigned char h1[TOKEN_HASH_BYTES], h2[TOKEN_HASH_BYTES];
+
+	token_new(t);
+	assert_int_equal(token_hash(fx->a, t, h1), 0);
+	assert_int_equal(token_hash(fx->a, t, h2), 0);
+	assert_int_equal(token_hash_cmp(h1, h2), 0);
+}
+
+static void
+test_hash_differs_by_token_and_key(void **state)
+{
+	struct fx *fx = *state;
+	char t1[TOKEN_STR_SIZE], t2[TOKEN_STR_SIZE];
+	unsigned char h1[TOKEN_HASH_BYTES], h2[TOKEN_HASH_BYTES];
+
+	token_new(t1);
+	token_new(t2);
+	assert_int_equal(token_hash(fx->a, t1, h1), 0);
+	assert_int_equal(token_hash(fx->a, t2, h2), 0);
+	assert_int_equal(token_hash_cmp(h1, h2), -1);
+	assert_int_equal(token_hash(fx->b, t1, h2), 0);
+	assert_int_equal(token_hash_cmp(h1, h2), -1);
+}
+
+static void
+test_malformed_tokens_refused(void **state)
+{
+	struct fx *fx = *state;
+	char t[TOKEN_STR_SIZE], bad[TOKEN_STR_SIZE + 1];
+	unsigned char h[TOKEN_HASH_BYTES];
+
+	token_new(t);
+	assert_int_equal(token_hash(fx->a, NULL, h), -1);
+	assert_int_equal(token_hash(fx->a, "", h), -1);
+	/* one short */
+	snprintf(bad, sizeof(bad), "%.42s", t);
+	assert_int_equal(token_hash(fx->a, bad, h), -1);
+	/* one long */
+	snprintf(bad, sizeof(bad), "%sA", t);
+	assert_int_equal(token_hash(fx->a, bad, h), -1);
+	/* a character outside base64url */
+	snprintf(bad, sizeof(bad), "%s", t);
+	bad[10] = '+';
+	assert_int_equal(token_hash(fx->a, bad, h), -1);
+	bad[10] = '=';
+	assert_int_equal(token_hash(fx->a, bad, h), -1);
+	bad[10] = ' ';
+	assert_int_equal(token_hash(fx->a, bad, h), -1);
+}
+
+/* The last character carries 2 unused bits; a second spelling is refused. */
+static void
+test_non_canonical_token_refused(void **state)
+{
+	unsigned char raw[TOKEN_BYTES];
+	char t[TOKEN_STR_SIZE];
+
+	(void)state;
+	memset(t, 'A', TOKEN_STR_LEN);
+	t[TOKEN_STR_LEN] = '\0';
+	assert_int_equal(token_decode(t, raw), 0);
+	t[TOKEN_STR_LEN - 1] = 'B';   /* sets a padding bit */
+	assert_int_equal(token_decode(t, raw), -1);
+}
+
+static void
+test_str_cmp_for_csrf(void **state)
+{
+	char t1[TOKEN_STR_SIZE], t2[TOKEN_STR_SIZE];
+
+	(void)state;
+	token_new(t1);
+	token_new(t2);
+	assert_int_equal(token_str_cmp(t1, t1), 0);
+	assert_int_equal(token_str_cmp(t1, t2), -1);
+	assert_int_equal(token_str_cmp(t1, ""), -1);
+	assert_int_equal(token_str_cmp(NULL, t1), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_new_token_is_43_base64url_chars),
+		cmocka_unit_test(test_new_tokens_are_distinct),
+		cmocka_unit_test(test_new_token_decodes_to_32_bytes),
+		cmocka_unit_test(test_hash_is_stable_for_token_and_key),
+		cmocka_unit_test(test_hash_differs_by_token_and_key),
+		cmocka_unit_test(test_malformed_tokens_refused),
+		cmocka_unit_test(test_non_canonical_token_refused),
+		cmocka_unit_test(test_str_cmp_for_csrf),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
