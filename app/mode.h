@@ -1,0 +1,29 @@
+/*
+ * mode — the service mode (DESIGN.md invariant 7): reading it from
+ * service_state and deciding which routes it admits. The same rule holds for
+ * every route; no code path exists only for maintenance.
+ */
+#ifndef PERMIT_APP_MODE_H
+#define PERMIT_APP_MODE_H
+
+#include "app/app.h"
+#include "db/db.h"
+
+/*
+ * Reads the mode in the transaction open on `db` (DB_STMT_SERVICE_MODE).
+ * DB_OK with *out set; a mode this build does not know is logged and read
+ * as APP_MODE_CLOSED (fail closed). Other statuses as db_exec().
+ */
+enum db_status app_mode_read(struct db *db, arena *a, enum app_mode *out);
+
+/* "normal", "read_only" or "closed"; static storage. */
+const char *app_mode_name(enum app_mode mode);
+
+/*
+ * 1 when `mode` lets `route` be answered, else 0: closed admits only
+ * APP_SCOPE_ALWAYS routes; read_only refuses APP_EFFECT_WRITE routes that
+ * are not APP_SCOPE_ALWAYS; normal admits everything.
+ */
+int app_mode_admits(enum app_mode mode, const struct app_route *route);
+
+#endif
