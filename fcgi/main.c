@@ -1,0 +1,96 @@
+/*
+ * permitd — the FastCGI server.
+ *
+ *   permitd [-c CONFIG]       serve
+ *   permitd -t [-c CONFIG]    check the config and the keyring, exit 0 or 1
+ *
+ * CONFIG defaults to $PERMIT_CONFIG, else conf/permitd.conf. The master
+ * loads the keyring before it forks (refusing to start when it is missing,
+ * malformed or readable by others), opens the listening socket and hands
+ * both to its workers (fcgi/master.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "core/log.h"
+#include "crypto/keyring.h"
+#include "fcgi/listen.h"
+#include "fcgi/master.h"
+
+#define FCGI_DEFAULT_CONFIG "conf/permitd.conf"
+
+static void
+fcgi_usage(void)
+{
+	fprintf(stderr, "usage: permitd [-t] [-c CONFIG]\n");
+}
+
+/* Config, log level and keyring. 0, or -1 with the reason logged. */
+static int
+fcgi_load(const char *path, struct config *cfg, struct keyring **keys)
+{
+	enum log_level level;
+	char err[512];
+
+	if (config_load(path, cfg, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	if (log_level_parse(cfg->log_level, &level) != 0) {
+		log_error("%s: log_level: bad value", path);
+		return -1;
+	}
+	log_init("permitd", level);
+	if (keyring_load(cfg->keyring, keys, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *path = getenv("PERMIT_CONFIG");
+	struct fcgi_listener listener = { .fd = -1 };
+	struct keyring *keys = NULL;
+	struct config cfg;
+	char err[512];
+	int ch, check = 0, rc = 1;
+
+	log_init("permitd", LOG_LEVEL_INFO);
+	while ((ch = getopt(argc, argv, "c:t")) != -1) {
+		switch (ch) {
+		case 'c': path = optarg; break;
+		case 't': check = 1; break;
+		default: fcgi_usage(); return 2;
+		}
+	}
+	if (optind != argc) {
+		fcgi_usage();
+		return 2;
+	}
+	if (path == NULL || *path == '\0')
+		path = FCGI_DEFAULT_CONFIG;
+	if (fcgi_load(path, &cfg, &keys) != 0)
+		goto out;
+	if (check) {
+		fprintf(stderr, "permitd: %s: configuration and keyring OK\n", path);
+		rc = 0;
+		goto out;
+	}
+	if (fcgi_listen_open(cfg.listen, cfg.listen_mode, &listener, err,
+	    sizeof(err)) != 0) {
+		log_error("%s", err);
+		goto out;
+	}
+	rc = fcgi_master_run(path, &cfg, &keys, listener.fd);
+out:
+	if (listener.fd >= 0)
+		fcgi_listen_close(&listener);
+	keyring_free(keys);
+	return rc;
+}

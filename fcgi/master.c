@@ -1,0 +1,334 @@
+#include "fcgi/master.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "crypto/keyring.h"
+#include "fcgi/listen.h"
+#include "fcgi/worker.h"
+
+#define FCGI_MAX_CHILDREN   1024
+#define FCGI_QUICK_DEATH    1.0    /* seconds: a worker dying sooner crashed on start */
+#define FCGI_BACKOFF_FIRST  0.1
+#define FCGI_BACKOFF_MAX    5.0
+#define FCGI_NUDGE_EVERY    0.5    /* re-send SIGTERM to stopping workers */
+#define FCGI_TICK           1.0
+
+struct fcgi_child {
+	pid_t pid;            /* 0: free slot */
+	unsigned gen;         /* config generation it was started with */
+	double started;
+	double kill_at;       /* > 0: stopping; SIGKILL at this time */
+};
+
+struct fcgi_master {
+	const char *config_path;
+	struct config *cfg;
+	struct keyring **keys;
+	int listen_fd;
+	unsigned gen;
+	double backoff, next_spawn, last_nudge;
+	int draining;
+	struct fcgi_child kids[FCGI_MAX_CHILDREN];
+};
+
+static volatile sig_atomic_t fcgi_got_stop, fcgi_got_hup, fcgi_got_chld;
+
+static void
+fcgi_master_on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		fcgi_got_hup = 1;
+	else if (sig == SIGCHLD)
+		fcgi_got_chld = 1;
+	else
+		fcgi_got_stop = 1;
+}
+
+static double
+fcgi_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Handlers without SA_RESTART; the signals stay blocked outside pselect(). */
+static void
+fcgi_master_signals(sigset_t *waiting)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
+	struct sigaction sa;
+	sigset_t block;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = fcgi_master_on_signal;
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&block, sigs[i]);
+	}
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigprocmask(SIG_BLOCK, &block, waiting);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigdelset(waiting, sigs[i]);
+}
+
+static int
+fcgi_master_live(const struct fcgi_master *m, int current_only)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < FCGI_MAX_CHILDREN; i++)
+		if (m->kids[i].pid != 0 && (!current_only ||
+		    (m->kids[i].gen == m->gen && m->kids[i].kill_at == 0)))
+			n++;
+	return n;
+}
+
+static void
+fcgi_master_stop_child(struct fcgi_master *m, struct fcgi_child *c, double now)
+{
+	if (c->kill_at == 0)
+		c->kill_at = now + m->cfg->drain_seconds;
+	kill(c->pid, SIGTERM);
+}
+
+/* Forks one worker into slot `c`. */
+static void
+fcgi_master_fork(struct fcgi_master *m, struct fcgi_child *c, double now)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		log_error("fork: %s", strerror(errno));
+		m->next_spawn = now + FCGI_BACKOFF_MAX;
+		return;
+	}
+	if (pid == 0)
+		exit(fcgi_worker_run(m->cfg, *m->keys, m->listen_fd));
+	c->pid = pid;
+	c->gen = m->gen;
+	c->started = now;
+	c->kill_at = 0;
+	log_debug("worker %ld started", (long)pid);
+}
+
+static void
+fcgi_master_spawn(struct fcgi_master *m, double now)
+{
+	int missing = m->cfg->workers - fcgi_master_live(m, 1);
+
+	for (size_t i = 0; i < FCGI_MAX_CHILDREN && missing > 0; i++) {
+		if (now < m->next_spawn)
+			return;
+		if (m->kids[i].pid != 0)
+			continue;
+		fcgi_master_fork(m, &m->kids[i], now);
+		missing--;
+	}
+	if (missing > 0)
+		log_error("no slot for %d more workers", missing);
+}
+
+static struct fcgi_child *
+fcgi_master_find(struct fcgi_master *m, pid_t pid)
+{
+	for (size_t i = 0; i < FCGI_MAX_CHILDREN; i++)
+		if (m->kids[i].pid == pid)
+			return &m->kids[i];
+	return NULL;
+}
+
+/* A worker ended with `status`: log it, and back off if it crashed on start. */
+static void
+fcgi_master_ended(struct fcgi_master *m, struct fcgi_child *c, int status,
+    double now)
+{
+	int clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+	if (c->kill_at > 0 || m->draining) {
+		log_debug("worker %ld stopped", (long)c->pid);
+	} else if (clean) {
+		log_info("worker %ld recycled", (long)c->pid);
+		m->backoff = 0;
+	} else {
+		if (WIFSIGNALED(status))
+			log_warn("worker %ld killed by signal %d", (long)c->pid,
+			    WTERMSIG(status));
+		else
+			log_warn("worker %ld exited with status %d", (long)c->pid,
+			    WEXITSTATUS(status));
+		if (now - c->started < FCGI_QUICK_DEATH) {
+			m->backoff = m->backoff == 0 ? FCGI_BACKOFF_FIRST :
+			    (m->backoff * 2 > FCGI_BACKOFF_MAX ? FCGI_BACKOFF_MAX :
+			    m->backoff * 2);
+			m->next_spawn = now + m->backoff;
+			log_warn("workers die on start; next in %.1fs", m->backoff);
+		} else {
+			m->backoff = 0;
+		}
+	}
+	c->pid = 0;
+}
+
+static void
+fcgi_master_reap(struct fcgi_master *m, double now)
+{
+	struct fcgi_child *c;
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+		if ((c = fcgi_master_find(m, pid)) != NULL)
+			fcgi_master_ended(m, c, status, now);
+}
+
+/* Stopping workers: SIGTERM again now and then, SIGKILL past their time. */
+static void
+fcgi_master_stragglers(struct fcgi_master *m, double now)
+{
+	int nudge = now - m->last_nudge >= FCGI_NUDGE_EVERY;
+
+	for (size_t i = 0; i < FCGI_MAX_CHILDREN; i++) {
+		struct fcgi_child *c = &m->kids[i];
+
+		if (c->pid == 0 || c->kill_at == 0)
+			continue;
+		if (now >= c->kill_at) {
+			log_warn("worker %ld did not finish in time; killed",
+			    (long)c->pid);
+			kill(c->pid, SIGKILL);
+		} else if (nudge) {
+			kill(c->pid, SIGTERM);
+		}
+	}
+	if (nudge)
+		m->last_nudge = now;
+}
+
+static void
+fcgi_master_drain(struct fcgi_master *m, double now)
+{
+	log_info("stopping: draining %d workers", fcgi_master_live(m, 0));
+	m->draining = 1;
+	m->last_nudge = now;
+	for (size_t i = 0; i < FCGI_MAX_CHILDREN; i++)
+		if (m->kids[i].pid != 0)
+			fcgi_master_stop_child(m, &m->kids[i], now);
+}
+
+/* Loads config and keyring for SIGHUP into *cfg, *keys. 0, or -1 (logged). */
+static int
+fcgi_master_load(const struct fcgi_master *m, struct config *cfg,
+    struct keyring **keys)
+{
+	enum log_level level;
+	char err[512];
+
+	if (config_load(m->config_path, cfg, err, sizeof(err)) != 0) {
+		log_error("reload refused, keeping the running config: %s", err);
+		return -1;
+	}
+	if (log_level_parse(cfg->log_level, &level) != 0) {
+		log_error("reload refused, keeping the running config: %s: "
+		    "log_level: bad value", m->config_path);
+		return -1;
+	}
+	if (keyring_load(cfg->keyring, keys, err, sizeof(err)) != 0) {
+		log_error("reload refused, keeping the running config: %s", err);
+		return -1;
+	}
+	if (!fcgi_listen_same(cfg->listen, m->cfg->listen) ||
+	    cfg->listen_mode != m->cfg->listen_mode) {
+		log_warn("listen cannot change without a restart; still on %s",
+		    m->cfg->listen);
+		memcpy(cfg->listen, m->cfg->listen, sizeof(cfg->listen));
+		cfg->listen_mode = m->cfg->listen_mode;
+	}
+	log_init("permitd", level);
+	return 0;
+}
+
+/* SIGHUP: new config and keys, a new generation of workers, old ones drain. */
+static void
+fcgi_master_reload(struct fcgi_master *m, double now)
+{
+	struct keyring *keys = NULL;
+	struct config cfg;
+
+	if (fcgi_master_load(m, &cfg, &keys) != 0)
+		return;
+	*m->cfg = cfg;
+	keyring_free(*m->keys);
+	*m->keys = keys;
+	m->gen++;
+	m->backoff = 0;
+	m->next_spawn = now;
+	for (size_t i = 0; i < FCGI_MAX_CHILDREN; i++)
+		if (m->kids[i].pid != 0 && m->kids[i].gen != m->gen)
+			fcgi_master_stop_child(m, &m->kids[i], now);
+	log_info("configuration reloaded; replacing workers");
+}
+
+/* Sleeps until a signal or the next timed duty, whichever comes first. */
+static void
+fcgi_master_wait(const struct fcgi_master *m, const sigset_t *waiting,
+    double now)
+{
+	double wait = FCGI_TICK;
+	struct timespec ts;
+
+	if (fcgi_master_live(m, 0) > fcgi_master_live(m, 1) || m->draining)
+		wait = FCGI_NUDGE_EVERY;
+	if (!m->draining && m->next_spawn > now && m->next_spawn - now < wait)
+		wait = m->next_spawn - now;
+	ts.tv_sec = (time_t)wait;
+	ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
+	pselect(0, NULL, NULL, NULL, &ts, waiting);
+}
+
+int
+fcgi_master_run(const char *config_path, struct config *cfg,
+    struct keyring **keys, int listen_fd)
+{
+	static struct fcgi_master m;
+	sigset_t waiting;
+	double now;
+
+	memset(&m, 0, sizeof(m));
+	m.config_path = config_path;
+	m.cfg = cfg;
+	m.keys = keys;
+	m.listen_fd = listen_fd;
+	fcgi_master_signals(&waiting);
+	log_info("listening on %s with %d workers", cfg->listen, cfg->workers);
+	for (;;) {
+		now = fcgi_now();
+		fcgi_got_chld = 0;
+		fcgi_master_reap(&m, now);
+		if (fcgi_got_stop && !m.draining)
+			fcgi_master_drain(&m, now);
+		if (fcgi_got_hup && !m.draining)
+			fcgi_master_reload(&m, now);
+		fcgi_got_hup = 0;
+		if (m.draining && fcgi_master_live(&m, 0) == 0)
+			break;
+		if (!m.draining)
+			fcgi_master_spawn(&m, now);
+		fcgi_master_stragglers(&m, now);
+		fcgi_master_wait(&m, &waiting, now);
+	}
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * master — the process that owns the config, the keyring and the listening
+ * socket, and keeps cfg->workers workers running.
+ *
+ *   a worker dies        it is restarted; when workers die right after
+ *                        starting, restarts back off (up to 5 s) so a crash
+ *                        loop does not spin
+ *   a worker recycles    (exit 0 after max_requests) a new one starts at once
+ *   SIGTERM, SIGINT      drain: workers finish their request and exit; after
+ *                        drain_seconds the rest are killed; returns 0
+ *   SIGHUP               re-reads the config and the keyring (a bad one is
+ *                        logged and the running one kept), starts new workers
+ *                        with them and drains the old ones; `listen` cannot
+ *                        change without a restart
+ * Signal handlers only set flags; the loop waits in pselect() with the
+ * signals unblocked only there.
+ */
+#ifndef PERMIT_FCGI_MASTER_H
+#define PERMIT_FCGI_MASTER_H
+
+#include "core/config.h"
+
+struct keyring;
+
+/*
+ * Runs until stopped. `cfg` and `*keys` are the master's and may be replaced
+ * on SIGHUP (the old keyring is freed); the caller frees the final *keys.
+ * `config_path` is re-read on SIGHUP. Returns the exit status (0).
+ */
+int fcgi_master_run(const char *config_path, struct config *cfg,
+    struct keyring **keys, int listen_fd);
+
+#endif

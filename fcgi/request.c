@@ -1,0 +1,179 @@
+#include "fcgi/request.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define FCGI_SESSION_COOKIE "permit_session"
+
+static int
+fcgi_is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+const char *
+fcgi_cookie(arena *a, const char *header, const char *name)
+{
+	size_t namelen = strlen(name);
+	const char *p = header, *end, *v;
+	size_t len;
+
+	while (p != NULL && *p != '\0') {
+		while (fcgi_is_blank(*p) || *p == ';')
+			p++;
+		end = p + strcspn(p, ";");
+		if ((size_t)(end - p) > namelen && strncmp(p, name, namelen) == 0 &&
+		    p[namelen] == '=') {
+			v = p + namelen + 1;
+			len = (size_t)(end - v);
+			while (len > 0 && fcgi_is_blank(v[len - 1]))
+				len--;
+			if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
+				v++;
+				len -= 2;
+			}
+			return len > 0 ? arena_strndup(a, v, len) : NULL;
+		}
+		p = end;
+	}
+	return NULL;
+}
+
+/* After "application/json": nothing, or ";charset=utf-8" (blanks allowed). */
+static int
+fcgi_content_type_params(const char *p)
+{
+	while (fcgi_is_blank(*p))
+		p++;
+	if (*p == '\0')
+		return 1;
+	if (*p++ != ';')
+		return 0;
+	while (fcgi_is_blank(*p))
+		p++;
+	if (strncasecmp(p, "charset=", 8) != 0)
+		return 0;
+	p += 8;
+	if (strncasecmp(p, "utf-8", 5) == 0)
+		p += 5;
+	else if (strncasecmp(p, "\"utf-8\"", 7) == 0)
+		p += 7;
+	else
+		return 0;
+	while (fcgi_is_blank(*p))
+		p++;
+	return *p == '\0';
+}
+
+int
+fcgi_content_type_json(const char *value)
+{
+	static const char json[] = "application/json";
+
+	if (value == NULL)
+		return 0;
+	while (fcgi_is_blank(*value))
+		value++;
+	if (strncasecmp(value, json, sizeof(json) - 1) != 0)
+		return 0;
+	return fcgi_content_type_params(value + sizeof(json) - 1);
+}
+
+/* A parameter's value copied into the arena, or NULL when absent/empty. */
+static const char *
+fcgi_param(FCGX_ParamArray envp, arena *a, const char *name)
+{
+	const char *v = FCGX_GetParam(name, envp);
+
+	return v != NULL && *v != '\0' ? arena_strdup(a, v) : NULL;
+}
+
+enum fcgi_request_status
+fcgi_request_params(FCGX_ParamArray envp, arena *a, struct app_request *req)
+{
+	const char *uri = FCGX_GetParam("REQUEST_URI", envp);
+	const char *q;
+
+	req->arena = a;
+	req->method = fcgi_param(envp, a, "REQUEST_METHOD");
+	if (req->method == NULL || uri == NULL || uri[0] != '/')
+		return FCGI_REQUEST_BAD;
+	q = strchr(uri, '?');
+	req->path = q != NULL ? arena_strndup(a, uri, (size_t)(q - uri)) :
+	    arena_strdup(a, uri);
+	req->query = arena_strdup(a, q != NULL ? q + 1 : "");
+	req->session_token = fcgi_cookie(a, FCGX_GetParam("HTTP_COOKIE", envp),
+	    FCGI_SESSION_COOKIE);
+	req->csrf_token = fcgi_param(envp, a, "HTTP_X_CSRF_TOKEN");
+	req->idempotency_key = fcgi_param(envp, a, "HTTP_IDEMPOTENCY_KEY");
+	req->client_addr = fcgi_param(envp, a, "REMOTE_ADDR");
+	req->body = NULL;
+	return FCGI_REQUEST_OK;
+}
+
+/* CONTENT_LENGTH: -1 when absent (read to EOF), -2 when malformed. */
+static long long
+fcgi_content_length(FCGX_ParamArray envp)
+{
+	const char *v = FCGX_GetParam("CONTENT_LENGTH", envp);
+	char *end;
+	long long n;
+
+	if (v == NULL || *v == '\0')
+		return -1;
+	if (*v < '0' || *v > '9')
+		return -2;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	return errno != 0 || *end != '\0' ? -2 : n;
+}
+
+/* Reads at most `cap` bytes into buf; the count read. */
+static size_t
+fcgi_read(FCGX_Stream *in, char *buf, size_t cap)
+{
+	size_t got = 0;
+	int n;
+
+	while (got < cap) {
+		n = FCGX_GetStr(buf + got, (int)(cap - got), in);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
+enum fcgi_request_status
+fcgi_request_body(FCGX_Stream *in, FCGX_ParamArray envp, size_t limit,
+    struct app_request *req)
+{
+	long long declared = fcgi_content_length(envp);
+	size_t cap, got;
+	json_error_t jerr;
+	char *buf;
+
+	if (declared == -2)
+		return FCGI_REQUEST_BAD;
+	if (declared > (long long)limit)
+		return FCGI_REQUEST_TOO_LARGE;
+	if (declared == 0)
+		return FCGI_REQUEST_OK;
+	cap = declared > 0 ? (size_t)declared + 1 : limit + 1;
+	buf = arena_alloc(req->arena, cap);
+	got = fcgi_read(in, buf, cap);
+	if (got > limit)
+		return FCGI_REQUEST_TOO_LARGE;
+	if (got == 0)
+		return FCGI_REQUEST_OK;
+	if (!fcgi_content_type_json(FCGX_GetParam("CONTENT_TYPE", envp)))
+		return FCGI_REQUEST_BAD;
+	req->body = json_loadb(buf, got, JSON_REJECT_DUPLICATES, &jerr);
+	if (req->body == NULL || !json_is_object(req->body)) {
+		req->body = NULL;
+		return FCGI_REQUEST_BAD;
+	}
+	return FCGI_REQUEST_OK;
+}

@@ -1,0 +1,54 @@
+/*
+ * request — untrusted CGI parameters and body into a struct app_request.
+ *
+ * Everything filled in lives in the request arena. Header values are kept,
+ * never logged. The body is read with the configured limit and parsed by
+ * Jansson (JSON_REJECT_DUPLICATES; invalid UTF-8 is refused by Jansson too).
+ */
+#ifndef PERMIT_FCGI_REQUEST_H
+#define PERMIT_FCGI_REQUEST_H
+
+#include <stddef.h>
+
+#include <fcgiapp.h>
+
+#include "app/app.h"
+
+enum fcgi_request_status {
+	FCGI_REQUEST_OK = 0,
+	FCGI_REQUEST_BAD,         /* 400 bad_request */
+	FCGI_REQUEST_TOO_LARGE    /* 413 too_large */
+};
+
+/*
+ * Fills method, path (REQUEST_URI without the query), query, the
+ * permit_session cookie, X-CSRF-Token, Idempotency-Key and REMOTE_ADDR of
+ * `req` from the CGI parameters `envp`; body stays NULL. FCGI_REQUEST_BAD
+ * when the method or the URI is missing.
+ */
+enum fcgi_request_status fcgi_request_params(FCGX_ParamArray envp, arena *a,
+    struct app_request *req);
+
+/*
+ * Reads the body from `in` and sets req->body to the JSON object it holds,
+ * or NULL when there is no body. CONTENT_LENGTH over `limit` is refused
+ * without reading; otherwise at most limit+1 bytes are read. TOO_LARGE over
+ * the limit; BAD for a malformed length, a content type other than JSON,
+ * text that is not JSON or not UTF-8, or JSON that is not an object.
+ */
+enum fcgi_request_status fcgi_request_body(FCGX_Stream *in,
+    FCGX_ParamArray envp, size_t limit, struct app_request *req);
+
+/*
+ * The value of cookie `name` in a Cookie header (`header` may be NULL), as
+ * an arena string; the first one when it repeats. NULL when absent or empty.
+ */
+const char *fcgi_cookie(arena *a, const char *header, const char *name);
+
+/*
+ * 1 when a Content-Type value is JSON in UTF-8: "application/json",
+ * optionally with "charset=utf-8", case-insensitive; else 0 (NULL too).
+ */
+int fcgi_content_type_json(const char *value);
+
+#endif

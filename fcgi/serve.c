@@ -1,0 +1,101 @@
+#include "fcgi/serve.h"
+
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "fcgi/request.h"
+#include "fcgi/respond.h"
+#include "fcgi/router.h"
+#include "fcgi/routes.h"
+
+#define FCGI_LOG_PATH_MAX 200
+
+static double
+fcgi_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* `s` fit for a log line: printable ASCII, at most `max` bytes, in `a`. */
+static const char *
+fcgi_log_safe(arena *a, const char *s, size_t max)
+{
+	char *copy;
+
+	if (s == NULL)
+		return "-";
+	copy = arena_strndup(a, s, max);
+	for (char *p = copy; *p != '\0'; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
+	return copy;
+}
+
+/* Parameters, route, body: 0 with `route` set, or -1 with `res` filled. */
+static int
+fcgi_prepare(FCGX_Request *rq, struct app_ctx *ctx, struct app_request *req,
+    const struct app_route **route, struct app_response *res,
+    const char **allow)
+{
+	const struct app_route *table;
+	enum fcgi_request_status st;
+	size_t n;
+
+	if (fcgi_request_params(rq->envp, req->arena, req) != FCGI_REQUEST_OK) {
+		app_error(res, 400, "bad_request", "Malformed request.", NULL);
+		return -1;
+	}
+	table = fcgi_routes(&n);
+	switch (fcgi_route(table, n, req->arena, req->method, req->path, route,
+	    req->params, allow)) {
+	case FCGI_ROUTE_OK:
+		break;
+	case FCGI_ROUTE_BAD_METHOD:
+		app_error(res, 405, "method_not_allowed",
+		    "This method is not allowed here.", NULL);
+		return -1;
+	case FCGI_ROUTE_NOT_FOUND:
+	default:
+		app_error(res, 404, "not_found", "Not found.", NULL);
+		return -1;
+	}
+	st = fcgi_request_body(rq->in, rq->envp, ctx->cfg->body_limit, req);
+	if (st == FCGI_REQUEST_TOO_LARGE) {
+		app_error(res, 413, "too_large", "The request body is too large.",
+		    NULL);
+		return -1;
+	}
+	if (st != FCGI_REQUEST_OK) {
+		app_error(res, 400, "bad_request",
+		    "The body must be a JSON object in UTF-8 "
+		    "(Content-Type: application/json).", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+void
+fcgi_serve(FCGX_Request *rq, struct app_ctx *ctx, arena *a)
+{
+	struct app_request req = { .arena = a };
+	struct app_response res = { 0 };
+	const struct app_route *route = NULL;
+	const char *allow = NULL;
+	double start = fcgi_now_ms();
+
+	if (fcgi_prepare(rq, ctx, &req, &route, &res, &allow) == 0)
+		app_serve(ctx, route, &req, &res);
+	if ((res.status == 503 || res.status == 429) && res.retry_after <= 0)
+		res.retry_after = ctx->cfg->retry_after;
+	if (fcgi_respond(rq->out, a, &res, allow) != 0)
+		log_info("client went away before the response was written");
+	log_info("%s %s %d %.2fms worker=%ld",
+	    fcgi_log_safe(a, req.method, 16),
+	    fcgi_log_safe(a, req.path, FCGI_LOG_PATH_MAX), res.status,
+	    fcgi_now_ms() - start, (long)getpid());
+}

@@ -1,0 +1,161 @@
+#include "fcgi/worker.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include <fcgiapp.h>
+#include <jansson.h>
+
+#include "app/app.h"
+#include "core/arena.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "fcgi/serve.h"
+
+#define FCGI_ARENA_FIRST_CHUNK (128 * 1024)
+
+/* Set by the signal handler; read by the accept loop. */
+static volatile sig_atomic_t fcgi_worker_stop;
+
+/*
+ * The arena Jansson allocates from: this worker's request arena. It holds no
+ * request data itself; what it points to is wiped at every reset.
+ */
+static arena *fcgi_json_arena;
+
+static void
+fcgi_worker_on_stop(int sig)
+{
+	(void)sig;
+	fcgi_worker_stop = 1;
+}
+
+static void *
+fcgi_json_malloc(size_t n)
+{
+	if (fcgi_json_arena == NULL) {
+		log_error("Jansson used outside a request");
+		abort();
+	}
+	return arena_alloc(fcgi_json_arena, n);
+}
+
+/* Arena memory is released, wiped, at the request's reset. */
+static void
+fcgi_json_free(void *p)
+{
+	(void)p;
+}
+
+/*
+ * SIGTERM/SIGINT set the stop flag and interrupt accept (no SA_RESTART);
+ * the mask `serving` blocks them while a request is served, `idle` lets
+ * them in while waiting in accept.
+ */
+static void
+fcgi_worker_signals(sigset_t *serving, sigset_t *idle)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = fcgi_worker_on_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = SIG_DFL;
+	sigaction(SIGCHLD, &sa, NULL);
+	sigprocmask(SIG_BLOCK, NULL, serving);
+	sigaddset(serving, SIGTERM);
+	sigaddset(serving, SIGINT);
+	sigprocmask(SIG_SETMASK, serving, NULL);
+	*idle = *serving;
+	sigdelset(idle, SIGTERM);
+	sigdelset(idle, SIGINT);
+}
+
+/* Waits for the next request. 0 with one accepted, -1 to stop. */
+static int
+fcgi_worker_accept(FCGX_Request *rq, const sigset_t *serving,
+    const sigset_t *idle)
+{
+	int rc;
+
+	sigprocmask(SIG_SETMASK, idle, NULL);
+	rc = fcgi_worker_stop ? -EINTR : FCGX_Accept_r(rq);
+	sigprocmask(SIG_SETMASK, serving, NULL);
+	if (rc >= 0)
+		return 0;
+	if (rc != -EINTR)
+		log_error("accept failed: %s", strerror(-rc));
+	return -1;
+}
+
+/* The accept loop; returns the number of requests served. */
+static long
+fcgi_worker_loop(FCGX_Request *rq, struct app_ctx *ctx, arena *a)
+{
+	sigset_t serving, idle;
+	long served = 0;
+
+	fcgi_worker_signals(&serving, &idle);
+	while (!fcgi_worker_stop &&
+	    (ctx->cfg->max_requests == 0 || served < ctx->cfg->max_requests)) {
+		if (fcgi_worker_accept(rq, &serving, &idle) != 0)
+			break;
+		fcgi_json_arena = a;
+		fcgi_serve(rq, ctx, a);
+		FCGX_Finish_r(rq);
+		arena_reset(a);
+		served++;
+	}
+	return served;
+}
+
+int
+fcgi_worker_run(const struct config *cfg, const struct keyring *keys,
+    int listen_fd)
+{
+	struct app_ctx ctx = { .cfg = cfg, .keys = keys };
+	FCGX_Request rq;
+	arena *a = NULL;
+	long served;
+	int rc = 1;
+
+#ifdef __linux__
+	/* A worker never outlives its master. */
+	prctl(PR_SET_PDEATHSIG, SIGTERM);
+#endif
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, listen_fd,
+	    FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		log_error("libfcgi failed to initialise");
+		return 1;
+	}
+	a = arena_new(FCGI_ARENA_FIRST_CHUNK);
+	fcgi_json_arena = a;
+	json_set_alloc_funcs(fcgi_json_malloc, fcgi_json_free);
+	if (db_open(cfg->database, &ctx.db) != 0) {
+		log_error("cannot create the database handle");
+		goto out;
+	}
+	if (db_ensure(ctx.db) != DB_OK)
+		log_warn("database unavailable at start; serving 503 until it is back");
+	served = fcgi_worker_loop(&rq, &ctx, a);
+	log_debug("worker leaves after %ld requests", served);
+	rc = 0;
+out:
+	if (ctx.db != NULL)
+		db_close(ctx.db);
+	FCGX_Free(&rq, 1);
+	arena_free(a);
+	fcgi_json_arena = NULL;
+	return rc;
+}

@@ -1,0 +1,28 @@
+/*
+ * worker — one pre-forked process serving one request at a time.
+ *
+ * Owns one database handle (serving 503 while the database is down), one
+ * request arena (wiped and reset after every FCGX_Finish_r) and points
+ * Jansson's allocator at that arena, so JSON values, including decrypted
+ * plaintext copied into them, are wiped at request end (invariant 5).
+ *
+ * SIGTERM or SIGINT: an idle worker leaves accept at once; a busy one
+ * finishes its request first (the signals are blocked while it serves).
+ */
+#ifndef PERMIT_FCGI_WORKER_H
+#define PERMIT_FCGI_WORKER_H
+
+#include "core/config.h"
+
+struct keyring;
+
+/*
+ * Serves requests on `listen_fd` until told to stop or after
+ * cfg->max_requests (0: no limit). Called in the child right after fork,
+ * with the master's signal mask (its signals blocked). Returns the exit
+ * status: 0 after a stop or a recycle, 1 when it could not start.
+ */
+int fcgi_worker_run(const struct config *cfg, const struct keyring *keys,
+    int listen_fd);
+
+#endif
