@@ -1,0 +1,17 @@
+/*
+ * uuid — random record ids (API.md: ids are random UUIDs).
+ *
+ * Ids are made in C, not by the database, because a record's seals bind
+ * its id (DESIGN.md invariant 3) before the row is inserted.
+ */
+#ifndef PERMIT_APP_UUID_H
+#define PERMIT_APP_UUID_H
+
+#define APP_UUID_LEN  36
+#define APP_UUID_SIZE (APP_UUID_LEN + 1)
+
+/* A version 4 (random, randombytes_buf) UUID in lower-case text,
+ * NUL-terminated, into out. Never fails. */
+void app_uuid_v4(char out[APP_UUID_SIZE]);
+
+#endif
