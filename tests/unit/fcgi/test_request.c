@@ -1,0 +1,189 @@
+/* Request parsing at the edge: cookies, content type, CGI parameters. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "fcgi/request.h"
+
+static arena *a;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	a = arena_new(4096);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	arena_free(a);
+	return 0;
+}
+
+static void
+cookie_alone(void **state)
+{
+	(void)state;
+	assert_string_equal(fcgi_cookie(a, "permit_session=abc", "permit_session"), "abc");
+}
+
+static void
+cookie_among_several(void **state)
+{
+	(void)state;
+	assert_string_equal(fcgi_cookie(a, "theme=dark; permit_session=tok123; lang=id",
+	    "permit_session"), "tok123");
+	assert_string_equal(fcgi_cookie(a, "a=1;permit_session=t;b=2", "permit_session"), "t");
+}
+
+static void
+cookie_first_of_repeats(void **state)
+{
+	(void)state;
+	assert_string_equal(fcgi_cookie(a, "permit_session=one; permit_session=two",
+	    "permit_session"), "one");
+}
+
+static void
+cookie_missing(void **state)
+{
+	(void)state;
+	assert_null(fcgi_cookie(a, NULL, "permit_session"));
+	assert_null(fcgi_cookie(a, "", "permit_session"));
+	assert_null(fcgi_cookie(a, "theme=dark; lang=id", "permit_session"));
+}
+
+static void
+cookie_name_must_match_whole(void **state)
+{
+	(void)state;
+	assert_null(fcgi_cookie(a, "xpermit_session=a; permit_session_old=b", "permit_session"));
+	assert_null(fcgi_cookie(a, "permit_session", "permit_session"));
+}
+
+static void
+cookie_empty_value_is_absent(void **state)
+{
+	(void)state;
+	assert_null(fcgi_cookie(a, "permit_session=; lang=id", "permit_session"));
+	assert_null(fcgi_cookie(a, "permit_session=\"\"", "permit_session"));
+}
+
+static void
+cookie_quotes_removed(void **state)
+{
+	(void)state;
+	assert_string_equal(fcgi_cookie(a, "permit_session=\"q\"", "permit_session"), "q");
+}
+
+static void
+content_type_json_accepted(void **state)
+{
+	(void)state;
+	assert_true(fcgi_content_type_json("application/json"));
+	assert_true(fcgi_content_type_json("application/json; charset=utf-8"));
+	assert_true(fcgi_content_type_json("application/json;charset=UTF-8"));
+	assert_true(fcgi_content_type_json("Application/JSON; Charset=\"utf-8\""));
+}
+
+static void
+content_type_others_refused(void **state)
+{
+	(void)state;
+	assert_false(fcgi_content_type_json(NULL));
+	assert_false(fcgi_content_type_json(""));
+	assert_false(fcgi_content_type_json("text/plain"));
+	assert_false(fcgi_content_type_json("application/x-www-form-urlencoded"));
+	assert_false(fcgi_content_type_json("multipart/form-data; boundary=x"));
+	assert_false(fcgi_content_type_json("application/jsonp"));
+	assert_false(fcgi_content_type_json("application/json; charset=latin1"));
+	assert_false(fcgi_content_type_json("application/json; boundary=x"));
+	assert_false(fcgi_content_type_json("application/json; charset=utf-8; x=y"));
+	assert_false(fcgi_content_type_json("text/json"));
+}
+
+static void
+params_split_path_and_query(void **state)
+{
+	char *env[] = {
+		"REQUEST_METHOD=GET",
+		"REQUEST_URI=/api/v1/offices/JKT/days?from=2026-01-01&to=2026-01-31",
+		"HTTP_COOKIE=lang=id; permit_session=tok",
+		"HTTP_X_CSRF_TOKEN=csrf",
+		"HTTP_IDEMPOTENCY_KEY=key-1",
+		"REMOTE_ADDR=192.0.2.7",
+		NULL
+	};
+	struct app_request req;
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	assert_int_equal(fcgi_request_params(env, a, &req), FCGI_REQUEST_OK);
+	assert_string_equal(req.method, "GET");
+	assert_string_equal(req.path, "/api/v1/offices/JKT/days");
+	assert_string_equal(req.query, "from=2026-01-01&to=2026-01-31");
+	assert_string_equal(req.session_token, "tok");
+	assert_string_equal(req.csrf_token, "csrf");
+	assert_string_equal(req.idempotency_key, "key-1");
+	assert_string_equal(req.client_addr, "192.0.2.7");
+	assert_null(req.body);
+}
+
+static void
+params_without_query_or_headers(void **state)
+{
+	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/api/v1/health", NULL };
+	struct app_request req;
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	assert_int_equal(fcgi_request_params(env, a, &req), FCGI_REQUEST_OK);
+	assert_string_equal(req.path, "/api/v1/health");
+	assert_string_equal(req.query, "");
+	assert_null(req.session_token);
+	assert_null(req.csrf_token);
+	assert_null(req.idempotency_key);
+}
+
+static void
+params_without_method_or_uri_are_bad(void **state)
+{
+	char *no_method[] = { "REQUEST_URI=/api/v1/health", NULL };
+	char *no_uri[] = { "REQUEST_METHOD=GET", NULL };
+	char *relative[] = { "REQUEST_METHOD=GET", "REQUEST_URI=api/v1/health", NULL };
+	struct app_request req;
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	assert_int_equal(fcgi_request_params(no_method, a, &req), FCGI_REQUEST_BAD);
+	assert_int_equal(fcgi_request_params(no_uri, a, &req), FCGI_REQUEST_BAD);
+	assert_int_equal(fcgi_request_params(relative, a, &req), FCGI_REQUEST_BAD);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(cookie_alone),
+		cmocka_unit_test(cookie_among_several),
+		cmocka_unit_test(cookie_first_of_repeats),
+		cmocka_unit_test(cookie_missing),
+		cmocka_unit_test(cookie_name_must_match_whole),
+		cmocka_unit_test(cookie_empty_value_is_absent),
+		cmocka_unit_test(cookie_quotes_removed),
+		cmocka_unit_test(content_type_json_accepted),
+		cmocka_unit_test(content_type_others_refused),
+		cmocka_unit_test(params_split_path_and_query),
+		cmocka_unit_test(params_without_query_or_headers),
+		cmocka_unit_test(params_without_method_or_uri_are_bad),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

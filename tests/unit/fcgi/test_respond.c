@@ -1,0 +1,169 @@
+/* Error bodies (API.md) and the response head (invariant 6). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "app/mode.h"
+#include "fcgi/respond.h"
+
+static arena *a;
+
+static int
+setup(void **state)
+{
+	(void)state;
+	a = arena_new(4096);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	(void)state;
+	arena_free(a);
+	return 0;
+}
+
+static char *
+dump(json_t *j)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+
+	assert_non_null(s);
+	return s;
+}
+
+static void
+error_body_has_code_and_message_only(void **state)
+{
+	struct app_response res = { 0 };
+	char *s;
+
+	(void)state;
+	app_error(&res, 404, "not_found", "Not found.", NULL);
+	assert_int_equal(res.status, 404);
+	s = dump(res.body);
+	assert_string_equal(s, "{\"error\":{\"code\":\"not_found\",\"message\":\"Not found.\"}}");
+	free(s);
+	json_decref(res.body);
+}
+
+static void
+error_body_names_the_field(void **state)
+{
+	struct app_response res = { 0 };
+	char *s;
+
+	(void)state;
+	app_error(&res, 422, "invalid", "Not a valid NIK.", "applicant.nik");
+	s = dump(res.body);
+	assert_string_equal(s, "{\"error\":{\"code\":\"invalid\",\"field\":\"applicant.nik\","
+	    "\"message\":\"Not a valid NIK.\"}}");
+	free(s);
+	json_decref(res.body);
+}
+
+static void
+error_body_is_the_only_top_level_key(void **state)
+{
+	struct app_response res = { 0 };
+
+	(void)state;
+	app_error(&res, 503, "unavailable", "Later.", NULL);
+	assert_int_equal(json_object_size(res.body), 1);
+	assert_true(json_is_object(json_object_get(res.body, "error")));
+	json_decref(res.body);
+}
+
+static void
+head_carries_invariant_6_headers(void **state)
+{
+	static const char *const want[] = {
+		"Status: 404 Not Found\r\n",
+		"Content-Type: application/json; charset=utf-8\r\n",
+		"Cache-Control: no-store\r\n",
+		"Vary: Cookie\r\n",
+		"X-Content-Type-Options: nosniff\r\n",
+		"Referrer-Policy: no-referrer\r\n",
+		"Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n",
+		"X-Frame-Options: DENY\r\n",
+		"Content-Length: 12\r\n",
+	};
+	struct app_response res = { .status = 404 };
+	const char *head;
+
+	(void)state;
+	head = fcgi_respond_head(a, &res, NULL, 12);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		assert_non_null(strstr(head, want[i]));
+	assert_null(strstr(head, "Retry-After"));
+	assert_null(strstr(head, "Allow"));
+	assert_null(strstr(head, "Set-Cookie"));
+	assert_string_equal(head + strlen(head) - 4, "\r\n\r\n");
+}
+
+static void
+head_has_retry_after_and_allow_when_asked(void **state)
+{
+	struct app_response res = { .status = 503, .retry_after = 7 };
+	const char *head;
+
+	(void)state;
+	head = fcgi_respond_head(a, &res, "GET, POST", 0);
+	assert_non_null(strstr(head, "Status: 503 Service Unavailable\r\n"));
+	assert_non_null(strstr(head, "Retry-After: 7\r\n"));
+	assert_non_null(strstr(head, "Allow: GET, POST\r\n"));
+}
+
+static void
+head_refuses_cookie_with_newline(void **state)
+{
+	struct app_response res = { .status = 200,
+	    .set_cookie = "permit_session=x\r\nX-Evil: 1" };
+	const char *head;
+
+	(void)state;
+	head = fcgi_respond_head(a, &res, NULL, 0);
+	assert_null(strstr(head, "X-Evil"));
+	assert_null(strstr(head, "Set-Cookie"));
+}
+
+static void
+mode_admission_follows_invariant_7(void **state)
+{
+	struct app_route read = { .effect = APP_EFFECT_READ, .scope = APP_SCOPE_NORMAL };
+	struct app_route write = { .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_NORMAL };
+	struct app_route admin = { .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_ALWAYS };
+
+	(void)state;
+	assert_true(app_mode_admits(APP_MODE_NORMAL, &read));
+	assert_true(app_mode_admits(APP_MODE_NORMAL, &write));
+	assert_true(app_mode_admits(APP_MODE_READ_ONLY, &read));
+	assert_false(app_mode_admits(APP_MODE_READ_ONLY, &write));
+	assert_true(app_mode_admits(APP_MODE_READ_ONLY, &admin));
+	assert_false(app_mode_admits(APP_MODE_CLOSED, &read));
+	assert_false(app_mode_admits(APP_MODE_CLOSED, &write));
+	assert_true(app_mode_admits(APP_MODE_CLOSED, &admin));
+	assert_string_equal(app_mode_name(APP_MODE_READ_ONLY), "read_only");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(error_body_has_code_and_message_only),
+		cmocka_unit_test(error_body_names_the_field),
+		cmocka_unit_test(error_body_is_the_only_top_level_key),
+		cmocka_unit_test(head_carries_invariant_6_headers),
+		cmocka_unit_test(head_has_retry_after_and_allow_when_asked),
+		cmocka_unit_test(head_refuses_cookie_with_newline),
+		cmocka_unit_test(mode_admission_follows_invariant_7),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
