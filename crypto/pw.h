@@ -35,7 +35,9 @@ int pw_verify(const char *hash, const char *pw, size_t len)
  * For a sign-in whose account does not exist: verifies pw against a hash of a
  * random password made once (lazily, per process) at these limits, so the
  * answer takes as long as pw_verify with a real hash. Always -1.
- * Not thread-safe (a worker serves one request at a time).
+ * The first call also makes the hash: call it once at start-up (in the
+ * master, before fork) so no sign-in pays twice. Not thread-safe (a worker
+ * serves one request at a time).
  */
 int pw_dummy_verify(const char *pw, size_t len, unsigned long long opslimit,
     size_t memlimit);

@@ -317,6 +317,21 @@ test_empty_file_refused(void **state)
 }
 
 static void
+test_oversized_file_refused(void **state)
+{
+	struct fx *fx = *state;
+	char *text = malloc(KEYRING_FILE_MAX + 2);
+
+	assert_non_null(text);
+	memcpy(text, "permitd-keyring v1\n", 19);
+	memset(text + 19, '#', KEYRING_FILE_MAX + 1 - 19);
+	text[KEYRING_FILE_MAX + 1] = '\0';
+	write_file(fx->path, text, 0600);
+	free(text);
+	assert_refused(fx, "larger than 65536 bytes");
+}
+
+static void
 test_unknown_entry_refused(void **state)
 {
 	struct fx *fx = *state;
@@ -473,6 +488,7 @@ main(void)
 		T(test_id_shared_across_types_refused),
 		T(test_bad_header_refused),
 		T(test_empty_file_refused),
+		T(test_oversized_file_refused),
 		T(test_unknown_entry_refused),
 		T(test_bad_id_refused),
 		T(test_trailing_word_refused),
