@@ -78,7 +78,8 @@ enum db_status db_tx_run(struct db *db, const struct db_principal *who,
 
 /*
  * Runs prepared statement `stmt` with `params` (count checked against the
- * statement's declared count). On DB_OK, *out is a result that lives until
+ * statement's declared count), only inside db_begin()..db_commit(): outside
+ * a transaction nothing is sent and the result is DB_ERROR. On DB_OK, *out is a result that lives until
  * `a` is reset (freed by arena_defer). `out` may be NULL to discard rows.
  */
 enum db_status db_exec(struct db *db, arena *a, enum db_stmt stmt,

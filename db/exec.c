@@ -36,6 +36,11 @@ db_exec(struct db *db, arena *a, enum db_stmt stmt,
 	}
 	if (db->conn == NULL || db->broken)
 		return DB_UNAVAILABLE;
+	if (PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+		/* Invariant 4: nothing runs without a bound principal. */
+		log_error("%s: outside a transaction (use db_begin)", d->name);
+		return DB_ERROR;
+	}
 	for (int i = 0; i < nparams; i++) {
 		vals[i] = params[i].value;
 		lens[i] = params[i].binary ? params[i].len : 0;

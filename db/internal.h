@@ -24,7 +24,8 @@ struct db_result {
  * The status of a failed command: `res` is its result (NULL allowed, e.g.
  * when libpq could not send). Logs the failure naming `what` (a statement
  * name), with SQLSTATE and primary message only (never DETAIL, which can
- * carry row values). A lost connection gives DB_UNAVAILABLE and marks `db`
+ * carry row values). No result, a connection already marked broken, a lost
+ * connection or SQLSTATE 08xxx/57P01-3 give DB_UNAVAILABLE and mark `db`
  * broken; 23505/23P01 give DB_CONFLICT; anything else DB_ERROR.
  */
 enum db_status db_fail(struct db *db, const PGresult *res, const char *what);

@@ -52,8 +52,10 @@ db_fail(struct db *db, const PGresult *res, const char *what)
 	}
 	if (msg == NULL)
 		msg = db->conn != NULL ? PQerrorMessage(db->conn) : "not connected";
-	if (db->conn == NULL || PQstatus(db->conn) == CONNECTION_BAD ||
-	    db_sqlstate_unavailable(state)) {
+	/* No result at all means libpq could not send or read: the connection
+	 * is in doubt, so it is replaced rather than trusted. */
+	if (res == NULL || db->broken || db->conn == NULL ||
+	    PQstatus(db->conn) == CONNECTION_BAD || db_sqlstate_unavailable(state)) {
 		db->broken = 1;
 		log_error("%s: database unavailable (%s): %.*s", what,
 		    state != NULL ? state : "no sqlstate", db_line(msg), msg);

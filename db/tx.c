@@ -28,8 +28,8 @@ db_pipeline_result(struct db *db, const char *what)
 	PGresult *res = PQgetResult(db->conn);
 
 	if (res == NULL || db_lost(db)) {
-		st = db_fail(db, res, what);
 		db->broken = 1;
+		st = db_fail(db, res, what);
 		PQclear(res);
 		return st;
 	}
@@ -72,15 +72,13 @@ db_begin_pipelined(struct db *db, const char *const vals[3])
 	const struct db_stmt_def *bind = db_stmt_def(DB_STMT_BIND_PRINCIPAL);
 	enum db_status st, st_bind;
 
+	/* Fails only when the connection is not idle: start over afresh. */
 	if (PQenterPipelineMode(db->conn) != 1)
 		return db_fail(db, NULL, "BEGIN");
 	if (PQsendQueryParams(db->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) != 1 ||
 	    PQsendQueryPrepared(db->conn, bind->name, 3, vals, NULL, NULL, 0) != 1 ||
-	    PQpipelineSync(db->conn) != 1) {
-		st = db_fail(db, NULL, "BEGIN");
-		db->broken = 1;
-		return st;
-	}
+	    PQpipelineSync(db->conn) != 1)
+		return db_fail(db, NULL, "BEGIN");   /* could not send: unavailable */
 	st = db_pipeline_result(db, "BEGIN");
 	if (db->broken)
 		return st != DB_OK ? st : DB_ERROR;

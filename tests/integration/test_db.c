@@ -1,0 +1,335 @@
+/*
+ * db/: transactions bound to a principal, status mapping, and reconnecting
+ * after the server comes back. White-box: the checks use plain libpq on the
+ * handle's own connection (db/internal.h), so no test-only statement exists.
+ *
+ * The last group stops and restarts the cluster (scripts/pg.sh), so this
+ * program must not run alongside other users of the same cluster.
+ */
+#include "tests/integration/itest.h"
+
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/arena.h"
+#include "core/log.h"
+#include "db/db.h"
+#include "db/internal.h"
+
+struct seen {
+	char account_id[64], role[64], office[64];
+	enum db_status ret;   /* what fn returns */
+	char marker[64];      /* fn writes it into service_state.message */
+};
+
+static char buf[256];
+
+static int
+db_setup(void **state)
+{
+	struct db *db = NULL;
+
+	assert_int_equal(db_open(itest_env("PERMIT_TEST_APP_DSN"), &db), 0);
+	assert_int_equal(db_ensure(db), DB_OK);
+	*state = db;
+	return 0;
+}
+
+static int
+db_teardown(void **state)
+{
+	db_close(*state);
+	return 0;
+}
+
+static double
+now_seconds(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* The three settings as the handle's connection sees them now. */
+static enum db_status
+read_settings(struct db *db, void *arg)
+{
+	struct seen *s = arg;
+	PGresult *r = PQexec(db->conn,
+	    "SELECT current_setting('permit.account_id', true),"
+	    " current_setting('permit.role', true),"
+	    " current_setting('permit.office', true)");
+
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	snprintf(s->account_id, sizeof(s->account_id), "%s", PQgetvalue(r, 0, 0));
+	snprintf(s->role, sizeof(s->role), "%s", PQgetvalue(r, 0, 1));
+	snprintf(s->office, sizeof(s->office), "%s", PQgetvalue(r, 0, 2));
+	PQclear(r);
+	return s->ret;
+}
+
+static enum db_status
+write_marker_then_fail(struct db *db, void *arg)
+{
+	struct seen *s = arg;
+	const char *p[1] = { s->marker };
+	PGresult *r = PQexecParams(db->conn,
+	    "UPDATE service_state SET message = $1", 1, NULL, p, NULL, NULL, 0);
+
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	assert_string_equal(PQcmdTuples(r), "1");
+	PQclear(r);
+	return DB_ERROR;
+}
+
+static enum db_status
+read_mode(struct db *db, void *arg)
+{
+	arena *a = arena_new(4096);
+	struct db_result *r = NULL;
+	enum db_status st = db_exec(db, a, DB_STMT_SERVICE_MODE, NULL, 0, &r);
+
+	if (st == DB_OK) {
+		assert_int_equal(db_rows(r), 1);
+		snprintf(arg, 64, "%s", db_text(r, 0, 0));
+	}
+	arena_free(a);
+	return st;
+}
+
+static void
+tx_run_binds_the_principal(void **state)
+{
+	struct db_principal who = { "acct-42", "citizen", "JKT-SEL" };
+	struct seen s = { .ret = DB_OK };
+
+	assert_int_equal(db_tx_run(*state, &who, read_settings, &s), DB_OK);
+	assert_string_equal(s.account_id, "acct-42");
+	assert_string_equal(s.role, "citizen");
+	assert_string_equal(s.office, "JKT-SEL");
+}
+
+static void
+tx_run_binds_null_fields_as_empty(void **state)
+{
+	struct db_principal who = { "acct-7", NULL, NULL };
+	struct seen s = { .ret = DB_OK };
+
+	assert_int_equal(db_tx_run(*state, &who, read_settings, &s), DB_OK);
+	assert_string_equal(s.account_id, "acct-7");
+	assert_string_equal(s.role, "");
+	assert_string_equal(s.office, "");
+}
+
+static void
+binding_ends_with_the_transaction(void **state)
+{
+	struct db *db = *state;
+	struct db_principal who = { "acct-42", "citizen", "JKT-SEL" };
+	struct seen s = { .ret = DB_OK };
+
+	assert_int_equal(db_tx_run(db, &who, read_settings, &s), DB_OK);
+	/* A transaction that binds nothing must not inherit the last one's. */
+	itest_ok(db->conn, "BEGIN");
+	itest_value(db->conn, "SELECT coalesce("
+	    "current_setting('permit.account_id', true), '')", buf, sizeof(buf));
+	itest_ok(db->conn, "COMMIT");
+	assert_string_equal(buf, "");
+}
+
+static void
+failing_fn_rolls_back(void **state)
+{
+	struct db *db = *state;
+	struct seen s = { .ret = DB_ERROR };
+	PGconn *super = itest_connect("PERMIT_TEST_SUPER_DSN");
+	char sql[256];
+
+	snprintf(s.marker, sizeof(s.marker), "db-test-rollback-%ld", (long)getpid());
+	assert_int_equal(db_tx_run(db, NULL, write_marker_then_fail, &s), DB_ERROR);
+	assert_int_equal(PQtransactionStatus(db->conn), PQTRANS_IDLE);
+	snprintf(sql, sizeof(sql),
+	    "SELECT count(*) FROM service_state WHERE message = '%s'", s.marker);
+	assert_string_equal(itest_value(super, sql, buf, sizeof(buf)), "0");
+	PQfinish(super);
+}
+
+static void
+exec_with_wrong_param_count_fails(void **state)
+{
+	struct db *db = *state;
+	struct db_param one[1] = { DB_TEXT("x") };
+	arena *a = arena_new(4096);
+
+	assert_int_equal(db_begin(db, NULL), DB_OK);
+	assert_int_equal(db_exec(db, a, DB_STMT_SERVICE_MODE, one, 1, NULL), DB_ERROR);
+	assert_int_equal(db_exec(db, a, DB_STMT_BIND_PRINCIPAL, one, 1, NULL), DB_ERROR);
+	/* Refused before sending: the transaction is still usable. */
+	assert_int_equal(db_exec(db, a, DB_STMT_SERVICE_MODE, NULL, 0, NULL), DB_OK);
+	assert_int_equal(db_commit(db), DB_OK);
+	arena_free(a);
+}
+
+static void
+exec_outside_a_transaction_fails(void **state)
+{
+	arena *a = arena_new(4096);
+
+	assert_int_equal(db_exec(*state, a, DB_STMT_SERVICE_MODE, NULL, 0, NULL),
+	    DB_ERROR);
+	arena_free(a);
+}
+
+static void
+exec_returns_rows_that_live_in_the_arena(void **state)
+{
+	char mode[64] = "";
+
+	assert_int_equal(db_tx_run(*state, NULL, read_mode, mode), DB_OK);
+	assert_string_equal(mode, "normal");
+}
+
+static void
+commit_of_a_failed_transaction_fails(void **state)
+{
+	struct db *db = *state;
+	PGresult *r;
+
+	assert_int_equal(db_begin(db, NULL), DB_OK);
+	r = PQexec(db->conn, "SELECT 1/0");
+	PQclear(r);
+	assert_int_equal(db_commit(db), DB_ERROR);
+	assert_int_equal(PQtransactionStatus(db->conn), PQTRANS_IDLE);
+}
+
+/* The status db_fail() maps an error raised with `sqlstate` to. */
+static enum db_status
+status_of(struct db *db, const char *sqlstate)
+{
+	char sql[256];
+	PGresult *r;
+	enum db_status st;
+
+	snprintf(sql, sizeof(sql),
+	    "DO $$ BEGIN RAISE EXCEPTION 'probe' USING ERRCODE = '%s'; END $$",
+	    sqlstate);
+	r = PQexec(db->conn, sql);
+	assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
+	st = db_fail(db, r, "probe");
+	PQclear(r);
+	return st;
+}
+
+static void
+unique_violation_is_a_conflict(void **state)
+{
+	assert_int_equal(status_of(*state, "23505"), DB_CONFLICT);
+}
+
+static void
+exclusion_violation_is_a_conflict(void **state)
+{
+	assert_int_equal(status_of(*state, "23P01"), DB_CONFLICT);
+}
+
+static void
+other_errors_are_errors(void **state)
+{
+	assert_int_equal(status_of(*state, "22012"), DB_ERROR);
+}
+
+static void
+admin_shutdown_is_unavailable_and_reconnects(void **state)
+{
+	struct db *db = *state;
+	PGconn *before = db->conn;
+
+	assert_int_equal(status_of(db, "57P01"), DB_UNAVAILABLE);
+	assert_int_equal(db_ensure(db), DB_OK);
+	assert_ptr_not_equal(db->conn, NULL);
+	assert_true(db->conn != before || !db->broken);
+}
+
+/* scripts/pg.sh VERB PERMIT_TEST_PG_DIR, which must succeed. */
+static void
+pg_sh(const char *verb)
+{
+	char script[4096];
+	const char *dir = itest_env("PERMIT_TEST_PG_DIR");
+	pid_t pid;
+	int status;
+
+	snprintf(script, sizeof(script), "%s/scripts/pg.sh",
+	    itest_env("PERMIT_TEST_ROOT"));
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		execl(script, script, verb, dir, (char *)NULL);
+		_exit(127);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+static int
+server_teardown(void **state)
+{
+	pg_sh("start");   /* whatever happened, leave the server running */
+	db_close(*state);
+	return 0;
+}
+
+static void
+server_down_is_unavailable_quickly_then_the_handle_recovers(void **state)
+{
+	struct db *db = *state;
+	char mode[64] = "";
+	double t;
+
+	assert_int_equal(db_tx_run(db, NULL, read_mode, mode), DB_OK);
+	pg_sh("stop");
+	for (int attempt = 0; attempt < 2; attempt++) {
+		t = now_seconds();
+		assert_int_equal(db_begin(db, NULL), DB_UNAVAILABLE);
+		assert_true(now_seconds() - t < 1.0);
+	}
+	pg_sh("start");
+	assert_int_equal(db_tx_run(db, NULL, read_mode, mode), DB_OK);
+	assert_string_equal(mode, "normal");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tx[] = {
+		cmocka_unit_test(tx_run_binds_the_principal),
+		cmocka_unit_test(tx_run_binds_null_fields_as_empty),
+		cmocka_unit_test(binding_ends_with_the_transaction),
+		cmocka_unit_test(failing_fn_rolls_back),
+		cmocka_unit_test(exec_with_wrong_param_count_fails),
+		cmocka_unit_test(exec_outside_a_transaction_fails),
+		cmocka_unit_test(exec_returns_rows_that_live_in_the_arena),
+		cmocka_unit_test(commit_of_a_failed_transaction_fails),
+	};
+	const struct CMUnitTest status[] = {
+		cmocka_unit_test(unique_violation_is_a_conflict),
+		cmocka_unit_test(exclusion_violation_is_a_conflict),
+		cmocka_unit_test(other_errors_are_errors),
+		cmocka_unit_test(admin_shutdown_is_unavailable_and_reconnects),
+	};
+	const struct CMUnitTest server[] = {
+		cmocka_unit_test(server_down_is_unavailable_quickly_then_the_handle_recovers),
+	};
+	int failed = 0;
+
+	/* The expected failures log errors: they show what an operator sees. */
+	log_init("test_db", LOG_LEVEL_ERROR);
+	failed += cmocka_run_group_tests_name("db_tx", tx, db_setup, db_teardown);
+	failed += cmocka_run_group_tests_name("db_status", status, db_setup,
+	    db_teardown);
+	failed += cmocka_run_group_tests_name("db_server", server, db_setup,
+	    server_teardown);
+	return failed != 0;
+}

@@ -1,0 +1,264 @@
+/*
+ * The runtime role permit_app, as `permitctl db init` and 0001_platform make
+ * it: it cannot create anything, cannot bypass row-level security, owns
+ * nothing and writes only the columns it was granted (DESIGN.md invariant 4).
+ */
+#include "tests/integration/itest.h"
+
+#include <unistd.h>
+
+/* A FORCE'd RLS table made by the owner in a schema of its own. */
+struct rls_fixture {
+	PGconn *owner;
+	PGconn *app;
+	char schema[64];
+};
+
+static char buf[256];
+
+static int
+app_setup(void **state)
+{
+	*state = itest_connect("PERMIT_TEST_APP_DSN");
+	return 0;
+}
+
+static int
+app_teardown(void **state)
+{
+	PQfinish(*state);
+	return 0;
+}
+
+static int
+rls_setup(void **state)
+{
+	struct rls_fixture *f = calloc(1, sizeof(*f));
+	char sql[1024];
+
+	f->owner = itest_connect("PERMIT_TEST_OWNER_DSN");
+	f->app = itest_connect("PERMIT_TEST_APP_DSN");
+	snprintf(f->schema, sizeof(f->schema), "rls_probe_%ld", (long)getpid());
+	snprintf(sql, sizeof(sql),
+	    "CREATE SCHEMA %1$s;"
+	    "CREATE TABLE %1$s.t (owner text NOT NULL, v int);"
+	    "INSERT INTO %1$s.t VALUES ('acct-a', 1), ('acct-a', 2), ('acct-b', 3);"
+	    "ALTER TABLE %1$s.t ENABLE ROW LEVEL SECURITY;"
+	    "ALTER TABLE %1$s.t FORCE ROW LEVEL SECURITY;"
+	    "CREATE POLICY own ON %1$s.t"
+	    " USING (owner = current_setting('permit.account_id', true));"
+	    "GRANT USAGE ON SCHEMA %1$s TO permit_app;"
+	    "GRANT SELECT ON %1$s.t TO permit_app;", f->schema);
+	itest_ok(f->owner, sql);
+	*state = f;
+	return 0;
+}
+
+static int
+rls_teardown(void **state)
+{
+	struct rls_fixture *f = *state;
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SET client_min_messages = warning;"
+	    "DROP SCHEMA %s CASCADE", f->schema);
+	itest_ok(f->owner, sql);
+	PQfinish(f->app);
+	PQfinish(f->owner);
+	free(f);
+	return 0;
+}
+
+static void
+app_cannot_create_table_in_public(void **state)
+{
+	assert_string_equal(itest_sqlstate(*state,
+	    "CREATE TABLE public.roles_probe (i int)", buf, sizeof(buf)), "42501");
+}
+
+static void
+app_cannot_create_table_unqualified(void **state)
+{
+	assert_string_equal(itest_sqlstate(*state,
+	    "CREATE TABLE roles_probe (i int)", buf, sizeof(buf)), "42501");
+}
+
+static void
+app_cannot_create_temp_table(void **state)
+{
+	assert_string_equal(itest_sqlstate(*state,
+	    "CREATE TEMP TABLE roles_probe (i int)", buf, sizeof(buf)), "42501");
+}
+
+static void
+app_cannot_create_schema(void **state)
+{
+	assert_string_equal(itest_sqlstate(*state,
+	    "CREATE SCHEMA roles_probe", buf, sizeof(buf)), "42501");
+}
+
+static void
+app_may_create_in_no_schema(void **state)
+{
+	assert_string_equal(itest_value(*state,
+	    "SELECT count(*) FROM pg_namespace"
+	    " WHERE has_schema_privilege('permit_app', oid, 'CREATE')",
+	    buf, sizeof(buf)), "0");
+}
+
+static void
+app_role_has_neither_bypassrls_nor_superuser(void **state)
+{
+	assert_string_equal(itest_value(*state,
+	    "SELECT rolbypassrls OR rolsuper FROM pg_roles"
+	    " WHERE rolname = 'permit_app'", buf, sizeof(buf)), "f");
+}
+
+static void
+app_role_cannot_create_roles_or_databases(void **state)
+{
+	assert_string_equal(itest_value(*state,
+	    "SELECT rolcreaterole OR rolcreatedb OR rolinherit OR rolreplication"
+	    " FROM pg_roles WHERE rolname = 'permit_app'", buf, sizeof(buf)), "f");
+}
+
+static void
+app_is_member_of_no_role(void **state)
+{
+	assert_string_equal(itest_value(*state,
+	    "SELECT count(*) FROM pg_auth_members"
+	    " WHERE member = 'permit_app'::regrole", buf, sizeof(buf)), "0");
+}
+
+static void
+app_unbound_sees_no_row_of_forced_rls_table(void **state)
+{
+	struct rls_fixture *f = *state;
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.t", f->schema);
+	assert_string_equal(itest_value(f->app, sql, buf, sizeof(buf)), "0");
+}
+
+static void
+app_bound_sees_only_its_rows_of_forced_rls_table(void **state)
+{
+	struct rls_fixture *f = *state;
+	char sql[256];
+
+	itest_ok(f->app, "BEGIN");
+	itest_ok(f->app, "SELECT set_config('permit.account_id', 'acct-b', true)");
+	snprintf(sql, sizeof(sql), "SELECT string_agg(v::text, ',') FROM %s.t",
+	    f->schema);
+	assert_string_equal(itest_value(f->app, sql, buf, sizeof(buf)), "3");
+	itest_ok(f->app, "COMMIT");
+}
+
+static void
+app_cannot_disable_row_security(void **state)
+{
+	struct rls_fixture *f = *state;
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "ALTER TABLE %s.t NO FORCE ROW LEVEL SECURITY",
+	    f->schema);
+	assert_string_equal(itest_sqlstate(f->app, sql, buf, sizeof(buf)), "42501");
+}
+
+static void
+app_owns_no_relation(void **state)
+{
+	assert_string_equal(itest_value(*state,
+	    "SELECT count(*) FROM pg_class WHERE relowner = 'permit_app'::regrole",
+	    buf, sizeof(buf)), "0");
+}
+
+static void
+app_owns_no_schema(void **state)
+{
+	assert_string_equal(itest_value(*state,
+	    "SELECT count(*) FROM pg_namespace"
+	    " WHERE nspowner = 'permit_app'::regrole", buf, sizeof(buf)), "0");
+}
+
+static void
+app_owns_no_function(void **state)
+{
+	assert_string_equal(itest_value(*state,
+	    "SELECT count(*) FROM pg_proc WHERE proowner = 'permit_app'::regrole",
+	    buf, sizeof(buf)), "0");
+}
+
+/* pg_shdepend records every owned object of every database, and databases. */
+static void
+app_owns_nothing_in_any_database(void **state)
+{
+	assert_string_equal(itest_value(*state,
+	    "SELECT (SELECT count(*) FROM pg_shdepend WHERE deptype = 'o'"
+	    "  AND refclassid = 'pg_authid'::regclass"
+	    "  AND refobjid = 'permit_app'::regrole)"
+	    " + (SELECT count(*) FROM pg_database"
+	    "  WHERE datdba = 'permit_app'::regrole)", buf, sizeof(buf)), "0");
+}
+
+static void
+app_cannot_insert_service_state(void **state)
+{
+	assert_string_equal(itest_sqlstate(*state,
+	    "INSERT INTO service_state (id) VALUES (true)", buf, sizeof(buf)),
+	    "42501");
+}
+
+static void
+app_cannot_delete_service_state(void **state)
+{
+	assert_string_equal(itest_sqlstate(*state, "DELETE FROM service_state",
+	    buf, sizeof(buf)), "42501");
+}
+
+static void
+app_cannot_rename_an_office(void **state)
+{
+	assert_string_equal(itest_sqlstate(*state,
+	    "UPDATE offices SET name = 'x' WHERE false", buf, sizeof(buf)), "42501");
+}
+
+static void
+app_cannot_read_schema_migrations(void **state)
+{
+	assert_string_equal(itest_sqlstate(*state,
+	    "SELECT count(*) FROM schema_migrations", buf, sizeof(buf)), "42501");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest app[] = {
+		cmocka_unit_test(app_cannot_create_table_in_public),
+		cmocka_unit_test(app_cannot_create_table_unqualified),
+		cmocka_unit_test(app_cannot_create_temp_table),
+		cmocka_unit_test(app_cannot_create_schema),
+		cmocka_unit_test(app_may_create_in_no_schema),
+		cmocka_unit_test(app_role_has_neither_bypassrls_nor_superuser),
+		cmocka_unit_test(app_role_cannot_create_roles_or_databases),
+		cmocka_unit_test(app_is_member_of_no_role),
+		cmocka_unit_test(app_owns_no_relation),
+		cmocka_unit_test(app_owns_no_schema),
+		cmocka_unit_test(app_owns_no_function),
+		cmocka_unit_test(app_owns_nothing_in_any_database),
+		cmocka_unit_test(app_cannot_insert_service_state),
+		cmocka_unit_test(app_cannot_delete_service_state),
+		cmocka_unit_test(app_cannot_rename_an_office),
+		cmocka_unit_test(app_cannot_read_schema_migrations),
+	};
+	const struct CMUnitTest rls[] = {
+		cmocka_unit_test(app_unbound_sees_no_row_of_forced_rls_table),
+		cmocka_unit_test(app_bound_sees_only_its_rows_of_forced_rls_table),
+		cmocka_unit_test(app_cannot_disable_row_security),
+	};
+	int failed = 0;
+
+	failed += cmocka_run_group_tests_name("roles", app, app_setup, app_teardown);
+	failed += cmocka_run_group_tests_name("rls", rls, rls_setup, rls_teardown);
+	return failed != 0;
+}
