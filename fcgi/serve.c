@@ -36,7 +36,10 @@ fcgi_log_safe(arena *a, const char *s, size_t max)
 	return copy;
 }
 
-/* Parameters, route, body: 0 with `route` set, or -1 with `res` filled. */
+/*
+ * Parameters, body, route: 0 with `route` set, or -1 with `res` filled. The
+ * body is checked first, so a refusal (413, 400) does not depend on the path.
+ */
 static int
 fcgi_prepare(FCGX_Request *rq, struct app_ctx *ctx, struct app_request *req,
     const struct app_route **route, struct app_response *res,
@@ -48,6 +51,18 @@ fcgi_prepare(FCGX_Request *rq, struct app_ctx *ctx, struct app_request *req,
 
 	if (fcgi_request_params(rq->envp, req->arena, req) != FCGI_REQUEST_OK) {
 		app_error(res, 400, "bad_request", "Malformed request.", NULL);
+		return -1;
+	}
+	st = fcgi_request_body(rq->in, rq->envp, ctx->cfg->body_limit, req);
+	if (st == FCGI_REQUEST_TOO_LARGE) {
+		app_error(res, 413, "too_large", "The request body is too large.",
+		    NULL);
+		return -1;
+	}
+	if (st != FCGI_REQUEST_OK) {
+		app_error(res, 400, "bad_request",
+		    "The body must be a JSON object in UTF-8 "
+		    "(Content-Type: application/json).", NULL);
 		return -1;
 	}
 	table = fcgi_routes(&n);
@@ -62,18 +77,6 @@ fcgi_prepare(FCGX_Request *rq, struct app_ctx *ctx, struct app_request *req,
 	case FCGI_ROUTE_NOT_FOUND:
 	default:
 		app_error(res, 404, "not_found", "Not found.", NULL);
-		return -1;
-	}
-	st = fcgi_request_body(rq->in, rq->envp, ctx->cfg->body_limit, req);
-	if (st == FCGI_REQUEST_TOO_LARGE) {
-		app_error(res, 413, "too_large", "The request body is too large.",
-		    NULL);
-		return -1;
-	}
-	if (st != FCGI_REQUEST_OK) {
-		app_error(res, 400, "bad_request",
-		    "The body must be a JSON object in UTF-8 "
-		    "(Content-Type: application/json).", NULL);
 		return -1;
 	}
 	return 0;
