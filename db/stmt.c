@@ -6,6 +6,7 @@
 static const struct db_stmt_def db_stmt_table[DB_STMT_COUNT] = {
 #define DB_STMT(name, nparams, sql) [DB_STMT_##name] = { #name, (nparams), sql },
 #include "db/sql/platform.def"
+#include "db/sql/offices.def"
 #include "db/sql/accounts.def"
 #undef DB_STMT
 };

@@ -10,6 +10,7 @@
 enum db_stmt {
 #define DB_STMT(name, nparams, sql) DB_STMT_##name,
 #include "db/sql/platform.def"
+#include "db/sql/offices.def"
 #include "db/sql/accounts.def"
 #undef DB_STMT
 	DB_STMT_COUNT
