@@ -25,7 +25,7 @@ static const struct cli_command cli_commands[] = {
 	{ "migrate", cli_migrate,
 	  "migrate [up|status|verify] [--database OWNER_CONNINFO] [--dir migrations]" },
 	{ "keys", cli_keys,
-	  "keys init|rotate|rewrap|retire ID" },
+	  "keys init|rotate|list|rewrap [--batch N]|retire ID  [--database OWNER_CONNINFO]" },
 };
 
 #define CLI_NCOMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))
