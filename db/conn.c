@@ -5,9 +5,13 @@
 
 #include "core/log.h"
 
-/* Applied unless the caller's conninfo says otherwise. */
+/* Applied unless the caller's conninfo says otherwise. Keepalives (TCP
+ * only) notice a server host that vanished without closing the socket. */
 #define DB_CONNECT_TIMEOUT "2"
 #define DB_APPLICATION_NAME "permitd"
+#define DB_KEEPALIVES_IDLE "30"
+#define DB_KEEPALIVES_INTERVAL "10"
+#define DB_KEEPALIVES_COUNT "3"
 
 static void
 db_disconnect(struct db *db)
@@ -57,15 +61,17 @@ db_prepare_all(struct db *db)
 }
 
 /*
- * Connects with connect_timeout and application_name defaulted: they come
- * before the expanded conninfo in the arrays, so the conninfo overrides them.
+ * Connects with the defaults above: they come before the expanded conninfo
+ * in the arrays, so the conninfo overrides any of them.
  */
 static enum db_status
 db_connect(struct db *db)
 {
 	const char *const keys[] = { "connect_timeout", "application_name",
+	    "keepalives_idle", "keepalives_interval", "keepalives_count",
 	    "dbname", NULL };
 	const char *const vals[] = { DB_CONNECT_TIMEOUT, DB_APPLICATION_NAME,
+	    DB_KEEPALIVES_IDLE, DB_KEEPALIVES_INTERVAL, DB_KEEPALIVES_COUNT,
 	    db->conninfo, NULL };
 
 	db->conn = PQconnectdbParams(keys, vals, 1);
