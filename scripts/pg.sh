@@ -74,8 +74,10 @@ check_reachable() {
 	if is_root; then
 		getent passwd "$PG_USER" >/dev/null ||
 			die "user $PG_USER does not exist (install Debian's postgresql package: make deps)"
-		as_cluster_user test -x "$dir" -a -r "$dir" ||
-			die "user $PG_USER cannot reach $dir (a parent directory is not searchable by it); choose a directory under a world-searchable path such as /tmp, or run as a normal user"
+		if ! as_cluster_user test -x "$dir" -a -r "$dir"; then
+			echo "pg.sh: user $PG_USER cannot reach $dir (a parent directory is not searchable by it); choose a directory under a world-searchable path such as /tmp, or run as a normal user" >&2
+			return 1
+		fi
 	fi
 }
 
@@ -101,8 +103,11 @@ cmd_init() {
 		return 0
 	fi
 	bin=$(pg_bindir)
-	mkdir -p "$dir"
-	check_reachable "$dir"
+	if [ ! -d "$dir" ]; then
+		mkdir -p "$dir"
+		check_reachable "$dir" || { rmdir "$dir"; exit 1; }
+	fi
+	check_reachable "$dir" || exit 1
 	mkdir -p "$dir/pg" "$dir/run"
 	touch "$dir/pg.log"
 	chmod 0700 "$dir/pg" "$dir/run"
@@ -142,7 +147,7 @@ cmd_start() {
 	dir=$(resolve_dir "${1:-}")
 	require_cluster "$dir"
 	cmd_running "$dir" && return 0
-	check_reachable "$dir"
+	check_reachable "$dir" || exit 1
 	bin=$(pg_bindir)
 	as_cluster_user "$bin/pg_ctl" start -D "$dir/pg" -w -t 60 -l "$dir/pg.log" >/dev/null ||
 		{ tail -n 20 "$dir/pg.log" >&2; die "PostgreSQL did not start (log: $dir/pg.log)"; }
