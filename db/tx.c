@@ -99,7 +99,10 @@ db_begin(struct db *db, const struct db_principal *who)
 	if ((st = db_ensure(db)) != DB_OK)
 		return st;
 	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
-		log_error("a transaction is already open");
+		/* A caller left one open: end it (and its binding) so this
+		 * request fails but the next one starts clean. */
+		log_error("a transaction was left open; rolled back");
+		db_rollback(db);
 		return DB_ERROR;
 	}
 	if (who != NULL) {

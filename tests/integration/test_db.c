@@ -204,6 +204,18 @@ commit_of_a_failed_transaction_fails(void **state)
 	assert_int_equal(PQtransactionStatus(db->conn), PQTRANS_IDLE);
 }
 
+static void
+begin_ends_a_transaction_left_open(void **state)
+{
+	struct db *db = *state;
+
+	assert_int_equal(db_begin(db, NULL), DB_OK);
+	assert_int_equal(db_begin(db, NULL), DB_ERROR);
+	assert_int_equal(PQtransactionStatus(db->conn), PQTRANS_IDLE);
+	assert_int_equal(db_begin(db, NULL), DB_OK);
+	db_rollback(db);
+}
+
 /* The status db_fail() maps an error raised with `sqlstate` to. */
 static enum db_status
 status_of(struct db *db, const char *sqlstate)
@@ -312,6 +324,7 @@ main(void)
 		cmocka_unit_test(exec_outside_a_transaction_fails),
 		cmocka_unit_test(exec_returns_rows_that_live_in_the_arena),
 		cmocka_unit_test(commit_of_a_failed_transaction_fails),
+		cmocka_unit_test(begin_ends_a_transaction_left_open),
 	};
 	const struct CMUnitTest status[] = {
 		cmocka_unit_test(unique_violation_is_a_conflict),
