@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "app/mode.h"
+#include "app/principal.h"
 #include "core/log.h"
 #include "db/db.h"
 
@@ -63,24 +64,18 @@ app_begin(struct app_ctx *ctx, const struct app_principal *who)
 }
 
 /*
- * The session step. Until accounts and sessions land, every request is
- * anonymous: `who` stays APP_ROLE_NONE and the role check answers 401 for
- * any route that is not public. The session look-up will run here, inside
- * the transaction, and re-bind it (DESIGN.md invariant 4). 0, or -1 with
- * `res` filled (a database failure status in *st).
+ * The session step: app/principal looks the session up inside the
+ * transaction, and that look-up re-binds it (DESIGN.md invariant 4). No live
+ * session leaves `who` anonymous, which the role check answers with 401.
+ * 0, or -1 with a database failure status in *st.
  */
 static int
 app_session(struct app_ctx *ctx, const struct app_request *req,
     const struct app_route *route, struct app_principal *who,
     enum db_status *st)
 {
-	(void)ctx;
-	(void)req;
-	(void)route;
-	memset(who, 0, sizeof(*who));
-	who->role = APP_ROLE_NONE;
-	*st = DB_OK;
-	return 0;
+	*st = app_principal_resolve(ctx, route, req, who);
+	return *st == DB_OK ? 0 : -1;
 }
 
 /* 1 when `who` may call a route of access `access`. */
@@ -116,21 +111,13 @@ app_role_check(const struct app_route *route, const struct app_principal *who,
 	return -1;
 }
 
-/*
- * Writes that carry a session need the session's CSRF token. Until sessions
- * land no request carries one, so only the anonymous case passes; a signed-in
- * write fails closed with 403 until the token comparison is wired here.
- */
+/* Writes that carry a session need the session's CSRF token (app/principal). */
 static int
-app_csrf_check(const struct app_route *route, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res)
+app_csrf_check(const struct app_ctx *ctx, const struct app_route *route,
+    const struct app_request *req, const struct app_principal *who,
+    struct app_response *res)
 {
-	(void)req;
-	if (route->effect != APP_EFFECT_WRITE || who->role == APP_ROLE_NONE ||
-	    route->access == APP_ACCESS_PUBLIC)
-		return 0;
-	app_error(res, 403, "forbidden", "Missing or wrong CSRF token.", NULL);
-	return -1;
+	return app_principal_csrf(ctx, route, req, who, res);
 }
 
 /* Everything between BEGIN and the handler. 0 to run it, else -1 (`res` set). */
@@ -150,7 +137,7 @@ app_admit(struct app_ctx *ctx, const struct app_route *route,
 	if (app_session(ctx, req, route, who, st) != 0)
 		return -1;
 	if (app_role_check(route, who, res) != 0 ||
-	    app_csrf_check(route, req, who, res) != 0)
+	    app_csrf_check(ctx, route, req, who, res) != 0)
 		return -1;
 	return 0;
 }

@@ -1,12 +1,29 @@
 #include "fcgi/routes.h"
 
+#include "app/accounts.h"
 #include "app/health.h"
+#include "app/sessions.h"
 
 static const struct app_route fcgi_route_table[] = {
 	{ .method = "GET", .pattern = "/api/v1/health", .handler = app_health,
 	  .access = APP_ACCESS_PUBLIC, .effect = APP_EFFECT_READ,
 	  .scope = APP_SCOPE_ALWAYS,
 	  .unavailable_body = app_health_unavailable },
+	{ .method = "POST", .pattern = "/api/v1/accounts",
+	  .handler = app_accounts_create, .access = APP_ACCESS_PUBLIC,
+	  .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_NORMAL },
+	/* Sign-in writes only a session row: it is served in read_only mode
+	 * (effect READ) and closed mode (scope ALWAYS), so staff can always
+	 * sign in to run maintenance. It is public, so CSRF does not apply. */
+	{ .method = "POST", .pattern = "/api/v1/sessions",
+	  .handler = app_sessions_create, .access = APP_ACCESS_PUBLIC,
+	  .effect = APP_EFFECT_READ, .scope = APP_SCOPE_ALWAYS },
+	{ .method = "DELETE", .pattern = "/api/v1/sessions/current",
+	  .handler = app_sessions_delete, .access = APP_ACCESS_SESSION,
+	  .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_ALWAYS },
+	{ .method = "GET", .pattern = "/api/v1/me", .handler = app_me_get,
+	  .access = APP_ACCESS_SESSION, .effect = APP_EFFECT_READ,
+	  .scope = APP_SCOPE_ALWAYS },
 };
 
 const struct app_route *

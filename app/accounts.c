@@ -1,0 +1,265 @@
+/*
+ * accounts — POST /api/v1/accounts and GET /api/v1/me (contract in
+ * accounts.h).
+ */
+#include "app/accounts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "app/json.h"
+#include "app/principal.h"
+#include "app/uuid.h"
+#include "app/validate.h"
+#include "core/log.h"
+#include "crypto/csrf.h"
+#include "crypto/pw.h"
+#include "crypto/seal.h"
+#include "crypto/token.h"
+#include "db/db.h"
+
+/* A new citizen, ready to insert: every column of permit_account_register. */
+struct app_account_new {
+	char id[APP_UUID_SIZE];
+	unsigned char bidx[BIDX_BYTES];
+	unsigned char wrapped[SEAL_WRAPPED_MAX];
+	size_t wrapped_len;
+	char kek_id[KEYRING_ID_SIZE];
+	unsigned char *sealed;           /* in the request arena */
+	size_t sealed_len;
+	char pw_hash[PW_HASH_SIZE];
+};
+
+static void
+app_account_internal(struct app_response *res)
+{
+	app_error(res, 500, "internal", "Something went wrong.", NULL);
+}
+
+int
+app_account_credentials(const struct app_request *req,
+    struct app_response *res, const char **email, const char **password,
+    size_t *password_len)
+{
+	static const char *const known[] = { "email", "password", NULL };
+	json_t *body;
+
+	if (app_json_body(req, res, &body) != 0 ||
+	    app_json_known(req->arena, body, NULL, known, res) != 0 ||
+	    app_json_string(req->arena, body, NULL, "email", APP_JSON_REQUIRED,
+	    email, NULL, res) != 0 ||
+	    app_json_string(req->arena, body, NULL, "password",
+	    APP_JSON_REQUIRED, password, password_len, res) != 0)
+		return -1;
+	return 0;
+}
+
+int
+app_account_email_bidx(const struct keyring *kr, const char *email,
+    unsigned char out[BIDX_BYTES])
+{
+	if (bidx_compute(kr, APP_ACCOUNTS_EMAIL, (const unsigned char *)email,
+	    strlen(email), out) != 0) {
+		log_error("cannot index an email");
+		return -1;
+	}
+	return 0;
+}
+
+int
+app_account_email_open(const struct keyring *kr, arena *a,
+    const char *account_id, const unsigned char *wrapped, size_t wrapped_len,
+    const unsigned char *sealed, size_t sealed_len, const char **out)
+{
+	const struct seal_binding b = {
+		APP_ACCOUNTS_TABLE, account_id, account_id,
+	};
+	struct seal_dek dek;
+	size_t cap = seal_plain_size(sealed_len), n = 0;
+	unsigned char *buf = arena_alloc(a, cap + 1);
+	int rc = -1;
+
+	*out = NULL;
+	if (seal_dek_unwrap(kr, &b, wrapped, wrapped_len, &dek) != 0)
+		goto out;
+	if (seal_open_field_to(&dek, &b, APP_ACCOUNTS_EMAIL, sealed, sealed_len,
+	    buf, cap, &n) != 0)
+		goto out;
+	buf[n] = '\0';
+	*out = (const char *)buf;
+	rc = 0;
+out:
+	seal_dek_wipe(&dek);
+	if (rc != 0)
+		log_error("an account's email does not open (fail closed)");
+	return rc;
+}
+
+json_t *
+app_account_json(const char *id, const char *email, enum app_role role,
+    const char *office, int with_office)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s}", "id", id, "email", email,
+	    "role", app_role_name(role));
+
+	if (o != NULL && with_office &&
+	    json_object_set_new(o, "office",
+	    office != NULL ? json_string(office) : json_null()) != 0)
+		o = NULL;
+	if (o == NULL) {
+		log_error("cannot build an account object");
+		abort();
+	}
+	return o;
+}
+
+/* 0 with the email normalised into `norm` and the password accepted; -1
+ * with 422 naming the field in res. */
+static int
+app_accounts_check(const struct app_request *req, const char *email,
+    const char *password, char norm[VALIDATE_EMAIL_BUFSZ],
+    struct app_response *res)
+{
+	enum validate_result r;
+
+	if ((r = validate_email(email, norm, VALIDATE_EMAIL_BUFSZ)) != VALIDATE_OK)
+		return app_json_invalid(req->arena, res, NULL, "email", r);
+	if ((r = validate_password(password)) != VALIDATE_OK)
+		return app_json_invalid(req->arena, res, NULL, "password", r);
+	return 0;
+}
+
+/* Seals, indexes and hashes a new citizen into *n. 0, or -1 (logged). */
+static int
+app_accounts_prepare(const struct app_ctx *ctx, arena *a, const char *email,
+    const char *password, size_t password_len, struct app_account_new *n)
+{
+	struct seal_dek dek;
+	struct seal_binding b = { APP_ACCOUNTS_TABLE, NULL, NULL };
+	size_t elen = strlen(email);
+	int rc = -1;
+
+	app_uuid_v4(n->id);
+	b.record_id = b.owner_id = n->id;
+	seal_dek_new(&dek);
+	n->sealed_len = seal_field_size(elen);
+	n->sealed = arena_alloc(a, n->sealed_len);
+	if (app_account_email_bidx(ctx->keys, email, n->bidx) != 0)
+		goto out;
+	if (seal_dek_wrap(ctx->keys, &b, &dek, n->wrapped, &n->wrapped_len,
+	    n->kek_id) != 0 ||
+	    seal_field(&dek, &b, APP_ACCOUNTS_EMAIL, (const unsigned char *)email,
+	    elen, n->sealed, n->sealed_len, &n->sealed_len) != 0) {
+		log_error("cannot seal a new account");
+		goto out;
+	}
+	if (pw_hash(password, password_len, ctx->cfg->pwhash_opslimit,
+	    ctx->cfg->pwhash_memlimit, n->pw_hash) != 0) {
+		log_error("cannot hash a new password");
+		goto out;
+	}
+	rc = 0;
+out:
+	seal_dek_wipe(&dek);
+	return rc;
+}
+
+static enum db_status
+app_accounts_insert(struct app_ctx *ctx, arena *a,
+    const struct app_account_new *n)
+{
+	const struct db_param p[] = {
+		DB_TEXT(n->id),
+		DB_BYTES(n->bidx, sizeof(n->bidx)),
+		DB_BYTES(n->sealed, n->sealed_len),
+		DB_BYTES(n->wrapped, n->wrapped_len),
+		DB_TEXT(n->kek_id),
+		DB_TEXT(n->pw_hash),
+	};
+
+	return db_exec(ctx->db, a, DB_STMT_ACCOUNT_REGISTER, p, 6, NULL);
+}
+
+int
+app_accounts_create(struct app_ctx *ctx, const struct app_request *req,
+    const struct app_principal *who, struct app_response *res)
+{
+	struct app_account_new n;
+	const char *email, *password;
+	char *norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
+	size_t password_len;
+	enum db_status st;
+	int rc = 0;
+
+	(void)who;
+	memset(&n, 0, sizeof(n));
+	if (app_account_credentials(req, res, &email, &password,
+	    &password_len) != 0 ||
+	    app_accounts_check(req, email, password, norm, res) != 0)
+		goto out;
+	if (app_accounts_prepare(ctx, req->arena, norm, password, password_len,
+	    &n) != 0) {
+		app_account_internal(res);
+		goto out;
+	}
+	st = app_accounts_insert(ctx, req->arena, &n);
+	if (st == DB_CONFLICT) {
+		app_error(res, 409, "conflict",
+		    "An account with this email already exists.", "email");
+		goto out;
+	}
+	if (st != DB_OK) {
+		rc = -1;
+		goto out;
+	}
+	res->status = 201;
+	res->body = json_pack("{s:o}", "account",
+	    app_account_json(n.id, norm, APP_ROLE_CITIZEN, NULL, 0));
+out:
+	sodium_memzero(&n, sizeof(n));
+	return rc;
+}
+
+/* The CSRF token of the request's session into the arena; NULL on failure. */
+static const char *
+app_me_csrf(const struct app_ctx *ctx, const struct app_request *req)
+{
+	char *csrf = arena_alloc(req->arena, TOKEN_STR_SIZE);
+
+	if (token_csrf(ctx->keys, req->session_token, csrf, TOKEN_STR_SIZE) != 0)
+		return NULL;
+	return csrf;
+}
+
+int
+app_me_get(struct app_ctx *ctx, const struct app_request *req,
+    const struct app_principal *who, struct app_response *res)
+{
+	const struct db_param p[] = { DB_TEXT(who->account_id) };
+	const unsigned char *wrapped, *sealed;
+	size_t wrapped_len, sealed_len;
+	const char *email, *csrf;
+	struct db_result *r;
+
+	if (db_exec(ctx->db, req->arena, DB_STMT_ACCOUNT_ME, p, 1, &r) != DB_OK)
+		return -1;
+	if (db_rows(r) != 1) {
+		app_error(res, 401, "unauthorized", "Sign in first.", NULL);
+		return 0;
+	}
+	if (db_bytes(r, req->arena, 0, 2, &sealed, &sealed_len) != 0 ||
+	    db_bytes(r, req->arena, 0, 3, &wrapped, &wrapped_len) != 0 ||
+	    app_account_email_open(ctx->keys, req->arena, who->account_id,
+	    wrapped, wrapped_len, sealed, sealed_len, &email) != 0 ||
+	    (csrf = app_me_csrf(ctx, req)) == NULL) {
+		app_account_internal(res);
+		return 0;
+	}
+	res->status = 200;
+	res->body = json_pack("{s:o, s:s}", "account",
+	    app_account_json(who->account_id, email, who->role, who->office, 1),
+	    "csrf_token", csrf);
+	return 0;
+}

@@ -1,0 +1,72 @@
+/*
+ * accounts — registration, the signed-in account (GET /me), and the pieces
+ * of an account that sign-in shares: its sealed email and its JSON.
+ *
+ * An account's email is sealed under the account's own DEK (DESIGN.md
+ * invariants 1-3): table "accounts", record id and owner id both the account
+ * id, field "email"; it is found by its blind index (field "email") over the
+ * normalised address. Opened plaintext lives only in the request arena.
+ */
+#ifndef PERMIT_APP_ACCOUNTS_H
+#define PERMIT_APP_ACCOUNTS_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+#include "app/app.h"
+#include "crypto/bidx.h"
+#include "crypto/keyring.h"
+
+#define APP_ACCOUNTS_TABLE "accounts"
+#define APP_ACCOUNTS_EMAIL "email"   /* seal field and blind-index field */
+
+/*
+ * POST /api/v1/accounts {"email","password"}: 201 {"account":{"id","email",
+ * "role":"citizen"}}; 409 conflict when the email is taken; 422 naming
+ * `email` or `password`; 400/422 for a body that is not the expected object.
+ */
+app_handler app_accounts_create;
+
+/*
+ * GET /api/v1/me: 200 {"account":{"id","email","role","office"},
+ * "csrf_token"}; the email is opened with the session's account id.
+ */
+app_handler app_me_get;
+
+/*
+ * Reads {"email","password"} (both strings, nothing else) from the body.
+ * *email and *password point into the body (request arena). 0, or -1 with
+ * 400/422 in res.
+ */
+int app_account_credentials(const struct app_request *req,
+    struct app_response *res, const char **email, const char **password,
+    size_t *password_len) __attribute__((warn_unused_result));
+
+/*
+ * The blind index of a normalised email (validate_email's output) into out.
+ * 0, or -1 (logged) if it cannot be computed.
+ */
+int app_account_email_bidx(const struct keyring *kr, const char *email,
+    unsigned char out[BIDX_BYTES]) __attribute__((warn_unused_result));
+
+/*
+ * Opens the sealed email of the account `account_id`, which must be the
+ * principal's or the just-verified sign-in's id, never read from the row
+ * being opened (invariant 3). `wrapped`/`sealed` are the row's dek_wrapped
+ * and email_sealed. On 0, *out is a NUL-terminated string in `a`; -1 when
+ * either fails to open (fail closed: the caller answers 500, never data).
+ */
+int app_account_email_open(const struct keyring *kr, arena *a,
+    const char *account_id, const unsigned char *wrapped, size_t wrapped_len,
+    const unsigned char *sealed, size_t sealed_len, const char **out)
+    __attribute__((warn_unused_result));
+
+/*
+ * {"id","email","role"} plus "office" (null when NULL) if with_office.
+ * Allocated with Jansson's allocator (the request arena); never NULL.
+ */
+json_t *app_account_json(const char *id, const char *email, enum app_role role,
+    const char *office, int with_office);
+
+#endif

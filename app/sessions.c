@@ -1,0 +1,256 @@
+/*
+ * sessions — POST /api/v1/sessions, DELETE /api/v1/sessions/current
+ * (contract in sessions.h).
+ */
+#include "app/sessions.h"
+
+#include <string.h>
+
+#include <sodium.h>
+
+#include "app/accounts.h"
+#include "app/principal.h"
+#include "app/validate.h"
+#include "core/log.h"
+#include "crypto/csrf.h"
+#include "crypto/pw.h"
+#include "crypto/token.h"
+#include "db/db.h"
+
+/* The row of permit_account_for_signin, strings and bytes in the arena. */
+struct app_signin {
+	int found;
+	const char *id;
+	enum app_role role;
+	const char *office;          /* NULL when none */
+	const char *pw_hash;
+	int blocked;
+	const unsigned char *wrapped, *sealed;
+	size_t wrapped_len, sealed_len;
+};
+
+/* The credentials' account into *s (s->found 0 when none). DB_OK or the
+ * failure; a malformed row is DB_ERROR. */
+static enum db_status
+app_signin_lookup(struct app_ctx *ctx, arena *a, const char *email,
+    struct app_signin *s)
+{
+	unsigned char bidx[BIDX_BYTES];
+	struct db_result *r;
+	enum db_status st;
+	const char *office;
+
+	memset(s, 0, sizeof(*s));
+	if (app_account_email_bidx(ctx->keys, email, bidx) != 0)
+		return DB_ERROR;
+	{
+		const struct db_param p[] = { DB_BYTES(bidx, sizeof(bidx)) };
+
+		st = db_exec(ctx->db, a, DB_STMT_ACCOUNT_FOR_SIGNIN, p, 1, &r);
+	}
+	if (st != DB_OK || db_rows(r) != 1)
+		return st;
+	s->id = db_text(r, 0, 0);
+	office = db_text(r, 0, 2);
+	s->office = office != NULL && *office != '\0' ? office : NULL;
+	s->pw_hash = db_text(r, 0, 3);
+	s->blocked = db_text(r, 0, 7) == NULL || strcmp(db_text(r, 0, 7), "f") != 0;
+	if (s->id == NULL || s->pw_hash == NULL ||
+	    app_role_parse(db_text(r, 0, 1), &s->role) != 0 ||
+	    db_bytes(r, a, 0, 4, &s->wrapped, &s->wrapped_len) != 0 ||
+	    db_bytes(r, a, 0, 6, &s->sealed, &s->sealed_len) != 0) {
+		log_error("the sign-in look-up returned an unexpected row");
+		return DB_ERROR;
+	}
+	s->found = 1;
+	return DB_OK;
+}
+
+/*
+ * 0 when the password is right for a usable account. Does the same Argon2id
+ * work whether or not the account exists, so time tells nothing.
+ */
+static int
+app_signin_verify(const struct app_ctx *ctx, const struct app_signin *s,
+    const char *password, size_t password_len)
+{
+	if (!s->found) {
+		(void)pw_dummy_verify(password, password_len,
+		    ctx->cfg->pwhash_opslimit, ctx->cfg->pwhash_memlimit);
+		return -1;
+	}
+	if (pw_verify(s->pw_hash, password, password_len) != 0)
+		return -1;
+	return s->blocked ? -1 : 0;
+}
+
+/* Binds the verified account to this transaction (the platform's bind). */
+static enum db_status
+app_signin_bind(struct app_ctx *ctx, arena *a, const struct app_signin *s)
+{
+	const struct db_param p[] = {
+		DB_TEXT(s->id), DB_TEXT(app_role_name(s->role)),
+		DB_TEXT(s->office != NULL ? s->office : ""),
+	};
+
+	return db_exec(ctx->db, a, DB_STMT_BIND_PRINCIPAL, p, 3, NULL);
+}
+
+/* Deletes some dead sessions of anyone (definer function). */
+static enum db_status
+app_signin_sweep(struct app_ctx *ctx, arena *a)
+{
+	const char *limit = arena_printf(a, "%d", APP_SESSIONS_SWEEP);
+	const struct db_param p[] = { DB_TEXT(limit) };
+
+	return db_exec(ctx->db, a, DB_STMT_SESSIONS_SWEEP, p, 1, NULL);
+}
+
+/* A new session row for the bound account; its token into `token`. */
+static enum db_status
+app_signin_session(struct app_ctx *ctx, arena *a, const struct app_signin *s,
+    char token[TOKEN_STR_SIZE])
+{
+	unsigned char hash[TOKEN_HASH_BYTES];
+	enum db_status st = DB_ERROR;
+
+	token_new(token);
+	if (token_hash(ctx->keys, token, hash) == 0) {
+		const struct db_param p[] = {
+			DB_BYTES(hash, sizeof(hash)), DB_TEXT(s->id),
+			DB_TEXT(arena_printf(a, "%d", ctx->cfg->session_lifetime)),
+			DB_TEXT(arena_printf(a, "%d",
+			    ctx->cfg->session_idle_timeout)),
+		};
+
+		st = db_exec(ctx->db, a, DB_STMT_SESSION_CREATE, p, 4, NULL);
+	}
+	sodium_memzero(hash, sizeof(hash));
+	return st;
+}
+
+/* Stores a new hash when the configured limits rose. A hashing failure is
+ * logged and skipped: the old hash still verifies. */
+static enum db_status
+app_signin_rehash(struct app_ctx *ctx, arena *a, const struct app_signin *s,
+    const char *password, size_t password_len)
+{
+	char hash[PW_HASH_SIZE];
+	enum db_status st = DB_OK;
+
+	if (!pw_needs_rehash(s->pw_hash, ctx->cfg->pwhash_opslimit,
+	    ctx->cfg->pwhash_memlimit))
+		return DB_OK;
+	if (pw_hash(password, password_len, ctx->cfg->pwhash_opslimit,
+	    ctx->cfg->pwhash_memlimit, hash) != 0) {
+		log_error("cannot re-hash a password");
+	} else {
+		const struct db_param p[] = { DB_TEXT(s->id), DB_TEXT(hash) };
+
+		st = db_exec(ctx->db, a, DB_STMT_ACCOUNT_REHASH, p, 2, NULL);
+	}
+	sodium_memzero(hash, sizeof(hash));
+	return st;
+}
+
+/* The Set-Cookie value carrying `token` (or clearing it when NULL). */
+static const char *
+app_session_cookie(const struct app_ctx *ctx, arena *a, const char *token)
+{
+	return arena_printf(a, "permit_session=%s; Path=/; HttpOnly; "
+	    "SameSite=Strict%s%s", token != NULL ? token : "",
+	    token != NULL ? "" : "; Max-Age=0",
+	    ctx->cfg->cookie_secure ? "; Secure" : "");
+}
+
+/* 201 with the account, its CSRF token and the cookie; 500 when the email
+ * does not open. */
+static void
+app_signin_answer(const struct app_ctx *ctx, const struct app_request *req,
+    const struct app_signin *s, const char *token, struct app_response *res)
+{
+	char *csrf = arena_alloc(req->arena, TOKEN_STR_SIZE);
+	const char *email;
+
+	if (app_account_email_open(ctx->keys, req->arena, s->id, s->wrapped,
+	    s->wrapped_len, s->sealed, s->sealed_len, &email) != 0 ||
+	    token_csrf(ctx->keys, token, csrf, TOKEN_STR_SIZE) != 0) {
+		app_error(res, 500, "internal", "Something went wrong.", NULL);
+		return;
+	}
+	res->status = 201;
+	res->set_cookie = app_session_cookie(ctx, req->arena, token);
+	res->body = json_pack("{s:o, s:s}", "account",
+	    app_account_json(s->id, email, s->role, s->office, 1),
+	    "csrf_token", csrf);
+}
+
+/* Everything after the password verified; DB_OK with res filled. */
+static enum db_status
+app_signin_start(struct app_ctx *ctx, const struct app_request *req,
+    const struct app_signin *s, const char *password, size_t password_len,
+    struct app_response *res)
+{
+	char token[TOKEN_STR_SIZE];
+	enum db_status st;
+
+	if ((st = app_signin_sweep(ctx, req->arena)) == DB_OK &&
+	    (st = app_signin_bind(ctx, req->arena, s)) == DB_OK &&
+	    (st = app_signin_session(ctx, req->arena, s, token)) == DB_OK &&
+	    (st = app_signin_rehash(ctx, req->arena, s, password,
+	    password_len)) == DB_OK)
+		app_signin_answer(ctx, req, s, token, res);
+	sodium_memzero(token, sizeof(token));
+	return st;
+}
+
+int
+app_sessions_create(struct app_ctx *ctx, const struct app_request *req,
+    const struct app_principal *who, struct app_response *res)
+{
+	struct app_signin s = { 0 };
+	const char *email, *password;
+	char *norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
+	size_t password_len;
+
+	(void)who;
+	if (app_account_credentials(req, res, &email, &password,
+	    &password_len) != 0)
+		return 0;
+	/* An address of the wrong shape cannot have an account: it goes the
+	 * unknown-email way, dummy hash included. */
+	if (validate_email(email, norm, VALIDATE_EMAIL_BUFSZ) == VALIDATE_OK &&
+	    app_signin_lookup(ctx, req->arena, norm, &s) != DB_OK)
+		return -1;
+	if (app_signin_verify(ctx, &s, password, password_len) != 0) {
+		app_error(res, 401, "unauthorized", "Wrong email or password.",
+		    NULL);
+		return 0;
+	}
+	return app_signin_start(ctx, req, &s, password, password_len, res) ==
+	    DB_OK ? 0 : -1;
+}
+
+int
+app_sessions_delete(struct app_ctx *ctx, const struct app_request *req,
+    const struct app_principal *who, struct app_response *res)
+{
+	unsigned char hash[TOKEN_HASH_BYTES];
+	enum db_status st = DB_ERROR;
+
+	if (token_hash(ctx->keys, req->session_token, hash) == 0) {
+		const struct db_param p[] = {
+			DB_BYTES(hash, sizeof(hash)), DB_TEXT(who->account_id),
+		};
+
+		st = db_exec(ctx->db, req->arena, DB_STMT_SESSION_REVOKE, p, 2,
+		    NULL);
+	}
+	sodium_memzero(hash, sizeof(hash));
+	if (st != DB_OK)
+		return -1;
+	res->status = 204;
+	res->body = NULL;
+	res->set_cookie = app_session_cookie(ctx, req->arena, NULL);
+	return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * sessions — signing in and out (API.md, Sessions; DESIGN.md invariant 9).
+ *
+ * A session is a random token (crypto/token.h) held by the client in the
+ * permit_session cookie; the database keeps only its keyed hash, with an
+ * absolute lifetime (cfg.session_lifetime) and an idle deadline
+ * (cfg.session_idle_timeout) that each use moves on. Its CSRF token is
+ * derived from it (crypto/csrf.h).
+ */
+#ifndef PERMIT_APP_SESSIONS_H
+#define PERMIT_APP_SESSIONS_H
+
+#include "app/app.h"
+
+/* Dead sessions deleted, at most, by each sign-in. */
+#define APP_SESSIONS_SWEEP 100
+
+/*
+ * POST /api/v1/sessions {"email","password"}: 201 {"account":{"id","email",
+ * "role","office"},"csrf_token"} and the cookie; 401 with one body for an
+ * unknown email, a wrong password and a blocked account, after the same
+ * Argon2id work. Re-hashes the password when the configured limits rose.
+ */
+app_handler app_sessions_create;
+
+/*
+ * DELETE /api/v1/sessions/current: revokes the request's session at once and
+ * clears the cookie; 204.
+ */
+app_handler app_sessions_delete;
+
+#endif

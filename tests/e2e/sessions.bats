@@ -1,0 +1,275 @@
+#!/usr/bin/env bats
+# Sessions through nginx to permitd: sign in, the cookie and its CSRF token,
+# GET /me, sign out, and every way a session stops working (API.md,
+# Sessions; DESIGN.md invariants 4 and 9).
+
+load lib
+
+setup_file() {
+	mkdir -p "$E2E_DIR/log"   # nginx's log directory, which stack_start assumes
+	stack_start
+}
+
+teardown_file() {
+	stack_stop
+}
+
+setup() {
+	JAR=$BATS_TEST_TMPDIR/jar
+	EMAIL="s${BATS_TEST_NUMBER}-$RANDOM$RANDOM@example.com"
+	PASSWORD="correct horse $RANDOM"
+}
+
+json() { # METHOD PATH JSON [curl args...]
+	local method=$1 path=$2 data=$3
+	shift 3
+	api "$method" "$path" -H 'Content-Type: application/json' \
+	    --data-binary "$data" "$@"
+}
+
+register() { # EMAIL PASSWORD
+	json POST /api/v1/accounts "$(jq -nc --arg e "$1" --arg p "$2" \
+	    '{email: $e, password: $p}')"
+	[ "$status" = 201 ]
+}
+
+signin() { # EMAIL PASSWORD (cookie into $JAR)
+	json POST /api/v1/sessions "$(jq -nc --arg e "$1" --arg p "$2" \
+	    '{email: $e, password: $p}')" -c "$JAR"
+}
+
+# Registers and signs in $EMAIL; sets ACCOUNT_ID and CSRF.
+signed_in() {
+	register "$EMAIL" "$PASSWORD"
+	signin "$EMAIL" "$PASSWORD"
+	[ "$status" = 201 ]
+	ACCOUNT_ID=$(jq -r .account.id <<<"$body")
+	CSRF=$(jq -r .csrf_token <<<"$body")
+}
+
+me() { api GET /api/v1/me -b "$JAR"; }
+
+signout() { # [curl args...]
+	api DELETE /api/v1/sessions/current -b "$JAR" "$@"
+}
+
+# The session token the jar holds.
+jar_token() { awk '$6 == "permit_session" { print $7 }' "$JAR"; }
+
+sessions_sql() { # SET-CLAUSE: changes this test's account's sessions
+	psql_super -c "UPDATE sessions SET $1 WHERE account_id = '$ACCOUNT_ID'"
+}
+
+@test "sign in: 201, the account, a CSRF token and the cookie of API.md" {
+	register "$EMAIL" "$PASSWORD"
+	local id
+	id=$(jq -r .account.id <<<"$body")
+	signin "$EMAIL" "$PASSWORD"
+	[ "$status" = 201 ]
+	[ "$(jq -r .account.id <<<"$body")" = "$id" ]
+	[ "$(jq -r .account.email <<<"$body")" = "$EMAIL" ]
+	[ "$(jq -r .account.role <<<"$body")" = citizen ]
+	[ "$(jq -r .account.office <<<"$body")" = null ]
+	[[ "$(jq -r .csrf_token <<<"$body")" =~ ^[A-Za-z0-9_-]{43}$ ]]
+	local cookie
+	cookie=$(header Set-Cookie)
+	[[ "$cookie" =~ ^permit_session=[A-Za-z0-9_-]{43}\; ]]
+	[[ "$cookie" == *"; Path=/"* ]]
+	[[ "$cookie" == *"; HttpOnly"* ]]
+	[[ "$cookie" == *"; SameSite=Strict"* ]]
+	# The test stack runs plain HTTP with cookie_secure = false.
+	[[ "$cookie" != *Secure* ]]
+	[ "$(header Cache-Control)" = no-store ]
+}
+
+@test "sign in normalises the email as registration does" {
+	register "$EMAIL" "$PASSWORD"
+	signin "  ${EMAIL^^}  " "$PASSWORD"
+	[ "$status" = 201 ]
+	[ "$(jq -r .account.email <<<"$body")" = "$EMAIL" ]
+}
+
+@test "unknown email and wrong password: 401 with byte-identical bodies" {
+	register "$EMAIL" "$PASSWORD"
+	signin "nobody-$RANDOM@example.com" "$PASSWORD"
+	[ "$status" = 401 ]
+	[ "$(error_code)" = unauthorized ]
+	local unknown=$body
+	[ -z "$(header Set-Cookie)" ]
+	signin "$EMAIL" "wrong password $RANDOM"
+	[ "$status" = 401 ]
+	[ "$body" = "$unknown" ]
+	[ -z "$(header Set-Cookie)" ]
+	signin "not an email" "$PASSWORD"
+	[ "$status" = 401 ]
+	[ "$body" = "$unknown" ]
+}
+
+@test "a blocked account cannot sign in (same 401) and its session stops" {
+	signed_in
+	psql_super -c "UPDATE accounts SET blocked_at = now() WHERE id = '$ACCOUNT_ID'"
+	me
+	[ "$status" = 401 ]
+	signin "nobody-$RANDOM@example.com" "$PASSWORD"
+	local unknown=$body
+	signin "$EMAIL" "$PASSWORD"
+	[ "$status" = 401 ]
+	[ "$body" = "$unknown" ]
+}
+
+@test "GET /me: the account and the same CSRF token as sign-in" {
+	signed_in
+	me
+	[ "$status" = 200 ]
+	[ "$(jq -r .account.id <<<"$body")" = "$ACCOUNT_ID" ]
+	[ "$(jq -r .account.email <<<"$body")" = "$EMAIL" ]
+	[ "$(jq -r .account.role <<<"$body")" = citizen ]
+	[ "$(jq -c '.account | has("office")' <<<"$body")" = true ]
+	[ "$(jq -r .account.office <<<"$body")" = null ]
+	[ "$(jq -r .csrf_token <<<"$body")" = "$CSRF" ]
+	[ "$(header Vary)" = Cookie ]
+}
+
+@test "GET /me without a cookie, or with a forged one: 401" {
+	api GET /api/v1/me
+	[ "$status" = 401 ]
+	[ "$(error_code)" = unauthorized ]
+	api GET /api/v1/me -H 'Cookie: permit_session=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+	[ "$status" = 401 ]
+	api GET /api/v1/me -H 'Cookie: permit_session=not-a-token'
+	[ "$status" = 401 ]
+}
+
+@test "sign out: 204, the cookie is cleared, the old token gets 401 at once" {
+	signed_in
+	cp "$JAR" "$BATS_TEST_TMPDIR/old"
+	signout -H "X-CSRF-Token: $CSRF"
+	[ "$status" = 204 ]
+	[ -z "$body" ]
+	local cookie
+	cookie=$(header Set-Cookie)
+	[[ "$cookie" == "permit_session=;"* ]]
+	[[ "$cookie" == *"Max-Age=0"* ]]
+	JAR=$BATS_TEST_TMPDIR/old me
+	[ "$status" = 401 ]
+	JAR=$BATS_TEST_TMPDIR/old signout -H "X-CSRF-Token: $CSRF"
+	[ "$status" = 401 ]
+}
+
+@test "sign out without X-CSRF-Token: 403 and the session still works" {
+	signed_in
+	signout
+	[ "$status" = 403 ]
+	[ "$(error_code)" = forbidden ]
+	me
+	[ "$status" = 200 ]
+	[ "$(psql_super -Atc "SELECT count(*) FROM sessions WHERE account_id = '$ACCOUNT_ID' AND revoked_at IS NULL")" = 1 ]
+}
+
+@test "sign out with a wrong X-CSRF-Token: 403 and the session still works" {
+	signed_in
+	local token
+	token=$(jar_token)
+	signout -H 'X-CSRF-Token: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+	[ "$status" = 403 ]
+	signout -H "X-CSRF-Token: ${CSRF}x"
+	[ "$status" = 403 ]
+	signout -H "X-CSRF-Token: ${CSRF:0:42}"
+	[ "$status" = 403 ]
+	# The session token itself is not its CSRF token.
+	signout -H "X-CSRF-Token: $token"
+	[ "$status" = 403 ]
+	me
+	[ "$status" = 200 ]
+}
+
+@test "another session's CSRF token does not work" {
+	signed_in
+	local mine=$CSRF
+	cp "$JAR" "$BATS_TEST_TMPDIR/mine"
+	signin "$EMAIL" "$PASSWORD"
+	local other
+	other=$(jq -r .csrf_token <<<"$body")
+	[ "$other" != "$mine" ]
+	JAR=$BATS_TEST_TMPDIR/mine signout -H "X-CSRF-Token: $other"
+	[ "$status" = 403 ]
+	JAR=$BATS_TEST_TMPDIR/mine me
+	[ "$status" = 200 ]
+}
+
+@test "a session past its absolute lifetime: 401" {
+	signed_in
+	sessions_sql "expires_at = now() - interval '1 second', idle_expires_at = now() - interval '1 second'"
+	me
+	[ "$status" = 401 ]
+	[ "$(error_code)" = unauthorized ]
+}
+
+@test "a session idle past its timeout: 401" {
+	signed_in
+	sessions_sql "idle_expires_at = now() - interval '1 second'"
+	me
+	[ "$status" = 401 ]
+}
+
+@test "a revoked session: 401" {
+	signed_in
+	sessions_sql "revoked_at = now()"
+	me
+	[ "$status" = 401 ]
+}
+
+@test "each use moves the idle deadline on, never past the absolute one" {
+	signed_in
+	sessions_sql "idle_expires_at = now() + interval '1 minute'"
+	me
+	[ "$status" = 200 ]
+	[ "$(psql_super -Atc "SELECT idle_expires_at > now() + interval '10 minutes' FROM sessions WHERE account_id = '$ACCOUNT_ID'")" = t ]
+	sessions_sql "idle_expires_at = now() + interval '1 minute', expires_at = now() + interval '2 minutes'"
+	me
+	[ "$status" = 200 ]
+	[ "$(psql_super -Atc "SELECT idle_expires_at = expires_at FROM sessions WHERE account_id = '$ACCOUNT_ID'")" = t ]
+}
+
+@test "only a keyed hash of the token is stored" {
+	signed_in
+	local token hex
+	token=$(jar_token)
+	[ -n "$token" ]
+	hex=$(printf '%s=' "$token" | tr -- '-_' '+/' | base64 -d 2>/dev/null | od -An -tx1 | tr -d ' \n')
+	[ "${#hex}" = 64 ]
+	[ "$(psql_super -Atc "SELECT count(*) FROM sessions WHERE token_hash = '\\x$hex'::bytea")" = 0 ]
+	[ "$(psql_super -Atc "SELECT count(*) FROM sessions WHERE account_id = '$ACCOUNT_ID'")" = 1 ]
+}
+
+@test "sign-in sweeps dead sessions" {
+	signed_in
+	sessions_sql "revoked_at = now()"
+	signin "$EMAIL" "$PASSWORD"
+	[ "$status" = 201 ]
+	[ "$(psql_super -Atc "SELECT count(*) FROM sessions WHERE revoked_at IS NOT NULL OR idle_expires_at <= now()")" = 0 ]
+	[ "$(psql_super -Atc "SELECT count(*) FROM sessions WHERE account_id = '$ACCOUNT_ID'")" = 1 ]
+}
+
+@test "sign-in bodies: not JSON 400, wrong content type 400, unknown field 422, missing field 422" {
+	register "$EMAIL" "$PASSWORD"
+	local before
+	before=$(psql_super -Atc 'SELECT count(*) FROM sessions')
+	json POST /api/v1/sessions 'not json'
+	[ "$status" = 400 ]
+	[ "$(error_code)" = bad_request ]
+	api POST /api/v1/sessions -H 'Content-Type: text/plain' \
+	    --data-binary "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
+	[ "$status" = 400 ]
+	json POST /api/v1/sessions "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\",\"remember\":true}"
+	[ "$status" = 422 ]
+	[ "$(error_code)" = invalid ]
+	[ "$(jq -r .error.field <<<"$body")" = remember ]
+	json POST /api/v1/sessions "{\"email\":\"$EMAIL\"}"
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = password ]
+	json POST /api/v1/sessions "{\"email\":\"$EMAIL\",\"password\":12345678901}"
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = password ]
+	[ "$(psql_super -Atc 'SELECT count(*) FROM sessions')" = "$before" ]
+}
