@@ -8,6 +8,7 @@ static const struct db_stmt_def db_stmt_table[DB_STMT_COUNT] = {
 #include "db/sql/platform.def"
 #include "db/sql/offices.def"
 #include "db/sql/accounts.def"
+#include "db/sql/applications.def"
 #undef DB_STMT
 };
 

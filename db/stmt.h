@@ -12,6 +12,7 @@ enum db_stmt {
 #include "db/sql/platform.def"
 #include "db/sql/offices.def"
 #include "db/sql/accounts.def"
+#include "db/sql/applications.def"
 #undef DB_STMT
 	DB_STMT_COUNT
 };
