@@ -1,6 +1,7 @@
 #include "fcgi/routes.h"
 
 #include "app/accounts.h"
+#include "app/applications.h"
 #include "app/health.h"
 #include "app/sessions.h"
 
@@ -24,6 +25,18 @@ static const struct app_route fcgi_route_table[] = {
 	{ .method = "GET", .pattern = "/api/v1/me", .handler = app_me_get,
 	  .access = APP_ACCESS_SESSION, .effect = APP_EFFECT_READ,
 	  .scope = APP_SCOPE_ALWAYS },
+	{ .method = "POST", .pattern = "/api/v1/applications",
+	  .handler = app_applications_create, .access = APP_ACCESS_CITIZEN,
+	  .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_NORMAL },
+	{ .method = "GET", .pattern = "/api/v1/applications",
+	  .handler = app_applications_list, .access = APP_ACCESS_CITIZEN,
+	  .effect = APP_EFFECT_READ, .scope = APP_SCOPE_NORMAL },
+	{ .method = "GET", .pattern = "/api/v1/applications/{id}",
+	  .handler = app_applications_get, .access = APP_ACCESS_CITIZEN,
+	  .effect = APP_EFFECT_READ, .scope = APP_SCOPE_NORMAL },
+	{ .method = "POST", .pattern = "/api/v1/applications/{id}/cancel",
+	  .handler = app_applications_cancel, .access = APP_ACCESS_CITIZEN,
+	  .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_NORMAL },
 };
 
 const struct app_route *

@@ -1,0 +1,308 @@
+/*
+ * application_record — sealing an application and opening it again
+ * (contract in application_record.h).
+ */
+#include "app/application_record.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/validate.h"
+#include "core/log.h"
+
+#define APP_TABLE "applications"
+
+/* Columns of DB_SQL_APPLICATION_COLUMNS (db/sql/applications.def). */
+enum app_col {
+	APP_COL_ID,
+	APP_COL_KIND,
+	APP_COL_STATUS,
+	APP_COL_OFFICE,
+	APP_COL_APPOINTMENT,
+	APP_COL_PASSPORT_TYPE,
+	APP_COL_DEK,
+	APP_COL_FIELD0,                              /* s_full_name ... */
+	APP_COL_CREATED = APP_COL_FIELD0 + APP_FIELD_COUNT,
+	APP_COL_UPDATED
+};
+
+/* Columns of APP_LIST. */
+enum app_list_col {
+	APP_LCOL_ID,
+	APP_LCOL_KIND,
+	APP_LCOL_STATUS,
+	APP_LCOL_OFFICE,
+	APP_LCOL_APPOINTMENT,
+	APP_LCOL_DEK,
+	APP_LCOL_NIK,
+	APP_LCOL_CREATED
+};
+
+#define APP_NIK_LAST 4
+
+static void
+app_oom(void)
+{
+	log_error("out of memory");
+	abort();
+}
+
+/* json_t from an arena string, or JSON null for NULL; aborts on OOM. */
+static json_t *
+app_json_str_or_null(const char *s)
+{
+	json_t *v = s != NULL ? json_string(s) : json_null();
+
+	if (v == NULL)
+		app_oom();
+	return v;
+}
+
+static void
+app_set(json_t *obj, const char *key, json_t *v)
+{
+	if (v == NULL || json_object_set_new(obj, key, v) != 0)
+		app_oom();
+}
+
+static json_t *
+app_object(void)
+{
+	json_t *o = json_object();
+
+	if (o == NULL)
+		app_oom();
+	return o;
+}
+
+/* Seals one present field under `dek`. 0 or -1. */
+static int
+app_seal_one(arena *a, const struct seal_dek *dek,
+    const struct seal_binding *b, enum app_field f, const char *plain,
+    struct app_record_sealed *out)
+{
+	size_t n = strlen(plain), cap = seal_field_size(n);
+	unsigned char *buf = arena_alloc(a, cap);
+
+	if (seal_field(dek, b, app_field_name(f), (const unsigned char *)plain,
+	    n, buf, cap, &out->field_len[f]) != 0)
+		return -1;
+	out->field[f] = buf;
+	return 0;
+}
+
+int
+app_record_seal(arena *a, const struct keyring *kr, const char *id,
+    const char *owner, const struct app_application_input *in,
+    struct app_record_sealed *out)
+{
+	struct seal_binding b = { APP_TABLE, id, owner };
+	struct seal_dek dek;
+	int rc = -1;
+
+	memset(out, 0, sizeof(*out));
+	seal_dek_new(&dek);
+	if (bidx_nik(kr, in->field[APP_F_NIK], out->nik_bidx) != 0 ||
+	    seal_dek_wrap(kr, &b, &dek, out->dek_wrapped, &out->dek_wrapped_len,
+	    out->kek_id) != 0)
+		goto out;
+	for (int f = 0; f < APP_FIELD_COUNT; f++)
+		if (in->field[f] != NULL &&
+		    app_seal_one(a, &dek, &b, (enum app_field)f, in->field[f],
+		    out) != 0)
+			goto out;
+	rc = 0;
+out:
+	seal_dek_wipe(&dek);
+	if (rc != 0)
+		log_error("sealing an application failed");
+	return rc;
+}
+
+/* Opens the wrapped DEK of column `col` for binding `b`. 0 or -1. */
+static int
+app_unwrap(arena *a, const struct keyring *kr, const struct seal_binding *b,
+    const struct db_result *r, int row, int col, struct seal_dek *dek)
+{
+	const unsigned char *w;
+	size_t wlen;
+
+	if (db_bytes(r, a, row, col, &w, &wlen) != 0 ||
+	    seal_dek_unwrap(kr, b, w, wlen, dek) != 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * Opens sealed column `col` as field `f` into an arena string in *out
+ * (NULL for SQL NULL, an absent optional field). 0, or -1 if it does not
+ * open or is not UTF-8 text (so Jansson cannot refuse it later).
+ */
+static int
+app_open_one(arena *a, const struct seal_dek *dek,
+    const struct seal_binding *b, enum app_field f,
+    const struct db_result *r, int row, int col, const char **out)
+{
+	const unsigned char *sealed;
+	unsigned char *plain;
+	size_t slen, plen;
+
+	*out = NULL;
+	if (db_isnull(r, row, col))
+		return 0;
+	if (db_bytes(r, a, row, col, &sealed, &slen) != 0)
+		return -1;
+	plain = arena_alloc(a, seal_plain_size(slen) + 1);
+	if (seal_open_field_to(dek, b, app_field_name(f), sealed, slen, plain,
+	    seal_plain_size(slen), &plen) != 0 || memchr(plain, 0, plen) != NULL ||
+	    validate_utf8((const char *)plain, plen, NULL) != VALIDATE_OK)
+		return -1;
+	plain[plen] = '\0';
+	*out = (const char *)plain;
+	return 0;
+}
+
+/* Opens every sealed column of a full row into plain[]. 0 or -1. */
+static int
+app_open_fields(arena *a, const struct seal_dek *dek,
+    const struct seal_binding *b, const struct db_result *r, int row,
+    const char *plain[APP_FIELD_COUNT])
+{
+	for (int f = 0; f < APP_FIELD_COUNT; f++)
+		if (app_open_one(a, dek, b, (enum app_field)f, r, row,
+		    APP_COL_FIELD0 + f, &plain[f]) != 0)
+			return -1;
+	return 0;
+}
+
+/* Places each present field in its group's object. */
+static void
+app_fill_groups(const char *plain[APP_FIELD_COUNT], json_t *groups[3])
+{
+	for (int f = 0; f < APP_FIELD_COUNT; f++) {
+		enum app_field_group g = app_field_group((enum app_field)f);
+
+		if (plain[f] != NULL && groups[g] != NULL)
+			app_set(groups[g], app_field_name((enum app_field)f),
+			    json_string(plain[f]));
+	}
+}
+
+/* The application object of API.md from a row and its opened fields. */
+static json_t *
+app_build(const struct db_result *r, int row,
+    const char *plain[APP_FIELD_COUNT])
+{
+	json_t *app = app_object();
+	json_t *groups[3] = { app_object(), NULL, NULL };
+	const char *ptype = db_text(r, row, APP_COL_PASSPORT_TYPE);
+
+	app_set(app, "id", app_json_str_or_null(db_text(r, row, APP_COL_ID)));
+	app_set(app, "kind", app_json_str_or_null(db_text(r, row, APP_COL_KIND)));
+	app_set(app, "status",
+	    app_json_str_or_null(db_text(r, row, APP_COL_STATUS)));
+	app_set(app, "office",
+	    app_json_str_or_null(db_text(r, row, APP_COL_OFFICE)));
+	app_set(app, "appointment",
+	    app_json_str_or_null(db_text(r, row, APP_COL_APPOINTMENT)));
+	if (ptype != NULL) {
+		groups[APP_GROUP_PASSPORT] = app_object();
+		app_set(groups[APP_GROUP_PASSPORT], "type", json_string(ptype));
+	} else {
+		groups[APP_GROUP_TRAVEL] = app_object();
+	}
+	app_fill_groups(plain, groups);
+	app_set(app, "applicant", groups[APP_GROUP_APPLICANT]);
+	if (ptype != NULL)
+		app_set(app, "passport", groups[APP_GROUP_PASSPORT]);
+	else
+		app_set(app, "travel", groups[APP_GROUP_TRAVEL]);
+	/* Decisions come with the back office; none can exist yet. */
+	app_set(app, "decision", json_null());
+	app_set(app, "created_at",
+	    app_json_str_or_null(db_text(r, row, APP_COL_CREATED)));
+	app_set(app, "updated_at",
+	    app_json_str_or_null(db_text(r, row, APP_COL_UPDATED)));
+	return app;
+}
+
+enum app_open
+app_record_open(arena *a, const struct keyring *kr, const char *owner,
+    const struct db_result *r, int row, json_t **out)
+{
+	struct seal_binding b = { APP_TABLE, db_text(r, row, APP_COL_ID), owner };
+	const char *plain[APP_FIELD_COUNT];
+	struct seal_dek dek;
+	enum app_open rc = APP_OPEN_NOT_OWNER;
+
+	*out = NULL;
+	if (b.record_id == NULL ||
+	    app_unwrap(a, kr, &b, r, row, APP_COL_DEK, &dek) != 0) {
+		log_error("an application's data key did not open for the "
+		    "session's account");
+		return rc;
+	}
+	rc = APP_OPEN_CORRUPT;
+	if (app_open_fields(a, &dek, &b, r, row, plain) != 0) {
+		log_error("an application's field did not open");
+		goto out;
+	}
+	*out = app_build(r, row, plain);
+	rc = APP_OPEN_OK;
+out:
+	seal_dek_wipe(&dek);
+	return rc;
+}
+
+/* The last four digits of an opened NIK (16 digits: checked at creation). */
+static json_t *
+app_last4(const char *nik)
+{
+	size_t n = strlen(nik);
+
+	if (n < APP_NIK_LAST)
+		return NULL;
+	return json_stringn(nik + n - APP_NIK_LAST, APP_NIK_LAST);
+}
+
+enum app_open
+app_record_summary(arena *a, const struct keyring *kr, const char *owner,
+    const struct db_result *r, int row, json_t **out)
+{
+	struct seal_binding b = { APP_TABLE, db_text(r, row, APP_LCOL_ID), owner };
+	struct seal_dek dek;
+	const char *nik = NULL;
+	json_t *s, *last4;
+	enum app_open rc = APP_OPEN_NOT_OWNER;
+
+	*out = NULL;
+	if (b.record_id == NULL ||
+	    app_unwrap(a, kr, &b, r, row, APP_LCOL_DEK, &dek) != 0) {
+		log_error("an application's data key did not open for the "
+		    "session's account");
+		return rc;
+	}
+	rc = APP_OPEN_CORRUPT;
+	if (app_open_one(a, &dek, &b, APP_F_NIK, r, row, APP_LCOL_NIK, &nik) != 0 ||
+	    nik == NULL || (last4 = app_last4(nik)) == NULL) {
+		log_error("an application's NIK did not open");
+		goto out;
+	}
+	s = app_object();
+	app_set(s, "id", json_string(b.record_id));
+	app_set(s, "kind", app_json_str_or_null(db_text(r, row, APP_LCOL_KIND)));
+	app_set(s, "status",
+	    app_json_str_or_null(db_text(r, row, APP_LCOL_STATUS)));
+	app_set(s, "office",
+	    app_json_str_or_null(db_text(r, row, APP_LCOL_OFFICE)));
+	app_set(s, "appointment",
+	    app_json_str_or_null(db_text(r, row, APP_LCOL_APPOINTMENT)));
+	app_set(s, "nik_last4", last4);
+	app_set(s, "created_at",
+	    app_json_str_or_null(db_text(r, row, APP_LCOL_CREATED)));
+	*out = s;
+	rc = APP_OPEN_OK;
+out:
+	seal_dek_wipe(&dek);
+	return rc;
+}
