@@ -1,0 +1,129 @@
+# shellcheck shell=bash
+# Citizens for end-to-end tests of the applications resource. Load after lib:
+#   load lib
+#   load citizen
+#
+# A citizen is a name; its cookie jar and CSRF token live in files under
+# $BATS_FILE_TMPDIR, so one made in setup_file serves every test of the file.
+# Identity data is made up per run (random serials), so a test can grep a
+# database dump for exactly what it sent.
+
+CITIZEN_PASSWORD='correct horse battery'
+
+citizen_jar() { echo "$BATS_FILE_TMPDIR/$1.jar"; }
+citizen_csrf() { cat "$BATS_FILE_TMPDIR/$1.csrf"; }
+citizen_email() { cat "$BATS_FILE_TMPDIR/$1.email"; }
+citizen_id() { cat "$BATS_FILE_TMPDIR/$1.id"; }
+
+# Registers and signs in citizen NAME; fails unless both answer 201.
+citizen_new() { # NAME
+	local name=$1 email
+	email="$name.$RANDOM$RANDOM@example.test"
+	echo "$email" >"$BATS_FILE_TMPDIR/$name.email"
+	api POST /api/v1/accounts -H 'Content-Type: application/json' \
+	    --data "$(jq -nc --arg e "$email" --arg p "$CITIZEN_PASSWORD" \
+	    '{email: $e, password: $p}')"
+	[ "$status" = 201 ] || { echo "register $name: $status $body" >&2; return 1; }
+	citizen_signin "$name"
+}
+
+# Signs citizen NAME in again (a new cookie and CSRF token).
+citizen_signin() { # NAME
+	local name=$1
+	rm -f "$(citizen_jar "$name")"
+	api POST /api/v1/sessions -H 'Content-Type: application/json' \
+	    -c "$(citizen_jar "$name")" \
+	    --data "$(jq -nc --arg e "$(citizen_email "$name")" \
+	    --arg p "$CITIZEN_PASSWORD" '{email: $e, password: $p}')"
+	[ "$status" = 201 ] || { echo "sign in $name: $status $body" >&2; return 1; }
+	jq -r .csrf_token <<<"$body" >"$BATS_FILE_TMPDIR/$name.csrf"
+	jq -r .account.id <<<"$body" >"$BATS_FILE_TMPDIR/$name.id"
+}
+
+# api as citizen NAME: its cookie, its CSRF token on every request.
+as() { # NAME METHOD PATH [curl args...]
+	local name=$1 method=$2 path=$3
+	shift 3
+	api "$method" "$path" -b "$(citizen_jar "$name")" \
+	    -H "X-CSRF-Token: $(citizen_csrf "$name")" "$@"
+}
+
+# POST a JSON body as citizen NAME.
+as_post() { # NAME PATH JSON [curl args...]
+	local name=$1 path=$2 json=$3
+	shift 3
+	as "$name" POST "$path" -H 'Content-Type: application/json' \
+	    --data "$json" "$@"
+}
+
+# The Luhn check digit of a digit string (doubling from the rightmost).
+luhn_digit() { # DIGITS
+	local s=$1 i v sum=0 n=${#1}
+	for ((i = 0; i < n; i++)); do
+		v=${s:n-1-i:1}
+		if ((i % 2 == 0)); then v=$((v * 2)); ((v > 9)) && v=$((v - 9)); fi
+		sum=$((sum + v))
+	done
+	echo $(((10 - sum % 10) % 10))
+}
+
+# Fresh identity data in shell variables: a random 4-digit serial makes the
+# NIK (born 1990-05-17 in DKI Jakarta, day + 40 when F), KK, NPWP and phone
+# unique to this call.
+person_new() { # SEX (M|F)
+	local serial head
+	P_SEX=${1:-M}
+	serial=$(printf '%04d' $((RANDOM % 9000 + 1000)))
+	if [ "$P_SEX" = F ]; then
+		P_NIK=317405570590$serial
+	else
+		P_NIK=317405170590$serial
+	fi
+	P_BIRTH=1990-05-17
+	P_KK=31740101${serial}${RANDOM:0:1}000
+	P_KK=${P_KK:0:16}
+	head=$(printf '%08d' $((RANDOM * 3 + 10000000)))
+	P_NPWP=$head$(luhn_digit "$head")${serial}07
+	P_NPWP=${P_NPWP:0:15}
+	P_PHONE=0812$(printf '%04d' $RANDOM)$serial
+	P_NAME="Siti Rahayu Zxq$serial"
+	P_MOTHER="Dewi Lestari Qvw$serial"
+	P_ADDRESS="Jalan Kemang Raya No. $serial Jakarta Selatan"
+	P_PLACE="Bogorzq$serial"
+}
+
+# The applicant object of the current person_new.
+applicant_json() {
+	jq -nc --arg n "$P_NAME" --arg nik "$P_NIK" --arg kk "$P_KK" \
+	    --arg npwp "$P_NPWP" --arg b "$P_BIRTH" --arg bp "$P_PLACE" \
+	    --arg s "$P_SEX" --arg ph "$P_PHONE" --arg a "$P_ADDRESS" \
+	    --arg m "$P_MOTHER" \
+	    '{full_name: $n, nik: $nik, kk_number: $kk, npwp: $npwp,
+	      birth_date: $b, birth_place: $bp, sex: $s, phone: $ph,
+	      address: $a, mother_name: $m}'
+}
+
+# A valid passport application body for the current person.
+passport_json() { # [TYPE [PREVIOUS]]
+	local type=${1:-new} prev=${2:-}
+	jq -nc --argjson ap "$(applicant_json)" --arg t "$type" --arg p "$prev" \
+	    '{kind: "passport", office: "JKT-SEL", applicant: $ap,
+	      passport: ({type: $t} + (if $p == "" then {} else {previous_number: $p} end))}'
+}
+
+# A valid travel permit body for the current person.
+travel_json() {
+	local dep ret
+	dep=$(date -u -d '+30 days' +%F)
+	ret=$(date -u -d '+40 days' +%F)
+	jq -nc --argjson ap "$(applicant_json)" --arg d "$dep" --arg r "$ret" \
+	    '{kind: "travel_permit", office: "SBY", applicant: $ap,
+	      travel: {origin: "Jakarta Zqv", destination: "Kuala Lumpur Zqv",
+	               depart_on: $d, return_on: $r,
+	               purpose: "Visiting family Zqv"}}'
+}
+
+# Rows in applications, counted as the superuser (RLS does not apply).
+applications_count() {
+	psql_super -tA -c "SELECT count(*) FROM applications"
+}
