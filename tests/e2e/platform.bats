@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# The platform through a real nginx to real permitd workers: health, the
+# database going away and coming back, errors as API.md, invariant-6 headers.
+
+load lib
+
+setup_file() {
+	mkdir -p "$E2E_DIR/log"   # stack_nginx_start logs there
+	stack_start
+}
+
+teardown_file() {
+	pg_start || true
+	stack_stop
+}
+
+# Every header of DESIGN.md invariant 6, on whatever $headers holds.
+assert_security_headers() {
+	[ "$(header Content-Type)" = "application/json; charset=utf-8" ]
+	[ "$(header Cache-Control)" = "no-store" ]
+	[ "$(header Vary)" = "Cookie" ]
+	[ "$(header X-Content-Type-Options)" = "nosniff" ]
+	[ "$(header Referrer-Policy)" = "no-referrer" ]
+	[ "$(header Content-Security-Policy)" = "default-src 'none'; frame-ancestors 'none'" ]
+	[ "$(header X-Frame-Options)" = "DENY" ]
+}
+
+# An API.md error body with exactly error.code and error.message.
+assert_error_body() { # CODE
+	[ "$(error_code)" = "$1" ]
+	[ "$(jq -r '.error.message | type' <<<"$body")" = string ]
+	[ "$(jq -c 'keys' <<<"$body")" = '["error"]' ]
+}
+
+# Polls health until it answers STATUS (up to 10 s).
+wait_for_health() { # STATUS
+	local i
+	for i in $(seq 50); do
+		api GET /api/v1/health
+		[ "$status" = "$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+@test "health answers 200 through nginx with the service mode" {
+	api GET /api/v1/health
+	[ "$status" = 200 ]
+	[ "$(jq -r .status <<<"$body")" = ok ]
+	[ "$(jq -r .mode <<<"$body")" = normal ]
+	assert_security_headers
+}
+
+@test "health reports read_only and closed, and every mode answers health" {
+	psql_super -c "UPDATE service_state SET mode = 'read_only'"
+	api GET /api/v1/health
+	local ro_status=$status ro_mode
+	ro_mode=$(jq -r .mode <<<"$body")
+	psql_super -c "UPDATE service_state SET mode = 'closed'"
+	api GET /api/v1/health
+	psql_super -c "UPDATE service_state SET mode = 'normal'"
+	[ "$ro_status" = 200 ] && [ "$ro_mode" = read_only ]
+	[ "$status" = 200 ]
+	[ "$(jq -r .mode <<<"$body")" = closed ]
+}
+
+@test "an unknown path is 404 not_found as API.md, with the headers" {
+	api GET /api/v1/no-such-thing
+	[ "$status" = 404 ]
+	assert_error_body not_found
+	assert_security_headers
+}
+
+@test "a trailing slash is a different path: 404" {
+	api GET /api/v1/health/
+	[ "$status" = 404 ]
+	assert_error_body not_found
+}
+
+@test "a known path with another method is 405 with Allow, as API.md" {
+	api DELETE /api/v1/health
+	[ "$status" = 405 ]
+	assert_error_body method_not_allowed
+	[ "$(header Allow)" = GET ]
+	assert_security_headers
+}
+
+@test "a body over the limit is 413 too_large, with the headers" {
+	head -c 70000 /dev/zero | tr '\0' a >"$BATS_TEST_TMPDIR/big"
+	api POST /api/v1/health -H 'Content-Type: application/json' \
+	    --data-binary "@$BATS_TEST_TMPDIR/big"
+	[ "$status" = 413 ]
+	assert_error_body too_large
+	assert_security_headers
+}
+
+@test "a body that is not JSON is 400 bad_request" {
+	api POST /api/v1/health -H 'Content-Type: application/json' --data-binary 'not json'
+	[ "$status" = 400 ]
+	assert_error_body bad_request
+	assert_security_headers
+}
+
+@test "a JSON body with another content type is 400 bad_request" {
+	api POST /api/v1/health -H 'Content-Type: text/plain' --data-binary '{"a":1}'
+	[ "$status" = 400 ]
+	assert_error_body bad_request
+}
+
+@test "a JSON body that is not an object, or has duplicate keys, is 400" {
+	api POST /api/v1/health -H 'Content-Type: application/json' --data-binary '[1,2]'
+	[ "$status" = 400 ]
+	api POST /api/v1/health -H 'Content-Type: application/json' --data-binary '{"a":1,"a":2}'
+	[ "$status" = 400 ]
+}
+
+@test "a body that is not UTF-8 is 400 bad_request" {
+	printf '{"a":"\xff\xfe"}' >"$BATS_TEST_TMPDIR/latin"
+	api POST /api/v1/health -H 'Content-Type: application/json' \
+	    --data-binary "@$BATS_TEST_TMPDIR/latin"
+	[ "$status" = 400 ]
+	assert_error_body bad_request
+}
+
+@test "the access log names method, path and status, never the query string" {
+	api GET '/api/v1/health?secret=3171234567890123'
+	[ "$status" = 200 ]
+	sleep 0.2
+	grep -q 'GET /api/v1/health 200' "$E2E_LOG"
+	! grep -q 3171234567890123 "$E2E_LOG"
+}
+
+@test "PostgreSQL stopped: 503 unavailable within a second, no worker crashes; back without a restart" {
+	local before after
+	wait_for_health 200
+	before=$(worker_pids)
+	pg_stop
+
+	API_TIMEOUT=1 api GET /api/v1/health
+	[ "$status" = 503 ]
+	[ "$body" = '{"status":"unavailable"}' ]
+	[ "$(header Retry-After)" -gt 0 ]
+	assert_security_headers
+
+	# An API route behind the database answers API.md's error body. Until
+	# GET /api/v1/offices is routed, health stands in for it.
+	API_TIMEOUT=1 api GET /api/v1/offices
+	if [ "$status" != 404 ]; then
+		[ "$status" = 503 ]
+		assert_error_body unavailable
+		[ "$(header Retry-After)" -gt 0 ]
+		assert_security_headers
+	fi
+	API_TIMEOUT=1 api GET /api/v1/health
+	[ "$status" = 503 ]
+
+	after=$(worker_pids)
+	[ "$before" = "$after" ]
+	kill -0 "$PERMITD_PID"
+
+	pg_start
+	wait_for_health 200
+	[ "$(jq -r .mode <<<"$body")" = normal ]
+	[ "$(worker_pids)" = "$before" ]
+}
