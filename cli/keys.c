@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/rewrap.h"
 #include "core/config.h"
 #include "crypto/keyring.h"
 
@@ -101,11 +102,9 @@ cli_keys(int argc, char **argv, const struct config *cfg)
 		return keys_rotate(cfg);
 	if (strcmp(sub, "list") == 0 && argc == 2)
 		return keys_list(cfg);
-	if ((strcmp(sub, "rewrap") == 0 && argc == 2) ||
-	    (strcmp(sub, "retire") == 0 && argc == 3)) {
-		fprintf(stderr, "permitctl keys %s: needs the database; not "
-		    "available in this build yet\n", sub);
-		return 1;
-	}
+	if (strcmp(sub, "rewrap") == 0)
+		return cli_keys_rewrap(argc - 1, argv + 1, cfg);
+	if (strcmp(sub, "retire") == 0)
+		return cli_keys_retire(argc - 1, argv + 1, cfg);
 	return keys_usage();
 }
