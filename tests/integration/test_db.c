@@ -216,6 +216,20 @@ begin_ends_a_transaction_left_open(void **state)
 	db_rollback(db);
 }
 
+/* Invalid UTF-8 makes the pipelined bind fail after BEGIN succeeded. */
+static void
+failed_bind_leaves_no_transaction_open(void **state)
+{
+	struct db *db = *state;
+	struct db_principal bad = { "\xff\xfe", "citizen", "" };
+
+	assert_int_equal(db_begin(db, &bad), DB_ERROR);
+	assert_int_equal(PQtransactionStatus(db->conn), PQTRANS_IDLE);
+	assert_int_equal(PQpipelineStatus(db->conn), PQ_PIPELINE_OFF);
+	assert_int_equal(db_begin(db, NULL), DB_OK);
+	db_rollback(db);
+}
+
 /* The status db_fail() maps an error raised with `sqlstate` to. */
 static enum db_status
 status_of(struct db *db, const char *sqlstate)
@@ -329,6 +343,7 @@ main(void)
 		DB_TEST(exec_returns_rows_that_live_in_the_arena),
 		DB_TEST(commit_of_a_failed_transaction_fails),
 		DB_TEST(begin_ends_a_transaction_left_open),
+		DB_TEST(failed_bind_leaves_no_transaction_open),
 		DB_TEST(unique_violation_is_a_conflict),
 		DB_TEST(exclusion_violation_is_a_conflict),
 		DB_TEST(other_errors_are_errors),
