@@ -3,6 +3,7 @@
 #include "app/accounts.h"
 #include "app/applications.h"
 #include "app/health.h"
+#include "app/offices.h"
 #include "app/sessions.h"
 
 static const struct app_route fcgi_route_table[] = {
@@ -10,6 +11,9 @@ static const struct app_route fcgi_route_table[] = {
 	  .access = APP_ACCESS_PUBLIC, .effect = APP_EFFECT_READ,
 	  .scope = APP_SCOPE_ALWAYS,
 	  .unavailable_body = app_health_unavailable },
+	{ .method = "GET", .pattern = "/api/v1/offices",
+	  .handler = app_offices_list, .access = APP_ACCESS_PUBLIC,
+	  .effect = APP_EFFECT_READ, .scope = APP_SCOPE_NORMAL },
 	{ .method = "POST", .pattern = "/api/v1/accounts",
 	  .handler = app_accounts_create, .access = APP_ACCESS_PUBLIC,
 	  .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_NORMAL },
