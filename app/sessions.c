@@ -204,6 +204,12 @@ app_signin_start(struct app_ctx *ctx, const struct app_request *req,
 	return st;
 }
 
+void
+app_sessions_prime(const struct config *cfg)
+{
+	(void)pw_dummy_verify("", 0, cfg->pwhash_opslimit, cfg->pwhash_memlimit);
+}
+
 int
 app_sessions_create(struct app_ctx *ctx, const struct app_request *req,
     const struct app_principal *who, struct app_response *res)

@@ -24,6 +24,14 @@
 app_handler app_sessions_create;
 
 /*
+ * Makes the dummy hash that sign-ins for unknown emails verify against
+ * (crypto/pw.h), at cfg's limits, so no sign-in pays for making it and the
+ * first unknown email answers as fast as a wrong password. Call once at
+ * start-up and after a reload, before forking workers.
+ */
+void app_sessions_prime(const struct config *cfg);
+
+/*
  * DELETE /api/v1/sessions/current: revokes the request's session at once and
  * clears the cookie; 204.
  */

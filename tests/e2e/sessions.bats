@@ -56,6 +56,19 @@ signout() { # [curl args...]
 # The session token the jar holds.
 jar_token() { awk '$6 == "permit_session" { print $7 }' "$JAR"; }
 
+# SIGHUP: permitd re-reads its config into a new generation of workers
+# (same master, so teardown_file still stops it); waits for them.
+reload_permitd() {
+	local old i
+	old=$(worker_pids)
+	kill -HUP "$PERMITD_PID"
+	for i in $(seq 100); do
+		[ -n "$(worker_pids)" ] && [ -z "$(comm -12 <(echo "$old") <(worker_pids))" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 sessions_sql() { # SET-CLAUSE: changes this test's account's sessions
 	psql_super -c "UPDATE sessions SET $1 WHERE account_id = '$ACCOUNT_ID'"
 }
@@ -272,4 +285,25 @@ sessions_sql() { # SET-CLAUSE: changes this test's account's sessions
 	[ "$status" = 422 ]
 	[ "$(jq -r .error.field <<<"$body")" = password ]
 	[ "$(psql_super -Atc 'SELECT count(*) FROM sessions')" = "$before" ]
+}
+
+@test "sign-in re-hashes the password when the hashing limits rose" {
+	register "$EMAIL" "$PASSWORD"
+	local id before after
+	id=$(jq -r .account.id <<<"$body")
+	before=$(psql_super -Atc "SELECT password_hash FROM accounts WHERE id = '$id'")
+	[[ "$before" == '$argon2id$'*',t=2,'* ]]
+	cp "$STACK_CONFIG" "$BATS_TEST_TMPDIR/config"
+	echo 'pwhash_opslimit = 3' >>"$STACK_CONFIG"
+	reload_permitd
+	signin "$EMAIL" "$PASSWORD"
+	local signed=$status
+	after=$(psql_super -Atc "SELECT password_hash FROM accounts WHERE id = '$id'")
+	cp "$BATS_TEST_TMPDIR/config" "$STACK_CONFIG"
+	reload_permitd
+	[ "$signed" = 201 ]
+	[[ "$after" == '$argon2id$'*',t=3,'* ]]
+	# The old limits again: the stronger hash still verifies.
+	signin "$EMAIL" "$PASSWORD"
+	[ "$status" = 201 ]
 }
