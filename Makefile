@@ -17,6 +17,14 @@
 
 SHELL     := /bin/bash
 BUILD     ?= build
+# `make V=1` shows every command; by default one short line per file.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2)
+endif
 CC        ?= cc
 PKGS      := fcgi libpq libsodium jansson
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) cmocka 2>/dev/null)
@@ -67,13 +75,16 @@ all: release
 define OBJ_RULES
 $(BUILD)/$(1)/%.o: %.c
 	@mkdir -p $$(@D)
-	$$(CC) $(CSTD) $(WARN) $$(CFLAGS_$(1)) $(INCLUDES) $$(PKG_CFLAGS) -MMD -MP -c $$< -o $$@
+	$$(call say,CC,$$@)
+	$(Q)$$(CC) $(CSTD) $(WARN) $$(CFLAGS_$(1)) $(INCLUDES) $$(PKG_CFLAGS) -MMD -MP -c $$< -o $$@
 
 $(BUILD)/$(1)/permitd: $(BUILD)/$(1)/fcgi/main.o $(foreach d,$(fcgi_DEPS),$(BUILD)/$(1)/lib$(d).a)
-	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS)
+	$$(call say,LINK,$$@)
+	$(Q)$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS)
 
 $(BUILD)/$(1)/permitctl: $(BUILD)/$(1)/cli/main.o $(foreach d,$(cli_DEPS),$(BUILD)/$(1)/lib$(d).a)
-	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS)
+	$$(call say,LINK,$$@)
+	$(Q)$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $$(PKG_LIBS)
 
 $(1)-programs: $(BUILD)/$(1)/permitd $(BUILD)/$(1)/permitctl
 $(1)-tests: $(patsubst %.c,$(BUILD)/$(1)/%,$(UNIT_SRC) $(INTEG_SRC))
@@ -85,13 +96,15 @@ endef
 define LIB_RULE
 $(BUILD)/$(1)/lib$(2).a: $(patsubst %.c,$(BUILD)/$(1)/%.o,$($(2)_SRC))
 	@mkdir -p $$(@D)
-	rm -f $$@ && ar rcs $$@ $$^
+	$$(call say,AR,$$@)
+	$(Q)rm -f $$@ && ar rcs $$@ $$^
 endef
 
 # $(3): the module list to link, $(4): extra libraries.
 define PROG_RULE
 $(BUILD)/$(1)/$(2:.c=): $(BUILD)/$(1)/$(2:.c=.o) $(foreach d,$(3),$(BUILD)/$(1)/lib$(d).a)
-	$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $(4) $$(PKG_LIBS)
+	$$(call say,LINK,$$@)
+	$(Q)$$(CC) $$(LDFLAGS_$(1)) -o $$@ $$^ $(4) $$(PKG_LIBS)
 endef
 
 VARIANTS := release asan

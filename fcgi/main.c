@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/sessions.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "crypto/keyring.h"
@@ -48,6 +49,8 @@ fcgi_load(const char *path, struct config *cfg, struct keyring **keys)
 		log_error("%s", err);
 		return -1;
 	}
+	/* Before fork, so no worker's first unknown-email sign-in is slower. */
+	app_sessions_prime(cfg);
 	return 0;
 }
 

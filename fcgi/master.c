@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/sessions.h"
 #include "core/log.h"
 #include "crypto/keyring.h"
 #include "fcgi/listen.h"
@@ -249,6 +250,7 @@ fcgi_master_load(const struct fcgi_master *m, struct config *cfg,
 		log_error("reload refused, keeping the running config: %s", err);
 		return -1;
 	}
+	app_sessions_prime(cfg);   /* the password limits may have changed */
 	if (!fcgi_listen_same(cfg->listen, m->cfg->listen) ||
 	    cfg->listen_mode != m->cfg->listen_mode) {
 		log_warn("listen cannot change without a restart; still on %s",

@@ -111,6 +111,7 @@ stack_nginx_start() {
 	    -e "s|@WEB_ROOT@|$ROOT/web|g" \
 	    -e "s|@FASTCGI_PASS@|unix:$STACK_SOCKET|g" \
 	    "$ROOT/conf/nginx.conf.in" >"$STACK_NGINX/nginx.conf"
+	cp "$ROOT/conf/nginx-api-headers.conf" "$STACK_NGINX/api_headers.conf"
 	nginx -p "$STACK_NGINX" -c "$STACK_NGINX/nginx.conf" -g 'daemon off;' \
 	    2>>"$STACK_DIR/log/nginx.log" &
 	NGINX_PID=$!

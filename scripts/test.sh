@@ -60,10 +60,9 @@ run_cmocka() { # PROGRAM
 	out=$LOG/$(echo "$name" | tr / _).log
 	"$prog" >"$out" 2>&1
 	rc=$?
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -n1)
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | tail -n1)
-	p=${p:-0}
-	f=${f:-0}
+	# One summary per cmocka group: sum them all.
+	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{ n += $1 } END { print n + 0 }')
+	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{ n += $1 } END { print n + 0 }')
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
 	printf '%-58s %3d passed, %d failed\n' "$name" "$p" "$f"
 	[ "$f" -eq 0 ] || sed -n '/FAILED\|ERROR\|runtime error\|Sanitizer/p' "$out" | head -n 20

@@ -6,7 +6,6 @@
 load lib
 
 setup_file() {
-	mkdir -p "$E2E_DIR/log"   # nginx's log directory, which stack_start assumes
 	stack_start
 }
 

@@ -10,9 +10,6 @@
 
 CITIZEN_PASSWORD='correct horse battery'
 
-# nginx's log directory, which lib.bash's stack_start assumes exists.
-mkdir -p "$E2E_DIR/log"
-
 citizen_jar() { echo "$BATS_FILE_TMPDIR/$1.jar"; }
 citizen_csrf() { cat "$BATS_FILE_TMPDIR/$1.csrf"; }
 citizen_email() { cat "$BATS_FILE_TMPDIR/$1.email"; }

@@ -25,7 +25,7 @@ E2E_LOG=$E2E_DIR/permitd.log
 # Starts permitd (config of the test run, own socket) and nginx on a free
 # port; exports PERMIT_URL, PERMITD_PID, NGINX_PID for the file's tests.
 stack_start() {
-	mkdir -p "$E2E_DIR/fcgi" "$STACK_NGINX"
+	mkdir -p "$E2E_DIR/fcgi" "$E2E_DIR/log" "$STACK_NGINX"
 	if [ ! -f "$STACK_CONFIG" ]; then
 		sed -e "s|^listen = .*|listen = unix:$STACK_SOCKET|" \
 		    "$PERMIT_TEST_CONFIG" >"$STACK_CONFIG"
@@ -33,13 +33,14 @@ stack_start() {
 	fi
 	HTTP_PORT=$(stack_pick_port $((18000 + RANDOM % 10000)))
 	e2e_permitd_start
-	STACK_DIR=$E2E_DIR stack_nginx_start
+	STACK_DIR=$E2E_DIR stack_nginx_start 3>&-
 	export PERMIT_URL=http://127.0.0.1:$HTTP_PORT PERMITD_PID NGINX_PID HTTP_PORT
 }
 
 e2e_permitd_start() {
 	local i
-	"$PERMITD" -c "$STACK_CONFIG" 2>>"$E2E_LOG" &
+	# Servers must not inherit bats' fd 3, or bats waits for them to exit.
+	"$PERMITD" -c "$STACK_CONFIG" 2>>"$E2E_LOG" 3>&- &
 	PERMITD_PID=$!
 	for i in $(seq 200); do
 		[ -S "$STACK_SOCKET" ] && [ "$(worker_pids | wc -l)" -gt 0 ] && return 0
@@ -98,7 +99,7 @@ worker_pids() {
 }
 
 pg_stop() { "$ROOT/scripts/pg.sh" stop "$PERMIT_TEST_DIR" >/dev/null; }
-pg_start() { "$ROOT/scripts/pg.sh" start "$PERMIT_TEST_DIR" >/dev/null; }
+pg_start() { "$ROOT/scripts/pg.sh" start "$PERMIT_TEST_DIR" >/dev/null 3>&-; }
 
 psql_super() {
 	psql -X -q -v ON_ERROR_STOP=1 "$PERMIT_TEST_SUPER_DSN" "$@"

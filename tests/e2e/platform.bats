@@ -5,12 +5,11 @@
 load lib
 
 setup_file() {
-	mkdir -p "$E2E_DIR/log"   # stack_nginx_start logs there
 	stack_start
 }
 
 teardown_file() {
-	pg_start 3>&- || true
+	pg_start || true
 	stack_stop
 }
 
@@ -155,10 +154,18 @@ wait_for_health() { # STATUS
 	[ "$before" = "$after" ]
 	kill -0 "$PERMITD_PID"
 
-	pg_start 3>&-   # the restarted server must not hold bats' fd 3
+	pg_start
 	wait_for_health 200
 	[ "$(jq -r .mode <<<"$body")" = normal ]
 	api GET /api/v1/offices
 	[ "$status" = 200 ]
 	[ "$(worker_pids)" = "$before" ]
+}
+
+@test "a body over nginx's own cap is still 413 too_large JSON, with the headers" {
+	api POST /api/v1/accounts -H 'Content-Type: application/json' \
+	    --data-binary @<(head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' 'a')
+	[ "$status" = 413 ]
+	assert_error_body too_large
+	assert_security_headers
 }

@@ -9,8 +9,7 @@ load lib
 PID_FILE=$BATS_FILE_TMPDIR/permitd.pid
 
 setup_file() {
-	mkdir -p "$E2E_DIR/log"   # stack_nginx_start logs there
-	stack_start 3>&-
+	stack_start
 	echo "$PERMITD_PID" >"$PID_FILE"
 }
 
@@ -22,7 +21,7 @@ teardown_file() {
 setup() {
 	PERMITD_PID=$(cat "$PID_FILE")
 	if ! kill -0 "$PERMITD_PID" 2>/dev/null; then
-		e2e_permitd_start 3>&- >/dev/null
+		e2e_permitd_start >/dev/null
 		echo "$PERMITD_PID" >"$PID_FILE"
 	fi
 }
@@ -30,7 +29,7 @@ setup() {
 # Restarts permitd as a child of this test, so the test can `wait` for its
 # exit status.
 own_permitd() {
-	permitd_restart 3>&- >/dev/null
+	permitd_restart >/dev/null
 	echo "$PERMITD_PID" >"$PID_FILE"
 }
 
@@ -143,4 +142,18 @@ wait_for_workers() { # COUNT
 	[ -S "$STACK_SOCKET" ]
 	api GET /api/v1/health
 	[ "$status" = 200 ]
+}
+
+@test "permitd not running: nginx answers 503 unavailable JSON with Retry-After and the headers" {
+	kill -TERM "$PERMITD_PID"
+	wait_for_exit "$PERMITD_PID" 30
+	api GET /api/v1/health
+	[ "$status" = 503 ]
+	[ "$(error_code)" = unavailable ]
+	[ -n "$(header Retry-After)" ]
+	[ "$(header Cache-Control)" = "no-store" ]
+	[ "$(header Vary)" = "Cookie" ]
+	[ "$(header X-Content-Type-Options)" = "nosniff" ]
+	[ "$(header Content-Security-Policy)" = "default-src 'none'; frame-ancestors 'none'" ]
+	[ "$(header Content-Type)" = "application/json; charset=utf-8" ]
 }
