@@ -140,17 +140,17 @@ tests-built:
 
 run:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory release
+	@$(MAKE) -s --no-print-directory release
 	@scripts/run.sh
 
 test:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory -j$$(nproc) release asan
+	@$(MAKE) -s --no-print-directory -j$$(nproc) release asan
 	@scripts/test.sh
 
 bench:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory release release-bench
+	@$(MAKE) -s --no-print-directory release release-bench
 	@scripts/bench.sh
 
 fuzz:

@@ -149,7 +149,7 @@ cmd_start() {
 	cmd_running "$dir" && return 0
 	check_reachable "$dir" || exit 1
 	bin=$(pg_bindir)
-	as_cluster_user "$bin/pg_ctl" start -D "$dir/pg" -w -t 60 -l "$dir/pg.log" >/dev/null ||
+	as_cluster_user setsid "$bin/pg_ctl" start -D "$dir/pg" -w -t 60 -l "$dir/pg.log" >/dev/null ||
 		{ tail -n 20 "$dir/pg.log" >&2; die "PostgreSQL did not start (log: $dir/pg.log)"; }
 }
 

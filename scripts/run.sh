@@ -49,5 +49,7 @@ permitd is running behind nginx:  http://127.0.0.1:$HTTP_PORT/
   database:  make psql
 Press Ctrl-C to stop everything.
 MSG
+# Returns when a service exits on its own, or a signal's trap runs first.
 wait -n "$NGINX_PID" "$PERMITD_PID" 2>/dev/null || true
 stack_say "a service exited on its own; see $STACK_DIR/log/"
+exit 1

@@ -79,7 +79,9 @@ stack_keyring() {
 # Starts permitd in the background; sets PERMITD_PID (the master).
 stack_permitd_start() {
 	local i
-	"$PERMITD" -c "$STACK_CONFIG" 2>>"$STACK_DIR/log/permitd.log" &
+	# Own session: a terminal's Ctrl-C reaches only the script, which stops
+	# the services in order (nginx, then permitd drains, then PostgreSQL).
+	setsid "$PERMITD" -c "$STACK_CONFIG" 2>>"$STACK_DIR/log/permitd.log" &
 	PERMITD_PID=$!
 	for i in $(seq 100); do
 		[ -S "$STACK_SOCKET" ] && return 0
@@ -112,7 +114,7 @@ stack_nginx_start() {
 	    -e "s|@FASTCGI_PASS@|unix:$STACK_SOCKET|g" \
 	    "$ROOT/conf/nginx.conf.in" >"$STACK_NGINX/nginx.conf"
 	cp "$ROOT/conf/nginx-api-headers.conf" "$STACK_NGINX/api_headers.conf"
-	nginx -p "$STACK_NGINX" -c "$STACK_NGINX/nginx.conf" -g 'daemon off;' \
+	setsid nginx -p "$STACK_NGINX" -c "$STACK_NGINX/nginx.conf" -g 'daemon off;' \
 	    2>>"$STACK_DIR/log/nginx.log" &
 	NGINX_PID=$!
 	for i in $(seq 100); do

@@ -40,7 +40,7 @@ stack_start() {
 e2e_permitd_start() {
 	local i
 	# Servers must not inherit bats' fd 3, or bats waits for them to exit.
-	"$PERMITD" -c "$STACK_CONFIG" 2>>"$E2E_LOG" 3>&- &
+	setsid "$PERMITD" -c "$STACK_CONFIG" 2>>"$E2E_LOG" 3>&- &
 	PERMITD_PID=$!
 	for i in $(seq 200); do
 		[ -S "$STACK_SOCKET" ] && [ "$(worker_pids | wc -l)" -gt 0 ] && return 0
