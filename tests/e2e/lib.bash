@@ -110,7 +110,8 @@ psql_super() {
 api() {
 	local method=$1 path=$2
 	shift 2
-	headers=$BATS_TEST_TMPDIR/headers
+	# setup_file has no per-test directory: use the file's.
+	headers=${BATS_TEST_TMPDIR:-$BATS_FILE_TMPDIR}/headers
 	body=$(curl -sS --max-time "${API_TIMEOUT:-5}" -X "$method" -D "$headers" \
 	    -o - -w '\n%{http_code}' "$@" "$PERMIT_URL$path")
 	status=${body##*$'\n'}
