@@ -6,10 +6,10 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "app/application_fields.h"
 #include "app/application_record.h"
+#include "app/calendar.h"
 #include "app/idempotency.h"
 #include "app/json.h"
 #include "app/uuid.h"
@@ -45,19 +45,6 @@ app_answer(struct app_response *res, int status, json_t *app)
 		log_error("out of memory");
 		abort();
 	}
-}
-
-/* Today's calendar day in UTC, the day date rules are judged against. */
-static void
-app_today(struct validate_date *d)
-{
-	time_t now = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&now, &tm);
-	d->y = tm.tm_year + 1900;
-	d->m = tm.tm_mon + 1;
-	d->d = tm.tm_mday;
 }
 
 /*

@@ -1,0 +1,101 @@
+#include "app/query.h"
+
+#include <string.h>
+
+static int
+app_query_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decodes s[0..len) into the arena; NULL on a bad escape or a NUL. */
+static const char *
+app_query_decode(arena *a, const char *s, size_t len)
+{
+	char *out = arena_alloc(a, len + 1), *o = out;
+	int hi, lo;
+
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '+') {
+			*o++ = ' ';
+		} else if (s[i] != '%') {
+			*o++ = s[i];
+		} else {
+			if (len - i < 3)      /* '%' and two hex digits */
+				return NULL;
+			if ((hi = app_query_hex(s[i + 1])) < 0 ||
+			    (lo = app_query_hex(s[i + 2])) < 0 ||
+			    (hi == 0 && lo == 0))
+				return NULL;
+			*o++ = (char)(hi << 4 | lo);
+			i += 2;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* One "name=value" of len bytes into *p. 0, or -1 if malformed. */
+static int
+app_query_pair(arena *a, const char *s, size_t len, struct app_query_pair *p)
+{
+	const char *eq = memchr(s, '=', len);
+
+	if (eq == NULL || eq == s)
+		return -1;
+	p->name = app_query_decode(a, s, (size_t)(eq - s));
+	p->value = app_query_decode(a, eq + 1, len - (size_t)(eq - s) - 1);
+	return p->name != NULL && p->value != NULL && *p->name != '\0' ? 0 : -1;
+}
+
+int
+app_query_parse(arena *a, const char *raw, struct app_query *out)
+{
+	size_t cap = 1;
+	const char *s, *end;
+
+	out->n = 0;
+	for (s = raw; *s != '\0'; s++)
+		cap += *s == '&';
+	out->pairs = arena_calloc(a, cap, sizeof(*out->pairs));
+	for (s = raw; *s != '\0'; s = *end ? end + 1 : end) {
+		end = s + strcspn(s, "&");
+		if (end == s)
+			continue;   /* "a=1&&b=2": an empty piece carries nothing */
+		if (app_query_pair(a, s, (size_t)(end - s), &out->pairs[out->n]) != 0 ||
+		    app_query_get(out, out->pairs[out->n].name) != NULL)
+			return -1;
+		out->n++;
+	}
+	return 0;
+}
+
+const char *
+app_query_get(const struct app_query *q, const char *name)
+{
+	for (size_t i = 0; i < q->n; i++)
+		if (strcmp(q->pairs[i].name, name) == 0)
+			return q->pairs[i].value;
+	return NULL;
+}
+
+const char *
+app_query_unknown(const struct app_query *q, const char *const *known)
+{
+	for (size_t i = 0; i < q->n; i++) {
+		size_t k;
+
+		for (k = 0; known[k] != NULL; k++)
+			if (strcmp(q->pairs[i].name, known[k]) == 0)
+				break;
+		if (known[k] == NULL)
+			return q->pairs[i].name;
+	}
+	return NULL;
+}

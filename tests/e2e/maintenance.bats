@@ -1,0 +1,106 @@
+#!/usr/bin/env bats
+# Maintenance never changes who sees what (DESIGN.md invariant 7): read_only
+# serves reads, still bound to their owner, and answers writes 503; closed
+# answers only health (and, later, admin); both bodies are static. The mode
+# lives in the database, so every worker agrees at once.
+
+load lib
+load citizen
+
+setup_file() {
+	stack_start
+	citizen_new mira
+	citizen_new nico
+	person_new F
+	as_post mira /api/v1/applications "$(passport_json)"
+	[ "$status" = 201 ]
+	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/mira.app"
+	echo "$P_NAME" >"$BATS_FILE_TMPDIR/mira.name"
+}
+
+teardown_file() {
+	set_mode normal
+	stack_stop
+}
+
+teardown() {
+	set_mode normal
+}
+
+set_mode() { psql_super -c "UPDATE service_state SET mode = '$1'"; }
+mira_app() { cat "$BATS_FILE_TMPDIR/mira.app"; }
+
+assert_maintenance() {
+	[ "$status" = 503 ]
+	[ "$(error_code)" = maintenance ]
+	[ -n "$(header Retry-After)" ]
+	[ "$(header Cache-Control)" = no-store ]
+}
+
+@test "read_only: the owner still reads her application" {
+	set_mode read_only
+	as mira GET "/api/v1/applications/$(mira_app)"
+	[ "$status" = 200 ]
+	[ "$(jq -r .application.applicant.full_name <<<"$body")" = "$(cat "$BATS_FILE_TMPDIR/mira.name")" ]
+}
+
+@test "read_only: another citizen still gets 404 for her application" {
+	set_mode read_only
+	as nico GET "/api/v1/applications/$(mira_app)"
+	[ "$status" = 404 ]
+	! grep -qF "$(cat "$BATS_FILE_TMPDIR/mira.name")" <<<"$body"
+}
+
+@test "read_only: a new application is 503 maintenance and nothing is stored" {
+	local before
+	before=$(applications_count)
+	set_mode read_only
+	person_new M
+	as_post nico /api/v1/applications "$(passport_json)"
+	assert_maintenance
+	[ "$(applications_count)" = "$before" ]
+}
+
+@test "read_only: cancelling is 503 maintenance and the status is unchanged" {
+	set_mode read_only
+	as mira POST "/api/v1/applications/$(mira_app)/cancel"
+	assert_maintenance
+	[ "$(psql_super -tA -c "SELECT status FROM applications WHERE id = '$(mira_app)'")" = submitted ]
+}
+
+@test "read_only: registration is 503 maintenance" {
+	set_mode read_only
+	api POST /api/v1/accounts -H 'Content-Type: application/json' \
+	    --data '{"email":"ro.'$RANDOM'@example.test","password":"long enough pw"}'
+	assert_maintenance
+}
+
+@test "closed: a citizen's own read is 503 maintenance, health still answers" {
+	set_mode closed
+	as mira GET "/api/v1/applications/$(mira_app)"
+	assert_maintenance
+	api GET /api/v1/health
+	[ "$status" = 200 ]
+	[ "$(jq -r .mode <<<"$body")" = closed ]
+}
+
+@test "closed: the maintenance body is static, the same for owner and stranger" {
+	local owner stranger anonymous
+	set_mode closed
+	as mira GET "/api/v1/applications/$(mira_app)"
+	owner=$body
+	as nico GET "/api/v1/applications/$(mira_app)"
+	stranger=$body
+	api GET /api/v1/applications
+	anonymous=$body
+	[ "$owner" = "$stranger" ]
+	[ "$owner" = "$anonymous" ]
+}
+
+@test "back to normal: writes are served again without a restart" {
+	set_mode read_only
+	set_mode normal
+	person_new M
+	as_post nico /api/v1/applications "$(passport_json)"
+	[ "$status" = 201 ]
+}
