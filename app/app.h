@@ -42,7 +42,10 @@ enum app_effect {
 /* Maintenance exemptions (invariant 7: exemption never skips binding). */
 enum app_scope {
 	APP_SCOPE_NORMAL,     /* closed mode answers 503 maintenance */
-	APP_SCOPE_ALWAYS      /* health and admin: answered in every mode */
+	APP_SCOPE_ADMIN,      /* every mode for an admin's session (sign-out,
+	                         /me); anyone else as NORMAL */
+	APP_SCOPE_ALWAYS      /* health, sign-in and admin: every mode (sign-in
+	                         itself admits only admins outside normal) */
 };
 
 /* The service mode of service_state (invariant 7). */
@@ -138,5 +141,8 @@ void app_serve(struct app_ctx *ctx, const struct app_route *route,
  */
 void app_error(struct app_response *res, int status, const char *code,
     const char *message, const char *field);
+
+/* Fills `res` with 503 maintenance and Retry-After: a static body. */
+void app_maintenance(const struct app_ctx *ctx, struct app_response *res);
 
 #endif

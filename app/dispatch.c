@@ -128,14 +128,14 @@ app_admit(struct app_ctx *ctx, const struct app_route *route,
 {
 	if ((*st = app_mode_read(ctx->db, req->arena, &req->mode)) != DB_OK)
 		return -1;
-	if (!app_mode_admits(req->mode, route)) {
-		app_error(res, 503, "maintenance",
-		    "The service is under maintenance; try again later.", NULL);
-		res->retry_after = ctx->cfg->retry_after;
-		return -1;
-	}
+	/* The session first: an admin's is what admits some routes in every
+	 * mode. Resolving it changes nothing but the binding. */
 	if (app_session(ctx, req, route, who, st) != 0)
 		return -1;
+	if (!app_mode_admits(req->mode, route, who)) {
+		app_maintenance(ctx, res);
+		return -1;
+	}
 	if (app_role_check(route, who, res) != 0 ||
 	    app_csrf_check(ctx, route, req, who, res) != 0)
 		return -1;

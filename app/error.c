@@ -26,3 +26,11 @@ app_error(struct app_response *res, int status, const char *code,
 		abort();
 	}
 }
+
+void
+app_maintenance(const struct app_ctx *ctx, struct app_response *res)
+{
+	app_error(res, 503, "maintenance",
+	    "The service is under maintenance; try again later.", NULL);
+	res->retry_after = ctx->cfg->retry_after;
+}

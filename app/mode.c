@@ -49,9 +49,11 @@ app_mode_read(struct db *db, arena *a, enum app_mode *out)
 }
 
 int
-app_mode_admits(enum app_mode mode, const struct app_route *route)
+app_mode_admits(enum app_mode mode, const struct app_route *route,
+    const struct app_principal *who)
 {
-	if (route->scope == APP_SCOPE_ALWAYS)
+	if (route->scope == APP_SCOPE_ALWAYS ||
+	    (route->scope == APP_SCOPE_ADMIN && who->role == APP_ROLE_ADMIN))
 		return 1;
 	switch (mode) {
 	case APP_MODE_NORMAL:

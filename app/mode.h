@@ -20,10 +20,12 @@ enum db_status app_mode_read(struct db *db, arena *a, enum app_mode *out);
 const char *app_mode_name(enum app_mode mode);
 
 /*
- * 1 when `mode` lets `route` be answered, else 0: closed admits only
- * APP_SCOPE_ALWAYS routes; read_only refuses APP_EFFECT_WRITE routes that
- * are not APP_SCOPE_ALWAYS; normal admits everything.
+ * 1 when `mode` lets `route` be answered for `who`, else 0: APP_SCOPE_ALWAYS
+ * routes, and APP_SCOPE_ADMIN routes for an admin, in every mode; otherwise
+ * closed admits nothing, read_only refuses APP_EFFECT_WRITE routes, and
+ * normal admits everything. `who` is the principal its session bound.
  */
-int app_mode_admits(enum app_mode mode, const struct app_route *route);
+int app_mode_admits(enum app_mode mode, const struct app_route *route,
+    const struct app_principal *who);
 
 #endif

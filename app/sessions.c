@@ -84,16 +84,31 @@ app_signin_verify(const struct app_ctx *ctx, const struct app_signin *s,
 	return s->blocked ? -1 : 0;
 }
 
-/* Binds the verified account to this transaction (the platform's bind). */
+/*
+ * Binds this transaction through the session just opened, as every other
+ * request binds (permit_session_bind): the principal comes from a live
+ * session row, never from values the handler passes. DB_ERROR if the bound
+ * account is not the verified one.
+ */
 static enum db_status
-app_signin_bind(struct app_ctx *ctx, arena *a, const struct app_signin *s)
+app_signin_bind(struct app_ctx *ctx, arena *a, const struct app_signin *s,
+    const unsigned char hash[TOKEN_HASH_BYTES])
 {
 	const struct db_param p[] = {
-		DB_TEXT(s->id), DB_TEXT(app_role_name(s->role)),
-		DB_TEXT(s->office != NULL ? s->office : ""),
+		DB_BYTES(hash, TOKEN_HASH_BYTES),
+		DB_TEXT(arena_printf(a, "%d", ctx->cfg->session_idle_timeout)),
 	};
+	struct db_result *r;
+	enum db_status st;
 
-	return db_exec(ctx->db, a, DB_STMT_BIND_PRINCIPAL, p, 3, NULL);
+	if ((st = db_exec(ctx->db, a, DB_STMT_SESSION_BIND, p, 2, &r)) != DB_OK)
+		return st;
+	if (db_rows(r) != 1 || db_text(r, 0, 0) == NULL ||
+	    strcmp(db_text(r, 0, 0), s->id) != 0) {
+		log_error("a session just opened did not bind its account");
+		return DB_ERROR;
+	}
+	return DB_OK;
 }
 
 /* Deletes some dead sessions of anyone (definer function). */
@@ -106,27 +121,22 @@ app_signin_sweep(struct app_ctx *ctx, arena *a)
 	return db_exec(ctx->db, a, DB_STMT_SESSIONS_SWEEP, p, 1, NULL);
 }
 
-/* A new session row for the bound account; its token into `token`. */
+/* Opens a session for the verified account (permit_session_open): its
+ * token into `token`, the token's keyed hash into `hash`. */
 static enum db_status
 app_signin_session(struct app_ctx *ctx, arena *a, const struct app_signin *s,
-    char token[TOKEN_STR_SIZE])
+    char token[TOKEN_STR_SIZE], unsigned char hash[TOKEN_HASH_BYTES])
 {
-	unsigned char hash[TOKEN_HASH_BYTES];
-	enum db_status st = DB_ERROR;
-
 	token_new(token);
-	if (token_hash(ctx->keys, token, hash) == 0) {
-		const struct db_param p[] = {
-			DB_BYTES(hash, sizeof(hash)), DB_TEXT(s->id),
-			DB_TEXT(arena_printf(a, "%d", ctx->cfg->session_lifetime)),
-			DB_TEXT(arena_printf(a, "%d",
-			    ctx->cfg->session_idle_timeout)),
-		};
+	if (token_hash(ctx->keys, token, hash) != 0)
+		return DB_ERROR;
+	const struct db_param p[] = {
+		DB_BYTES(hash, TOKEN_HASH_BYTES), DB_TEXT(s->id),
+		DB_TEXT(arena_printf(a, "%d", ctx->cfg->session_lifetime)),
+		DB_TEXT(arena_printf(a, "%d", ctx->cfg->session_idle_timeout)),
+	};
 
-		st = db_exec(ctx->db, a, DB_STMT_SESSION_CREATE, p, 4, NULL);
-	}
-	sodium_memzero(hash, sizeof(hash));
-	return st;
+	return db_exec(ctx->db, a, DB_STMT_SESSION_CREATE, p, 4, NULL);
 }
 
 /* Stores a new hash when the configured limits rose. A hashing failure is
@@ -192,15 +202,17 @@ app_signin_start(struct app_ctx *ctx, const struct app_request *req,
     struct app_response *res)
 {
 	char token[TOKEN_STR_SIZE];
+	unsigned char hash[TOKEN_HASH_BYTES];
 	enum db_status st;
 
 	if ((st = app_signin_sweep(ctx, req->arena)) == DB_OK &&
-	    (st = app_signin_bind(ctx, req->arena, s)) == DB_OK &&
-	    (st = app_signin_session(ctx, req->arena, s, token)) == DB_OK &&
+	    (st = app_signin_session(ctx, req->arena, s, token, hash)) == DB_OK &&
+	    (st = app_signin_bind(ctx, req->arena, s, hash)) == DB_OK &&
 	    (st = app_signin_rehash(ctx, req->arena, s, password,
 	    password_len)) == DB_OK)
 		app_signin_answer(ctx, req, s, token, res);
 	sodium_memzero(token, sizeof(token));
+	sodium_memzero(hash, sizeof(hash));
 	return st;
 }
 
@@ -218,6 +230,7 @@ app_sessions_create(struct app_ctx *ctx, const struct app_request *req,
 	const char *email, *password;
 	char *norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
 	size_t password_len;
+	int verified;
 
 	(void)who;
 	if (app_account_credentials(req, res, &email, &password,
@@ -228,7 +241,15 @@ app_sessions_create(struct app_ctx *ctx, const struct app_request *req,
 	if (validate_email(email, norm, VALIDATE_EMAIL_BUFSZ) == VALIDATE_OK &&
 	    app_signin_lookup(ctx, req->arena, norm, &s) != DB_OK)
 		return -1;
-	if (app_signin_verify(ctx, &s, password, password_len) != 0) {
+	verified = app_signin_verify(ctx, &s, password, password_len) == 0;
+	/* Outside normal mode only an admin signs in (to run maintenance);
+	 * everyone else, right password or not, gets the same static 503. */
+	if (req->mode != APP_MODE_NORMAL &&
+	    (!verified || s.role != APP_ROLE_ADMIN)) {
+		app_maintenance(ctx, res);
+		return 0;
+	}
+	if (!verified) {
 		app_error(res, 401, "unauthorized", "Wrong email or password.",
 		    NULL);
 		return 0;

@@ -20,18 +20,18 @@ static const struct app_route fcgi_route_table[] = {
 	{ .method = "POST", .pattern = "/api/v1/accounts",
 	  .handler = app_accounts_create, .access = APP_ACCESS_PUBLIC,
 	  .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_NORMAL },
-	/* Sign-in writes only a session row: it is served in read_only mode
-	 * (effect READ) and closed mode (scope ALWAYS), so staff can always
-	 * sign in to run maintenance. It is public, so CSRF does not apply. */
+	/* Sign-in is answered in every mode so an admin can always sign in to
+	 * end maintenance; outside normal mode the handler opens sessions for
+	 * admins only. It is public, so CSRF does not apply. */
 	{ .method = "POST", .pattern = "/api/v1/sessions",
 	  .handler = app_sessions_create, .access = APP_ACCESS_PUBLIC,
 	  .effect = APP_EFFECT_READ, .scope = APP_SCOPE_ALWAYS },
 	{ .method = "DELETE", .pattern = "/api/v1/sessions/current",
 	  .handler = app_sessions_delete, .access = APP_ACCESS_SESSION,
-	  .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_ALWAYS },
+	  .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_ADMIN },
 	{ .method = "GET", .pattern = "/api/v1/me", .handler = app_me_get,
 	  .access = APP_ACCESS_SESSION, .effect = APP_EFFECT_READ,
-	  .scope = APP_SCOPE_ALWAYS },
+	  .scope = APP_SCOPE_ADMIN },
 	{ .method = "POST", .pattern = "/api/v1/applications",
 	  .handler = app_applications_create, .access = APP_ACCESS_CITIZEN,
 	  .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_NORMAL },

@@ -86,12 +86,10 @@ GRANT SELECT (id, role, office, email_sealed, dek_wrapped, kek_id, blocked_at,
 	created_at, updated_at) ON accounts TO permit_app;
 GRANT UPDATE (password_hash, updated_at) ON accounts TO permit_app;
 
--- Sign-in inserts its session under RLS; sign-out revokes it. Touching and
+-- Sign-in opens sessions through permit_session_open; sign-out revokes. Touching and
 -- deleting sessions is permit_session_bind's and permit_sessions_sweep's.
 REVOKE ALL ON sessions FROM PUBLIC;
 GRANT SELECT ON sessions TO permit_app;
-GRANT INSERT (token_hash, account_id, expires_at, idle_expires_at)
-	ON sessions TO permit_app;
 GRANT UPDATE (revoked_at) ON sessions TO permit_app;
 
 -- Registration: a new citizen. Before it there is no principal to insert
@@ -101,7 +99,7 @@ CREATE FUNCTION permit_account_register(p_id uuid, p_email_bidx bytea,
 	p_password_hash text)
 RETURNS void
 LANGUAGE sql SECURITY DEFINER
-SET search_path = pg_catalog, public
+SET search_path = pg_catalog, public, pg_temp
 AS $$
 	INSERT INTO accounts (id, role, office, email_bidx, email_sealed,
 		dek_wrapped, kek_id, password_hash)
@@ -115,7 +113,7 @@ CREATE FUNCTION permit_account_for_signin(p_email_bidx bytea)
 RETURNS TABLE (id uuid, role text, office text, password_hash text,
 	dek_wrapped bytea, kek_id text, email_sealed bytea, blocked boolean)
 LANGUAGE sql STABLE SECURITY DEFINER
-SET search_path = pg_catalog, public
+SET search_path = pg_catalog, public, pg_temp
 AS $$
 	SELECT a.id, a.role, a.office, a.password_hash, a.dek_wrapped,
 		a.kek_id, a.email_sealed, a.blocked_at IS NOT NULL
@@ -131,7 +129,7 @@ $$;
 CREATE FUNCTION permit_session_bind(p_token_hash bytea, p_idle_seconds integer)
 RETURNS TABLE (account_id uuid, role text, office text)
 LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, public
+SET search_path = pg_catalog, public, pg_temp
 AS $$
 #variable_conflict error
 DECLARE
@@ -172,12 +170,40 @@ BEGIN
 END
 $$;
 
+-- Sign-in, once the password verified: opens a session for a usable
+-- account. permit_app cannot insert sessions itself; the sign-in transaction
+-- then binds through permit_session_bind, so even there the principal comes
+-- from a live session row, never from values a handler passed.
+CREATE FUNCTION permit_session_open(p_token_hash bytea, p_account_id uuid,
+	p_lifetime_seconds integer, p_idle_seconds integer)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+BEGIN
+	IF p_lifetime_seconds IS NULL OR p_lifetime_seconds <= 0
+	    OR p_idle_seconds IS NULL OR p_idle_seconds <= 0 THEN
+		RAISE EXCEPTION 'permit_session_open: lifetimes must be positive';
+	END IF;
+	INSERT INTO sessions (token_hash, account_id, expires_at, idle_expires_at)
+	SELECT p_token_hash, a.id,
+		now() + make_interval(secs => p_lifetime_seconds),
+		least(now() + make_interval(secs => p_idle_seconds),
+		      now() + make_interval(secs => p_lifetime_seconds))
+	FROM accounts a
+	WHERE a.id = p_account_id AND a.blocked_at IS NULL;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'permit_session_open: no usable account';
+	END IF;
+END
+$$;
+
 -- Sign-in's housekeeping: deletes up to p_limit revoked or expired sessions
 -- of any account; returns how many.
 CREATE FUNCTION permit_sessions_sweep(p_limit integer)
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER
-SET search_path = pg_catalog, public
+SET search_path = pg_catalog, public, pg_temp
 AS $$
 DECLARE
 	n integer;
@@ -198,7 +224,9 @@ REVOKE ALL ON FUNCTION permit_account_register(uuid, bytea, bytea, bytea, text, 
 REVOKE ALL ON FUNCTION permit_account_for_signin(bytea) FROM PUBLIC;
 REVOKE ALL ON FUNCTION permit_session_bind(bytea, integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION permit_sessions_sweep(integer) FROM PUBLIC;
+REVOKE ALL ON FUNCTION permit_session_open(bytea, uuid, integer, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION permit_account_register(uuid, bytea, bytea, bytea, text, text) TO permit_app;
 GRANT EXECUTE ON FUNCTION permit_account_for_signin(bytea) TO permit_app;
 GRANT EXECUTE ON FUNCTION permit_session_bind(bytea, integer) TO permit_app;
 GRANT EXECUTE ON FUNCTION permit_sessions_sweep(integer) TO permit_app;
+GRANT EXECUTE ON FUNCTION permit_session_open(bytea, uuid, integer, integer) TO permit_app;

@@ -104,3 +104,54 @@ assert_maintenance() {
 	as_post nico /api/v1/applications "$(passport_json)"
 	[ "$status" = 201 ]
 }
+
+sessions_count() { psql_super -tA -c "SELECT count(*) FROM sessions"; }
+
+@test "closed: a citizen's sign-in with the right password is 503 and opens no session" {
+	local before
+	before=$(sessions_count)
+	set_mode closed
+	api POST /api/v1/sessions -H 'Content-Type: application/json' \
+	    --data "$(jq -nc --arg e "$(citizen_email mira)" --arg p "$CITIZEN_PASSWORD" \
+	    '{email: $e, password: $p}')"
+	assert_maintenance
+	[ "$(sessions_count)" = "$before" ]
+}
+
+@test "closed: a wrong password gets the same 503 as the right one" {
+	local right
+	set_mode closed
+	api POST /api/v1/sessions -H 'Content-Type: application/json' \
+	    --data "$(jq -nc --arg e "$(citizen_email mira)" --arg p "$CITIZEN_PASSWORD" \
+	    '{email: $e, password: $p}')"
+	right=$body
+	api POST /api/v1/sessions -H 'Content-Type: application/json' \
+	    --data "$(jq -nc --arg e "$(citizen_email mira)" '{email: $e, password: "wrong password!"}')"
+	assert_maintenance
+	[ "$body" = "$right" ]
+}
+
+@test "read_only: a citizen's sign-in is 503 maintenance" {
+	set_mode read_only
+	api POST /api/v1/sessions -H 'Content-Type: application/json' \
+	    --data "$(jq -nc --arg e "$(citizen_email nico)" --arg p "$CITIZEN_PASSWORD" \
+	    '{email: $e, password: $p}')"
+	assert_maintenance
+}
+
+@test "closed: a citizen's /me is 503 maintenance" {
+	set_mode closed
+	as mira GET /api/v1/me
+	assert_maintenance
+	! grep -qF "$(citizen_email mira)" <<<"$body"
+}
+
+@test "closed: an admin still signs in and reads /me" {
+	citizen_new ada
+	psql_super -c "UPDATE accounts SET role = 'admin' WHERE id = '$(citizen_id ada)'"
+	set_mode closed
+	citizen_signin ada
+	as ada GET /api/v1/me
+	[ "$status" = 200 ]
+	[ "$(jq -r .account.role <<<"$body")" = admin ]
+}

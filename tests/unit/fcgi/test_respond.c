@@ -133,23 +133,65 @@ head_refuses_cookie_with_newline(void **state)
 	assert_null(strstr(head, "Set-Cookie"));
 }
 
-static void
-mode_admission_follows_invariant_7(void **state)
-{
-	struct app_route read = { .effect = APP_EFFECT_READ, .scope = APP_SCOPE_NORMAL };
-	struct app_route write = { .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_NORMAL };
-	struct app_route admin = { .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_ALWAYS };
+static const struct app_route read_route = { .effect = APP_EFFECT_READ, .scope = APP_SCOPE_NORMAL };
+static const struct app_route write_route = { .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_NORMAL };
+static const struct app_route always_route = { .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_ALWAYS };
+static const struct app_route admin_route = { .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_ADMIN };
+static const struct app_principal citizen = { .role = APP_ROLE_CITIZEN };
+static const struct app_principal admin = { .role = APP_ROLE_ADMIN };
 
+static void
+normal_mode_admits_everything(void **state)
+{
 	(void)state;
-	assert_true(app_mode_admits(APP_MODE_NORMAL, &read));
-	assert_true(app_mode_admits(APP_MODE_NORMAL, &write));
-	assert_true(app_mode_admits(APP_MODE_READ_ONLY, &read));
-	assert_false(app_mode_admits(APP_MODE_READ_ONLY, &write));
-	assert_true(app_mode_admits(APP_MODE_READ_ONLY, &admin));
-	assert_false(app_mode_admits(APP_MODE_CLOSED, &read));
-	assert_false(app_mode_admits(APP_MODE_CLOSED, &write));
-	assert_true(app_mode_admits(APP_MODE_CLOSED, &admin));
+	assert_true(app_mode_admits(APP_MODE_NORMAL, &read_route, &citizen));
+	assert_true(app_mode_admits(APP_MODE_NORMAL, &write_route, &citizen));
+	assert_true(app_mode_admits(APP_MODE_NORMAL, &admin_route, &citizen));
+}
+
+static void
+read_only_admits_reads_and_refuses_writes(void **state)
+{
+	(void)state;
+	assert_true(app_mode_admits(APP_MODE_READ_ONLY, &read_route, &citizen));
+	assert_false(app_mode_admits(APP_MODE_READ_ONLY, &write_route, &citizen));
+	assert_false(app_mode_admits(APP_MODE_READ_ONLY, &write_route, &admin));
+}
+
+static void
+closed_refuses_normal_routes_even_for_an_admin(void **state)
+{
+	(void)state;
+	assert_false(app_mode_admits(APP_MODE_CLOSED, &read_route, &citizen));
+	assert_false(app_mode_admits(APP_MODE_CLOSED, &read_route, &admin));
+	assert_false(app_mode_admits(APP_MODE_CLOSED, &write_route, &admin));
+}
+
+static void
+always_routes_are_admitted_in_every_mode(void **state)
+{
+	(void)state;
+	assert_true(app_mode_admits(APP_MODE_READ_ONLY, &always_route, &citizen));
+	assert_true(app_mode_admits(APP_MODE_CLOSED, &always_route, &citizen));
+}
+
+static void
+admin_scope_admits_only_an_admin_outside_normal(void **state)
+{
+	(void)state;
+	assert_true(app_mode_admits(APP_MODE_CLOSED, &admin_route, &admin));
+	assert_true(app_mode_admits(APP_MODE_READ_ONLY, &admin_route, &admin));
+	assert_false(app_mode_admits(APP_MODE_CLOSED, &admin_route, &citizen));
+	assert_false(app_mode_admits(APP_MODE_READ_ONLY, &admin_route, &citizen));
+}
+
+static void
+mode_names_are_api_md_s(void **state)
+{
+	(void)state;
+	assert_string_equal(app_mode_name(APP_MODE_NORMAL), "normal");
 	assert_string_equal(app_mode_name(APP_MODE_READ_ONLY), "read_only");
+	assert_string_equal(app_mode_name(APP_MODE_CLOSED), "closed");
 }
 
 int
@@ -162,7 +204,12 @@ main(void)
 		cmocka_unit_test(head_carries_invariant_6_headers),
 		cmocka_unit_test(head_has_retry_after_and_allow_when_asked),
 		cmocka_unit_test(head_refuses_cookie_with_newline),
-		cmocka_unit_test(mode_admission_follows_invariant_7),
+		cmocka_unit_test(normal_mode_admits_everything),
+		cmocka_unit_test(read_only_admits_reads_and_refuses_writes),
+		cmocka_unit_test(closed_refuses_normal_routes_even_for_an_admin),
+		cmocka_unit_test(always_routes_are_admitted_in_every_mode),
+		cmocka_unit_test(admin_scope_admits_only_an_admin_outside_normal),
+		cmocka_unit_test(mode_names_are_api_md_s),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
