@@ -5,12 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#ifdef __linux__
+#include <malloc.h>
 #include <sys/prctl.h>
-#endif
+#include <sys/resource.h>
 
 #include <fcgiapp.h>
 #include <jansson.h>
+#include <sodium.h>
 
 #include "app/app.h"
 #include "core/arena.h"
@@ -99,6 +100,41 @@ fcgi_worker_accept(FCGX_Request *rq, const sigset_t *serving,
 	return -1;
 }
 
+/*
+ * libfcgi frees the request's params (the session cookie, the CSRF header
+ * among them) with plain free(); wipe them before FCGX_Finish_r does.
+ */
+static void
+fcgi_worker_wipe_params(FCGX_Request *rq)
+{
+	for (char **e = rq->envp; e != NULL && *e != NULL; e++)
+		sodium_memzero(*e, strlen(*e));
+}
+
+/*
+ * Request data must not outlive its request in memory this code does not
+ * own, nor reach a core file (DESIGN.md invariant 5):
+ * - M_PERTURB makes glibc overwrite memory as it is freed: libfcgi's stream
+ *   buffers (the raw body, the response with opened fields) and libpq's
+ *   result blocks. glibc's per-thread cache keeps small blocks (up to 1032
+ *   bytes) unperturbed; the params, the small ones that matter, are wiped
+ *   by fcgi_worker_wipe_params, and everything of ours lives in the arena.
+ * - A worker is not dumpable and has no core size: an abort() on a broken
+ *   invariant writes no plaintext to disk.
+ */
+static void
+fcgi_worker_harden(void)
+{
+	const struct rlimit none = { 0, 0 };
+
+#ifndef __SANITIZE_ADDRESS__   /* ASan owns malloc there, and poisons it */
+	if (mallopt(M_PERTURB, 0x5a) != 1)
+		log_warn("cannot make freed memory perturbed");
+#endif
+	if (prctl(PR_SET_DUMPABLE, 0) != 0 || setrlimit(RLIMIT_CORE, &none) != 0)
+		log_warn("cannot disable core dumps: %s", strerror(errno));
+}
+
 /* The accept loop; returns the number of requests served. */
 static long
 fcgi_worker_loop(FCGX_Request *rq, struct app_ctx *ctx, arena *a)
@@ -113,6 +149,7 @@ fcgi_worker_loop(FCGX_Request *rq, struct app_ctx *ctx, arena *a)
 			break;
 		fcgi_json_arena = a;
 		fcgi_serve(rq, ctx, a);
+		fcgi_worker_wipe_params(rq);
 		FCGX_Finish_r(rq);
 		arena_reset(a);
 		served++;
@@ -130,10 +167,9 @@ fcgi_worker_run(const struct config *cfg, const struct keyring *keys,
 	long served;
 	int rc = 1;
 
-#ifdef __linux__
 	/* A worker never outlives its master. */
 	prctl(PR_SET_PDEATHSIG, SIGTERM);
-#endif
+	fcgi_worker_harden();
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&rq, listen_fd,
 	    FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
 		log_error("libfcgi failed to initialise");

@@ -157,3 +157,11 @@ wait_for_workers() { # COUNT
 	[ "$(header Content-Security-Policy)" = "default-src 'none'; frame-ancestors 'none'" ]
 	[ "$(header Content-Type)" = "application/json; charset=utf-8" ]
 }
+
+@test "workers can write no core file: core size limit 0" {
+	local w
+	wait_for_workers 2
+	for w in $(worker_pids); do
+		grep -E '^Max core file size +0 +0 ' "/proc/$w/limits"
+	done
+}
