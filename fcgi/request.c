@@ -161,11 +161,16 @@ fcgi_request_body(FCGX_Stream *in, FCGX_ParamArray envp, size_t limit,
 		return FCGI_REQUEST_TOO_LARGE;
 	if (declared == 0)
 		return FCGI_REQUEST_OK;
-	cap = declared > 0 ? (size_t)declared + 1 : limit + 1;
+	/* A declared length is read exactly: a body shorter than it said is
+	 * bad, and bytes past it are never taken as body. Without one, one byte
+	 * past the limit tells a body that is too large. */
+	cap = declared > 0 ? (size_t)declared : limit + 1;
 	buf = arena_alloc(req->arena, cap);
 	got = fcgi_read(in, buf, cap);
 	if (got > limit)
 		return FCGI_REQUEST_TOO_LARGE;
+	if (declared > 0 && got != (size_t)declared)
+		return FCGI_REQUEST_BAD;
 	if (got == 0)
 		return FCGI_REQUEST_OK;
 	if (!fcgi_content_type_json(FCGX_GetParam("CONTENT_TYPE", envp)))

@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
 	build-essential pkg-config
-	libfcgi-dev libpq-dev libsodium-dev libjansson-dev libcmocka-dev
+	libfcgi-dev libfcgi-bin libpq-dev libsodium-dev libjansson-dev libcmocka-dev
 	postgresql postgresql-client nginx curl
 	bats jq wrk clang libclang-rt-14-dev
 )

@@ -169,3 +169,14 @@ wait_for_health() { # STATUS
 	assert_error_body too_large
 	assert_security_headers
 }
+
+# Straight to permitd's socket, past nginx (which always sends what it
+# declares): a FastCGI request whose body is shorter than CONTENT_LENGTH.
+@test "a body shorter than its CONTENT_LENGTH is 400 bad_request, nothing read past it" {
+	local out
+	out=$(printf '{"email":"x"}' | env -i REQUEST_METHOD=POST \
+	    REQUEST_URI=/api/v1/accounts CONTENT_TYPE=application/json \
+	    CONTENT_LENGTH=200 cgi-fcgi -bind -connect "$STACK_SOCKET")
+	grep -q '^Status: 400' <<<"$out"
+	grep -q '"bad_request"' <<<"$out"
+}
