@@ -180,3 +180,10 @@ wait_for_health() { # STATUS
 	grep -q '^Status: 400' <<<"$out"
 	grep -q '"bad_request"' <<<"$out"
 }
+
+@test "headers too large for nginx are still 400 bad_request JSON, with the headers" {
+	api GET /api/v1/health -H "Cookie: permit_session=$(head -c 20000 /dev/zero | tr '\0' 'a')"
+	[ "$status" = 400 ]
+	assert_error_body bad_request
+	assert_security_headers
+}
