@@ -14,8 +14,10 @@
 #include "crypto/bidx.h"
 #include "db/db.h"
 
-/* The blind-index "field" the request hash is keyed under. */
+/* The blind-index "fields" the request and the key are hashed under: a
+ * client may well put identity data in either, so neither is stored. */
 #define APP_IDEM_BIDX_FIELD "idempotency_request"
+#define APP_IDEM_KEY_FIELD "idempotency_key"
 
 int
 app_idem_check(const struct app_request *req, struct app_response *res)
@@ -68,7 +70,8 @@ app_idem_existing(struct app_ctx *ctx, const struct app_request *req,
     const struct app_principal *who, struct app_idem_state *state,
     struct app_response *res)
 {
-	struct db_param p[2] = { DB_TEXT(who->account_id), DB_TEXT(state->key) };
+	struct db_param p[2] = { DB_TEXT(who->account_id),
+	    DB_BYTES(state->key_hash, sizeof(state->key_hash)) };
 	struct db_result *r;
 	const unsigned char *hash;
 	const char *rid;
@@ -104,12 +107,14 @@ app_idem_begin(struct app_ctx *ctx, const struct app_request *req,
 	if (req->idempotency_key == NULL)
 		return APP_IDEM_NONE;
 	state->key = req->idempotency_key;
-	if (app_idem_hash(ctx, req, state->hash) != 0) {
+	if (bidx_compute(ctx->keys, APP_IDEM_KEY_FIELD,
+	    (const unsigned char *)state->key, strlen(state->key),
+	    state->key_hash) != 0 || app_idem_hash(ctx, req, state->hash) != 0) {
 		log_error("hashing the request failed");
 		return APP_IDEM_FAILED;
 	}
 	p[0] = DB_TEXT(who->account_id);
-	p[1] = DB_TEXT(state->key);
+	p[1] = DB_BYTES(state->key_hash, sizeof(state->key_hash));
 	p[2] = DB_BYTES(state->hash, sizeof(state->hash));
 	if (db_exec(ctx->db, req->arena, DB_STMT_IDEM_CLAIM, p, 3, &r) != DB_OK)
 		return APP_IDEM_FAILED;
@@ -130,7 +135,7 @@ app_idem_finish(struct app_ctx *ctx, const struct app_request *req,
 		return 0;
 	snprintf(code, sizeof(code), "%d", status);
 	p[0] = DB_TEXT(who->account_id);
-	p[1] = DB_TEXT(state->key);
+	p[1] = DB_BYTES(state->key_hash, sizeof(state->key_hash));
 	p[2] = DB_TEXT(code);
 	p[3] = DB_TEXT(resource_id);
 	return db_exec(ctx->db, req->arena, DB_STMT_IDEM_DONE, p, 4, NULL) ==

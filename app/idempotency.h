@@ -31,6 +31,7 @@ enum app_idem {
 /* One request's claim; strings in the request arena. */
 struct app_idem_state {
 	const char *key;                    /* NULL without a header */
+	unsigned char key_hash[32];         /* what is stored of the key */
 	unsigned char hash[32];             /* the request's keyed hash */
 	int status;                         /* REPLAY: the first answer's */
 	char resource_id[APP_UUID_SIZE];    /* REPLAY: what it made */

@@ -110,12 +110,14 @@ GRANT UPDATE (status, appointment, updated_at) ON applications TO permit_app;
 -- without storing anything that can be checked against a guess.
 CREATE TABLE idempotency_keys (
 	account_id   uuid NOT NULL REFERENCES accounts (id),
-	key          text NOT NULL CHECK (length(key) BETWEEN 1 AND 64),
+	-- Keyed BLAKE2b of the Idempotency-Key header: a client may put
+	-- anything in it, identity data too, so the key itself is not kept.
+	key_hash     bytea NOT NULL CHECK (length(key_hash) = 32),
 	request_hash bytea NOT NULL CHECK (length(request_hash) = 32),
 	status       integer CHECK (status BETWEEN 200 AND 299),
 	resource_id  uuid,
 	created_at   timestamptz NOT NULL DEFAULT now(),
-	PRIMARY KEY (account_id, key)
+	PRIMARY KEY (account_id, key_hash)
 );
 
 ALTER TABLE idempotency_keys ENABLE ROW LEVEL SECURITY;

@@ -193,3 +193,14 @@ teardown_file() {
 		fi
 	done
 }
+
+@test "an Idempotency-Key is stored only as a keyed hash: the key is nowhere in a dump" {
+	local key dump=$BATS_TEST_TMPDIR/idem.sql
+	key="idem-marker-$RANDOM$RANDOM-zq"
+	person_new M
+	as_post ana /api/v1/applications "$(passport_json)" -H "Idempotency-Key: $key"
+	[ "$status" = 201 ]
+	pg_dump "$PERMIT_TEST_SUPER_DSN" >"$dump"
+	grep -q idempotency_keys "$dump"
+	! grep -qF "$key" "$dump"
+}

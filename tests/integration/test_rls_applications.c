@@ -98,8 +98,9 @@ setup(void **state)
 	exec_ok(su, ACCOUNT_ROW(ACC_B, "b1"));
 	exec_ok(su, APPLICATION_ROW(APP_A, ACC_A, "a2"));
 	exec_ok(su, APPLICATION_ROW(APP_B, ACC_B, "b2"));
-	exec_ok(su, "INSERT INTO idempotency_keys (account_id, key, request_hash)"
-	    " VALUES ('" ACC_A "', 'rls-key', decode(repeat('a3', 32), 'hex'))"
+	exec_ok(su, "INSERT INTO idempotency_keys (account_id, key_hash, request_hash)"
+	    " VALUES ('" ACC_A "', decode(repeat('a4', 32), 'hex'),"
+	    " decode(repeat('a3', 32), 'hex'))"
 	    " ON CONFLICT DO NOTHING");
 	PQfinish(su);
 	return 0;
@@ -133,7 +134,7 @@ test_unbound_app_role_sees_no_application(void **state)
 	assert_non_null(c);
 	rows_of(c, "SELECT id FROM applications", out, sizeof(out));
 	assert_string_equal(out, "");
-	rows_of(c, "SELECT key FROM idempotency_keys", out, sizeof(out));
+	rows_of(c, "SELECT account_id FROM idempotency_keys", out, sizeof(out));
 	assert_string_equal(out, "");
 	PQfinish(c);
 }
@@ -171,7 +172,7 @@ test_bound_app_role_sees_only_that_account(void **state)
 	rows_of(c, "SELECT id FROM applications WHERE account_id = '" ACC_A "'",
 	    out, sizeof(out));
 	assert_string_equal(out, "");
-	rows_of(c, "SELECT key FROM idempotency_keys", out, sizeof(out));
+	rows_of(c, "SELECT account_id FROM idempotency_keys", out, sizeof(out));
 	assert_string_equal(out, "");
 	exec_ok(c, "ROLLBACK");
 	PQfinish(c);
@@ -208,8 +209,8 @@ test_bound_app_role_cannot_insert_for_another_account(void **state)
 	assert_non_null(c);
 	exec_ok(c, "BEGIN");
 	exec_ok(c, "SELECT set_config('permit.account_id', '" ACC_A "', true)");
-	r = PQexec(c, "INSERT INTO idempotency_keys (account_id, key,"
-	    " request_hash) VALUES ('" ACC_B "', 'x',"
+	r = PQexec(c, "INSERT INTO idempotency_keys (account_id, key_hash,"
+	    " request_hash) VALUES ('" ACC_B "', decode(repeat('01', 32), 'hex'),"
 	    " decode(repeat('00', 32), 'hex'))");
 	assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
 	PQclear(r);
