@@ -254,12 +254,15 @@ app_applications_create(struct app_ctx *ctx, const struct app_request *req,
 
 	if (app_idem_check(req, res) != 0)
 		return 0;
-	if ((rc = app_create_input(ctx, req, &in, res)) != 0)
-		return rc < 0 ? -1 : 0;
+	/* The claim first: a replay answers what the first request did even
+	 * when the body would no longer pass (a depart_on now past). A claim
+	 * followed by a 4xx is rolled back with the rest. */
 	if (app_claim(ctx, req, who, &idem, &done, res) != 0)
 		return -1;
 	if (done)
 		return 0;
+	if ((rc = app_create_input(ctx, req, &in, res)) != 0)
+		return rc < 0 ? -1 : 0;
 	if ((rc = app_create_admit(ctx, req, who, res)) != 0)
 		return rc < 0 ? -1 : 0;
 	app_uuid_v4(id);

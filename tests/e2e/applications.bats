@@ -204,3 +204,14 @@ teardown_file() {
 	grep -q idempotency_keys "$dump"
 	! grep -qF "$key" "$dump"
 }
+
+@test "a used Idempotency-Key is judged before the body: 409, not 422" {
+	person_new M
+	as_post ana /api/v1/applications "$(passport_json)" -H 'Idempotency-Key: judged-first'
+	[ "$status" = 201 ]
+	# A replay must answer what the first request did whatever the body
+	# now looks like, so the key is looked at before any validation.
+	as_post ana /api/v1/applications '{"kind":"passport"}' -H 'Idempotency-Key: judged-first'
+	[ "$status" = 409 ]
+	[ "$(error_code)" = conflict ]
+}
