@@ -36,6 +36,13 @@ CREATE TABLE accounts (
 	blocked_at    timestamptz,
 	created_at    timestamptz NOT NULL DEFAULT now(),
 	updated_at    timestamptz NOT NULL DEFAULT now(),
+	-- The KEK id inside the wrapped DEK's header (crypto/seal.h format 1:
+	-- version, id length, id) is the column's, so permitctl keys retire,
+	-- which counts by the column, counts what really needs the KEK.
+	CONSTRAINT accounts_kek_matches_dek CHECK (CASE WHEN length(dek_wrapped) > 2
+		THEN substring(dek_wrapped FROM 3 FOR get_byte(dek_wrapped, 1))
+		     = convert_to(kek_id, 'UTF8')
+		ELSE false END),
 	CONSTRAINT accounts_reviewer_office CHECK (role <> 'reviewer' OR office IS NOT NULL)
 );
 

@@ -66,7 +66,12 @@ CREATE TABLE applications (
 		AND (s_origin IS NULL) = (s_destination IS NULL)
 		AND (s_origin IS NULL) = (s_depart_on IS NULL)
 		AND (s_origin IS NULL) = (s_return_on IS NULL)
-		AND (s_origin IS NULL) = (s_purpose IS NULL))
+		AND (s_origin IS NULL) = (s_purpose IS NULL)),
+	-- As on accounts: the column names the KEK the wrapped DEK names.
+	CONSTRAINT applications_kek_matches_dek CHECK (CASE WHEN length(dek_wrapped) > 2
+		THEN substring(dek_wrapped FROM 3 FOR get_byte(dek_wrapped, 1))
+		     = convert_to(kek_id, 'UTF8')
+		ELSE false END)
 );
 
 -- The owner leads the key of every per-owner access path, so the table can

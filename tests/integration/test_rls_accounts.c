@@ -30,7 +30,7 @@ fx_account(struct fx *f, char id[40], char hash[80], int n)
 	    "INSERT INTO accounts (id, email_bidx, email_sealed, dek_wrapped,"
 	    " kek_id, password_hash) VALUES ('%s',"
 	    " decode(md5(random()::text) || md5(random()::text), 'hex'),"
-	    " '\\x01', '\\x02', 'k1', '$argon2id$v=19$m=1,t=1,p=1$x$y');"
+	    " '\\x01', '\\x01026b31', 'k1', '$argon2id$v=19$m=1,t=1,p=1$x$y');"
 	    "INSERT INTO sessions (token_hash, account_id, expires_at,"
 	    " idle_expires_at) VALUES (%s, '%s', now() + interval '1 hour',"
 	    " now() + interval '30 minutes')", id, hash, id);

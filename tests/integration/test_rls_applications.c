@@ -72,7 +72,7 @@ rows_of(PGconn *c, const char *sql, char *out, size_t outlen)
 #define ACCOUNT_ROW(id, n) \
 	"INSERT INTO accounts (id, email_bidx, email_sealed, dek_wrapped," \
 	" kek_id, password_hash) VALUES ('" id "', decode(repeat('" n "', 32)," \
-	" 'hex'), '\\x00', '\\x00', 'k1', '$argon2id$test')" \
+	" 'hex'), '\\x00', '\\x01026b31', 'k1', '$argon2id$test')" \
 	" ON CONFLICT DO NOTHING"
 
 #define APPLICATION_ROW(id, acc, n) \
@@ -81,7 +81,7 @@ rows_of(PGconn *c, const char *sql, char *out, size_t outlen)
 	" s_birth_date, s_birth_place, s_sex, s_phone, s_address," \
 	" s_mother_name) VALUES ('" id "', '" acc "', 'passport'," \
 	" (SELECT min(code) FROM offices), 'new', decode(repeat('" n "', 32)," \
-	" 'hex'), '\\x00', 'k1', '\\x00', '\\x00', '\\x00', '\\x00', '\\x00'," \
+	" 'hex'), '\\x01026b31', 'k1', '\\x00', '\\x00', '\\x00', '\\x00', '\\x00'," \
 	" '\\x00', '\\x00', '\\x00', '\\x00') ON CONFLICT DO NOTHING"
 
 static int
@@ -236,6 +236,27 @@ test_app_role_cannot_delete_applications(void **state)
 	PQfinish(c);
 }
 
+/* kek_id must name the KEK in the wrapped DEK's header, even for the owner,
+ * so what keys retire counts by the column is what needs the KEK. */
+static void
+test_kek_column_must_match_the_wrapped_dek(void **state)
+{
+	PGconn *c = connect_env("PERMIT_TEST_SUPER_DSN");
+	PGresult *r;
+
+	(void)state;
+	assert_non_null(c);
+	r = PQexec(c, "UPDATE applications SET kek_id = 'k9' WHERE id = '" APP_A "'");
+	assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
+	assert_string_equal(PQresultErrorField(r, PG_DIAG_SQLSTATE), "23514");
+	PQclear(r);
+	r = PQexec(c, "UPDATE accounts SET dek_wrapped = '\\x01026b39' WHERE id = '" ACC_A "'");
+	assert_int_equal(PQresultStatus(r), PGRES_FATAL_ERROR);
+	assert_string_equal(PQresultErrorField(r, PG_DIAG_SQLSTATE), "23514");
+	PQclear(r);
+	PQfinish(c);
+}
+
 int
 main(void)
 {
@@ -246,6 +267,7 @@ main(void)
 		cmocka_unit_test(test_bound_app_role_cannot_change_another_account),
 		cmocka_unit_test(test_bound_app_role_cannot_insert_for_another_account),
 		cmocka_unit_test(test_app_role_cannot_delete_applications),
+		cmocka_unit_test(test_kek_column_must_match_the_wrapped_dek),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
