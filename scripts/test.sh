@@ -70,8 +70,11 @@ run_cmocka() { # PROGRAM
 	local prog=$1 name out p f rc
 	name=${prog#"$BUILD"/}
 	out=$LOG/$(echo "$name" | tr / _).log
-	"$prog" >"$out" 2>&1
+	# A hung program (a lock left by a failed assertion, say) is a failure,
+	# never a hung `make test`.
+	timeout -k 5 "${PERMIT_TEST_TIMEOUT:-300}" "$prog" >"$out" 2>&1
 	rc=$?
+	[ "$rc" -ne 124 ] || echo "timed out after ${PERMIT_TEST_TIMEOUT:-300}s" >>"$out"
 	# One summary per cmocka group: sum them all.
 	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{ n += $1 } END { print n + 0 }')
 	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$out" | awk '{ n += $1 } END { print n + 0 }')
@@ -85,7 +88,8 @@ run_bats() { # FILE
 	local file=$1 name out p f
 	name=${file#"$ROOT"/}
 	out=$LOG/$(echo "$name" | tr / _).tap
-	bats --tap "$file" >"$out" 2>&1
+	timeout -k 5 "${PERMIT_TEST_TIMEOUT:-300}" bats --tap "$file" >"$out" 2>&1 ||
+		[ $? -ne 124 ] || echo "not ok - timed out after ${PERMIT_TEST_TIMEOUT:-300}s" >>"$out"
 	p=$(grep -c '^ok ' "$out")
 	f=$(grep -c '^not ok ' "$out")
 	if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; fi

@@ -33,14 +33,15 @@ stack_start() {
 	fi
 	HTTP_PORT=$(stack_pick_port $((18000 + RANDOM % 10000)))
 	e2e_permitd_start
-	STACK_DIR=$E2E_DIR stack_nginx_start 3>&-
+	STACK_DIR=$E2E_DIR stack_nginx_start 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
 	export PERMIT_URL=http://127.0.0.1:$HTTP_PORT PERMITD_PID NGINX_PID HTTP_PORT
 }
 
 e2e_permitd_start() {
 	local i
 	# Servers must not inherit bats' fd 3, or bats waits for them to exit.
-	setsid "$PERMITD" -c "$STACK_CONFIG" 2>>"$E2E_LOG" 3>&- &
+	setsid "$PERMITD" -c "$STACK_CONFIG" 2>>"$E2E_LOG" \
+	    3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
 	PERMITD_PID=$!
 	for i in $(seq 200); do
 		[ -S "$STACK_SOCKET" ] && [ "$(worker_pids | wc -l)" -gt 0 ] && return 0
@@ -99,7 +100,12 @@ worker_pids() {
 }
 
 pg_stop() { "$ROOT/scripts/pg.sh" stop "$PERMIT_TEST_DIR" >/dev/null; }
-pg_start() { "$ROOT/scripts/pg.sh" start "$PERMIT_TEST_DIR" >/dev/null 3>&-; }
+# The server outlives the test: it must hold none of bats' pipes (fd 3 and
+# up), or bats waits for it to exit.
+pg_start() {
+	"$ROOT/scripts/pg.sh" start "$PERMIT_TEST_DIR" >/dev/null \
+	    3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+}
 
 psql_super() {
 	psql -X -q -v ON_ERROR_STOP=1 "$PERMIT_TEST_SUPER_DSN" "$@"

@@ -114,6 +114,10 @@ teardown(void **state)
 	(void)state;
 	if (su == NULL)
 		return -1;
+	/* A failed assertion leaves its connection open inside a transaction,
+	 * holding locks the deletes below would wait on forever. */
+	exec_ok(su, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+	    " WHERE usename = 'permit_app' AND state LIKE 'idle in transaction%'");
 	exec_ok(su, "DELETE FROM idempotency_keys WHERE account_id IN ('"
 	    ACC_A "', '" ACC_B "')");
 	exec_ok(su, "DELETE FROM applications WHERE id IN ('" APP_A "', '"
