@@ -127,3 +127,17 @@ travel_json() {
 applications_count() {
 	psql_super -tA -c "SELECT count(*) FROM applications"
 }
+
+# Fails, naming the value, when FILE holds any VALUE as text or as the hex
+# in which pg_dump writes bytea (plaintext in a bytea column shows only so).
+assert_nowhere() { # FILE VALUE...
+	local file=$1 v hex
+	shift
+	for v in "$@"; do
+		hex=$(printf %s "$v" | od -An -tx1 | tr -d ' \n')
+		if grep -qF -- "$v" "$file" || grep -qiF -- "$hex" "$file"; then
+			echo "found in $file: $v" >&2
+			return 1
+		fi
+	done
+}

@@ -149,3 +149,21 @@ swap_read() { # COL
 	[ "$list_st" = 500 ]
 	[[ "$list" != *"$(cat "$BATS_FILE_TMPDIR/bob.name")"* ]]
 }
+
+# Layer (c) of invariant 4 alone: the row is moved to alice, so the
+# handler's filter and row-level security both admit it; only the seal,
+# bound to bob as owner and opened with alice's session id, stands.
+@test "another owner's row moved to alice's account still does not open for her" {
+	local want st got list_st list
+	want=$(random_404 GET "")
+	psql_super -c "UPDATE applications SET account_id = '$(citizen_id alice)' WHERE id = '$(bob_app)'"
+	as alice GET "/api/v1/applications/$(bob_app)"
+	st=$status got=$body
+	as alice GET /api/v1/applications
+	list_st=$status list=$body
+	psql_super -c "UPDATE applications SET account_id = '$(citizen_id bob)' WHERE id = '$(bob_app)'"
+	[ "$st" = 404 ]
+	[ "$got" = "$want" ]
+	[[ "$list" != *"$(cat "$BATS_FILE_TMPDIR/bob.name")"* ]]
+	[ "$list_st" = 500 ] || ! grep -qF "$(bob_app)" <<<"$list"
+}

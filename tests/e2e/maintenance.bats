@@ -155,3 +155,13 @@ sessions_count() { psql_super -tA -c "SELECT count(*) FROM sessions"; }
 	[ "$status" = 200 ]
 	[ "$(jq -r .account.role <<<"$body")" = admin ]
 }
+
+@test "no service_state row at all reads as closed: fail closed" {
+	psql_super -c "CREATE TABLE mt_saved AS SELECT * FROM service_state; DELETE FROM service_state"
+	as mira GET "/api/v1/applications/$(mira_app)"
+	local st=$status code
+	code=$(error_code)
+	psql_super -c "INSERT INTO service_state SELECT * FROM mt_saved; DROP TABLE mt_saved"
+	[ "$st" = 503 ]
+	[ "$code" = maintenance ]
+}

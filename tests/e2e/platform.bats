@@ -187,3 +187,12 @@ wait_for_health() { # STATUS
 	assert_error_body bad_request
 	assert_security_headers
 }
+
+@test "a declared CONTENT_LENGTH over the limit is 413 before any byte is read" {
+	local out
+	out=$(printf '{}' | env -i REQUEST_METHOD=POST \
+	    REQUEST_URI=/api/v1/accounts CONTENT_TYPE=application/json \
+	    CONTENT_LENGTH=1000000000 cgi-fcgi -bind -connect "$STACK_SOCKET")
+	grep -q '^Status: 413' <<<"$out"
+	grep -q '"too_large"' <<<"$out"
+}

@@ -188,6 +188,11 @@ sessions_sql() { # SET-CLAUSE: changes this test's account's sessions
 	[ "$status" = 403 ]
 	signout -H "X-CSRF-Token: ${CSRF:0:42}"
 	[ "$status" = 403 ]
+	# Right length, only the last character wrong: every byte is compared.
+	local last=${CSRF: -1} other=A
+	[ "$last" != A ] || other=B
+	signout -H "X-CSRF-Token: ${CSRF:0:42}$other"
+	[ "$status" = 403 ]
 	# The session token itself is not its CSRF token.
 	signout -H "X-CSRF-Token: $token"
 	[ "$status" = 403 ]
