@@ -152,6 +152,7 @@ fcgi_worker_loop(FCGX_Request *rq, struct app_ctx *ctx, arena *a)
 		fcgi_worker_wipe_params(rq);
 		FCGX_Finish_r(rq);
 		arena_reset(a);
+		fcgi_json_arena = NULL;   /* JSON outside a request is a bug */
 		served++;
 	}
 	return served;
@@ -176,7 +177,6 @@ fcgi_worker_run(const struct config *cfg, const struct keyring *keys,
 		return 1;
 	}
 	a = arena_new(FCGI_ARENA_FIRST_CHUNK);
-	fcgi_json_arena = a;
 	json_set_alloc_funcs(fcgi_json_malloc, fcgi_json_free);
 	if (db_open(cfg->database, &ctx.db) != 0) {
 		log_error("cannot create the database handle");
