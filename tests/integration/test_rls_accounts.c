@@ -215,6 +215,31 @@ session_bind_binds_only_a_live_session(void **state)
 	    "'permit.account_id', true), '')", buf, sizeof(buf)), "");
 }
 
+/*
+ * Committed, not rolled back: a ROLLBACK undoes session-level set_config
+ * too, so only a COMMIT shows whether the binding was transaction-local.
+ * A later statement on the same connection must run as nobody.
+ */
+static void
+session_binding_ends_with_its_committed_transaction(void **state)
+{
+	struct fx *f = *state;
+	char sql[256];
+
+	itest_ok(f->app, "BEGIN");
+	snprintf(sql, sizeof(sql),
+	    "SELECT account_id FROM permit_session_bind(%s, 1800)", f->ha);
+	assert_string_equal(itest_value(f->app, sql, buf, sizeof(buf)), f->a);
+	itest_ok(f->app, "COMMIT");
+	assert_string_equal(itest_value(f->app,
+	    "SELECT coalesce(current_setting('permit.account_id', true), '')"
+	    " || '|' || coalesce(current_setting('permit.role', true), '')"
+	    " || '|' || coalesce(current_setting('permit.office', true), '')",
+	    buf, sizeof(buf)), "||");
+	assert_string_equal(itest_value(f->app, "SELECT count(*) FROM accounts",
+	    buf, sizeof(buf)), "0");
+}
+
 static void
 public_cannot_call_the_definer_functions(void **state)
 {
@@ -246,6 +271,7 @@ main(void)
 		cmocka_unit_test(app_cannot_insert_a_session_for_another_account),
 		cmocka_unit_test(app_has_no_direct_insert_or_delete),
 		cmocka_unit_test(session_bind_binds_only_a_live_session),
+		cmocka_unit_test(session_binding_ends_with_its_committed_transaction),
 		cmocka_unit_test(public_cannot_call_the_definer_functions),
 	};
 

@@ -230,6 +230,35 @@ app_cannot_read_schema_migrations(void **state)
 	    "SELECT count(*) FROM schema_migrations", buf, sizeof(buf)), "42501");
 }
 
+/*
+ * The per-user tables as the catalog has them: accounts, and every table in
+ * public with an account_id column. Each row: name, and whether RLS is
+ * enabled AND forced (without FORCE the owner, which runs migrations and
+ * permitctl, would bypass the policies).
+ */
+#define PER_USER_TABLES \
+	"SELECT c.relname, c.relrowsecurity AND c.relforcerowsecurity AS forced" \
+	" FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace" \
+	" WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')" \
+	" AND (c.relname = 'accounts' OR EXISTS (SELECT 1 FROM pg_attribute a" \
+	"  WHERE a.attrelid = c.oid AND a.attname = 'account_id'" \
+	"  AND NOT a.attisdropped))"
+
+static void
+every_per_user_table_has_forced_row_security(void **state)
+{
+	/* The check covers the tables it must (a catalog query that matched
+	 * nothing would pass vacuously). */
+	assert_string_equal(itest_value(*state,
+	    "SELECT count(*) FROM (" PER_USER_TABLES ") t WHERE relname IN"
+	    " ('accounts', 'sessions', 'applications', 'idempotency_keys')",
+	    buf, sizeof(buf)), "4");
+	/* Named, so a failure says which table lost it. */
+	assert_string_equal(itest_value(*state,
+	    "SELECT coalesce(string_agg(relname, ',' ORDER BY relname), '')"
+	    " FROM (" PER_USER_TABLES ") t WHERE NOT forced", buf, sizeof(buf)), "");
+}
+
 #define APP_TEST(f) cmocka_unit_test_setup_teardown(f, app_setup, app_teardown)
 #define RLS_TEST(f) cmocka_unit_test_setup_teardown(f, rls_setup, rls_teardown)
 
@@ -254,6 +283,7 @@ main(void)
 		APP_TEST(app_cannot_delete_service_state),
 		APP_TEST(app_cannot_rename_an_office),
 		APP_TEST(app_cannot_read_schema_migrations),
+		APP_TEST(every_per_user_table_has_forced_row_security),
 		RLS_TEST(app_unbound_sees_no_row_of_forced_rls_table),
 		RLS_TEST(app_bound_sees_only_its_rows_of_forced_rls_table),
 		RLS_TEST(app_cannot_disable_row_security),

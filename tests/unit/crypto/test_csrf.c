@@ -137,6 +137,27 @@ test_refusals(void **state)
 	assert_int_equal(token_csrf_check(fx->a, "not-a-token", c), -1);
 }
 
+/* Every character counts, the last one too: a compare of a prefix only
+ * would accept a token wrong in its tail. */
+static void
+test_a_change_at_any_position_is_refused(void **state)
+{
+	struct fx *fx = *state;
+	char s[TOKEN_STR_SIZE], c[TOKEN_STR_SIZE], bad[TOKEN_STR_SIZE];
+
+	token_new(s);
+	assert_int_equal(token_csrf(fx->a, s, c, sizeof(c)), 0);
+	assert_int_equal(strlen(c), TOKEN_STR_LEN);
+	assert_int_equal(token_csrf_check(fx->a, s, c), 0);
+	for (size_t i = 0; i < TOKEN_STR_LEN; i++) {
+		memcpy(bad, c, TOKEN_STR_SIZE);
+		bad[i] = bad[i] == 'A' ? 'B' : 'A';   /* still base64url */
+		if (token_csrf_check(fx->a, s, bad) != -1)
+			fail_msg("a token changed at position %zu of %d was accepted",
+			    i, TOKEN_STR_LEN);
+	}
+}
+
 int
 main(void)
 {
@@ -145,6 +166,7 @@ main(void)
 		cmocka_unit_test(test_other_session_or_key_other_token),
 		cmocka_unit_test(test_csrf_token_is_not_the_session_or_its_hash),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_a_change_at_any_position_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
