@@ -282,23 +282,40 @@ keyring_next_kek_id(const struct keyring *kr, char id[KEYRING_ID_SIZE])
 	return -1;
 }
 
-int
-keyring_rotate(const char *path, char new_id[KEYRING_ID_SIZE], char *err,
-    size_t errlen)
+/*
+ * Opens the keyring at `path` for a change: locked (until *fd is closed),
+ * read and parsed into *kr with its file mode in *mode. 0, or -1 with the
+ * reason in err and nothing left open.
+ */
+static int
+keyring_edit_open(const char *path, struct keyring **kr, mode_t *mode,
+    int *fd, char *err, size_t errlen)
 {
-	struct keyring *kr = NULL;
-	mode_t mode;
-	int fd, rc = -1;
-
+	*kr = NULL;
 	if (sodium_init() < 0) {
 		log_error("sodium_init failed");
 		return keyring_fail(err, errlen, "%s: libsodium failed to "
 		    "initialise", path);
 	}
-	if (keyring_lock(path, &fd, err, errlen) != 0)
+	if (keyring_lock(path, fd, err, errlen) != 0)
 		return -1;
-	if (keyring_read_fd(path, fd, &kr, &mode, err, errlen) != 0)
-		goto out;
+	if (keyring_read_fd(path, *fd, kr, mode, err, errlen) != 0) {
+		close(*fd);
+		return -1;
+	}
+	return 0;
+}
+
+int
+keyring_rotate(const char *path, char new_id[KEYRING_ID_SIZE], char *err,
+    size_t errlen)
+{
+	struct keyring *kr;
+	mode_t mode;
+	int fd, rc = -1;
+
+	if (keyring_edit_open(path, &kr, &mode, &fd, err, errlen) != 0)
+		return -1;
 	if (kr->nkek == KEYRING_MAX_KEKS) {
 		keyring_fail(err, errlen, "%s: already %d keks; retire one "
 		    "first", path, KEYRING_MAX_KEKS);
@@ -324,20 +341,13 @@ out:
 int
 keyring_retire(const char *path, const char *id, char *err, size_t errlen)
 {
-	struct keyring *kr = NULL;
+	struct keyring *kr;
 	size_t i;
 	mode_t mode;
 	int fd, rc = -1;
 
-	if (sodium_init() < 0) {
-		log_error("sodium_init failed");
-		return keyring_fail(err, errlen, "%s: libsodium failed to "
-		    "initialise", path);
-	}
-	if (keyring_lock(path, &fd, err, errlen) != 0)
+	if (keyring_edit_open(path, &kr, &mode, &fd, err, errlen) != 0)
 		return -1;
-	if (keyring_read_fd(path, fd, &kr, &mode, err, errlen) != 0)
-		goto out;
 	for (i = 0; i < kr->nkek; i++)
 		if (strcmp(kr->kek[i].id, id) == 0)
 			break;
