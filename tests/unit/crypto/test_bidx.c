@@ -14,49 +14,14 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/crypto/two_keyrings.h"
 #include "crypto/bidx.h"
 #include "crypto/keyring.h"
 
 #define NIK "3201014501900001"
 
-struct fx {
-	char dir[64];
-	char path_a[128], path_b[128];
-	struct keyring *a, *b;
-};
-
-static int
-group_setup(void **state)
-{
-	struct fx *fx = calloc(1, sizeof(*fx));
-	char err[256];
-
-	assert_non_null(fx);
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/permitd-bidx-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->path_a, sizeof(fx->path_a), "%s/a", fx->dir);
-	snprintf(fx->path_b, sizeof(fx->path_b), "%s/b", fx->dir);
-	assert_int_equal(keyring_init_file(fx->path_a, err, sizeof(err)), 0);
-	assert_int_equal(keyring_init_file(fx->path_b, err, sizeof(err)), 0);
-	assert_int_equal(keyring_load(fx->path_a, &fx->a, err, sizeof(err)), 0);
-	assert_int_equal(keyring_load(fx->path_b, &fx->b, err, sizeof(err)), 0);
-	*state = fx;
-	return 0;
-}
-
-static int
-group_teardown(void **state)
-{
-	struct fx *fx = *state;
-
-	keyring_free(fx->a);
-	keyring_free(fx->b);
-	unlink(fx->path_a);
-	unlink(fx->path_b);
-	rmdir(fx->dir);
-	free(fx);
-	return 0;
-}
+#define group_setup two_keyrings_setup
+#define group_teardown two_keyrings_teardown
 
 static void
 idx(const struct keyring *kr, const char *field, const char *value,

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "tests/unit/crypto/two_keyrings.h"
 #include "crypto/keyring.h"
 #include "crypto/seal.h"
 
@@ -24,46 +25,14 @@
 
 static const struct seal_binding bind = { "applications", RECORD, OWNER };
 
-/* Two independent keyrings (both with a KEK called k1). */
-struct fx {
-	char dir[64];
-	char path_a[128], path_b[128];
-	struct keyring *a, *b;
-};
-
 static int
 group_setup(void **state)
 {
-	struct fx *fx = calloc(1, sizeof(*fx));
-	char err[256];
-
-	assert_non_null(fx);
 	assert_int_equal(seal_init(), 0);
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/permitd-seal-XXXXXX");
-	assert_non_null(mkdtemp(fx->dir));
-	snprintf(fx->path_a, sizeof(fx->path_a), "%s/a", fx->dir);
-	snprintf(fx->path_b, sizeof(fx->path_b), "%s/b", fx->dir);
-	assert_int_equal(keyring_init_file(fx->path_a, err, sizeof(err)), 0);
-	assert_int_equal(keyring_init_file(fx->path_b, err, sizeof(err)), 0);
-	assert_int_equal(keyring_load(fx->path_a, &fx->a, err, sizeof(err)), 0);
-	assert_int_equal(keyring_load(fx->path_b, &fx->b, err, sizeof(err)), 0);
-	*state = fx;
-	return 0;
+	return two_keyrings_setup(state);
 }
 
-static int
-group_teardown(void **state)
-{
-	struct fx *fx = *state;
-
-	keyring_free(fx->a);
-	keyring_free(fx->b);
-	unlink(fx->path_a);
-	unlink(fx->path_b);
-	rmdir(fx->dir);
-	free(fx);
-	return 0;
-}
+#define group_teardown two_keyrings_teardown
 
 /* Seals `len` bytes of a pattern into a malloc'd buffer. */
 static unsigned char *
