@@ -18,6 +18,20 @@ $$;
 -- look-ups later migrations add must be callable only by whom they grant.
 ALTER DEFAULT PRIVILEGES FOR ROLE permit_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
 
+-- Every later migration starts with SELECT permit_assert_migrator(), so one
+-- applied by hand as another role fails before it creates anything.
+CREATE FUNCTION permit_assert_migrator() RETURNS void
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF current_user <> 'permit_owner' THEN
+		RAISE EXCEPTION 'migrations run as permit_owner, not %', current_user
+			USING HINT = 'permitctl migrate up --database "user=permit_owner dbname=permit ..."';
+	END IF;
+END
+$$;
+
 -- Maintenance mode (DESIGN.md invariant 7): one row, read by every worker
 -- of every host, so they all agree.
 CREATE TABLE service_state (

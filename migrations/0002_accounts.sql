@@ -12,13 +12,8 @@
 -- session look-up is itself the binding: permit_session_bind sets the
 -- transaction's principal from a live session and from nothing else.
 
-DO $$
-BEGIN
-	IF current_user <> 'permit_owner' THEN
-		RAISE EXCEPTION 'migrations run as permit_owner, not %', current_user;
-	END IF;
-END
-$$;
+-- Refuses unless run as permit_owner (defined in 0001).
+SELECT permit_assert_migrator();
 
 CREATE TABLE accounts (
 	id            uuid PRIMARY KEY,

@@ -8,13 +8,8 @@
 -- field name (invariant 3). Rows are admitted to permit_app by forced RLS on
 -- the transaction's permit.account_id only (invariant 4b).
 
-DO $$
-BEGIN
-	IF current_user <> 'permit_owner' THEN
-		RAISE EXCEPTION 'migrations run as permit_owner, not %', current_user;
-	END IF;
-END
-$$;
+-- Refuses unless run as permit_owner (defined in 0001).
+SELECT permit_assert_migrator();
 
 CREATE TABLE applications (
 	id                uuid PRIMARY KEY,

@@ -8,6 +8,9 @@
 -- booked. Counts only: no account, no identity data, so no row-level
 -- security is needed.
 
+-- Refuses unless run as permit_owner (defined in 0001).
+SELECT permit_assert_migrator();
+
 CREATE TABLE office_days (
 	office text NOT NULL REFERENCES offices (code),
 	day    date NOT NULL,
