@@ -18,16 +18,8 @@ setup() {
 	PASSWORD="correct horse $RANDOM"
 }
 
-json() { # METHOD PATH JSON [curl args...]
-	local method=$1 path=$2 data=$3
-	shift 3
-	api "$method" "$path" -H 'Content-Type: application/json' \
-	    --data-binary "$data" "$@"
-}
-
 register() { # EMAIL PASSWORD
-	json POST /api/v1/accounts "$(jq -nc --arg e "$1" --arg p "$2" \
-	    '{email: $e, password: $p}')"
+	api_json POST /api/v1/accounts "$(credentials "$1" "$2")"
 }
 
 accounts() { psql_super -Atc 'SELECT count(*) FROM accounts'; }
@@ -108,24 +100,24 @@ assert_invalid() { # FIELD
 @test "not JSON, wrong content type, unknown field, wrong types: 400/400/422, nothing stored" {
 	local before
 	before=$(accounts)
-	json POST /api/v1/accounts 'not json'
+	api_json POST /api/v1/accounts 'not json'
 	[ "$status" = 400 ]
 	[ "$(error_code)" = bad_request ]
 	api POST /api/v1/accounts -H 'Content-Type: text/plain' \
 	    --data-binary "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
 	[ "$status" = 400 ]
 	[ "$(error_code)" = bad_request ]
-	json POST /api/v1/accounts "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\",\"role\":\"admin\"}"
+	api_json POST /api/v1/accounts "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\",\"role\":\"admin\"}"
 	assert_invalid role
-	json POST /api/v1/accounts "{\"email\":\"$EMAIL\"}"
+	api_json POST /api/v1/accounts "{\"email\":\"$EMAIL\"}"
 	assert_invalid password
-	json POST /api/v1/accounts "{\"password\":\"$PASSWORD\"}"
+	api_json POST /api/v1/accounts "{\"password\":\"$PASSWORD\"}"
 	assert_invalid email
-	json POST /api/v1/accounts "{\"email\":[\"$EMAIL\"],\"password\":\"$PASSWORD\"}"
+	api_json POST /api/v1/accounts "{\"email\":[\"$EMAIL\"],\"password\":\"$PASSWORD\"}"
 	assert_invalid email
-	json POST /api/v1/accounts "{\"email\":\"$EMAIL\",\"password\":null}"
+	api_json POST /api/v1/accounts "{\"email\":\"$EMAIL\",\"password\":null}"
 	assert_invalid password
-	json POST /api/v1/accounts '[]'
+	api_json POST /api/v1/accounts '[]'
 	[ "$status" = 400 ]
 	api POST /api/v1/accounts
 	[ "$status" = 400 ]
@@ -153,7 +145,7 @@ assert_invalid() { # FIELD
 	a=$(jq -r .account.id <<<"$body")
 	register "other-$EMAIL" "$PASSWORD"
 	b=$(jq -r .account.id <<<"$body")
-	json POST /api/v1/sessions "$(jq -nc --arg e "$EMAIL" --arg p "$PASSWORD" '{email: $e, password: $p}')" \
+	api_json POST /api/v1/sessions "$(credentials "$EMAIL" "$PASSWORD")" \
 	    -c "$BATS_TEST_TMPDIR/jar"
 	[ "$status" = 201 ]
 	[ "$(jq -r .account.id <<<"$body")" = "$a" ]

@@ -200,8 +200,7 @@ teardown_file() {
 	as eka GET "/api/v1/applications/$(jq -r .application.id <<<"$body")"
 	[ "$status" = 200 ]
 	# The refusals too: a wrong password, an unknown email, a bad NIK.
-	api POST /api/v1/sessions -H 'Content-Type: application/json' \
-	    --data "$(jq -nc --arg e "$email" '{email: $e, password: "not the password"}')"
+	api_json POST /api/v1/sessions "$(credentials "$email" "not the password")"
 	[ "$status" = 401 ]
 	api POST /api/v1/sessions -H 'Content-Type: application/json' \
 	    --data '{"email":"nobody.zq8@example.test","password":"whatever long"}'

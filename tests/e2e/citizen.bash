@@ -20,9 +20,7 @@ citizen_new() { # NAME
 	local name=$1 email
 	email="$name.$RANDOM$RANDOM@example.test"
 	echo "$email" >"$BATS_FILE_TMPDIR/$name.email"
-	api POST /api/v1/accounts -H 'Content-Type: application/json' \
-	    --data "$(jq -nc --arg e "$email" --arg p "$CITIZEN_PASSWORD" \
-	    '{email: $e, password: $p}')"
+	api_json POST /api/v1/accounts "$(credentials "$email" "$CITIZEN_PASSWORD")"
 	[ "$status" = 201 ] || { echo "register $name: $status $body" >&2; return 1; }
 	citizen_signin "$name"
 }
@@ -31,10 +29,9 @@ citizen_new() { # NAME
 citizen_signin() { # NAME
 	local name=$1
 	rm -f "$(citizen_jar "$name")"
-	api POST /api/v1/sessions -H 'Content-Type: application/json' \
-	    -c "$(citizen_jar "$name")" \
-	    --data "$(jq -nc --arg e "$(citizen_email "$name")" \
-	    --arg p "$CITIZEN_PASSWORD" '{email: $e, password: $p}')"
+	api_json POST /api/v1/sessions \
+	    "$(credentials "$(citizen_email "$name")" "$CITIZEN_PASSWORD")" \
+	    -c "$(citizen_jar "$name")"
 	[ "$status" = 201 ] || { echo "sign in $name: $status $body" >&2; return 1; }
 	jq -r .csrf_token <<<"$body" >"$BATS_FILE_TMPDIR/$name.csrf"
 	jq -r .account.id <<<"$body" >"$BATS_FILE_TMPDIR/$name.id"

@@ -124,6 +124,19 @@ api() {
 	body=${body%$'\n'*}
 }
 
+# api with a JSON body and its content type.
+api_json() { # METHOD PATH JSON [curl args...]
+	local method=$1 path=$2 data=$3
+	shift 3
+	api "$method" "$path" -H 'Content-Type: application/json' \
+	    --data-binary "$data" "$@"
+}
+
+# The body of registration and sign-in.
+credentials() { # EMAIL PASSWORD
+	jq -nc --arg e "$1" --arg p "$2" '{email: $e, password: $p}'
+}
+
 # The value of response header NAME (case-insensitive), without CR.
 header() {
 	grep -i "^$1:" "$headers" | head -n1 | cut -d: -f2- | sed 's/^ *//; s/\r$//'

@@ -111,9 +111,7 @@ sessions_count() { psql_super -tA -c "SELECT count(*) FROM sessions"; }
 	local before
 	before=$(sessions_count)
 	set_mode closed
-	api POST /api/v1/sessions -H 'Content-Type: application/json' \
-	    --data "$(jq -nc --arg e "$(citizen_email mira)" --arg p "$CITIZEN_PASSWORD" \
-	    '{email: $e, password: $p}')"
+	api_json POST /api/v1/sessions "$(credentials "$(citizen_email mira)" "$CITIZEN_PASSWORD")"
 	assert_maintenance
 	[ "$(sessions_count)" = "$before" ]
 }
@@ -121,21 +119,16 @@ sessions_count() { psql_super -tA -c "SELECT count(*) FROM sessions"; }
 @test "closed: a wrong password gets the same 503 as the right one" {
 	local right
 	set_mode closed
-	api POST /api/v1/sessions -H 'Content-Type: application/json' \
-	    --data "$(jq -nc --arg e "$(citizen_email mira)" --arg p "$CITIZEN_PASSWORD" \
-	    '{email: $e, password: $p}')"
+	api_json POST /api/v1/sessions "$(credentials "$(citizen_email mira)" "$CITIZEN_PASSWORD")"
 	right=$body
-	api POST /api/v1/sessions -H 'Content-Type: application/json' \
-	    --data "$(jq -nc --arg e "$(citizen_email mira)" '{email: $e, password: "wrong password!"}')"
+	api_json POST /api/v1/sessions "$(credentials "$(citizen_email mira)" "wrong password!")"
 	assert_maintenance
 	[ "$body" = "$right" ]
 }
 
 @test "read_only: a citizen's sign-in is 503 maintenance" {
 	set_mode read_only
-	api POST /api/v1/sessions -H 'Content-Type: application/json' \
-	    --data "$(jq -nc --arg e "$(citizen_email nico)" --arg p "$CITIZEN_PASSWORD" \
-	    '{email: $e, password: $p}')"
+	api_json POST /api/v1/sessions "$(credentials "$(citizen_email nico)" "$CITIZEN_PASSWORD")"
 	assert_maintenance
 }
 

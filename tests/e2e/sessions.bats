@@ -19,22 +19,13 @@ setup() {
 	PASSWORD="correct horse $RANDOM"
 }
 
-json() { # METHOD PATH JSON [curl args...]
-	local method=$1 path=$2 data=$3
-	shift 3
-	api "$method" "$path" -H 'Content-Type: application/json' \
-	    --data-binary "$data" "$@"
-}
-
 register() { # EMAIL PASSWORD
-	json POST /api/v1/accounts "$(jq -nc --arg e "$1" --arg p "$2" \
-	    '{email: $e, password: $p}')"
+	api_json POST /api/v1/accounts "$(credentials "$1" "$2")"
 	[ "$status" = 201 ]
 }
 
 signin() { # EMAIL PASSWORD (cookie into $JAR)
-	json POST /api/v1/sessions "$(jq -nc --arg e "$1" --arg p "$2" \
-	    '{email: $e, password: $p}')" -c "$JAR"
+	api_json POST /api/v1/sessions "$(credentials "$1" "$2")" -c "$JAR"
 }
 
 # Registers and signs in $EMAIL; sets ACCOUNT_ID and CSRF.
@@ -272,20 +263,20 @@ sessions_sql() { # SET-CLAUSE: changes this test's account's sessions
 	register "$EMAIL" "$PASSWORD"
 	local before
 	before=$(psql_super -Atc 'SELECT count(*) FROM sessions')
-	json POST /api/v1/sessions 'not json'
+	api_json POST /api/v1/sessions 'not json'
 	[ "$status" = 400 ]
 	[ "$(error_code)" = bad_request ]
 	api POST /api/v1/sessions -H 'Content-Type: text/plain' \
 	    --data-binary "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\"}"
 	[ "$status" = 400 ]
-	json POST /api/v1/sessions "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\",\"remember\":true}"
+	api_json POST /api/v1/sessions "{\"email\":\"$EMAIL\",\"password\":\"$PASSWORD\",\"remember\":true}"
 	[ "$status" = 422 ]
 	[ "$(error_code)" = invalid ]
 	[ "$(jq -r .error.field <<<"$body")" = remember ]
-	json POST /api/v1/sessions "{\"email\":\"$EMAIL\"}"
+	api_json POST /api/v1/sessions "{\"email\":\"$EMAIL\"}"
 	[ "$status" = 422 ]
 	[ "$(jq -r .error.field <<<"$body")" = password ]
-	json POST /api/v1/sessions "{\"email\":\"$EMAIL\",\"password\":12345678901}"
+	api_json POST /api/v1/sessions "{\"email\":\"$EMAIL\",\"password\":12345678901}"
 	[ "$status" = 422 ]
 	[ "$(jq -r .error.field <<<"$body")" = password ]
 	[ "$(psql_super -Atc 'SELECT count(*) FROM sessions')" = "$before" ]
