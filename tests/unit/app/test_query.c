@@ -9,23 +9,7 @@
 #include "app/query.h"
 #include "core/arena.h"
 
-static arena *a;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	a = arena_new(4096);
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	arena_free(a);
-	return 0;
-}
+#include "tests/unit/arena_fixture.h"
 
 static void
 test_empty_query_has_no_pairs(void **state)
