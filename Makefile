@@ -11,8 +11,9 @@
 #   core   arena, log, config                 (no project dependencies)
 #   crypto keyring, seal, bidx, pw, token     -> core
 #   db     libpq connection, tx, statements   -> core
-#   app    the domain                         -> db crypto core
-#   fcgi   the edge (all but fcgi/main.c)     -> app db crypto core
+#   pipe   the request pipeline (corridor)    -> db crypto core
+#   app    the resources (rooms), routes      -> pipe db crypto core
+#   fcgi   the edge (all but fcgi/main.c)     -> app pipe db crypto core
 #   cli    permitctl (all but cli/main.c)     -> db crypto core
 
 SHELL     := /bin/bash
@@ -41,10 +42,11 @@ CFLAGS_asan    := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 LDFLAGS_release :=
 LDFLAGS_asan    := -fsanitize=address,undefined
 
-MODULES   := core crypto db app fcgi cli
+MODULES   := core crypto db pipe app fcgi cli
 core_SRC   := $(wildcard core/*.c)
 crypto_SRC := $(wildcard crypto/*.c)
 db_SRC     := $(wildcard db/*.c)
+pipe_SRC   := $(wildcard pipe/*.c)
 app_SRC    := $(wildcard app/*.c)
 fcgi_SRC   := $(filter-out fcgi/main.c,$(wildcard fcgi/*.c))
 cli_SRC    := $(filter-out cli/main.c,$(wildcard cli/*.c))
@@ -53,11 +55,12 @@ cli_SRC    := $(filter-out cli/main.c,$(wildcard cli/*.c))
 core_DEPS   := core
 crypto_DEPS := crypto core
 db_DEPS     := db core
-app_DEPS    := app db crypto core
-fcgi_DEPS   := fcgi app db crypto core
+pipe_DEPS   := pipe db crypto core
+app_DEPS    := app pipe db crypto core
+fcgi_DEPS   := fcgi app pipe db crypto core
 cli_DEPS    := cli db crypto core
-integration_DEPS := app db crypto core
-bench_DEPS  := app db crypto core
+integration_DEPS := app pipe db crypto core
+bench_DEPS  := app pipe db crypto core
 
 UNIT_SRC  := $(wildcard tests/unit/*/test_*.c)
 INTEG_SRC := $(wildcard tests/integration/test_*.c)

@@ -9,8 +9,8 @@
 
 #include <sodium.h>
 
-#include "app/json.h"
-#include "app/principal.h"
+#include "pipe/json.h"
+#include "pipe/principal.h"
 #include "app/uuid.h"
 #include "app/validate.h"
 #include "core/log.h"
@@ -32,26 +32,20 @@ struct app_account_new {
 	char pw_hash[PW_HASH_SIZE];
 };
 
-static void
-app_account_internal(struct app_response *res)
-{
-	app_error(res, 500, "internal", "Something went wrong.", NULL);
-}
-
 int
-app_account_credentials(const struct app_request *req,
-    struct app_response *res, const char **email, const char **password,
+app_account_credentials(const struct pipe_request *req,
+    struct pipe_response *res, const char **email, const char **password,
     size_t *password_len)
 {
 	static const char *const known[] = { "email", "password", NULL };
 	json_t *body;
 
-	if (app_json_body(req, res, &body) != 0 ||
-	    app_json_known(req->arena, body, NULL, known, res) != 0 ||
-	    app_json_string(req->arena, body, NULL, "email", APP_JSON_REQUIRED,
+	if (pipe_json_body(req, res, &body) != 0 ||
+	    pipe_json_known(req->arena, body, NULL, known, res) != 0 ||
+	    pipe_json_string(req->arena, body, NULL, "email", PIPE_JSON_REQUIRED,
 	    email, NULL, res) != 0 ||
-	    app_json_string(req->arena, body, NULL, "password",
-	    APP_JSON_REQUIRED, password, password_len, res) != 0)
+	    pipe_json_string(req->arena, body, NULL, "password",
+	    PIPE_JSON_REQUIRED, password, password_len, res) != 0)
 		return -1;
 	return 0;
 }
@@ -98,42 +92,38 @@ out:
 }
 
 json_t *
-app_account_json(const char *id, const char *email, enum app_role role,
+app_account_json(const char *id, const char *email, enum pipe_role role,
     const char *office, int with_office)
 {
 	json_t *o = json_pack("{s:s, s:s, s:s}", "id", id, "email", email,
-	    "role", app_role_name(role));
+	    "role", pipe_role_name(role));
 
 	if (o != NULL && with_office &&
 	    json_object_set_new(o, "office",
 	    office != NULL ? json_string(office) : json_null()) != 0)
 		o = NULL;
-	if (o == NULL) {
-		log_error("cannot build an account object");
-		abort();
-	}
-	return o;
+	return pipe_oom_check(o);
 }
 
 /* 0 with the email normalised into `norm` and the password accepted; -1
  * with 422 naming the field in res. */
 static int
-app_accounts_check(const struct app_request *req, const char *email,
+app_accounts_check(const struct pipe_request *req, const char *email,
     const char *password, char norm[VALIDATE_EMAIL_BUFSZ],
-    struct app_response *res)
+    struct pipe_response *res)
 {
 	enum validate_result r;
 
 	if ((r = validate_email(email, norm, VALIDATE_EMAIL_BUFSZ)) != VALIDATE_OK)
-		return app_json_invalid(req->arena, res, NULL, "email", r);
+		return pipe_json_refuse(req->arena, res, NULL, "email", validate_message(r));
 	if ((r = validate_password(password)) != VALIDATE_OK)
-		return app_json_invalid(req->arena, res, NULL, "password", r);
+		return pipe_json_refuse(req->arena, res, NULL, "password", validate_message(r));
 	return 0;
 }
 
 /* Seals, indexes and hashes a new citizen into *n. 0, or -1 (logged). */
 static int
-app_accounts_prepare(const struct app_ctx *ctx, arena *a, const char *email,
+app_accounts_prepare(const struct pipe_ctx *ctx, arena *a, const char *email,
     const char *password, size_t password_len, struct app_account_new *n)
 {
 	struct seal_dek dek;
@@ -167,7 +157,7 @@ out:
 }
 
 static enum db_status
-app_accounts_insert(struct app_ctx *ctx, arena *a,
+app_accounts_insert(struct pipe_ctx *ctx, arena *a,
     const struct app_account_new *n)
 {
 	const struct db_param p[] = {
@@ -182,16 +172,16 @@ app_accounts_insert(struct app_ctx *ctx, arena *a,
 	return db_exec(ctx->db, a, DB_STMT_ACCOUNT_REGISTER, p, 6, NULL);
 }
 
-int
-app_accounts_create(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res)
+enum pipe_status
+app_accounts_create(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
 {
 	struct app_account_new n;
 	const char *email, *password;
 	char *norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
 	size_t password_len;
 	enum db_status st;
-	int rc = 0;
+	enum pipe_status rc = PIPE_ANSWERED;
 
 	(void)who;
 	memset(&n, 0, sizeof(n));
@@ -201,22 +191,22 @@ app_accounts_create(struct app_ctx *ctx, const struct app_request *req,
 		goto out;
 	if (app_accounts_prepare(ctx, req->arena, norm, password, password_len,
 	    &n) != 0) {
-		app_account_internal(res);
+		rc = pipe_internal(res);
 		goto out;
 	}
 	st = app_accounts_insert(ctx, req->arena, &n);
 	if (st == DB_CONFLICT) {
-		app_error(res, 409, "conflict",
+		pipe_error(res, 409, "conflict",
 		    "An account with this email already exists.", "email");
 		goto out;
 	}
 	if (st != DB_OK) {
-		rc = -1;
+		rc = pipe_db(st);
 		goto out;
 	}
 	res->status = 201;
-	res->body = json_pack("{s:o}", "account",
-	    app_account_json(n.id, norm, APP_ROLE_CITIZEN, NULL, 0));
+	res->body = pipe_oom_check(json_pack("{s:o}", "account",
+	    app_account_json(n.id, norm, PIPE_ROLE_CITIZEN, NULL, 0)));
 out:
 	sodium_memzero(&n, sizeof(n));
 	return rc;
@@ -224,7 +214,7 @@ out:
 
 /* The CSRF token of the request's session into the arena; NULL on failure. */
 static const char *
-app_me_csrf(const struct app_ctx *ctx, const struct app_request *req)
+app_me_csrf(const struct pipe_ctx *ctx, const struct pipe_request *req)
 {
 	char *csrf = arena_alloc(req->arena, TOKEN_STR_SIZE);
 
@@ -233,33 +223,34 @@ app_me_csrf(const struct app_ctx *ctx, const struct app_request *req)
 	return csrf;
 }
 
-int
-app_me_get(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res)
+enum pipe_status
+app_me_get(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
 {
 	const struct db_param p[] = { DB_TEXT(who->account_id) };
 	const unsigned char *wrapped, *sealed;
 	size_t wrapped_len, sealed_len;
 	const char *email, *csrf;
 	struct db_result *r;
+	enum pipe_status st;
 
-	if (db_exec(ctx->db, req->arena, DB_STMT_ACCOUNT_ME, p, 1, &r) != DB_OK)
-		return -1;
+	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_ACCOUNT_ME, p, 1,
+	    &r))) != PIPE_NEXT)
+		return st;
 	if (db_rows(r) != 1) {
-		app_error(res, 401, "unauthorized", "Sign in first.", NULL);
-		return 0;
+		pipe_error(res, 401, "unauthorized", "Sign in first.", NULL);
+		return PIPE_ANSWERED;
 	}
 	if (db_bytes(r, req->arena, 0, 2, &sealed, &sealed_len) != 0 ||
 	    db_bytes(r, req->arena, 0, 3, &wrapped, &wrapped_len) != 0 ||
 	    app_account_email_open(ctx->keys, req->arena, who->account_id,
 	    wrapped, wrapped_len, sealed, sealed_len, &email) != 0 ||
 	    (csrf = app_me_csrf(ctx, req)) == NULL) {
-		app_account_internal(res);
-		return 0;
+		return pipe_internal(res);
 	}
 	res->status = 200;
-	res->body = json_pack("{s:o, s:s}", "account",
+	res->body = pipe_oom_check(json_pack("{s:o, s:s}", "account",
 	    app_account_json(who->account_id, email, who->role, who->office, 1),
-	    "csrf_token", csrf);
-	return 0;
+	    "csrf_token", csrf));
+	return PIPE_ANSWERED;
 }

@@ -14,7 +14,7 @@
 
 #include <jansson.h>
 
-#include "app/app.h"
+#include "pipe/pipe.h"
 #include "crypto/bidx.h"
 #include "crypto/keyring.h"
 
@@ -26,21 +26,21 @@
  * "role":"citizen"}}; 409 conflict when the email is taken; 422 naming
  * `email` or `password`; 400/422 for a body that is not the expected object.
  */
-app_handler app_accounts_create;
+pipe_handler app_accounts_create;
 
 /*
  * GET /api/v1/me: 200 {"account":{"id","email","role","office"},
  * "csrf_token"}; the email is opened with the session's account id.
  */
-app_handler app_me_get;
+pipe_handler app_me_get;
 
 /*
  * Reads {"email","password"} (both strings, nothing else) from the body.
  * *email and *password point into the body (request arena). 0, or -1 with
  * 400/422 in res.
  */
-int app_account_credentials(const struct app_request *req,
-    struct app_response *res, const char **email, const char **password,
+int app_account_credentials(const struct pipe_request *req,
+    struct pipe_response *res, const char **email, const char **password,
     size_t *password_len) __attribute__((warn_unused_result));
 
 /*
@@ -66,7 +66,7 @@ int app_account_email_open(const struct keyring *kr, arena *a,
  * {"id","email","role"} plus "office" (null when NULL) if with_office.
  * Allocated with Jansson's allocator (the request arena); never NULL.
  */
-json_t *app_account_json(const char *id, const char *email, enum app_role role,
+json_t *app_account_json(const char *id, const char *email, enum pipe_role role,
     const char *office, int with_office);
 
 #endif

@@ -15,7 +15,7 @@
 
 #include <jansson.h>
 
-#include "app/app.h"
+#include "pipe/pipe.h"
 #include "app/validate.h"
 
 enum app_field {
@@ -76,6 +76,6 @@ struct app_application_input {
  */
 int app_application_parse(arena *a, const json_t *body,
     const struct validate_date *today, struct app_application_input *out,
-    struct app_response *res) __attribute__((warn_unused_result));
+    struct pipe_response *res) __attribute__((warn_unused_result));
 
 #endif

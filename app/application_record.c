@@ -4,7 +4,6 @@
  */
 #include "app/application_record.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "app/validate.h"
@@ -40,39 +39,24 @@ enum app_list_col {
 
 #define APP_NIK_LAST 4
 
-static void
-app_oom(void)
-{
-	log_error("out of memory");
-	abort();
-}
-
-/* json_t from an arena string, or JSON null for NULL; aborts on OOM. */
+/* json_t from an arena string, or JSON null for NULL. */
 static json_t *
 app_json_str_or_null(const char *s)
 {
-	json_t *v = s != NULL ? json_string(s) : json_null();
-
-	if (v == NULL)
-		app_oom();
-	return v;
+	return pipe_oom_check(s != NULL ? json_string(s) : json_null());
 }
 
 static void
 app_set(json_t *obj, const char *key, json_t *v)
 {
 	if (v == NULL || json_object_set_new(obj, key, v) != 0)
-		app_oom();
+		pipe_oom();
 }
 
 static json_t *
 app_object(void)
 {
-	json_t *o = json_object();
-
-	if (o == NULL)
-		app_oom();
-	return o;
+	return pipe_oom_check(json_object());
 }
 
 /* Seals one present field under `dek`. 0 or -1. */

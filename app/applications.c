@@ -4,14 +4,13 @@
  */
 #include "app/applications.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "app/application_fields.h"
 #include "app/application_record.h"
 #include "app/calendar.h"
-#include "app/idempotency.h"
-#include "app/json.h"
+#include "pipe/idempotency.h"
+#include "pipe/json.h"
 #include "app/uuid.h"
 #include "app/validate.h"
 #include "core/log.h"
@@ -23,177 +22,159 @@
 #define APP_INSERT_PARAMS (APP_INSERT_HEAD + APP_FIELD_COUNT)
 
 /* The one 404 body: nonexistent, malformed and someone else's ids alike. */
-static void
-app_not_found(struct app_response *res)
+static enum pipe_status
+app_not_found(struct pipe_response *res)
 {
-	app_error(res, 404, "not_found", "No such application.", NULL);
-}
-
-static void
-app_internal(struct app_response *res)
-{
-	app_error(res, 500, "internal", "Something went wrong.", NULL);
+	pipe_error(res, 404, "not_found", "No such application.", NULL);
+	return PIPE_ANSWERED;
 }
 
 /* `status` with {"application": app}. */
-static void
-app_answer(struct app_response *res, int status, json_t *app)
+static enum pipe_status
+app_answer(struct pipe_response *res, int status, json_t *app)
 {
 	res->status = status;
-	res->body = json_pack("{s:o}", "application", app);
-	if (res->body == NULL) {
-		log_error("out of memory");
-		abort();
-	}
+	res->body = pipe_oom_check(json_pack("{s:o}", "application", app));
+	return PIPE_ANSWERED;
 }
 
 /*
- * Opens row 0 of `r` as who's: 0 with *app; 1 when answered (404 for a key
- * that does not open for this owner, 500 for a field that does not).
+ * Opens row 0 of `r` as who's: PIPE_NEXT with *app; PIPE_ANSWERED with 404
+ * for a key that does not open for this owner, 500 for a field that does
+ * not.
  */
-static int
-app_open_row(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, const struct db_result *r, json_t **app,
-    struct app_response *res)
+static enum pipe_status
+app_open_row(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, const struct db_result *r, json_t **app,
+    struct pipe_response *res)
 {
 	switch (app_record_open(req->arena, ctx->keys, who->account_id, r, 0,
 	    app)) {
 	case APP_OPEN_OK:
-		return 0;
+		return PIPE_NEXT;
 	case APP_OPEN_NOT_OWNER:
-		app_not_found(res);
-		return 1;
+		return app_not_found(res);
 	case APP_OPEN_CORRUPT:
 		break;
 	}
-	app_internal(res);
-	return 1;
+	return pipe_internal(res);
 }
 
 /*
  * Application `id` of `who`, opened, with `stmt` (APP_GET, or
- * APP_GET_FOR_UPDATE to lock it): 0 with *app; 1 when answered (404/500);
- * -1 when the database failed.
+ * APP_GET_FOR_UPDATE to lock it): PIPE_NEXT with *app, else answered
+ * (404/500) or the database failure.
  */
-static int
-app_load(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, const char *id, enum db_stmt stmt,
-    json_t **app, struct app_response *res)
+static enum pipe_status
+app_load(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, const char *id, enum db_stmt stmt,
+    json_t **app, struct pipe_response *res)
 {
 	struct db_param p[2] = { DB_TEXT(id), DB_TEXT(who->account_id) };
 	struct db_result *r;
+	enum pipe_status st;
 
-	if (id == NULL || validate_uuid(id) != VALIDATE_OK) {
-		app_not_found(res);
-		return 1;
-	}
-	if (db_exec(ctx->db, req->arena, stmt, p, 2, &r) != DB_OK)
-		return -1;
-	if (db_rows(r) != 1) {
-		app_not_found(res);
-		return 1;
-	}
+	if (id == NULL || validate_uuid(id) != VALIDATE_OK)
+		return app_not_found(res);
+	if ((st = pipe_db(db_exec(ctx->db, req->arena, stmt, p, 2,
+	    &r))) != PIPE_NEXT)
+		return st;
+	if (db_rows(r) != 1)
+		return app_not_found(res);
 	return app_open_row(ctx, req, who, r, app, res);
 }
 
 /* A replayed POST: the first answer's status, the resource as it is now. */
-static int
-app_replay(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, const struct app_idem_state *idem,
-    struct app_response *res)
+static enum pipe_status
+app_replay(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, const struct pipe_idem_state *idem,
+    struct pipe_response *res)
 {
 	json_t *app;
-	int rc = app_load(ctx, req, who, idem->resource_id, DB_STMT_APP_GET,
-	    &app, res);
+	enum pipe_status st = app_load(ctx, req, who, idem->resource_id,
+	    DB_STMT_APP_GET, &app, res);
 
-	if (rc == 0)
-		app_answer(res, idem->status, app);
-	return rc < 0 ? -1 : 0;
+	return st == PIPE_NEXT ? app_answer(res, idem->status, app) : st;
 }
 
-/* Claims the Idempotency-Key: 0 to go on (replays and refusals answered,
- * *done set), -1 when the database failed. */
-static int
-app_claim(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_idem_state *idem,
-    int *done, struct app_response *res)
+/* Claims the Idempotency-Key: PIPE_NEXT to serve the request; replays and
+ * refusals answered; or the database failure. */
+static enum pipe_status
+app_claim(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_idem_state *idem,
+    struct pipe_response *res)
 {
-	*done = 1;
-	switch (app_idem_begin(ctx, req, who, idem, res)) {
-	case APP_IDEM_NONE:
-	case APP_IDEM_NEW:
-		*done = 0;
-		return 0;
-	case APP_IDEM_REPLAY:
+	enum pipe_status st = pipe_idem_begin(ctx, req, who, idem, res);
+
+	if (st == PIPE_NEXT && idem->replay)
 		return app_replay(ctx, req, who, idem, res);
-	case APP_IDEM_REFUSED:
-		return 0;
-	case APP_IDEM_FAILED:
-		break;
-	}
-	return -1;
+	return st;
 }
 
-/* Body and office: 0 with *in; 1 when answered (400/422); -1 db failure. */
-static int
-app_create_input(struct app_ctx *ctx, const struct app_request *req,
-    struct app_application_input *in, struct app_response *res)
+/* Body and office: PIPE_NEXT with *in; answered (400/422) or the database
+ * failure. */
+static enum pipe_status
+app_create_input(struct pipe_ctx *ctx, const struct pipe_request *req,
+    struct app_application_input *in, struct pipe_response *res)
 {
 	struct validate_date today;
 	struct db_param p[1];
 	struct db_result *r;
+	enum pipe_status st;
 	json_t *body;
 
 	app_today(&today);
-	if (app_json_body(req, res, &body) != 0 ||
+	if (pipe_json_body(req, res, &body) != 0 ||
 	    app_application_parse(req->arena, body, &today, in, res) != 0)
-		return 1;
+		return PIPE_ANSWERED;
 	p[0] = DB_TEXT(in->office);
-	if (db_exec(ctx->db, req->arena, DB_STMT_APP_OFFICE_EXISTS, p, 1,
-	    &r) != DB_OK)
-		return -1;
+	if ((st = pipe_db(db_exec(ctx->db, req->arena,
+	    DB_STMT_APP_OFFICE_EXISTS, p, 1, &r))) != PIPE_NEXT)
+		return st;
 	if (db_rows(r) != 1) {
-		app_error(res, 422, "invalid", "is not an office", "office");
-		return 1;
+		pipe_error(res, 422, "invalid", "is not an office", "office");
+		return PIPE_ANSWERED;
 	}
-	return 0;
+	return PIPE_NEXT;
 }
 
 /*
  * The account's bound on active applications, held under a lock of its
- * row so concurrent creates queue here: 0 to go on; 1 when answered (409);
- * -1 when the database failed.
+ * row so concurrent creates queue here: PIPE_NEXT to go on; answered (409)
+ * or the database failure.
  */
-static int
-app_create_admit(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res)
+static enum pipe_status
+app_create_admit(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
 {
 	struct db_param p[1] = { DB_TEXT(who->account_id) };
 	struct db_result *r;
+	enum pipe_status st;
 	long long n;
 
-	if (db_exec(ctx->db, req->arena, DB_STMT_APP_LOCK_ACCOUNT, p, 1,
-	    &r) != DB_OK)
-		return -1;
+	if ((st = pipe_db(db_exec(ctx->db, req->arena,
+	    DB_STMT_APP_LOCK_ACCOUNT, p, 1, &r))) != PIPE_NEXT)
+		return st;
 	if (db_rows(r) != 1) {
 		log_error("the session's account row is not visible");
-		app_internal(res);
-		return 1;
+		return pipe_internal(res);
 	}
-	if (db_exec(ctx->db, req->arena, DB_STMT_APP_COUNT_ACTIVE, p, 1,
-	    &r) != DB_OK || db_int64(r, 0, 0, &n) != 0)
-		return -1;
+	if ((st = pipe_db(db_exec(ctx->db, req->arena,
+	    DB_STMT_APP_COUNT_ACTIVE, p, 1, &r))) != PIPE_NEXT)
+		return st;
+	if (db_int64(r, 0, 0, &n) != 0)
+		return PIPE_FAILED;
 	if (n >= ctx->cfg->max_active_applications) {
-		app_error(res, 409, "conflict",
+		pipe_error(res, 409, "conflict",
 		    "This account has too many active applications.", NULL);
-		return 1;
+		return PIPE_ANSWERED;
 	}
-	return 0;
+	return PIPE_NEXT;
 }
 
 /* The INSERT's parameters from the input and its sealed form. */
 static void
-app_insert_params(const char *id, const struct app_principal *who,
+app_insert_params(const char *id, const struct pipe_principal *who,
     const struct app_application_input *in,
     const struct app_record_sealed *s, struct db_param p[APP_INSERT_PARAMS])
 {
@@ -210,12 +191,12 @@ app_insert_params(const char *id, const struct app_principal *who,
 		    DB_BYTES(s->field[f], s->field_len[f]) : DB_NULL;
 }
 
-/* Seals and inserts: 0 with the new row opened in *app; 1 when answered
- * (409 NIK active, 500); -1 when the database failed. */
-static int
-app_create_insert(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, const struct app_application_input *in,
-    const char *id, json_t **app, struct app_response *res)
+/* Seals and inserts: PIPE_NEXT with the new row opened in *app; answered
+ * (409 NIK active, 500) or the database failure. */
+static enum pipe_status
+app_create_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, const struct app_application_input *in,
+    const char *id, json_t **app, struct pipe_response *res)
 {
 	struct app_record_sealed sealed;
 	struct db_param p[APP_INSERT_PARAMS];
@@ -223,97 +204,87 @@ app_create_insert(struct app_ctx *ctx, const struct app_request *req,
 	enum db_status st;
 
 	if (app_record_seal(req->arena, ctx->keys, id, who->account_id, in,
-	    &sealed) != 0) {
-		app_internal(res);
-		return 1;
-	}
+	    &sealed) != 0)
+		return pipe_internal(res);
 	app_insert_params(id, who, in, &sealed, p);
 	st = db_exec(ctx->db, req->arena, DB_STMT_APP_INSERT, p,
 	    APP_INSERT_PARAMS, &r);
 	if (st == DB_CONFLICT) {
-		app_error(res, 409, "conflict", "This NIK already has an active "
+		pipe_error(res, 409, "conflict", "This NIK already has an active "
 		    "application of this kind.", NULL);
-		return 1;
+		return PIPE_ANSWERED;
 	}
 	if (st != DB_OK)
-		return -1;
+		return pipe_db(st);
 	if (db_rows(r) != 1)
-		return -1;
+		return PIPE_FAILED;
 	return app_open_row(ctx, req, who, r, app, res);
 }
 
-int
-app_applications_create(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res)
+enum pipe_status
+app_applications_create(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
 {
 	struct app_application_input in;
-	struct app_idem_state idem;
+	struct pipe_idem_state idem;
 	char id[APP_UUID_SIZE];
+	enum pipe_status st;
 	json_t *app;
-	int rc, done;
 
-	if (app_idem_check(req, res) != 0)
-		return 0;
+	if (pipe_idem_check(req, res) != 0)
+		return PIPE_ANSWERED;
 	/* The claim first: a replay answers what the first request did even
 	 * when the body would no longer pass (a depart_on now past). A claim
 	 * followed by a 4xx is rolled back with the rest. */
-	if (app_claim(ctx, req, who, &idem, &done, res) != 0)
-		return -1;
-	if (done)
-		return 0;
-	if ((rc = app_create_input(ctx, req, &in, res)) != 0)
-		return rc < 0 ? -1 : 0;
-	if ((rc = app_create_admit(ctx, req, who, res)) != 0)
-		return rc < 0 ? -1 : 0;
+	if ((st = app_claim(ctx, req, who, &idem, res)) != PIPE_NEXT ||
+	    (st = app_create_input(ctx, req, &in, res)) != PIPE_NEXT ||
+	    (st = app_create_admit(ctx, req, who, res)) != PIPE_NEXT)
+		return st;
 	app_uuid_v4(id);
-	if ((rc = app_create_insert(ctx, req, who, &in, id, &app, res)) != 0)
-		return rc < 0 ? -1 : 0;
-	if (app_idem_finish(ctx, req, who, &idem, 201, id) != 0)
-		return -1;
-	app_answer(res, 201, app);
-	return 0;
+	if ((st = app_create_insert(ctx, req, who, &in, id, &app,
+	    res)) != PIPE_NEXT ||
+	    (st = pipe_db(pipe_idem_finish(ctx, req, who, &idem, 201,
+	    id))) != PIPE_NEXT)
+		return st;
+	return app_answer(res, 201, app);
 }
 
-int
-app_applications_list(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res)
+enum pipe_status
+app_applications_list(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
 {
 	struct db_param p[1] = { DB_TEXT(who->account_id) };
 	struct db_result *r;
+	enum pipe_status st;
 	json_t *list, *summary;
 
-	if (db_exec(ctx->db, req->arena, DB_STMT_APP_LIST, p, 1, &r) != DB_OK)
-		return -1;
-	if ((list = json_array()) == NULL)
-		abort();
+	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_APP_LIST, p, 1,
+	    &r))) != PIPE_NEXT)
+		return st;
+	list = pipe_oom_check(json_array());
 	for (int i = 0; i < db_rows(r); i++) {
 		/* A row the filter and RLS call ours that does not open is
 		 * tampering: fail closed, show nothing. */
 		if (app_record_summary(req->arena, ctx->keys, who->account_id,
-		    r, i, &summary) != APP_OPEN_OK) {
-			app_internal(res);
-			return 0;
-		}
+		    r, i, &summary) != APP_OPEN_OK)
+			return pipe_internal(res);
 		if (json_array_append_new(list, summary) != 0)
-			abort();
+			pipe_oom();
 	}
 	res->status = 200;
-	if ((res->body = json_pack("{s:o}", "applications", list)) == NULL)
-		abort();
-	return 0;
+	res->body = pipe_oom_check(json_pack("{s:o}", "applications", list));
+	return PIPE_ANSWERED;
 }
 
-int
-app_applications_get(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res)
+enum pipe_status
+app_applications_get(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
 {
 	json_t *app;
-	int rc = app_load(ctx, req, who, req->params[0], DB_STMT_APP_GET, &app,
-	    res);
+	enum pipe_status st = app_load(ctx, req, who, req->params[0],
+	    DB_STMT_APP_GET, &app, res);
 
-	if (rc == 0)
-		app_answer(res, 200, app);
-	return rc < 0 ? -1 : 0;
+	return st == PIPE_NEXT ? app_answer(res, 200, app) : st;
 }
 
 /* 1 when an application in `status` may be cancelled. */
@@ -327,57 +298,54 @@ app_cancellable(const json_t *app, int *booked)
 	    (strcmp(status, "submitted") == 0 || *booked);
 }
 
-/* The locked, opened, cancellable row is cancelled: 0 with *app the new
- * representation; 1 when answered; -1 when the database failed. */
-static int
-app_cancel_row(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, const char *id, json_t **app,
-    struct app_response *res)
+/* The locked, opened, cancellable row is cancelled: PIPE_NEXT with *app the
+ * new representation; answered (409) or the database failure. */
+static enum pipe_status
+app_cancel_row(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, const char *id, json_t **app,
+    struct pipe_response *res)
 {
 	struct db_param p[2] = { DB_TEXT(id), DB_TEXT(who->account_id) };
 	struct db_result *r;
+	enum pipe_status st;
 	int booked;
 
 	if (!app_cancellable(*app, &booked)) {
-		app_error(res, 409, "conflict",
+		pipe_error(res, 409, "conflict",
 		    "This application can no longer be cancelled.", NULL);
-		return 1;
+		return PIPE_ANSWERED;
 	}
 	if (booked) {
 		/* Bookings (a later issue): give the office day's slot back
 		 * here, in this transaction, before the status changes. */
 	}
-	if (db_exec(ctx->db, req->arena, DB_STMT_APP_CANCEL, p, 2, &r) != DB_OK ||
-	    db_rows(r) != 1)
-		return -1;   /* the row is locked and was cancellable */
+	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_APP_CANCEL, p, 2,
+	    &r))) != PIPE_NEXT)
+		return st;
+	if (db_rows(r) != 1)
+		return PIPE_FAILED;   /* the row is locked and was cancellable */
 	return app_open_row(ctx, req, who, r, app, res);
 }
 
-int
-app_applications_cancel(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res)
+enum pipe_status
+app_applications_cancel(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
 {
 	const char *id = req->params[0];
-	struct app_idem_state idem;
+	struct pipe_idem_state idem;
+	enum pipe_status st;
 	json_t *app;
-	int rc, done;
 
-	if (app_idem_check(req, res) != 0)
-		return 0;
-	if (id == NULL || validate_uuid(id) != VALIDATE_OK) {
-		app_not_found(res);
-		return 0;
-	}
-	if (app_claim(ctx, req, who, &idem, &done, res) != 0)
-		return -1;
-	if (done)
-		return 0;
-	if ((rc = app_load(ctx, req, who, id, DB_STMT_APP_GET_FOR_UPDATE, &app,
-	    res)) != 0 ||
-	    (rc = app_cancel_row(ctx, req, who, id, &app, res)) != 0)
-		return rc < 0 ? -1 : 0;
-	if (app_idem_finish(ctx, req, who, &idem, 200, id) != 0)
-		return -1;
-	app_answer(res, 200, app);
-	return 0;
+	if (pipe_idem_check(req, res) != 0)
+		return PIPE_ANSWERED;
+	if (id == NULL || validate_uuid(id) != VALIDATE_OK)
+		return app_not_found(res);
+	if ((st = app_claim(ctx, req, who, &idem, res)) != PIPE_NEXT ||
+	    (st = app_load(ctx, req, who, id, DB_STMT_APP_GET_FOR_UPDATE, &app,
+	    res)) != PIPE_NEXT ||
+	    (st = app_cancel_row(ctx, req, who, id, &app, res)) != PIPE_NEXT ||
+	    (st = pipe_db(pipe_idem_finish(ctx, req, who, &idem, 200,
+	    id))) != PIPE_NEXT)
+		return st;
+	return app_answer(res, 200, app);
 }

@@ -6,35 +6,31 @@
  *   GET  /api/v1/applications/{id}          app_applications_get
  *   POST /api/v1/applications/{id}/cancel   app_applications_cancel
  *
- * Routes are APP_ACCESS_CITIZEN; `who` is the session's account. Every read
+ * Routes are PIPE_ACCESS_CITIZEN; `who` is the session's account. Every read
  * is bound to it three times (DESIGN.md invariant 4): each statement names
  * who->account_id, the transaction's RLS admits only its rows, and fields
  * are opened with it as the owner. Anyone else's id, a nonexistent id and a
- * malformed id all get the same 404 body. Handlers follow app_handler
- * (app/app.h): 0 with `res` filled, -1 only when the database failed.
+ * malformed id all get the same 404 body. Handlers follow pipe_handler
+ * (pipe/pipe.h).
  */
 #ifndef PERMIT_APP_APPLICATIONS_H
 #define PERMIT_APP_APPLICATIONS_H
 
-#include "app/app.h"
+#include "pipe/pipe.h"
 
 /* 201 {"application":…}; 409 NIK already active for the kind, or the
  * account's active applications at max_active_applications; 422; honours
  * Idempotency-Key. */
-int app_applications_create(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res);
+pipe_handler app_applications_create;
 
 /* 200 {"applications":[summary…]}, the account's own, newest first. */
-int app_applications_list(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res);
+pipe_handler app_applications_list;
 
 /* 200 {"application":…} opened; 404 for anyone but the owner. */
-int app_applications_get(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res);
+pipe_handler app_applications_get;
 
 /* 200 {"application":…} status cancelled, from submitted or booked (409
  * otherwise); 404 as get; honours Idempotency-Key. */
-int app_applications_cancel(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res);
+pipe_handler app_applications_cancel;
 
 #endif

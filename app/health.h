@@ -5,11 +5,10 @@
 #ifndef PERMIT_APP_HEALTH_H
 #define PERMIT_APP_HEALTH_H
 
-#include "app/app.h"
+#include "pipe/pipe.h"
 
-/* 200 {"status":"ok","mode":...} with the mode app_serve() read. */
-int app_health(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res);
+/* 200 {"status":"ok","mode":...} with the mode pipe_serve() read. */
+pipe_handler app_health;
 
 /* The route's 503 body, {"status":"unavailable"} (API.md). Arena-owned. */
 json_t *app_health_unavailable(void);

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "app/calendar.h"
-#include "app/query.h"
+#include "pipe/query.h"
 #include "app/validate.h"
 #include "core/log.h"
 #include "db/db.h"
@@ -37,62 +37,65 @@ app_office_json(const struct db_result *r, int row)
 	    "city", db_text(r, row, 2), "daily_quota", (json_int_t)quota);
 }
 
-int
-app_offices_list(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res)
+enum pipe_status
+app_offices_list(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
 {
 	struct db_result *r;
+	enum pipe_status st;
 	json_t *list, *office;
 
 	(void)who;
-	if (db_exec(ctx->db, req->arena, DB_STMT_OFFICES_LIST, NULL, 0, &r) != DB_OK)
-		return -1;
-	list = json_array();
+	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_OFFICES_LIST,
+	    NULL, 0, &r))) != PIPE_NEXT)
+		return st;
+	list = pipe_oom_check(json_array());
 	for (int i = 0; i < db_rows(r); i++) {
 		if ((office = app_office_json(r, i)) == NULL) {
 			log_error("malformed office row %d", i);
-			return -1;
+			return pipe_internal(res);
 		}
-		json_array_append_new(list, office);
+		if (json_array_append_new(list, office) != 0)
+			pipe_oom();
 	}
 	res->status = 200;
-	res->body = json_pack("{s:o}", "offices", list);
-	return 0;
+	res->body = pipe_oom_check(json_pack("{s:o}", "offices", list));
+	return PIPE_ANSWERED;
 }
 
 /* The [from, to] range of the query into *from and *to; 0, or -1 with res. */
 static int
-app_days_range(const struct app_request *req, struct validate_date *from,
-    struct validate_date *to, struct app_response *res)
+app_days_range(const struct pipe_request *req, struct validate_date *from,
+    struct validate_date *to, struct pipe_response *res)
 {
 	static const char *const known[] = { "from", "to", NULL };
-	struct app_query q;
+	struct pipe_query q;
 	const char *v, *unknown;
 
-	if (app_query_parse(req->arena, req->query, &q) != 0) {
-		app_error(res, 400, "bad_request", "The query string is malformed.", NULL);
+	if (pipe_query_parse(req->arena, req->query, &q) != 0) {
+		pipe_error(res, 400, "bad_request", "The query string is malformed.", NULL);
 		return -1;
 	}
-	if ((unknown = app_query_unknown(&q, known)) != NULL) {
-		app_error(res, 422, "invalid", "Unknown parameter.",
+	if ((unknown = pipe_query_unknown(&q, known)) != NULL) {
+		pipe_error(res, 422, "invalid", "Unknown parameter.",
 		    arena_strdup(req->arena, unknown));
 		return -1;
 	}
 	app_today(from);
-	if ((v = app_query_get(&q, "from")) != NULL &&
+	if ((v = pipe_query_get(&q, "from")) != NULL &&
 	    validate_date_parse(v, from) != VALIDATE_OK) {
-		app_error(res, 422, "invalid", "Not a date (YYYY-MM-DD).", "from");
+		pipe_error(res, 422, "invalid", "Not a date (YYYY-MM-DD).", "from");
 		return -1;
 	}
 	*to = *from;
-	if ((v = app_query_get(&q, "to")) != NULL &&
+	if ((v = pipe_query_get(&q, "to")) != NULL &&
 	    validate_date_parse(v, to) != VALIDATE_OK) {
-		app_error(res, 422, "invalid", "Not a date (YYYY-MM-DD).", "to");
+		pipe_error(res, 422, "invalid", "Not a date (YYYY-MM-DD).", "to");
 		return -1;
 	}
 	if (app_day_number(to) < app_day_number(from) ||
 	    app_day_number(to) - app_day_number(from) >= APP_DAYS_MAX) {
-		app_error(res, 422, "invalid",
+		pipe_error(res, 422, "invalid",
 		    "The range must run forward and span at most 62 days.", "to");
 		return -1;
 	}
@@ -112,40 +115,43 @@ app_day_json(const struct db_result *r, int row)
 	    "capacity", (json_int_t)capacity, "remaining", (json_int_t)remaining);
 }
 
-int
-app_office_days(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res)
+enum pipe_status
+app_office_days(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
 {
 	struct validate_date from, to;
 	struct db_param p[3];
 	struct db_result *r;
+	enum pipe_status st;
 	json_t *days, *day;
 
 	(void)who;
 	if (app_days_range(req, &from, &to, res) != 0)
-		return 0;
+		return PIPE_ANSWERED;
 	if (!app_office_code_valid(req->params[0])) {
-		app_error(res, 404, "not_found", "No such office.", NULL);
-		return 0;
+		pipe_error(res, 404, "not_found", "No such office.", NULL);
+		return PIPE_ANSWERED;
 	}
 	p[0] = DB_TEXT(req->params[0]);
 	p[1] = DB_TEXT(arena_printf(req->arena, "%04d-%02d-%02d", from.y, from.m, from.d));
 	p[2] = DB_TEXT(arena_printf(req->arena, "%04d-%02d-%02d", to.y, to.m, to.d));
-	if (db_exec(ctx->db, req->arena, DB_STMT_OFFICE_DAYS, p, 3, &r) != DB_OK)
-		return -1;
+	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_OFFICE_DAYS, p,
+	    3, &r))) != PIPE_NEXT)
+		return st;
 	if (db_rows(r) == 0) {
-		app_error(res, 404, "not_found", "No such office.", NULL);
-		return 0;
+		pipe_error(res, 404, "not_found", "No such office.", NULL);
+		return PIPE_ANSWERED;
 	}
-	days = json_array();
+	days = pipe_oom_check(json_array());
 	for (int i = 0; i < db_rows(r); i++) {
 		if ((day = app_day_json(r, i)) == NULL) {
 			log_error("malformed day row %d", i);
-			return -1;
+			return pipe_internal(res);
 		}
-		json_array_append_new(days, day);
+		if (json_array_append_new(days, day) != 0)
+			pipe_oom();
 	}
 	res->status = 200;
-	res->body = json_pack("{s:o}", "days", days);
-	return 0;
+	res->body = pipe_oom_check(json_pack("{s:o}", "days", days));
+	return PIPE_ANSWERED;
 }

@@ -4,10 +4,10 @@
 #ifndef PERMIT_APP_OFFICES_H
 #define PERMIT_APP_OFFICES_H
 
-#include "app/app.h"
+#include "pipe/pipe.h"
 
 /* GET /api/v1/offices: 200 {"offices":[{"code","name","city","daily_quota"}]}. */
-app_handler app_offices_list;
+pipe_handler app_offices_list;
 
 /*
  * GET /api/v1/offices/{code}/days?from=D&to=D: 200 {"days":[{"date",
@@ -17,6 +17,6 @@ app_handler app_offices_list;
  * parameter; 400 for a malformed query string.
  */
 #define APP_DAYS_MAX 62
-app_handler app_office_days;
+pipe_handler app_office_days;
 
 #endif

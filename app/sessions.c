@@ -9,7 +9,7 @@
 #include <sodium.h>
 
 #include "app/accounts.h"
-#include "app/principal.h"
+#include "pipe/principal.h"
 #include "app/validate.h"
 #include "core/log.h"
 #include "crypto/csrf.h"
@@ -21,7 +21,7 @@
 struct app_signin {
 	int found;
 	const char *id;
-	enum app_role role;
+	enum pipe_role role;
 	const char *office;          /* NULL when none */
 	const char *pw_hash;
 	int blocked;
@@ -32,7 +32,7 @@ struct app_signin {
 /* The credentials' account into *s (s->found 0 when none). DB_OK or the
  * failure; a malformed row is DB_ERROR. */
 static enum db_status
-app_signin_lookup(struct app_ctx *ctx, arena *a, const char *email,
+app_signin_lookup(struct pipe_ctx *ctx, arena *a, const char *email,
     struct app_signin *s)
 {
 	unsigned char bidx[BIDX_BYTES];
@@ -56,7 +56,7 @@ app_signin_lookup(struct app_ctx *ctx, arena *a, const char *email,
 	s->pw_hash = db_text(r, 0, 3);
 	s->blocked = db_text(r, 0, 7) == NULL || strcmp(db_text(r, 0, 7), "f") != 0;
 	if (s->id == NULL || s->pw_hash == NULL ||
-	    app_role_parse(db_text(r, 0, 1), &s->role) != 0 ||
+	    pipe_role_parse(db_text(r, 0, 1), &s->role) != 0 ||
 	    db_bytes(r, a, 0, 4, &s->wrapped, &s->wrapped_len) != 0 ||
 	    db_bytes(r, a, 0, 6, &s->sealed, &s->sealed_len) != 0) {
 		log_error("the sign-in look-up returned an unexpected row");
@@ -71,7 +71,7 @@ app_signin_lookup(struct app_ctx *ctx, arena *a, const char *email,
  * work whether or not the account exists, so time tells nothing.
  */
 static int
-app_signin_verify(const struct app_ctx *ctx, const struct app_signin *s,
+app_signin_verify(const struct pipe_ctx *ctx, const struct app_signin *s,
     const char *password, size_t password_len)
 {
 	if (!s->found) {
@@ -91,7 +91,7 @@ app_signin_verify(const struct app_ctx *ctx, const struct app_signin *s,
  * account is not the verified one.
  */
 static enum db_status
-app_signin_bind(struct app_ctx *ctx, arena *a, const struct app_signin *s,
+app_signin_bind(struct pipe_ctx *ctx, arena *a, const struct app_signin *s,
     const unsigned char hash[TOKEN_HASH_BYTES])
 {
 	const struct db_param p[] = {
@@ -113,7 +113,7 @@ app_signin_bind(struct app_ctx *ctx, arena *a, const struct app_signin *s,
 
 /* Deletes some dead sessions of anyone (definer function). */
 static enum db_status
-app_signin_sweep(struct app_ctx *ctx, arena *a)
+app_signin_sweep(struct pipe_ctx *ctx, arena *a)
 {
 	const char *limit = arena_printf(a, "%d", APP_SESSIONS_SWEEP);
 	const struct db_param p[] = { DB_TEXT(limit) };
@@ -124,7 +124,7 @@ app_signin_sweep(struct app_ctx *ctx, arena *a)
 /* Opens a session for the verified account (permit_session_open): its
  * token into `token`, the token's keyed hash into `hash`. */
 static enum db_status
-app_signin_session(struct app_ctx *ctx, arena *a, const struct app_signin *s,
+app_signin_session(struct pipe_ctx *ctx, arena *a, const struct app_signin *s,
     char token[TOKEN_STR_SIZE], unsigned char hash[TOKEN_HASH_BYTES])
 {
 	token_new(token);
@@ -142,7 +142,7 @@ app_signin_session(struct app_ctx *ctx, arena *a, const struct app_signin *s,
 /* Stores a new hash when the configured limits rose. A hashing failure is
  * logged and skipped: the old hash still verifies. */
 static enum db_status
-app_signin_rehash(struct app_ctx *ctx, arena *a, const struct app_signin *s,
+app_signin_rehash(struct pipe_ctx *ctx, arena *a, const struct app_signin *s,
     const char *password, size_t password_len)
 {
 	char hash[PW_HASH_SIZE];
@@ -165,7 +165,7 @@ app_signin_rehash(struct app_ctx *ctx, arena *a, const struct app_signin *s,
 
 /* The Set-Cookie value carrying `token` (or clearing it when NULL). */
 static const char *
-app_session_cookie(const struct app_ctx *ctx, arena *a, const char *token)
+app_session_cookie(const struct pipe_ctx *ctx, arena *a, const char *token)
 {
 	return arena_printf(a, "permit_session=%s; Path=/; HttpOnly; "
 	    "SameSite=Strict%s%s", token != NULL ? token : "",
@@ -176,8 +176,8 @@ app_session_cookie(const struct app_ctx *ctx, arena *a, const char *token)
 /* 201 with the account, its CSRF token and the cookie; 500 when the email
  * does not open. */
 static void
-app_signin_answer(const struct app_ctx *ctx, const struct app_request *req,
-    const struct app_signin *s, const char *token, struct app_response *res)
+app_signin_answer(const struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct app_signin *s, const char *token, struct pipe_response *res)
 {
 	char *csrf = arena_alloc(req->arena, TOKEN_STR_SIZE);
 	const char *email;
@@ -185,21 +185,21 @@ app_signin_answer(const struct app_ctx *ctx, const struct app_request *req,
 	if (app_account_email_open(ctx->keys, req->arena, s->id, s->wrapped,
 	    s->wrapped_len, s->sealed, s->sealed_len, &email) != 0 ||
 	    token_csrf(ctx->keys, token, csrf, TOKEN_STR_SIZE) != 0) {
-		app_error(res, 500, "internal", "Something went wrong.", NULL);
+		(void)pipe_internal(res);
 		return;
 	}
 	res->status = 201;
 	res->set_cookie = app_session_cookie(ctx, req->arena, token);
-	res->body = json_pack("{s:o, s:s}", "account",
+	res->body = pipe_oom_check(json_pack("{s:o, s:s}", "account",
 	    app_account_json(s->id, email, s->role, s->office, 1),
-	    "csrf_token", csrf);
+	    "csrf_token", csrf));
 }
 
 /* Everything after the password verified; DB_OK with res filled. */
 static enum db_status
-app_signin_start(struct app_ctx *ctx, const struct app_request *req,
+app_signin_start(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct app_signin *s, const char *password, size_t password_len,
-    struct app_response *res)
+    struct pipe_response *res)
 {
 	char token[TOKEN_STR_SIZE];
 	unsigned char hash[TOKEN_HASH_BYTES];
@@ -222,45 +222,48 @@ app_sessions_prime(const struct config *cfg)
 	(void)pw_dummy_verify("", 0, cfg->pwhash_opslimit, cfg->pwhash_memlimit);
 }
 
-int
-app_sessions_create(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res)
+enum pipe_status
+app_sessions_create(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
 {
 	struct app_signin s = { 0 };
 	const char *email, *password;
 	char *norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
 	size_t password_len;
+	enum db_status st;
 	int verified;
 
 	(void)who;
 	if (app_account_credentials(req, res, &email, &password,
 	    &password_len) != 0)
-		return 0;
+		return PIPE_ANSWERED;
 	/* An address of the wrong shape cannot have an account: it goes the
 	 * unknown-email way, dummy hash included. */
 	if (validate_email(email, norm, VALIDATE_EMAIL_BUFSZ) == VALIDATE_OK &&
-	    app_signin_lookup(ctx, req->arena, norm, &s) != DB_OK)
-		return -1;
+	    (st = app_signin_lookup(ctx, req->arena, norm, &s)) != DB_OK)
+		return pipe_db(st);
 	verified = app_signin_verify(ctx, &s, password, password_len) == 0;
 	/* Outside normal mode only an admin signs in (to run maintenance);
 	 * everyone else, right password or not, gets the same static 503. */
-	if (req->mode != APP_MODE_NORMAL &&
-	    (!verified || s.role != APP_ROLE_ADMIN)) {
-		app_maintenance(ctx, res);
-		return 0;
+	if (req->mode != PIPE_MODE_NORMAL &&
+	    (!verified || s.role != PIPE_ROLE_ADMIN)) {
+		pipe_maintenance(ctx, res);
+		return PIPE_ANSWERED;
 	}
 	if (!verified) {
-		app_error(res, 401, "unauthorized", "Wrong email or password.",
+		pipe_error(res, 401, "unauthorized", "Wrong email or password.",
 		    NULL);
-		return 0;
+		return PIPE_ANSWERED;
 	}
-	return app_signin_start(ctx, req, &s, password, password_len, res) ==
-	    DB_OK ? 0 : -1;
+	if ((st = app_signin_start(ctx, req, &s, password, password_len,
+	    res)) != DB_OK)
+		return pipe_db(st);
+	return PIPE_ANSWERED;
 }
 
-int
-app_sessions_delete(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_response *res)
+enum pipe_status
+app_sessions_delete(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
 {
 	unsigned char hash[TOKEN_HASH_BYTES];
 	enum db_status st = DB_ERROR;
@@ -275,9 +278,9 @@ app_sessions_delete(struct app_ctx *ctx, const struct app_request *req,
 	}
 	sodium_memzero(hash, sizeof(hash));
 	if (st != DB_OK)
-		return -1;
+		return pipe_db(st);
 	res->status = 204;
 	res->body = NULL;
 	res->set_cookie = app_session_cookie(ctx, req->arena, NULL);
-	return 0;
+	return PIPE_ANSWERED;
 }

@@ -10,7 +10,7 @@
 #ifndef PERMIT_APP_SESSIONS_H
 #define PERMIT_APP_SESSIONS_H
 
-#include "app/app.h"
+#include "pipe/pipe.h"
 
 /* Dead sessions deleted, at most, by each sign-in. */
 #define APP_SESSIONS_SWEEP 100
@@ -21,7 +21,7 @@
  * unknown email, a wrong password and a blocked account, after the same
  * Argon2id work. Re-hashes the password when the configured limits rose.
  */
-app_handler app_sessions_create;
+pipe_handler app_sessions_create;
 
 /*
  * Makes the dummy hash that sign-ins for unknown emails verify against
@@ -35,6 +35,6 @@ void app_sessions_prime(const struct config *cfg);
  * DELETE /api/v1/sessions/current: revokes the request's session at once and
  * clears the cookie; 204.
  */
-app_handler app_sessions_delete;
+pipe_handler app_sessions_delete;
 
 #endif

@@ -450,22 +450,3 @@ validate_uuid(const char *s)
 	}
 	return VALIDATE_OK;
 }
-
-enum validate_result
-validate_idempotency_key(const char *s)
-{
-	size_t n;
-
-	if (s == NULL || s[0] == '\0')
-		return VALIDATE_EMPTY;
-	n = strnlen(s, VALIDATE_IDEMPOTENCY_MAX + 1);
-	if (n > VALIDATE_IDEMPOTENCY_MAX)
-		return VALIDATE_TOO_LONG;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c < 0x20 || c > 0x7E)
-			return VALIDATE_BAD_FORMAT;
-	}
-	return VALIDATE_OK;
-}

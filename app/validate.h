@@ -46,7 +46,6 @@ enum validate_result {
 #define VALIDATE_EMAIL_LOCAL_MAX  64
 
 #define VALIDATE_UUID_LEN         36
-#define VALIDATE_IDEMPOTENCY_MAX  64
 
 /* A calendar day (proleptic Gregorian). */
 struct validate_date {
@@ -155,12 +154,5 @@ enum validate_result validate_password(const char *s);
  * not a 422.) Returns VALIDATE_OK, VALIDATE_EMPTY or VALIDATE_BAD_FORMAT.
  */
 enum validate_result validate_uuid(const char *s);
-
-/*
- * An Idempotency-Key header value: 1..64 bytes, each printable ASCII
- * (0x20..0x7E). Returns VALIDATE_OK, VALIDATE_EMPTY, VALIDATE_TOO_LONG or
- * VALIDATE_BAD_FORMAT.
- */
-enum validate_result validate_idempotency_key(const char *s);
 
 #endif

@@ -14,10 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app/sessions.h"
-#include "core/config.h"
+#include "app/app.h"
 #include "core/log.h"
-#include "crypto/keyring.h"
 #include "fcgi/listen.h"
 #include "fcgi/master.h"
 
@@ -29,38 +27,13 @@ fcgi_usage(void)
 	fprintf(stderr, "usage: permitd [-t] [-c CONFIG]\n");
 }
 
-/* Config, log level and keyring. 0, or -1 with the reason logged. */
-static int
-fcgi_load(const char *path, struct config *cfg, struct keyring **keys)
-{
-	enum log_level level;
-	char err[512];
-
-	if (config_load(path, cfg, err, sizeof(err)) != 0) {
-		log_error("%s", err);
-		return -1;
-	}
-	if (log_level_parse(cfg->log_level, &level) != 0) {
-		log_error("%s: log_level: bad value", path);
-		return -1;
-	}
-	log_init("permitd", level);
-	if (keyring_load(cfg->keyring, keys, err, sizeof(err)) != 0) {
-		log_error("%s", err);
-		return -1;
-	}
-	/* Before fork, so no worker's first unknown-email sign-in is slower. */
-	app_sessions_prime(cfg);
-	return 0;
-}
-
 int
 main(int argc, char **argv)
 {
 	const char *path = getenv("PERMIT_CONFIG");
 	struct fcgi_listener listener = { .fd = -1 };
-	struct keyring *keys = NULL;
-	struct config cfg;
+	struct app_service *svc = NULL;
+	const struct config *cfg;
 	char err[512];
 	int ch, check = 0, rc = 1;
 
@@ -78,22 +51,25 @@ main(int argc, char **argv)
 	}
 	if (path == NULL || *path == '\0')
 		path = FCGI_DEFAULT_CONFIG;
-	if (fcgi_load(path, &cfg, &keys) != 0)
+	if (app_load(path, &svc, err, sizeof(err)) != 0) {
+		log_error("%s", err);
 		goto out;
+	}
 	if (check) {
 		fprintf(stderr, "permitd: %s: configuration and keyring OK\n", path);
 		rc = 0;
 		goto out;
 	}
-	if (fcgi_listen_open(cfg.listen, cfg.listen_mode, &listener, err,
+	cfg = app_service_config(svc);
+	if (fcgi_listen_open(cfg->listen, cfg->listen_mode, &listener, err,
 	    sizeof(err)) != 0) {
 		log_error("%s", err);
 		goto out;
 	}
-	rc = fcgi_master_run(path, &cfg, &keys, listener.fd);
+	rc = fcgi_master_run(path, &svc, listener.fd);
 out:
 	if (listener.fd >= 0)
 		fcgi_listen_close(&listener);
-	keyring_free(keys);
+	app_service_free(svc);
 	return rc;
 }

@@ -9,9 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "app/sessions.h"
+#include "app/app.h"
 #include "core/log.h"
-#include "crypto/keyring.h"
 #include "fcgi/listen.h"
 #include "fcgi/worker.h"
 
@@ -31,8 +30,11 @@ struct fcgi_child {
 
 struct fcgi_master {
 	const char *config_path;
-	struct config *cfg;
-	struct keyring **keys;
+	struct app_service **svc;     /* replaced on SIGHUP */
+	const struct config *cfg;     /* *svc's */
+	/* The socket this master opened; a reload cannot move it. */
+	char listen[CONFIG_STR];
+	unsigned listen_mode;
 	int listen_fd;
 	unsigned gen;
 	double backoff, next_spawn, last_nudge;
@@ -117,7 +119,7 @@ fcgi_master_fork(struct fcgi_master *m, struct fcgi_child *c, double now)
 		return;
 	}
 	if (pid == 0)
-		exit(fcgi_worker_run(m->cfg, *m->keys, m->listen_fd));
+		exit(fcgi_worker_run(*m->svc, m->listen_fd));
 	c->pid = pid;
 	c->gen = m->gen;
 	c->started = now;
@@ -229,51 +231,26 @@ fcgi_master_drain(struct fcgi_master *m, double now)
 			fcgi_master_stop_child(m, &m->kids[i], now);
 }
 
-/* Loads config and keyring for SIGHUP into *cfg, *keys. 0, or -1 (logged). */
-static int
-fcgi_master_load(const struct fcgi_master *m, struct config *cfg,
-    struct keyring **keys)
-{
-	enum log_level level;
-	char err[512];
-
-	if (config_load(m->config_path, cfg, err, sizeof(err)) != 0) {
-		log_error("reload refused, keeping the running config: %s", err);
-		return -1;
-	}
-	if (log_level_parse(cfg->log_level, &level) != 0) {
-		log_error("reload refused, keeping the running config: %s: "
-		    "log_level: bad value", m->config_path);
-		return -1;
-	}
-	if (keyring_load(cfg->keyring, keys, err, sizeof(err)) != 0) {
-		log_error("reload refused, keeping the running config: %s", err);
-		return -1;
-	}
-	app_sessions_prime(cfg);   /* the password limits may have changed */
-	if (!fcgi_listen_same(cfg->listen, m->cfg->listen) ||
-	    cfg->listen_mode != m->cfg->listen_mode) {
-		log_warn("listen cannot change without a restart; still on %s",
-		    m->cfg->listen);
-		memcpy(cfg->listen, m->cfg->listen, sizeof(cfg->listen));
-		cfg->listen_mode = m->cfg->listen_mode;
-	}
-	log_init("permitd", level);
-	return 0;
-}
-
 /* SIGHUP: new config and keys, a new generation of workers, old ones drain. */
 static void
 fcgi_master_reload(struct fcgi_master *m, double now)
 {
-	struct keyring *keys = NULL;
-	struct config cfg;
+	struct app_service *svc = NULL;
+	const struct config *cfg;
+	char err[512];
 
-	if (fcgi_master_load(m, &cfg, &keys) != 0)
+	if (app_load(m->config_path, &svc, err, sizeof(err)) != 0) {
+		log_error("reload refused, keeping the running config: %s", err);
 		return;
-	*m->cfg = cfg;
-	keyring_free(*m->keys);
-	*m->keys = keys;
+	}
+	cfg = app_service_config(svc);
+	if (!fcgi_listen_same(cfg->listen, m->listen) ||
+	    cfg->listen_mode != m->listen_mode)
+		log_warn("listen cannot change without a restart; still on %s",
+		    m->listen);
+	app_service_free(*m->svc);
+	*m->svc = svc;
+	m->cfg = cfg;
 	m->gen++;
 	m->backoff = 0;
 	m->next_spawn = now;
@@ -301,8 +278,8 @@ fcgi_master_wait(const struct fcgi_master *m, const sigset_t *waiting,
 }
 
 int
-fcgi_master_run(const char *config_path, struct config *cfg,
-    struct keyring **keys, int listen_fd)
+fcgi_master_run(const char *config_path, struct app_service **svc,
+    int listen_fd)
 {
 	static struct fcgi_master m;
 	sigset_t waiting;
@@ -310,11 +287,13 @@ fcgi_master_run(const char *config_path, struct config *cfg,
 
 	memset(&m, 0, sizeof(m));
 	m.config_path = config_path;
-	m.cfg = cfg;
-	m.keys = keys;
+	m.svc = svc;
+	m.cfg = app_service_config(*svc);
+	memcpy(m.listen, m.cfg->listen, sizeof(m.listen));
+	m.listen_mode = m.cfg->listen_mode;
 	m.listen_fd = listen_fd;
 	fcgi_master_signals(&waiting);
-	log_info("listening on %s with %d workers", cfg->listen, cfg->workers);
+	log_info("listening on %s with %d workers", m.listen, m.cfg->workers);
 	for (;;) {
 		now = fcgi_now();
 		fcgi_got_chld = 0;

@@ -18,16 +18,14 @@
 #ifndef PERMIT_FCGI_MASTER_H
 #define PERMIT_FCGI_MASTER_H
 
-#include "core/config.h"
-
-struct keyring;
+struct app_service;
 
 /*
- * Runs until stopped. `cfg` and `*keys` are the master's and may be replaced
- * on SIGHUP (the old keyring is freed); the caller frees the final *keys.
+ * Runs until stopped. `*svc` (app/app.h) is the master's and is replaced on
+ * SIGHUP (the old one is freed); the caller frees the final *svc.
  * `config_path` is re-read on SIGHUP. Returns the exit status (0).
  */
-int fcgi_master_run(const char *config_path, struct config *cfg,
-    struct keyring **keys, int listen_fd);
+int fcgi_master_run(const char *config_path, struct app_service **svc,
+    int listen_fd);
 
 #endif

@@ -91,7 +91,7 @@ fcgi_param(FCGX_ParamArray envp, arena *a, const char *name)
 }
 
 enum fcgi_request_status
-fcgi_request_params(FCGX_ParamArray envp, arena *a, struct app_request *req)
+fcgi_request_params(FCGX_ParamArray envp, arena *a, struct pipe_request *req)
 {
 	const char *uri = FCGX_GetParam("REQUEST_URI", envp);
 	const char *q;
@@ -148,7 +148,7 @@ fcgi_read(FCGX_Stream *in, char *buf, size_t cap)
 
 enum fcgi_request_status
 fcgi_request_body(FCGX_Stream *in, FCGX_ParamArray envp, size_t limit,
-    struct app_request *req)
+    struct pipe_request *req)
 {
 	long long declared = fcgi_content_length(envp);
 	size_t cap, got;

@@ -1,5 +1,5 @@
 /*
- * request — untrusted CGI parameters and body into a struct app_request.
+ * request — untrusted CGI parameters and body into a struct pipe_request.
  *
  * Everything filled in lives in the request arena. Header values are kept,
  * never logged. The body is read with the configured limit and parsed by
@@ -12,7 +12,7 @@
 
 #include <fcgiapp.h>
 
-#include "app/app.h"
+#include "pipe/pipe.h"
 
 enum fcgi_request_status {
 	FCGI_REQUEST_OK = 0,
@@ -27,7 +27,7 @@ enum fcgi_request_status {
  * when the method or the URI is missing.
  */
 enum fcgi_request_status fcgi_request_params(FCGX_ParamArray envp, arena *a,
-    struct app_request *req);
+    struct pipe_request *req);
 
 /*
  * Reads the body from `in` and sets req->body to the JSON object it holds,
@@ -37,7 +37,7 @@ enum fcgi_request_status fcgi_request_params(FCGX_ParamArray envp, arena *a,
  * text that is not JSON or not UTF-8, or JSON that is not an object.
  */
 enum fcgi_request_status fcgi_request_body(FCGX_Stream *in,
-    FCGX_ParamArray envp, size_t limit, struct app_request *req);
+    FCGX_ParamArray envp, size_t limit, struct pipe_request *req);
 
 /*
  * The value of cookie `name` in a Cookie header (`header` may be NULL), as

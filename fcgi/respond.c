@@ -46,7 +46,7 @@ fcgi_header_safe(const char *v)
 }
 
 const char *
-fcgi_respond_head(arena *a, const struct app_response *res, const char *allow,
+fcgi_respond_head(arena *a, const struct pipe_response *res, const char *allow,
     size_t body_len)
 {
 	const char *cookie = "", *retry = "", *allowh = "";
@@ -65,7 +65,7 @@ fcgi_respond_head(arena *a, const struct app_response *res, const char *allow,
 }
 
 int
-fcgi_respond(FCGX_Stream *out, arena *a, const struct app_response *res,
+fcgi_respond(FCGX_Stream *out, arena *a, const struct pipe_response *res,
     const char *allow)
 {
 	json_malloc_t jmalloc;
@@ -76,11 +76,8 @@ fcgi_respond(FCGX_Stream *out, arena *a, const struct app_response *res,
 	int rc = -1;
 
 	if (res->body != NULL) {
-		body = json_dumps(res->body, JSON_COMPACT);
-		if (body == NULL) {
-			log_error("out of memory serialising a %d body", res->status);
-			abort();
-		}
+		if ((body = json_dumps(res->body, JSON_COMPACT)) == NULL)
+			pipe_oom();
 		len = strlen(body);
 	}
 	head = fcgi_respond_head(a, res, allow, len);

@@ -1,5 +1,5 @@
 /*
- * respond — a struct app_response onto the FastCGI output stream.
+ * respond — a struct pipe_response onto the FastCGI output stream.
  *
  * Every response, error or not, carries the headers of DESIGN.md invariant 6
  * (no-store, Vary: Cookie, nosniff, no-referrer, a deny-all CSP, DENY framing)
@@ -10,21 +10,21 @@
 
 #include <fcgiapp.h>
 
-#include "app/app.h"
+#include "pipe/pipe.h"
 
 /*
  * The CGI response head for `res` (status line, headers, blank line) with
  * `body_len` as Content-Length, and `allow` as Allow when not NULL. An
  * arena string.
  */
-const char *fcgi_respond_head(arena *a, const struct app_response *res,
+const char *fcgi_respond_head(arena *a, const struct pipe_response *res,
     const char *allow, size_t body_len);
 
 /*
  * Writes `res` to `out`: the head, then the body as compact JSON. 0, or -1
  * when the web server went away (nothing more can be sent).
  */
-int fcgi_respond(FCGX_Stream *out, arena *a, const struct app_response *res,
+int fcgi_respond(FCGX_Stream *out, arena *a, const struct pipe_response *res,
     const char *allow);
 
 #endif

@@ -10,7 +10,7 @@ struct fcgi_capture {
 /* Number of captures when `path` matches `pattern`, else -1. */
 static int
 fcgi_route_match(const char *pattern, const char *path,
-    struct fcgi_capture caps[APP_MAX_PARAMS])
+    struct fcgi_capture caps[PIPE_MAX_PARAMS])
 {
 	const char *p = pattern, *s = path, *close;
 	int ncaps = 0;
@@ -22,7 +22,7 @@ fcgi_route_match(const char *pattern, const char *path,
 				return -1;
 			continue;
 		}
-		if ((close = strchr(p, '}')) == NULL || ncaps == APP_MAX_PARAMS)
+		if ((close = strchr(p, '}')) == NULL || ncaps == PIPE_MAX_PARAMS)
 			return -1;
 		if ((len = strcspn(s, "/")) == 0)
 			return -1;
@@ -36,10 +36,10 @@ fcgi_route_match(const char *pattern, const char *path,
 
 /* "GET, POST": the methods of every route whose pattern matches `path`. */
 static const char *
-fcgi_route_allow(const struct app_route *table, size_t n, arena *a,
+fcgi_route_allow(const struct pipe_route *table, size_t n, arena *a,
     const char *path)
 {
-	struct fcgi_capture caps[APP_MAX_PARAMS];
+	struct fcgi_capture caps[PIPE_MAX_PARAMS];
 	const char *allow = NULL;
 
 	for (size_t i = 0; i < n; i++) {
@@ -52,11 +52,11 @@ fcgi_route_allow(const struct app_route *table, size_t n, arena *a,
 }
 
 enum fcgi_route_status
-fcgi_route(const struct app_route *table, size_t n, arena *a,
-    const char *method, const char *path, const struct app_route **out,
-    const char *params[APP_MAX_PARAMS], const char **allow)
+fcgi_route(const struct pipe_route *table, size_t n, arena *a,
+    const char *method, const char *path, const struct pipe_route **out,
+    const char *params[PIPE_MAX_PARAMS], const char **allow)
 {
-	struct fcgi_capture caps[APP_MAX_PARAMS];
+	struct fcgi_capture caps[PIPE_MAX_PARAMS];
 	int ncaps;
 
 	if (strnlen(path, FCGI_PATH_MAX + 1) > FCGI_PATH_MAX)
@@ -65,7 +65,7 @@ fcgi_route(const struct app_route *table, size_t n, arena *a,
 		if (strcmp(table[i].method, method) != 0 ||
 		    (ncaps = fcgi_route_match(table[i].pattern, path, caps)) < 0)
 			continue;
-		for (int k = 0; k < APP_MAX_PARAMS; k++)
+		for (int k = 0; k < PIPE_MAX_PARAMS; k++)
 			params[k] = k < ncaps ?
 			    arena_strndup(a, caps[k].p, caps[k].len) : NULL;
 		*out = &table[i];

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "app/app.h"
+#include "pipe/pipe.h"
 
 /* Longer paths are not looked up at all (404). */
 #define FCGI_PATH_MAX 1024
@@ -28,9 +28,9 @@ enum fcgi_route_status {
  * FCGI_ROUTE_BAD_METHOD: *allow is the Allow header value ("GET, POST"),
  * an arena string. Nothing is written on NOT_FOUND.
  */
-enum fcgi_route_status fcgi_route(const struct app_route *table, size_t n,
+enum fcgi_route_status fcgi_route(const struct pipe_route *table, size_t n,
     arena *a, const char *method, const char *path,
-    const struct app_route **out, const char *params[APP_MAX_PARAMS],
+    const struct pipe_route **out, const char *params[PIPE_MAX_PARAMS],
     const char **allow);
 
 #endif

@@ -8,7 +8,7 @@
 #include "fcgi/request.h"
 #include "fcgi/respond.h"
 #include "fcgi/router.h"
-#include "fcgi/routes.h"
+#include "app/routes.h"
 
 #define FCGI_LOG_PATH_MAX 200
 
@@ -41,58 +41,58 @@ fcgi_log_safe(arena *a, const char *s, size_t max)
  * body is checked first, so a refusal (413, 400) does not depend on the path.
  */
 static int
-fcgi_prepare(FCGX_Request *rq, struct app_ctx *ctx, struct app_request *req,
-    const struct app_route **route, struct app_response *res,
+fcgi_prepare(FCGX_Request *rq, struct pipe_ctx *ctx, struct pipe_request *req,
+    const struct pipe_route **route, struct pipe_response *res,
     const char **allow)
 {
-	const struct app_route *table;
+	const struct pipe_route *table;
 	enum fcgi_request_status st;
 	size_t n;
 
 	if (fcgi_request_params(rq->envp, req->arena, req) != FCGI_REQUEST_OK) {
-		app_error(res, 400, "bad_request", "Malformed request.", NULL);
+		pipe_error(res, 400, "bad_request", "Malformed request.", NULL);
 		return -1;
 	}
 	st = fcgi_request_body(rq->in, rq->envp, ctx->cfg->body_limit, req);
 	if (st == FCGI_REQUEST_TOO_LARGE) {
-		app_error(res, 413, "too_large", "The request body is too large.",
+		pipe_error(res, 413, "too_large", "The request body is too large.",
 		    NULL);
 		return -1;
 	}
 	if (st != FCGI_REQUEST_OK) {
-		app_error(res, 400, "bad_request",
+		pipe_error(res, 400, "bad_request",
 		    "The body must be a JSON object in UTF-8 "
 		    "(Content-Type: application/json).", NULL);
 		return -1;
 	}
-	table = fcgi_routes(&n);
+	table = app_routes(&n);
 	switch (fcgi_route(table, n, req->arena, req->method, req->path, route,
 	    req->params, allow)) {
 	case FCGI_ROUTE_OK:
 		break;
 	case FCGI_ROUTE_BAD_METHOD:
-		app_error(res, 405, "method_not_allowed",
+		pipe_error(res, 405, "method_not_allowed",
 		    "This method is not allowed here.", NULL);
 		return -1;
 	case FCGI_ROUTE_NOT_FOUND:
 	default:
-		app_error(res, 404, "not_found", "Not found.", NULL);
+		pipe_error(res, 404, "not_found", "Not found.", NULL);
 		return -1;
 	}
 	return 0;
 }
 
 void
-fcgi_serve(FCGX_Request *rq, struct app_ctx *ctx, arena *a)
+fcgi_serve(FCGX_Request *rq, struct pipe_ctx *ctx, arena *a)
 {
-	struct app_request req = { .arena = a };
-	struct app_response res = { 0 };
-	const struct app_route *route = NULL;
+	struct pipe_request req = { .arena = a };
+	struct pipe_response res = { 0 };
+	const struct pipe_route *route = NULL;
 	const char *allow = NULL;
 	double start = fcgi_now_ms();
 
 	if (fcgi_prepare(rq, ctx, &req, &route, &res, &allow) == 0)
-		app_serve(ctx, route, &req, &res);
+		pipe_serve(ctx, route, &req, &res);
 	if ((res.status == 503 || res.status == 429) && res.retry_after <= 0)
 		res.retry_after = ctx->cfg->retry_after;
 	if (fcgi_respond(rq->out, a, &res, allow) != 0)

@@ -1,13 +1,13 @@
 /*
  * serve — one FastCGI request from accepted to answered: parameters, route,
- * body, app_serve(), response, one access-log line.
+ * body, pipe_serve(), response, one access-log line.
  */
 #ifndef PERMIT_FCGI_SERVE_H
 #define PERMIT_FCGI_SERVE_H
 
 #include <fcgiapp.h>
 
-#include "app/app.h"
+#include "pipe/pipe.h"
 
 /*
  * Answers the request `rq` holds (accepted, not yet finished). Everything
@@ -16,6 +16,6 @@
  * status, the duration and the worker; never a body, cookie, header value
  * or query string.
  */
-void fcgi_serve(FCGX_Request *rq, struct app_ctx *ctx, arena *a);
+void fcgi_serve(FCGX_Request *rq, struct pipe_ctx *ctx, arena *a);
 
 #endif

@@ -16,7 +16,6 @@
 #include "app/app.h"
 #include "core/arena.h"
 #include "core/log.h"
-#include "db/db.h"
 #include "fcgi/serve.h"
 
 #define FCGI_ARENA_FIRST_CHUNK (128 * 1024)
@@ -137,7 +136,7 @@ fcgi_worker_harden(void)
 
 /* The accept loop; returns the number of requests served. */
 static long
-fcgi_worker_loop(FCGX_Request *rq, struct app_ctx *ctx, arena *a)
+fcgi_worker_loop(FCGX_Request *rq, struct pipe_ctx *ctx, arena *a)
 {
 	sigset_t serving, idle;
 	long served = 0;
@@ -159,10 +158,9 @@ fcgi_worker_loop(FCGX_Request *rq, struct app_ctx *ctx, arena *a)
 }
 
 int
-fcgi_worker_run(const struct config *cfg, const struct keyring *keys,
-    int listen_fd)
+fcgi_worker_run(const struct app_service *svc, int listen_fd)
 {
-	struct app_ctx ctx = { .cfg = cfg, .keys = keys };
+	struct pipe_ctx ctx = { 0 };
 	FCGX_Request rq;
 	arena *a = NULL;
 	long served;
@@ -178,18 +176,13 @@ fcgi_worker_run(const struct config *cfg, const struct keyring *keys,
 	}
 	a = arena_new(FCGI_ARENA_FIRST_CHUNK);
 	json_set_alloc_funcs(fcgi_json_malloc, fcgi_json_free);
-	if (db_open(cfg->database, &ctx.db) != 0) {
-		log_error("cannot create the database handle");
+	if (app_ctx_open(svc, &ctx) != 0)
 		goto out;
-	}
-	if (db_ensure(ctx.db) != DB_OK)
-		log_warn("database unavailable at start; serving 503 until it is back");
 	served = fcgi_worker_loop(&rq, &ctx, a);
 	log_debug("worker leaves after %ld requests", served);
 	rc = 0;
 out:
-	if (ctx.db != NULL)
-		db_close(ctx.db);
+	app_ctx_close(&ctx);
 	FCGX_Free(&rq, 1);
 	arena_free(a);
 	fcgi_json_arena = NULL;

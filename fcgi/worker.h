@@ -12,17 +12,14 @@
 #ifndef PERMIT_FCGI_WORKER_H
 #define PERMIT_FCGI_WORKER_H
 
-#include "core/config.h"
-
-struct keyring;
+struct app_service;
 
 /*
  * Serves requests on `listen_fd` until told to stop or after
- * cfg->max_requests (0: no limit). Called in the child right after fork,
+ * the configuration's max_requests (0: no limit). Called in the child right after fork,
  * with the master's signal mask (its signals blocked). Returns the exit
  * status: 0 after a stop or a recycle, 1 when it could not start.
  */
-int fcgi_worker_run(const struct config *cfg, const struct keyring *keys,
-    int listen_fd);
+int fcgi_worker_run(const struct app_service *svc, int listen_fd);
 
 #endif

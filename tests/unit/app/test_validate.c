@@ -721,30 +721,6 @@ test_uuid_shape(void **state)
 	run_str_cases(validate_uuid, cases, N_ELEMS(cases));
 }
 
-static void
-test_idempotency_key_rules(void **state)
-{
-	static const struct str_case cases[] = {
-		{ "one char",       "a",                 VALIDATE_OK },
-		{ "uuid",           "0f8fad5b-d9cb-469f-a165-70867728950e", VALIDATE_OK },
-		{ "punctuation",    "k:1/2?x=~!",        VALIDATE_OK },
-		{ "inner space",    "order 17",          VALIDATE_OK },
-		{ "64 chars",       "0123456789012345678901234567890123456789012345678901234567890123",
-		                    VALIDATE_OK },
-		{ "65 chars",       "01234567890123456789012345678901234567890123456789012345678901234",
-		                    VALIDATE_TOO_LONG },
-		{ "tab",            "a\tb",              VALIDATE_BAD_FORMAT },
-		{ "newline",        "a\nb",              VALIDATE_BAD_FORMAT },
-		{ "DEL",            "a\x7f",             VALIDATE_BAD_FORMAT },
-		{ "non-ASCII",      "cl\xC3\xA9",        VALIDATE_BAD_FORMAT },
-		{ "empty",          "",                  VALIDATE_EMPTY },
-		{ "NULL",           NULL,                VALIDATE_EMPTY },
-	};
-
-	(void)state;
-	run_str_cases(validate_idempotency_key, cases, N_ELEMS(cases));
-}
-
 /* --- messages ---------------------------------------------------------- */
 
 static void
@@ -790,7 +766,6 @@ main(void)
 		cmocka_unit_test(test_password_counts_code_points),
 		cmocka_unit_test(test_password_at_most_1024_bytes),
 		cmocka_unit_test(test_uuid_shape),
-		cmocka_unit_test(test_idempotency_key_rules),
 		cmocka_unit_test(test_validate_messages_distinct),
 	};
 

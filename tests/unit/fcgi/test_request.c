@@ -105,7 +105,7 @@ params_split_path_and_query(void **state)
 		"REMOTE_ADDR=192.0.2.7",
 		NULL
 	};
-	struct app_request req;
+	struct pipe_request req;
 
 	(void)state;
 	memset(&req, 0, sizeof(req));
@@ -124,7 +124,7 @@ static void
 params_without_query_or_headers(void **state)
 {
 	char *env[] = { "REQUEST_METHOD=GET", "REQUEST_URI=/api/v1/health", NULL };
-	struct app_request req;
+	struct pipe_request req;
 
 	(void)state;
 	memset(&req, 0, sizeof(req));
@@ -142,7 +142,7 @@ params_without_method_or_uri_are_bad(void **state)
 	char *no_method[] = { "REQUEST_URI=/api/v1/health", NULL };
 	char *no_uri[] = { "REQUEST_METHOD=GET", NULL };
 	char *relative[] = { "REQUEST_METHOD=GET", "REQUEST_URI=api/v1/health", NULL };
-	struct app_request req;
+	struct pipe_request req;
 
 	(void)state;
 	memset(&req, 0, sizeof(req));

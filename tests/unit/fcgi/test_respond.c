@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "app/mode.h"
+#include "pipe/mode.h"
 #include "fcgi/respond.h"
 
 #include "tests/unit/arena_fixture.h"
@@ -25,11 +25,11 @@ dump(json_t *j)
 static void
 error_body_has_code_and_message_only(void **state)
 {
-	struct app_response res = { 0 };
+	struct pipe_response res = { 0 };
 	char *s;
 
 	(void)state;
-	app_error(&res, 404, "not_found", "Not found.", NULL);
+	pipe_error(&res, 404, "not_found", "Not found.", NULL);
 	assert_int_equal(res.status, 404);
 	s = dump(res.body);
 	assert_string_equal(s, "{\"error\":{\"code\":\"not_found\",\"message\":\"Not found.\"}}");
@@ -40,11 +40,11 @@ error_body_has_code_and_message_only(void **state)
 static void
 error_body_names_the_field(void **state)
 {
-	struct app_response res = { 0 };
+	struct pipe_response res = { 0 };
 	char *s;
 
 	(void)state;
-	app_error(&res, 422, "invalid", "Not a valid NIK.", "applicant.nik");
+	pipe_error(&res, 422, "invalid", "Not a valid NIK.", "applicant.nik");
 	s = dump(res.body);
 	assert_string_equal(s, "{\"error\":{\"code\":\"invalid\",\"field\":\"applicant.nik\","
 	    "\"message\":\"Not a valid NIK.\"}}");
@@ -55,10 +55,10 @@ error_body_names_the_field(void **state)
 static void
 error_body_is_the_only_top_level_key(void **state)
 {
-	struct app_response res = { 0 };
+	struct pipe_response res = { 0 };
 
 	(void)state;
-	app_error(&res, 503, "unavailable", "Later.", NULL);
+	pipe_error(&res, 503, "unavailable", "Later.", NULL);
 	assert_int_equal(json_object_size(res.body), 1);
 	assert_true(json_is_object(json_object_get(res.body, "error")));
 	json_decref(res.body);
@@ -78,7 +78,7 @@ head_carries_invariant_6_headers(void **state)
 		"X-Frame-Options: DENY\r\n",
 		"Content-Length: 12\r\n",
 	};
-	struct app_response res = { .status = 404 };
+	struct pipe_response res = { .status = 404 };
 	const char *head;
 
 	(void)state;
@@ -94,7 +94,7 @@ head_carries_invariant_6_headers(void **state)
 static void
 head_has_retry_after_and_allow_when_asked(void **state)
 {
-	struct app_response res = { .status = 503, .retry_after = 7 };
+	struct pipe_response res = { .status = 503, .retry_after = 7 };
 	const char *head;
 
 	(void)state;
@@ -107,7 +107,7 @@ head_has_retry_after_and_allow_when_asked(void **state)
 static void
 head_refuses_cookie_with_newline(void **state)
 {
-	struct app_response res = { .status = 200,
+	struct pipe_response res = { .status = 200,
 	    .set_cookie = "permit_session=x\r\nX-Evil: 1" };
 	const char *head;
 
@@ -117,65 +117,65 @@ head_refuses_cookie_with_newline(void **state)
 	assert_null(strstr(head, "Set-Cookie"));
 }
 
-static const struct app_route read_route = { .effect = APP_EFFECT_READ, .scope = APP_SCOPE_NORMAL };
-static const struct app_route write_route = { .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_NORMAL };
-static const struct app_route always_route = { .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_ALWAYS };
-static const struct app_route admin_route = { .effect = APP_EFFECT_WRITE, .scope = APP_SCOPE_ADMIN };
-static const struct app_principal citizen = { .role = APP_ROLE_CITIZEN };
-static const struct app_principal admin = { .role = APP_ROLE_ADMIN };
+static const struct pipe_route read_route = { .effect = PIPE_EFFECT_READ, .scope = PIPE_SCOPE_NORMAL };
+static const struct pipe_route write_route = { .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL };
+static const struct pipe_route always_route = { .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_ALWAYS };
+static const struct pipe_route admin_route = { .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_ADMIN };
+static const struct pipe_principal citizen = { .role = PIPE_ROLE_CITIZEN };
+static const struct pipe_principal admin = { .role = PIPE_ROLE_ADMIN };
 
 static void
 normal_mode_admits_everything(void **state)
 {
 	(void)state;
-	assert_true(app_mode_admits(APP_MODE_NORMAL, &read_route, &citizen));
-	assert_true(app_mode_admits(APP_MODE_NORMAL, &write_route, &citizen));
-	assert_true(app_mode_admits(APP_MODE_NORMAL, &admin_route, &citizen));
+	assert_true(pipe_mode_admits(PIPE_MODE_NORMAL, &read_route, &citizen));
+	assert_true(pipe_mode_admits(PIPE_MODE_NORMAL, &write_route, &citizen));
+	assert_true(pipe_mode_admits(PIPE_MODE_NORMAL, &admin_route, &citizen));
 }
 
 static void
 read_only_admits_reads_and_refuses_writes(void **state)
 {
 	(void)state;
-	assert_true(app_mode_admits(APP_MODE_READ_ONLY, &read_route, &citizen));
-	assert_false(app_mode_admits(APP_MODE_READ_ONLY, &write_route, &citizen));
-	assert_false(app_mode_admits(APP_MODE_READ_ONLY, &write_route, &admin));
+	assert_true(pipe_mode_admits(PIPE_MODE_READ_ONLY, &read_route, &citizen));
+	assert_false(pipe_mode_admits(PIPE_MODE_READ_ONLY, &write_route, &citizen));
+	assert_false(pipe_mode_admits(PIPE_MODE_READ_ONLY, &write_route, &admin));
 }
 
 static void
 closed_refuses_normal_routes_even_for_an_admin(void **state)
 {
 	(void)state;
-	assert_false(app_mode_admits(APP_MODE_CLOSED, &read_route, &citizen));
-	assert_false(app_mode_admits(APP_MODE_CLOSED, &read_route, &admin));
-	assert_false(app_mode_admits(APP_MODE_CLOSED, &write_route, &admin));
+	assert_false(pipe_mode_admits(PIPE_MODE_CLOSED, &read_route, &citizen));
+	assert_false(pipe_mode_admits(PIPE_MODE_CLOSED, &read_route, &admin));
+	assert_false(pipe_mode_admits(PIPE_MODE_CLOSED, &write_route, &admin));
 }
 
 static void
 always_routes_are_admitted_in_every_mode(void **state)
 {
 	(void)state;
-	assert_true(app_mode_admits(APP_MODE_READ_ONLY, &always_route, &citizen));
-	assert_true(app_mode_admits(APP_MODE_CLOSED, &always_route, &citizen));
+	assert_true(pipe_mode_admits(PIPE_MODE_READ_ONLY, &always_route, &citizen));
+	assert_true(pipe_mode_admits(PIPE_MODE_CLOSED, &always_route, &citizen));
 }
 
 static void
 admin_scope_admits_only_an_admin_outside_normal(void **state)
 {
 	(void)state;
-	assert_true(app_mode_admits(APP_MODE_CLOSED, &admin_route, &admin));
-	assert_true(app_mode_admits(APP_MODE_READ_ONLY, &admin_route, &admin));
-	assert_false(app_mode_admits(APP_MODE_CLOSED, &admin_route, &citizen));
-	assert_false(app_mode_admits(APP_MODE_READ_ONLY, &admin_route, &citizen));
+	assert_true(pipe_mode_admits(PIPE_MODE_CLOSED, &admin_route, &admin));
+	assert_true(pipe_mode_admits(PIPE_MODE_READ_ONLY, &admin_route, &admin));
+	assert_false(pipe_mode_admits(PIPE_MODE_CLOSED, &admin_route, &citizen));
+	assert_false(pipe_mode_admits(PIPE_MODE_READ_ONLY, &admin_route, &citizen));
 }
 
 static void
 mode_names_are_api_md_s(void **state)
 {
 	(void)state;
-	assert_string_equal(app_mode_name(APP_MODE_NORMAL), "normal");
-	assert_string_equal(app_mode_name(APP_MODE_READ_ONLY), "read_only");
-	assert_string_equal(app_mode_name(APP_MODE_CLOSED), "closed");
+	assert_string_equal(pipe_mode_name(PIPE_MODE_NORMAL), "normal");
+	assert_string_equal(pipe_mode_name(PIPE_MODE_READ_ONLY), "read_only");
+	assert_string_equal(pipe_mode_name(PIPE_MODE_CLOSED), "closed");
 }
 
 int

@@ -9,27 +9,27 @@
 
 #include "fcgi/router.h"
 
-static int
-noop(struct app_ctx *c, const struct app_request *q,
-    const struct app_principal *w, struct app_response *r)
+static enum pipe_status
+noop(struct pipe_ctx *c, const struct pipe_request *q,
+    const struct pipe_principal *w, struct pipe_response *r)
 {
 	(void)c; (void)q; (void)w; (void)r;
-	return 0;
+	return PIPE_ANSWERED;
 }
 
-static const struct app_route table[] = {
-	{ "GET", "/api/v1/health", noop, APP_ACCESS_PUBLIC, APP_EFFECT_READ, APP_SCOPE_ALWAYS, NULL },
-	{ "GET", "/api/v1/applications/{id}", noop, APP_ACCESS_CITIZEN, APP_EFFECT_READ, APP_SCOPE_NORMAL, NULL },
-	{ "POST", "/api/v1/applications/{id}/booking", noop, APP_ACCESS_CITIZEN, APP_EFFECT_WRITE, APP_SCOPE_NORMAL, NULL },
-	{ "DELETE", "/api/v1/applications/{id}/booking", noop, APP_ACCESS_CITIZEN, APP_EFFECT_WRITE, APP_SCOPE_NORMAL, NULL },
-	{ "GET", "/api/v1/offices/{code}/days/{date}", noop, APP_ACCESS_PUBLIC, APP_EFFECT_READ, APP_SCOPE_NORMAL, NULL },
+static const struct pipe_route table[] = {
+	{ "GET", "/api/v1/health", noop, PIPE_ACCESS_PUBLIC, PIPE_EFFECT_READ, PIPE_SCOPE_ALWAYS, NULL },
+	{ "GET", "/api/v1/applications/{id}", noop, PIPE_ACCESS_CITIZEN, PIPE_EFFECT_READ, PIPE_SCOPE_NORMAL, NULL },
+	{ "POST", "/api/v1/applications/{id}/booking", noop, PIPE_ACCESS_CITIZEN, PIPE_EFFECT_WRITE, PIPE_SCOPE_NORMAL, NULL },
+	{ "DELETE", "/api/v1/applications/{id}/booking", noop, PIPE_ACCESS_CITIZEN, PIPE_EFFECT_WRITE, PIPE_SCOPE_NORMAL, NULL },
+	{ "GET", "/api/v1/offices/{code}/days/{date}", noop, PIPE_ACCESS_PUBLIC, PIPE_EFFECT_READ, PIPE_SCOPE_NORMAL, NULL },
 };
 #define N (sizeof(table) / sizeof(table[0]))
 
 struct fx {
 	arena *a;
-	const struct app_route *route;
-	const char *params[APP_MAX_PARAMS];
+	const struct pipe_route *route;
+	const char *params[PIPE_MAX_PARAMS];
 	const char *allow;
 };
 

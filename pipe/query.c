@@ -1,9 +1,9 @@
-#include "app/query.h"
+#include "pipe/query.h"
 
 #include <string.h>
 
 static int
-app_query_hex(char c)
+pipe_query_hex(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -16,7 +16,7 @@ app_query_hex(char c)
 
 /* Decodes s[0..len) into the arena; NULL on a bad escape or a NUL. */
 static const char *
-app_query_decode(arena *a, const char *s, size_t len)
+pipe_query_decode(arena *a, const char *s, size_t len)
 {
 	char *out = arena_alloc(a, len + 1), *o = out;
 	int hi, lo;
@@ -29,8 +29,8 @@ app_query_decode(arena *a, const char *s, size_t len)
 		} else {
 			if (len - i < 3)      /* '%' and two hex digits */
 				return NULL;
-			if ((hi = app_query_hex(s[i + 1])) < 0 ||
-			    (lo = app_query_hex(s[i + 2])) < 0 ||
+			if ((hi = pipe_query_hex(s[i + 1])) < 0 ||
+			    (lo = pipe_query_hex(s[i + 2])) < 0 ||
 			    (hi == 0 && lo == 0))
 				return NULL;
 			*o++ = (char)(hi << 4 | lo);
@@ -43,19 +43,19 @@ app_query_decode(arena *a, const char *s, size_t len)
 
 /* One "name=value" of len bytes into *p. 0, or -1 if malformed. */
 static int
-app_query_pair(arena *a, const char *s, size_t len, struct app_query_pair *p)
+pipe_query_pair(arena *a, const char *s, size_t len, struct pipe_query_pair *p)
 {
 	const char *eq = memchr(s, '=', len);
 
 	if (eq == NULL || eq == s)
 		return -1;
-	p->name = app_query_decode(a, s, (size_t)(eq - s));
-	p->value = app_query_decode(a, eq + 1, len - (size_t)(eq - s) - 1);
+	p->name = pipe_query_decode(a, s, (size_t)(eq - s));
+	p->value = pipe_query_decode(a, eq + 1, len - (size_t)(eq - s) - 1);
 	return p->name != NULL && p->value != NULL && *p->name != '\0' ? 0 : -1;
 }
 
 int
-app_query_parse(arena *a, const char *raw, struct app_query *out)
+pipe_query_parse(arena *a, const char *raw, struct pipe_query *out)
 {
 	size_t cap = 1;
 	const char *s, *end;
@@ -68,8 +68,8 @@ app_query_parse(arena *a, const char *raw, struct app_query *out)
 		end = s + strcspn(s, "&");
 		if (end == s)
 			continue;   /* "a=1&&b=2": an empty piece carries nothing */
-		if (app_query_pair(a, s, (size_t)(end - s), &out->pairs[out->n]) != 0 ||
-		    app_query_get(out, out->pairs[out->n].name) != NULL)
+		if (pipe_query_pair(a, s, (size_t)(end - s), &out->pairs[out->n]) != 0 ||
+		    pipe_query_get(out, out->pairs[out->n].name) != NULL)
 			return -1;
 		out->n++;
 	}
@@ -77,7 +77,7 @@ app_query_parse(arena *a, const char *raw, struct app_query *out)
 }
 
 const char *
-app_query_get(const struct app_query *q, const char *name)
+pipe_query_get(const struct pipe_query *q, const char *name)
 {
 	for (size_t i = 0; i < q->n; i++)
 		if (strcmp(q->pairs[i].name, name) == 0)
@@ -86,7 +86,7 @@ app_query_get(const struct app_query *q, const char *name)
 }
 
 const char *
-app_query_unknown(const struct app_query *q, const char *const *known)
+pipe_query_unknown(const struct pipe_query *q, const char *const *known)
 {
 	for (size_t i = 0; i < q->n; i++) {
 		size_t k;

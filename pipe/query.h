@@ -5,21 +5,21 @@
  * percent-decoded ('+' is a space, as in HTML forms). Everything lives in
  * the request arena.
  */
-#ifndef PERMIT_APP_QUERY_H
-#define PERMIT_APP_QUERY_H
+#ifndef PERMIT_PIPE_QUERY_H
+#define PERMIT_PIPE_QUERY_H
 
 #include <stddef.h>
 
 #include "core/arena.h"
 
-struct app_query_pair {
+struct pipe_query_pair {
 	const char *name;
 	const char *value;
 };
 
-struct app_query {
+struct pipe_query {
 	size_t n;
-	struct app_query_pair *pairs;
+	struct pipe_query_pair *pairs;
 };
 
 /*
@@ -27,13 +27,13 @@ struct app_query {
  * malformed: a bad %XX escape, an encoded NUL, a pair without '=', an empty
  * name, or a name given twice.
  */
-int app_query_parse(arena *a, const char *raw, struct app_query *out);
+int pipe_query_parse(arena *a, const char *raw, struct pipe_query *out);
 
 /* The value of `name`, or NULL when absent. */
-const char *app_query_get(const struct app_query *q, const char *name);
+const char *pipe_query_get(const struct pipe_query *q, const char *name);
 
 /* The first name not in the NULL-terminated `known`, or NULL if none. */
-const char *app_query_unknown(const struct app_query *q,
+const char *pipe_query_unknown(const struct pipe_query *q,
     const char *const *known);
 
 #endif

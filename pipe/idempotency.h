@@ -13,53 +13,54 @@
  * the first one fails (rolls back), so does its claim. Older claims are
  * taken over as new.
  */
-#ifndef PERMIT_APP_IDEMPOTENCY_H
-#define PERMIT_APP_IDEMPOTENCY_H
+#ifndef PERMIT_PIPE_IDEMPOTENCY_H
+#define PERMIT_PIPE_IDEMPOTENCY_H
 
-#include "app/app.h"
-#include "app/uuid.h"
-
-enum app_idem {
-	APP_IDEM_NONE,      /* no Idempotency-Key: serve the request */
-	APP_IDEM_NEW,       /* key claimed: serve it, then app_idem_finish() */
-	APP_IDEM_REPLAY,    /* answered before: state->status, ->resource_id */
-	APP_IDEM_REFUSED,   /* `res` filled: 409 the key was used for another
-	                     * request */
-	APP_IDEM_FAILED     /* the database failed: the handler returns -1 */
-};
+#include "pipe/pipe.h"
 
 /* One request's claim; strings in the request arena. */
-struct app_idem_state {
+struct pipe_idem_state {
 	const char *key;                    /* NULL without a header */
+	int replay;                         /* 1: answered before */
 	unsigned char key_hash[32];         /* what is stored of the key */
 	unsigned char hash[32];             /* the request's keyed hash */
 	int status;                         /* REPLAY: the first answer's */
-	char resource_id[APP_UUID_SIZE];    /* REPLAY: what it made */
+	const char *resource_id;            /* REPLAY: what it made (uuid) */
 };
+
+/* An Idempotency-Key header: at most 64 of them (API.md). */
+#define PIPE_IDEM_KEY_MAX 64
+
+/* 1 when `key` is 1..PIPE_IDEM_KEY_MAX printable ASCII characters. */
+int pipe_idem_key_valid(const char *key);
 
 /*
  * Checks the header's shape, touching nothing: 1..64 printable ASCII
  * characters. 0 (also when there is no header); -1 with 400 bad_request in
  * `res`. Call before validating the body, so a bad key changes nothing.
  */
-int app_idem_check(const struct app_request *req, struct app_response *res)
+int pipe_idem_check(const struct pipe_request *req, struct pipe_response *res)
     __attribute__((warn_unused_result));
 
 /*
- * Claims the request's key for `who` (after app_idem_check and all
- * validation, as the request's first write). Fills *state.
+ * Claims the request's key for `who` (after pipe_idem_check, as the
+ * request's first write) and fills *state. PIPE_NEXT to go on: serve the
+ * request (then pipe_idem_finish), or, with state->replay set, answer
+ * state->status with the current representation of state->resource_id.
+ * PIPE_ANSWERED with 409 in `res` when the key was used for another
+ * request; or the database failure.
  */
-enum app_idem app_idem_begin(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_idem_state *state,
-    struct app_response *res);
+enum pipe_status pipe_idem_begin(struct pipe_ctx *ctx,
+    const struct pipe_request *req, const struct pipe_principal *who,
+    struct pipe_idem_state *state, struct pipe_response *res);
 
 /*
- * Records the answer of a request claimed with APP_IDEM_NEW, in the same
- * transaction: its status and the resource's id. A no-op for
- * APP_IDEM_NONE (state->key NULL). 0, or -1 when the database failed.
+ * Records the answer of a request claimed with a new key, in the same
+ * transaction: its status and the resource's id. A no-op without a key
+ * (state->key NULL). DB_OK, or the database failure.
  */
-int app_idem_finish(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, const struct app_idem_state *state,
+enum db_status pipe_idem_finish(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, const struct pipe_idem_state *state,
     int status, const char *resource_id) __attribute__((warn_unused_result));
 
 #endif

@@ -2,30 +2,42 @@
  * idempotency — Idempotency-Key claims and replays (contract in
  * idempotency.h).
  */
-#include "app/idempotency.h"
+#include "pipe/idempotency.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
 
-#include "app/validate.h"
 #include "core/log.h"
 #include "crypto/bidx.h"
 #include "db/db.h"
 
 /* The blind-index "fields" the request and the key are hashed under: a
  * client may well put identity data in either, so neither is stored. */
-#define APP_IDEM_BIDX_FIELD "idempotency_request"
-#define APP_IDEM_KEY_FIELD "idempotency_key"
+#define PIPE_IDEM_BIDX_FIELD "idempotency_request"
+#define PIPE_IDEM_KEY_FIELD "idempotency_key"
 
 int
-app_idem_check(const struct app_request *req, struct app_response *res)
+pipe_idem_key_valid(const char *key)
+{
+	size_t n = strnlen(key, PIPE_IDEM_KEY_MAX + 1);
+
+	if (n == 0 || n > PIPE_IDEM_KEY_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)key[i] < 0x20 || (unsigned char)key[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+int
+pipe_idem_check(const struct pipe_request *req, struct pipe_response *res)
 {
 	if (req->idempotency_key == NULL ||
-	    validate_idempotency_key(req->idempotency_key) == VALIDATE_OK)
+	    pipe_idem_key_valid(req->idempotency_key))
 		return 0;
-	app_error(res, 400, "bad_request",
+	pipe_error(res, 400, "bad_request",
 	    "Idempotency-Key must be 1 to 64 printable ASCII characters.", NULL);
 	return -1;
 }
@@ -36,7 +48,7 @@ app_idem_check(const struct app_request *req, struct app_response *res)
  * so the stored hash of a body full of identity data confirms no guess.
  */
 static int
-app_idem_hash(struct app_ctx *ctx, const struct app_request *req,
+pipe_idem_hash(struct pipe_ctx *ctx, const struct pipe_request *req,
     unsigned char out[32])
 {
 	crypto_generichash_state st;
@@ -56,7 +68,7 @@ app_idem_hash(struct app_ctx *ctx, const struct app_request *req,
 		crypto_generichash_update(&st, (const unsigned char *)body,
 		    strlen(body));
 	crypto_generichash_final(&st, digest, sizeof(digest));
-	rc = bidx_compute(ctx->keys, APP_IDEM_BIDX_FIELD, digest,
+	rc = bidx_compute(ctx->keys, PIPE_IDEM_BIDX_FIELD, digest,
 	    sizeof(digest), out);
 	sodium_memzero(digest, sizeof(digest));
 	if (body != NULL)
@@ -64,11 +76,12 @@ app_idem_hash(struct app_ctx *ctx, const struct app_request *req,
 	return rc;
 }
 
-/* The live claim of the key: same request → REPLAY, else REFUSED. */
-static enum app_idem
-app_idem_existing(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_idem_state *state,
-    struct app_response *res)
+/* The live claim of the key: the same request is a replay, another one is
+ * refused. */
+static enum pipe_status
+pipe_idem_existing(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_idem_state *state,
+    struct pipe_response *res)
 {
 	struct db_param p[2] = { DB_TEXT(who->account_id),
 	    DB_BYTES(state->key_hash, sizeof(state->key_hash)) };
@@ -77,67 +90,70 @@ app_idem_existing(struct app_ctx *ctx, const struct app_request *req,
 	const char *rid;
 	size_t hlen;
 	long long status;
+	enum pipe_status st;
 
-	if (db_exec(ctx->db, req->arena, DB_STMT_IDEM_GET, p, 2, &r) != DB_OK)
-		return APP_IDEM_FAILED;
+	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_IDEM_GET, p, 2,
+	    &r))) != PIPE_NEXT)
+		return st;
 	if (db_rows(r) != 1 ||
 	    db_bytes(r, req->arena, 0, 0, &hash, &hlen) != 0 ||
 	    hlen != sizeof(state->hash) || bidx_cmp(hash, state->hash) != 0 ||
 	    db_int64(r, 0, 1, &status) != 0 ||
-	    (rid = db_text(r, 0, 2)) == NULL ||
-	    strlen(rid) != VALIDATE_UUID_LEN) {
-		app_error(res, 409, "conflict",
+	    (rid = db_text(r, 0, 2)) == NULL) {
+		pipe_error(res, 409, "conflict",
 		    "This Idempotency-Key was used for another request.", NULL);
-		return APP_IDEM_REFUSED;
+		return PIPE_ANSWERED;
 	}
+	state->replay = 1;
 	state->status = (int)status;
-	memcpy(state->resource_id, rid, APP_UUID_SIZE);
-	return APP_IDEM_REPLAY;
+	state->resource_id = rid;   /* lives with the result, in the arena */
+	return PIPE_NEXT;
 }
 
-enum app_idem
-app_idem_begin(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, struct app_idem_state *state,
-    struct app_response *res)
+enum pipe_status
+pipe_idem_begin(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_idem_state *state,
+    struct pipe_response *res)
 {
 	struct db_param p[3];
 	struct db_result *r;
+	enum pipe_status st;
 
 	memset(state, 0, sizeof(*state));
 	if (req->idempotency_key == NULL)
-		return APP_IDEM_NONE;
+		return PIPE_NEXT;
 	state->key = req->idempotency_key;
-	if (bidx_compute(ctx->keys, APP_IDEM_KEY_FIELD,
+	if (bidx_compute(ctx->keys, PIPE_IDEM_KEY_FIELD,
 	    (const unsigned char *)state->key, strlen(state->key),
-	    state->key_hash) != 0 || app_idem_hash(ctx, req, state->hash) != 0) {
+	    state->key_hash) != 0 || pipe_idem_hash(ctx, req, state->hash) != 0) {
 		log_error("hashing the request failed");
-		return APP_IDEM_FAILED;
+		return PIPE_FAILED;
 	}
 	p[0] = DB_TEXT(who->account_id);
 	p[1] = DB_BYTES(state->key_hash, sizeof(state->key_hash));
 	p[2] = DB_BYTES(state->hash, sizeof(state->hash));
-	if (db_exec(ctx->db, req->arena, DB_STMT_IDEM_CLAIM, p, 3, &r) != DB_OK)
-		return APP_IDEM_FAILED;
+	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_IDEM_CLAIM, p, 3,
+	    &r))) != PIPE_NEXT)
+		return st;
 	if (db_rows(r) == 1)
-		return APP_IDEM_NEW;
-	return app_idem_existing(ctx, req, who, state, res);
+		return PIPE_NEXT;   /* claimed */
+	return pipe_idem_existing(ctx, req, who, state, res);
 }
 
-int
-app_idem_finish(struct app_ctx *ctx, const struct app_request *req,
-    const struct app_principal *who, const struct app_idem_state *state,
+enum db_status
+pipe_idem_finish(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, const struct pipe_idem_state *state,
     int status, const char *resource_id)
 {
 	char code[16];
 	struct db_param p[4];
 
 	if (state->key == NULL)
-		return 0;
+		return DB_OK;
 	snprintf(code, sizeof(code), "%d", status);
 	p[0] = DB_TEXT(who->account_id);
 	p[1] = DB_BYTES(state->key_hash, sizeof(state->key_hash));
 	p[2] = DB_TEXT(code);
 	p[3] = DB_TEXT(resource_id);
-	return db_exec(ctx->db, req->arena, DB_STMT_IDEM_DONE, p, 4, NULL) ==
-	    DB_OK ? 0 : -1;
+	return db_exec(ctx->db, req->arena, DB_STMT_IDEM_DONE, p, 4, NULL);
 }

@@ -1,0 +1,84 @@
+/*
+ * app — loading the service and opening a worker's context (contract in
+ * app.h).
+ */
+#include "app/app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "app/sessions.h"
+#include "core/log.h"
+#include "crypto/keyring.h"
+#include "db/db.h"
+
+struct app_service {
+	struct config cfg;
+	struct keyring *keys;
+};
+
+int
+app_load(const char *path, struct app_service **out, char *err, size_t errlen)
+{
+	struct app_service *svc = calloc(1, sizeof(*svc));
+	enum log_level level;
+
+	*out = NULL;
+	if (svc == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (config_load(path, &svc->cfg, err, errlen) != 0)
+		goto fail;
+	if (log_level_parse(svc->cfg.log_level, &level) != 0) {
+		snprintf(err, errlen, "%s: log_level: bad value", path);
+		goto fail;
+	}
+	if (keyring_load(svc->cfg.keyring, &svc->keys, err, errlen) != 0)
+		goto fail;
+	log_init("permitd", level);
+	app_sessions_prime(&svc->cfg);
+	*out = svc;
+	return 0;
+fail:
+	app_service_free(svc);
+	return -1;
+}
+
+void
+app_service_free(struct app_service *svc)
+{
+	if (svc == NULL)
+		return;
+	keyring_free(svc->keys);
+	free(svc);
+}
+
+const struct config *
+app_service_config(const struct app_service *svc)
+{
+	return &svc->cfg;
+}
+
+int
+app_ctx_open(const struct app_service *svc, struct pipe_ctx *ctx)
+{
+	ctx->cfg = &svc->cfg;
+	ctx->keys = svc->keys;
+	ctx->db = NULL;
+	if (db_open(svc->cfg.database, &ctx->db) != 0) {
+		log_error("cannot create the database handle");
+		return -1;
+	}
+	if (db_ensure(ctx->db) != DB_OK)
+		log_warn("database unavailable at start; serving 503 until it "
+		    "is back");
+	return 0;
+}
+
+void
+app_ctx_close(struct pipe_ctx *ctx)
+{
+	db_close(ctx->db);
+	ctx->db = NULL;
+}

@@ -1,0 +1,54 @@
+#include "app/routes.h"
+
+#include "app/accounts.h"
+#include "app/applications.h"
+#include "app/health.h"
+#include "app/offices.h"
+#include "app/sessions.h"
+
+static const struct pipe_route app_route_table[] = {
+	{ .method = "GET", .pattern = "/api/v1/health", .handler = app_health,
+	  .access = PIPE_ACCESS_PUBLIC, .effect = PIPE_EFFECT_READ,
+	  .scope = PIPE_SCOPE_ALWAYS,
+	  .unavailable_body = app_health_unavailable },
+	{ .method = "GET", .pattern = "/api/v1/offices",
+	  .handler = app_offices_list, .access = PIPE_ACCESS_PUBLIC,
+	  .effect = PIPE_EFFECT_READ, .scope = PIPE_SCOPE_NORMAL },
+	{ .method = "GET", .pattern = "/api/v1/offices/{code}/days",
+	  .handler = app_office_days, .access = PIPE_ACCESS_PUBLIC,
+	  .effect = PIPE_EFFECT_READ, .scope = PIPE_SCOPE_NORMAL },
+	{ .method = "POST", .pattern = "/api/v1/accounts",
+	  .handler = app_accounts_create, .access = PIPE_ACCESS_PUBLIC,
+	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
+	/* Sign-in is answered in every mode so an admin can always sign in to
+	 * end maintenance; outside normal mode the handler opens sessions for
+	 * admins only. It is public, so CSRF does not apply. */
+	{ .method = "POST", .pattern = "/api/v1/sessions",
+	  .handler = app_sessions_create, .access = PIPE_ACCESS_PUBLIC,
+	  .effect = PIPE_EFFECT_READ, .scope = PIPE_SCOPE_ALWAYS },
+	{ .method = "DELETE", .pattern = "/api/v1/sessions/current",
+	  .handler = app_sessions_delete, .access = PIPE_ACCESS_SESSION,
+	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_ADMIN },
+	{ .method = "GET", .pattern = "/api/v1/me", .handler = app_me_get,
+	  .access = PIPE_ACCESS_SESSION, .effect = PIPE_EFFECT_READ,
+	  .scope = PIPE_SCOPE_ADMIN },
+	{ .method = "POST", .pattern = "/api/v1/applications",
+	  .handler = app_applications_create, .access = PIPE_ACCESS_CITIZEN,
+	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
+	{ .method = "GET", .pattern = "/api/v1/applications",
+	  .handler = app_applications_list, .access = PIPE_ACCESS_CITIZEN,
+	  .effect = PIPE_EFFECT_READ, .scope = PIPE_SCOPE_NORMAL },
+	{ .method = "GET", .pattern = "/api/v1/applications/{id}",
+	  .handler = app_applications_get, .access = PIPE_ACCESS_CITIZEN,
+	  .effect = PIPE_EFFECT_READ, .scope = PIPE_SCOPE_NORMAL },
+	{ .method = "POST", .pattern = "/api/v1/applications/{id}/cancel",
+	  .handler = app_applications_cancel, .access = PIPE_ACCESS_CITIZEN,
+	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
+};
+
+const struct pipe_route *
+app_routes(size_t *n)
+{
+	*n = sizeof(app_route_table) / sizeof(app_route_table[0]);
+	return app_route_table;
+}

@@ -1,0 +1,31 @@
+/*
+ * mode — the service mode (DESIGN.md invariant 7): reading it from
+ * service_state and deciding which routes it admits. The same rule holds for
+ * every route; no code path exists only for maintenance.
+ */
+#ifndef PERMIT_PIPE_MODE_H
+#define PERMIT_PIPE_MODE_H
+
+#include "pipe/pipe.h"
+#include "db/db.h"
+
+/*
+ * Reads the mode in the transaction open on `db` (DB_STMT_SERVICE_MODE).
+ * DB_OK with *out set; a mode this build does not know is logged and read
+ * as PIPE_MODE_CLOSED (fail closed). Other statuses as db_exec().
+ */
+enum db_status pipe_mode_read(struct db *db, arena *a, enum pipe_mode *out);
+
+/* "normal", "read_only" or "closed"; static storage. */
+const char *pipe_mode_name(enum pipe_mode mode);
+
+/*
+ * 1 when `mode` lets `route` be answered for `who`, else 0: PIPE_SCOPE_ALWAYS
+ * routes, and PIPE_SCOPE_ADMIN routes for an admin, in every mode; otherwise
+ * closed admits nothing, read_only refuses PIPE_EFFECT_WRITE routes, and
+ * normal admits everything. `who` is the principal its session bound.
+ */
+int pipe_mode_admits(enum pipe_mode mode, const struct pipe_route *route,
+    const struct pipe_principal *who);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+ * pipe — the request pipeline every route passes through: the corridor
+ * between the edge (fcgi/) and the resources (app/).
+ *
+ * fcgi/ parses a request into a struct pipe_request, looks its route up in
+ * app/routes.c and calls pipe_serve(), which runs the route's handler inside
+ * one database transaction bound to the principal (DESIGN.md invariant 4),
+ * enforcing the maintenance mode (invariant 7), the route's role and the
+ * CSRF token first. Handlers fill a struct pipe_response; fcgi/ writes it.
+ *
+ * Lifetimes: everything a request points to (strings, the parsed body, the
+ * response body, PGresults via arena_defer) lives in the request's arena and
+ * dies, wiped, at arena_reset() after the response is written. Jansson's
+ * allocator is pointed at that arena by the worker, so json_t values need no
+ * decref on the request path (decref is harmless).
+ */
+#ifndef PERMIT_PIPE_PIPE_H
+#define PERMIT_PIPE_PIPE_H
+
+#include <jansson.h>
+
+#include "core/arena.h"
+#include "core/config.h"
+
+#include "db/db.h"
+
+struct keyring;  /* crypto/keyring.h */
+
+/* Who may call a route. */
+enum pipe_access {
+	PIPE_ACCESS_PUBLIC,    /* anyone; any session cookie is ignored */
+	PIPE_ACCESS_SESSION,   /* any signed-in account */
+	PIPE_ACCESS_CITIZEN,
+	PIPE_ACCESS_REVIEWER,
+	PIPE_ACCESS_ADMIN
+};
+
+/* What a route does, for maintenance modes and CSRF. */
+enum pipe_effect {
+	PIPE_EFFECT_READ,
+	PIPE_EFFECT_WRITE
+};
+
+/* Maintenance exemptions (invariant 7: exemption never skips binding). */
+enum pipe_scope {
+	PIPE_SCOPE_NORMAL,     /* closed mode answers 503 maintenance */
+	PIPE_SCOPE_ADMIN,      /* every mode for an admin's session (sign-out,
+	                         /me); anyone else as NORMAL */
+	PIPE_SCOPE_ALWAYS      /* health, sign-in and admin: every mode (sign-in
+	                         itself admits only admins outside normal) */
+};
+
+/* The service mode of service_state (invariant 7). */
+enum pipe_mode {
+	PIPE_MODE_NORMAL,
+	PIPE_MODE_READ_ONLY,   /* reads served, writes answered 503 maintenance */
+	PIPE_MODE_CLOSED       /* only PIPE_SCOPE_ALWAYS routes answered */
+};
+
+enum pipe_role {
+	PIPE_ROLE_NONE,        /* anonymous */
+	PIPE_ROLE_CITIZEN,
+	PIPE_ROLE_REVIEWER,
+	PIPE_ROLE_ADMIN
+};
+
+/* The account a transaction runs as. Strings live in the request arena. */
+struct pipe_principal {
+	enum pipe_role role;
+	const char *account_id;   /* UUID text, NULL when anonymous */
+	const char *office;       /* office code for reviewers, else NULL */
+	const char *email;        /* opened only when a handler needs it, else NULL */
+};
+
+/* Per-worker context: built after fork, lives until the worker exits. */
+struct pipe_ctx {
+	const struct config *cfg;
+	const struct keyring *keys;
+	struct db *db;
+};
+
+#define PIPE_MAX_PARAMS 2
+
+struct pipe_request {
+	arena *arena;                     /* owns everything below */
+	const char *method;
+	const char *path;
+	const char *query;                /* raw query string, "" when none */
+	const char *params[PIPE_MAX_PARAMS]; /* route captures: {id}, {code} */
+	json_t *body;                     /* a JSON object, or NULL without a body */
+	const char *session_token;        /* permit_session cookie, or NULL */
+	const char *csrf_token;           /* X-CSRF-Token header, or NULL */
+	const char *idempotency_key;      /* Idempotency-Key header, or NULL */
+	const char *client_addr;          /* REMOTE_ADDR as the web server saw it */
+	enum pipe_mode mode;               /* set by pipe_serve() from this
+	                                   * transaction before the handler runs;
+	                                   * fcgi/ leaves it 0 */
+};
+
+struct pipe_response {
+	int status;
+	json_t *body;             /* NULL for 204 */
+	const char *set_cookie;   /* a full Set-Cookie value, or NULL */
+	int retry_after;          /* > 0: send Retry-After */
+};
+
+/*
+ * How a handler, or one step of it, ended. pipe_serve() answers the two
+ * database failures itself (and rolls back), so it never has to guess why a
+ * handler stopped: a connection lost mid-request is 503, never 500.
+ */
+enum pipe_status {
+	PIPE_NEXT = 0,       /* a step went through: carry on. A handler never
+	                      * returns it (pipe_serve() logs it and answers 500) */
+	PIPE_ANSWERED,       /* `res` holds the answer, whatever its status;
+	                      * >= 400 rolls the transaction back */
+	PIPE_UNAVAILABLE,    /* the database cannot be reached: 503 unavailable */
+	PIPE_FAILED          /* the database failed otherwise (logged): 500 */
+};
+
+/* A db/ status as a step's: DB_OK goes on, DB_UNAVAILABLE is unavailable,
+ * anything else (DB_CONFLICT a caller did not expect too) failed. */
+enum pipe_status pipe_db(enum db_status st);
+
+/*
+ * A handler runs inside the transaction pipe_serve() opened, as `who`.
+ * It returns PIPE_ANSWERED with `res` filled, or the database failure that
+ * stopped it (with `res` left as it is: pipe_serve() replaces it).
+ */
+typedef enum pipe_status pipe_handler(struct pipe_ctx *ctx,
+    const struct pipe_request *req, const struct pipe_principal *who,
+    struct pipe_response *res);
+
+struct pipe_route {
+	const char *method;
+	const char *pattern;      /* "/api/v1/applications/{id}" */
+	pipe_handler *handler;
+	enum pipe_access access;
+	enum pipe_effect effect;
+	enum pipe_scope scope;
+	/*
+	 * The body of this route's 503 when the database cannot be reached, or
+	 * NULL for API.md's {"error":{"code":"unavailable",...}}. Health uses it
+	 * to answer {"status":"unavailable"}. Called with the request's arena as
+	 * Jansson's allocator; must not touch the database.
+	 */
+	json_t *(*unavailable_body)(void);
+};
+
+/*
+ * Serves one routed request: begins the transaction, reads the maintenance
+ * mode, resolves and binds the principal, checks role and CSRF, runs the
+ * handler, commits or rolls back. Always fills `res` (errors as API.md).
+ */
+void pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
+    const struct pipe_request *req, struct pipe_response *res);
+
+/*
+ * Fills `res` with API.md's error body. `code` and `message` must be static
+ * strings that carry no request data; `field` is a dotted path or NULL.
+ */
+void pipe_error(struct pipe_response *res, int status, const char *code,
+    const char *message, const char *field);
+
+/* Fills `res` with 503 maintenance and Retry-After: a static body. */
+void pipe_maintenance(const struct pipe_ctx *ctx, struct pipe_response *res);
+
+/* Fills `res` with 500 internal, whose message reveals nothing. Returns
+ * PIPE_ANSWERED, so a handler can `return pipe_internal(res);`. */
+enum pipe_status pipe_internal(struct pipe_response *res);
+
+/* Out of memory on the request path: logged, then the worker aborts (the
+ * master starts another). For Jansson results: returns `v` when not NULL. */
+json_t *pipe_oom_check(json_t *v);
+__attribute__((noreturn)) void pipe_oom(void);
+
+#endif
