@@ -218,7 +218,7 @@ app_me_csrf(const struct pipe_ctx *ctx, const struct pipe_request *req)
 {
 	char *csrf = arena_alloc(req->arena, TOKEN_STR_SIZE);
 
-	if (token_csrf(ctx->keys, req->session_token, csrf, TOKEN_STR_SIZE) != 0)
+	if (csrf_token(ctx->keys, req->session_token, csrf, TOKEN_STR_SIZE) != 0)
 		return NULL;
 	return csrf;
 }

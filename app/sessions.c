@@ -184,7 +184,7 @@ app_signin_answer(const struct pipe_ctx *ctx, const struct pipe_request *req,
 
 	if (app_account_email_open(ctx->keys, req->arena, s->id, s->wrapped,
 	    s->wrapped_len, s->sealed, s->sealed_len, &email) != 0 ||
-	    token_csrf(ctx->keys, token, csrf, TOKEN_STR_SIZE) != 0) {
+	    csrf_token(ctx->keys, token, csrf, TOKEN_STR_SIZE) != 0) {
 		(void)pipe_internal(res);
 		return;
 	}

@@ -15,7 +15,7 @@ _Static_assert(sodium_base64_ENCODED_LEN(crypto_generichash_BYTES, CSRF_B64) ==
     TOKEN_STR_SIZE, "a CSRF token is as long as a session token");
 
 int
-token_csrf(const struct keyring *kr, const char *session_token, char *out,
+csrf_token(const struct keyring *kr, const char *session_token, char *out,
     size_t outcap)
 {
 	unsigned char raw[TOKEN_BYTES], mac[crypto_generichash_BYTES];
@@ -45,7 +45,7 @@ out:
 }
 
 int
-token_csrf_check(const struct keyring *kr, const char *session_token,
+csrf_check(const struct keyring *kr, const char *session_token,
     const char *presented)
 {
 	char want[TOKEN_STR_SIZE];
@@ -54,7 +54,7 @@ token_csrf_check(const struct keyring *kr, const char *session_token,
 	if (presented == NULL ||
 	    strnlen(presented, TOKEN_STR_SIZE) != TOKEN_STR_LEN)
 		goto out;
-	if (token_csrf(kr, session_token, want, sizeof(want)) != 0)
+	if (csrf_token(kr, session_token, want, sizeof(want)) != 0)
 		goto out;
 	rc = sodium_memcmp(want, presented, TOKEN_STR_LEN) == 0 ? 0 : -1;
 out:

@@ -21,7 +21,7 @@
  * out[outcap], NUL-terminated; outcap >= TOKEN_STR_SIZE. 0, or -1 (out
  * wiped) when the session token is malformed or outcap is short.
  */
-int token_csrf(const struct keyring *kr, const char *session_token,
+int csrf_token(const struct keyring *kr, const char *session_token,
     char *out, size_t outcap) __attribute__((warn_unused_result));
 
 /*
@@ -29,7 +29,7 @@ int token_csrf(const struct keyring *kr, const char *session_token,
  * against the one derived from `session_token`: length first (public),
  * then sodium_memcmp. 0 when they match; -1 otherwise.
  */
-int token_csrf_check(const struct keyring *kr, const char *session_token,
+int csrf_check(const struct keyring *kr, const char *session_token,
     const char *presented) __attribute__((warn_unused_result));
 
 #endif

@@ -101,7 +101,7 @@ pipe_principal_csrf(const struct pipe_ctx *ctx, const struct pipe_route *route,
 	if (route->effect != PIPE_EFFECT_WRITE ||
 	    route->access == PIPE_ACCESS_PUBLIC || who->role == PIPE_ROLE_NONE)
 		return 0;
-	if (token_csrf_check(ctx->keys, req->session_token, req->csrf_token) == 0)
+	if (csrf_check(ctx->keys, req->session_token, req->csrf_token) == 0)
 		return 0;
 	pipe_error(res, 403, "forbidden", "Missing or wrong CSRF token.", NULL);
 	return -1;

@@ -68,11 +68,11 @@ test_same_session_same_token(void **state)
 	char s[TOKEN_STR_SIZE], c1[TOKEN_STR_SIZE], c2[TOKEN_STR_SIZE];
 
 	token_new(s);
-	assert_int_equal(token_csrf(fx->a, s, c1, sizeof(c1)), 0);
-	assert_int_equal(token_csrf(fx->a, s, c2, sizeof(c2)), 0);
+	assert_int_equal(csrf_token(fx->a, s, c1, sizeof(c1)), 0);
+	assert_int_equal(csrf_token(fx->a, s, c2, sizeof(c2)), 0);
 	assert_int_equal(strlen(c1), TOKEN_STR_LEN);
 	assert_string_equal(c1, c2);
-	assert_int_equal(token_csrf_check(fx->a, s, c1), 0);
+	assert_int_equal(csrf_check(fx->a, s, c1), 0);
 }
 
 static void
@@ -84,13 +84,13 @@ test_other_session_or_key_other_token(void **state)
 
 	token_new(s1);
 	token_new(s2);
-	assert_int_equal(token_csrf(fx->a, s1, c1, sizeof(c1)), 0);
-	assert_int_equal(token_csrf(fx->a, s2, c2, sizeof(c2)), 0);
-	assert_int_equal(token_csrf(fx->b, s1, cb, sizeof(cb)), 0);
+	assert_int_equal(csrf_token(fx->a, s1, c1, sizeof(c1)), 0);
+	assert_int_equal(csrf_token(fx->a, s2, c2, sizeof(c2)), 0);
+	assert_int_equal(csrf_token(fx->b, s1, cb, sizeof(cb)), 0);
 	assert_string_not_equal(c1, c2);
 	assert_string_not_equal(c1, cb);
-	assert_int_equal(token_csrf_check(fx->a, s2, c1), -1);
-	assert_int_equal(token_csrf_check(fx->b, s1, c1), -1);
+	assert_int_equal(csrf_check(fx->a, s2, c1), -1);
+	assert_int_equal(csrf_check(fx->b, s1, c1), -1);
 }
 
 static void
@@ -101,12 +101,12 @@ test_csrf_token_is_not_the_session_or_its_hash(void **state)
 	unsigned char h[TOKEN_HASH_BYTES], cbytes[TOKEN_BYTES];
 
 	token_new(s);
-	assert_int_equal(token_csrf(fx->a, s, c, sizeof(c)), 0);
+	assert_int_equal(csrf_token(fx->a, s, c, sizeof(c)), 0);
 	assert_string_not_equal(s, c);
 	assert_int_equal(token_hash(fx->a, s, h), 0);
 	assert_int_equal(token_decode(c, cbytes), 0);
 	assert_int_not_equal(sodium_memcmp(h, cbytes, sizeof(h)), 0);
-	assert_int_equal(token_csrf_check(fx->a, s, s), -1);
+	assert_int_equal(csrf_check(fx->a, s, s), -1);
 }
 
 static void
@@ -116,25 +116,25 @@ test_refusals(void **state)
 	char s[TOKEN_STR_SIZE], c[TOKEN_STR_SIZE], bad[TOKEN_STR_SIZE + 1];
 
 	token_new(s);
-	assert_int_equal(token_csrf(fx->a, "short", c, sizeof(c)), -1);
+	assert_int_equal(csrf_token(fx->a, "short", c, sizeof(c)), -1);
 	assert_string_equal(c, "");
-	assert_int_equal(token_csrf(fx->a, s, c, TOKEN_STR_LEN), -1);
-	assert_int_equal(token_csrf(fx->a, s, c, sizeof(c)), 0);
-	assert_int_equal(token_csrf_check(fx->a, s, NULL), -1);
-	assert_int_equal(token_csrf_check(fx->a, s, ""), -1);
+	assert_int_equal(csrf_token(fx->a, s, c, TOKEN_STR_LEN), -1);
+	assert_int_equal(csrf_token(fx->a, s, c, sizeof(c)), 0);
+	assert_int_equal(csrf_check(fx->a, s, NULL), -1);
+	assert_int_equal(csrf_check(fx->a, s, ""), -1);
 	/* A prefix, and the right token with one more character. */
 	memcpy(bad, c, TOKEN_STR_LEN - 1);
 	bad[TOKEN_STR_LEN - 1] = '\0';
-	assert_int_equal(token_csrf_check(fx->a, s, bad), -1);
+	assert_int_equal(csrf_check(fx->a, s, bad), -1);
 	memcpy(bad, c, TOKEN_STR_LEN);
 	bad[TOKEN_STR_LEN] = 'A';
 	bad[TOKEN_STR_LEN + 1] = '\0';
-	assert_int_equal(token_csrf_check(fx->a, s, bad), -1);
+	assert_int_equal(csrf_check(fx->a, s, bad), -1);
 	/* One character changed. */
 	memcpy(bad, c, TOKEN_STR_SIZE);
 	bad[5] = bad[5] == 'A' ? 'B' : 'A';
-	assert_int_equal(token_csrf_check(fx->a, s, bad), -1);
-	assert_int_equal(token_csrf_check(fx->a, "not-a-token", c), -1);
+	assert_int_equal(csrf_check(fx->a, s, bad), -1);
+	assert_int_equal(csrf_check(fx->a, "not-a-token", c), -1);
 }
 
 /* Every character counts, the last one too: a compare of a prefix only
@@ -146,13 +146,13 @@ test_a_change_at_any_position_is_refused(void **state)
 	char s[TOKEN_STR_SIZE], c[TOKEN_STR_SIZE], bad[TOKEN_STR_SIZE];
 
 	token_new(s);
-	assert_int_equal(token_csrf(fx->a, s, c, sizeof(c)), 0);
+	assert_int_equal(csrf_token(fx->a, s, c, sizeof(c)), 0);
 	assert_int_equal(strlen(c), TOKEN_STR_LEN);
-	assert_int_equal(token_csrf_check(fx->a, s, c), 0);
+	assert_int_equal(csrf_check(fx->a, s, c), 0);
 	for (size_t i = 0; i < TOKEN_STR_LEN; i++) {
 		memcpy(bad, c, TOKEN_STR_SIZE);
 		bad[i] = bad[i] == 'A' ? 'B' : 'A';   /* still base64url */
-		if (token_csrf_check(fx->a, s, bad) != -1)
+		if (csrf_check(fx->a, s, bad) != -1)
 			fail_msg("a token changed at position %zu of %d was accepted",
 			    i, TOKEN_STR_LEN);
 	}
