@@ -85,6 +85,14 @@ enum db_status db_tx_run(struct db *db, const struct db_principal *who,
 enum db_status db_exec(struct db *db, arena *a, enum db_stmt stmt,
     const struct db_param *params, int nparams, struct db_result **out);
 
+/*
+ * Round trips to the server made on this handle so far (each statement
+ * sent and waited for, or each pipelined batch, counts one; connecting does
+ * not). A request's count is the difference across it: what the access log
+ * reports, and what tests and `make bench` read.
+ */
+unsigned long db_flights(const struct db *db);
+
 /* Rows in a result; and affected rows of INSERT/UPDATE/DELETE. */
 int db_rows(const struct db_result *r);
 long db_affected(const struct db_result *r);

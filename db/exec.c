@@ -46,6 +46,7 @@ db_exec(struct db *db, arena *a, enum db_stmt stmt,
 		lens[i] = params[i].binary ? params[i].len : 0;
 		fmts[i] = params[i].binary ? 1 : 0;
 	}
+	db->flights++;
 	res = PQexecPrepared(db->conn, d->name, nparams, vals, lens, fmts, 0);
 	if (!db_result_ok(res)) {
 		enum db_status st = db_fail(db, res, d->name);

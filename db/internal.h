@@ -14,6 +14,7 @@ struct db {
 	PGconn *conn;     /* NULL while not connected */
 	int broken;       /* the connection failed: db_ensure() replaces it */
 	int down;         /* the last connect failed (logged once per outage) */
+	unsigned long flights;   /* round trips made, for db_flights() */
 };
 
 struct db_result {

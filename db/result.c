@@ -6,6 +6,12 @@
 
 #include <sodium.h>
 
+unsigned long
+db_flights(const struct db *db)
+{
+	return db->flights;
+}
+
 int
 db_rows(const struct db_result *r)
 {

@@ -79,6 +79,7 @@ db_begin_pipelined(struct db *db, const char *const vals[3])
 	    PQsendQueryPrepared(db->conn, bind->name, 3, vals, NULL, NULL, 0) != 1 ||
 	    PQpipelineSync(db->conn) != 1)
 		return db_fail(db, NULL, "BEGIN");   /* could not send: unavailable */
+	db->flights++;
 	st = db_pipeline_result(db, "BEGIN");
 	if (db->broken)
 		return st != DB_OK ? st : DB_ERROR;
@@ -124,6 +125,7 @@ db_commit(struct db *db)
 
 	if (db->conn == NULL || db->broken)
 		return DB_UNAVAILABLE;
+	db->flights++;
 	res = PQexec(db->conn, "COMMIT");
 	if (!db_result_ok(res)) {
 		st = db_fail(db, res, "COMMIT");
@@ -151,6 +153,7 @@ db_rollback(struct db *db)
 		db->broken = 1;   /* busy or unknown: start over on a new connection */
 		return;
 	}
+	db->flights++;
 	res = PQexec(db->conn, "ROLLBACK");
 	if (!db_result_ok(res))
 		(void)db_fail(db, res, "ROLLBACK");

@@ -156,6 +156,8 @@ pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
 	struct pipe_principal who = { .role = PIPE_ROLE_NONE };
 	enum pipe_status st;
 
+	unsigned long flights = db_flights(ctx->db);
+
 	memset(res, 0, sizeof(*res));
 	st = pipe_db(pipe_begin(ctx, &who));
 	if (st == PIPE_NEXT)
@@ -168,4 +170,5 @@ pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
 		db_rollback(ctx->db);   /* a refusal: nothing it did stays */
 	else if (st != PIPE_NEXT)
 		pipe_db_failed(ctx, route, st, res);
+	res->flights = (unsigned)(db_flights(ctx->db) - flights);
 }

@@ -102,6 +102,7 @@ struct pipe_response {
 	json_t *body;             /* NULL for 204 */
 	const char *set_cookie;   /* a full Set-Cookie value, or NULL */
 	int retry_after;          /* > 0: send Retry-After */
+	unsigned flights;         /* database round trips it took (pipe_serve) */
 };
 
 /*
