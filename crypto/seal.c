@@ -56,16 +56,6 @@ seal_ad_build(struct seal_ad *ad, const char *purpose,
 	return 0;
 }
 
-int
-seal_init(void)
-{
-	if (sodium_init() < 0) {
-		log_error("sodium_init failed");
-		return -1;
-	}
-	return 0;
-}
-
 void
 seal_dek_new(struct seal_dek *dek)
 {
@@ -131,19 +121,6 @@ seal_wrapped_parse(const unsigned char *wrapped, size_t len, size_t *idlen)
 		if (wrapped[2 + i] == '\0')
 			return -1;
 	*idlen = n;
-	return 0;
-}
-
-int
-seal_wrapped_kek_id(const unsigned char *wrapped, size_t len,
-    char kek_id[KEYRING_ID_SIZE])
-{
-	size_t idlen;
-
-	if (seal_wrapped_parse(wrapped, len, &idlen) != 0)
-		return -1;
-	memcpy(kek_id, wrapped + 2, idlen);
-	kek_id[idlen] = '\0';
 	return 0;
 }
 

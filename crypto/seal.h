@@ -40,6 +40,9 @@
  * seal_plain_size); the server's are in the request arena, so plaintext lives
  * as long as the request and is wiped by arena_reset. A DEK is a plain value
  * the caller holds (stack or arena) and wipes with seal_dek_wipe.
+ *
+ * libsodium is initialised by keyring_load (or keyring_parse), which a
+ * process runs before it seals or opens anything.
  */
 #ifndef PERMIT_CRYPTO_SEAL_H
 #define PERMIT_CRYPTO_SEAL_H
@@ -70,9 +73,6 @@ struct seal_binding {
 struct seal_dek {
 	unsigned char key[SEAL_DEK_BYTES];
 };
-
-/* Initialises libsodium (idempotent; keyring_load also does it). 0 or -1. */
-int seal_init(void) __attribute__((warn_unused_result));
 
 /* A fresh random DEK into *dek. */
 void seal_dek_new(struct seal_dek *dek);
@@ -107,14 +107,6 @@ int seal_dek_unwrap(const struct keyring *kr, const struct seal_binding *b,
 int seal_dek_rewrap(const struct keyring *kr, const struct seal_binding *b,
     const unsigned char *wrapped, size_t len,
     unsigned char out[SEAL_WRAPPED_MAX], size_t *outlen,
-    char kek_id[KEYRING_ID_SIZE]) __attribute__((warn_unused_result));
-
-/*
- * The KEK id a wrapped DEK names, copied to kek_id, without opening it (for
- * checks and progress). 0, or -1 if malformed. Not authenticated: only
- * seal_dek_unwrap tells whether the wrapped DEK is genuine.
- */
-int seal_wrapped_kek_id(const unsigned char *wrapped, size_t len,
     char kek_id[KEYRING_ID_SIZE]) __attribute__((warn_unused_result));
 
 /* Bytes a sealed field of plain_len bytes takes. */

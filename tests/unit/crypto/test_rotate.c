@@ -197,7 +197,8 @@ test_rewrap_keeps_fields_readable_under_new_kek(void **state)
 	struct fx *fx = *state;
 	struct record r;
 	struct keyring *old, *now;
-	char id[KEYRING_ID_SIZE], kek[KEYRING_ID_SIZE];
+	struct seal_dek dek;
+	char id[KEYRING_ID_SIZE];
 	unsigned char before[NFIELDS][64];
 
 	old = load(fx);
@@ -206,11 +207,14 @@ test_rewrap_keeps_fields_readable_under_new_kek(void **state)
 	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
 	    0);
 	now = load(fx);
-	assert_int_equal(seal_wrapped_kek_id(r.wrapped, r.wlen, kek), 0);
-	assert_string_equal(kek, "k1");
+	assert_int_equal(seal_dek_unwrap(old, &r.b, r.wrapped, r.wlen, &dek),
+	    0);
+	seal_dek_wipe(&dek);
 	rewrap(now, &r);
-	assert_int_equal(seal_wrapped_kek_id(r.wrapped, r.wlen, kek), 0);
-	assert_string_equal(kek, "k2");
+	/* Under k2 now: the keyring from before the rotation, which holds only
+	 * k1, no longer opens it. */
+	assert_int_equal(seal_dek_unwrap(old, &r.b, r.wrapped, r.wlen, &dek),
+	    -1);
 	assert_memory_equal(before, r.sealed, sizeof(before));
 	assert_readable(now, &r);
 	keyring_free(old);
