@@ -122,6 +122,16 @@ fz_round_trip(const uint8_t *p, size_t n)
 	seal_dek_wipe(&back);
 }
 
+/* 1 if the active KEK is among the KEKs the keyring lists. */
+static int
+fz_active_listed(const struct keyring *kr)
+{
+	for (size_t i = 0; i < keyring_kek_count(kr); i++)
+		if (strcmp(keyring_kek_id(kr, i), keyring_active_kek_id(kr)) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 fz_keyring(const uint8_t *p, size_t n)
 {
@@ -130,8 +140,7 @@ fz_keyring(const uint8_t *p, size_t n)
 
 	if (keyring_parse("fuzz", (const char *)p, n, &kr, err,
 	    sizeof(err)) == 0) {
-		if (keyring_kek_count(kr) == 0 ||
-		    !keyring_has_kek(kr, keyring_active_kek_id(kr)))
+		if (keyring_kek_count(kr) == 0 || !fz_active_listed(kr))
 			abort();
 		keyring_free(kr);
 	} else if (kr != NULL || strlen(err) == 0) {
