@@ -78,7 +78,7 @@ app_account_email_open(const struct keyring *kr, arena *a,
 	*out = NULL;
 	if (seal_dek_unwrap(kr, &b, wrapped, wrapped_len, &dek) != 0)
 		goto out;
-	if (seal_open_field_to(&dek, &b, APP_ACCOUNTS_EMAIL, sealed, sealed_len,
+	if (seal_open_field(&dek, &b, APP_ACCOUNTS_EMAIL, sealed, sealed_len,
 	    buf, cap, &n) != 0)
 		goto out;
 	buf[n] = '\0';

@@ -137,7 +137,7 @@ app_open_one(arena *a, const struct seal_dek *dek,
 	if (db_bytes(r, a, row, col, &sealed, &slen) != 0)
 		return -1;
 	plain = arena_alloc(a, seal_plain_size(slen) + 1);
-	if (seal_open_field_to(dek, b, app_field_name(f), sealed, slen, plain,
+	if (seal_open_field(dek, b, app_field_name(f), sealed, slen, plain,
 	    seal_plain_size(slen), &plen) != 0 || memchr(plain, 0, plen) != NULL ||
 	    validate_utf8((const char *)plain, plen, NULL) != VALIDATE_OK)
 		return -1;

@@ -1,5 +1,6 @@
 #include "core/arena.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,6 @@ struct arena {
 	struct deferred *defers; /* run at reset, newest first; live in chunks */
 	struct chunk *head;   /* the current chunk; its ->next are older ones */
 	struct chunk *first;  /* kept across resets */
-	size_t total;         /* bytes handed out since the last reset */
 };
 
 static struct chunk *
@@ -69,7 +69,6 @@ arena_new(size_t first_chunk)
 	}
 	a->first = chunk_new(first_chunk < 1024 ? 1024 : first_chunk);
 	a->head = a->first;
-	a->total = 0;
 	a->defers = NULL;
 	return a;
 }
@@ -91,7 +90,6 @@ arena_reset(arena *a)
 	chunk_wipe(a->first);
 	a->first->next = NULL;
 	a->head = a->first;
-	a->total = 0;
 }
 
 void
@@ -126,7 +124,6 @@ arena_alloc(arena *a, size_t n)
 	}
 	p = c->data + c->used;
 	c->used += need;
-	a->total += need;
 	return p;
 }
 
@@ -142,16 +139,6 @@ arena_calloc(arena *a, size_t n, size_t size)
 	p = arena_alloc(a, n * size);
 	memset(p, 0, n * size);
 	return p;
-}
-
-void *
-arena_memdup(arena *a, const void *p, size_t n)
-{
-	void *q = arena_alloc(a, n ? n : 1);
-
-	if (n)
-		memcpy(q, p, n);
-	return q;
 }
 
 char *
@@ -171,7 +158,7 @@ arena_strdup(arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
-char *
+static char *
 arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
 	va_list again;
@@ -211,10 +198,4 @@ arena_defer(arena *a, void (*fn)(void *), void *p)
 	d->p = p;
 	d->next = a->defers;
 	a->defers = d;
-}
-
-size_t
-arena_used(const arena *a)
-{
-	return a->total;
 }

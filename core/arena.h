@@ -14,7 +14,6 @@
 #ifndef PERMIT_CORE_ARENA_H
 #define PERMIT_CORE_ARENA_H
 
-#include <stdarg.h>
 #include <stddef.h>
 
 typedef struct arena arena;
@@ -38,21 +37,15 @@ void *arena_calloc(arena *a, size_t n, size_t size);
 /* Copies into the arena, NUL-terminated. Never NULL. */
 char *arena_strdup(arena *a, const char *s);
 char *arena_strndup(arena *a, const char *s, size_t n);
-void *arena_memdup(arena *a, const void *p, size_t n);
 
 /* printf into the arena. Never NULL. */
 char *arena_printf(arena *a, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-char *arena_vprintf(arena *a, const char *fmt, va_list ap)
-    __attribute__((format(printf, 2, 0)));
 
 /*
  * Runs fn(p) at the next reset or free, latest registered first: how a
  * request hands non-arena resources (a PGresult, say) to the arena's lifetime.
  */
 void arena_defer(arena *a, void (*fn)(void *), void *p);
-
-/* Bytes handed out since the last reset (for tests and bench). */
-size_t arena_used(const arena *a);
 
 #endif

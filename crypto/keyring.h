@@ -54,9 +54,10 @@ int keyring_load(const char *path, struct keyring **out, char *err,
     size_t errlen) __attribute__((warn_unused_result));
 
 /*
- * Parses a keyring from memory, as keyring_load does after reading the file
- * (no mode check). `name` is used in messages. `buf` stays the caller's, who
- * wipes it. Same ownership and returns as keyring_load.
+ * Parses a keyring from memory: what keyring_load does with the file's text
+ * once it has checked and read the file (also calls sodium_init). `name` is
+ * used in messages. `buf` stays the caller's, who wipes it. Same ownership
+ * and returns as keyring_load.
  */
 int keyring_parse(const char *name, const char *buf, size_t len,
     struct keyring **out, char *err, size_t errlen)
@@ -71,9 +72,6 @@ const char *keyring_active_kek_id(const struct keyring *kr);
 /* KEKs in file order, for listing: count, and the id of the i-th. */
 size_t keyring_kek_count(const struct keyring *kr);
 const char *keyring_kek_id(const struct keyring *kr, size_t i);
-
-/* 1 if the keyring holds a KEK with this id, else 0. */
-int keyring_has_kek(const struct keyring *kr, const char *id);
 
 /* Ids of the blind-index and token keys; valid as long as `kr`. */
 const char *keyring_bidx_id(const struct keyring *kr);

@@ -4,7 +4,6 @@
 #include "crypto/seal.h"
 #include "crypto/keyring_internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -54,16 +53,6 @@ seal_ad_build(struct seal_ad *ad, const char *purpose,
 	    seal_ad_add(ad, b->owner_id, SEAL_NAME_MAX) != 0 ||
 	    seal_ad_add(ad, last, last_max) != 0)
 		return -1;
-	return 0;
-}
-
-int
-seal_init(void)
-{
-	if (sodium_init() < 0) {
-		log_error("sodium_init failed");
-		return -1;
-	}
 	return 0;
 }
 
@@ -132,19 +121,6 @@ seal_wrapped_parse(const unsigned char *wrapped, size_t len, size_t *idlen)
 		if (wrapped[2 + i] == '\0')
 			return -1;
 	*idlen = n;
-	return 0;
-}
-
-int
-seal_wrapped_kek_id(const unsigned char *wrapped, size_t len,
-    char kek_id[KEYRING_ID_SIZE])
-{
-	size_t idlen;
-
-	if (seal_wrapped_parse(wrapped, len, &idlen) != 0)
-		return -1;
-	memcpy(kek_id, wrapped + 2, idlen);
-	kek_id[idlen] = '\0';
 	return 0;
 }
 
@@ -236,7 +212,7 @@ seal_field(const struct seal_dek *dek, const struct seal_binding *b,
 }
 
 int
-seal_open_field_to(const struct seal_dek *dek, const struct seal_binding *b,
+seal_open_field(const struct seal_dek *dek, const struct seal_binding *b,
     const char *field, const unsigned char *sealed, size_t len,
     unsigned char *out, size_t outcap, size_t *outlen)
 {
@@ -248,63 +224,23 @@ seal_open_field_to(const struct seal_dek *dek, const struct seal_binding *b,
 	*outlen = 0;
 	if (sealed == NULL || len < SEAL_FIELD_OVERHEAD ||
 	    len > seal_field_size(SEAL_PLAIN_MAX) || sealed[0] != SEAL_VERSION)
-		return -1;
+		goto fail;
 	n = seal_plain_size(len);
 	if (outcap < n || (out == NULL && n > 0))
-		return -1;
+		goto fail;
 	if (seal_ad_build(&ad, "field", b, field, SEAL_NAME_MAX) != 0)
-		return -1;
+		goto fail;
 	nonce = sealed + 1;
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, &mlen, NULL,
 	    nonce + SEAL_NONCE_BYTES, len - 1 - SEAL_NONCE_BYTES, ad.buf,
-	    ad.len, nonce, dek->key) != 0 || mlen != n) {
-		if (out != NULL)
-			sodium_memzero(out, n);
-		return -1;
-	}
+	    ad.len, nonce, dek->key) != 0 || mlen != n)
+		goto fail;
 	*outlen = n;
 	return 0;
-}
-
-int
-seal_open_field(const struct seal_dek *dek, const struct seal_binding *b,
-    const char *field, const unsigned char *sealed, size_t len,
-    struct seal_plain *plain)
-{
-	unsigned char *buf;
-	size_t n, got;
-
-	plain->data = NULL;
-	plain->len = 0;
-	if (sealed == NULL || len < SEAL_FIELD_OVERHEAD ||
-	    len > seal_field_size(SEAL_PLAIN_MAX))
-		return -1;
-	n = seal_plain_size(len);
-	buf = malloc(n + 1);
-	if (buf == NULL) {
-		/* A broken invariant, not bad input: the worker is restarted. */
-		log_error("out of memory (%zu bytes)", n + 1);
-		abort();
-	}
-	if (seal_open_field_to(dek, b, field, sealed, len, buf, n, &got) != 0) {
-		free(buf);   /* seal_open_field_to wiped it */
-		return -1;
-	}
-	buf[got] = '\0';
-	plain->data = buf;
-	plain->len = got;
-	return 0;
-}
-
-void
-seal_plain_free(struct seal_plain *plain)
-{
-	if (plain == NULL)
-		return;
-	if (plain->data != NULL) {
-		sodium_memzero(plain->data, plain->len);
-		free(plain->data);
-	}
-	plain->data = NULL;
-	plain->len = 0;
+fail:
+	/* Whatever the failure, the caller is left no bytes to mistake for
+	 * plaintext. */
+	if (out != NULL)
+		sodium_memzero(out, outcap);
+	return -1;
 }

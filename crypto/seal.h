@@ -35,11 +35,14 @@
  * the row's); a different table, record, owner, field or KEK fails exactly as
  * tampering does: -1, nothing logged, nothing distinguished.
  *
- * Memory: sealed output goes into caller-provided buffers (sizes below).
- * Opened plaintext goes into a caller buffer, or into a malloc'd struct
- * seal_plain that seal_plain_free wipes and frees. A DEK is a plain value the
- * caller holds (stack or arena) and wipes with seal_dek_wipe; no per-field
- * allocation happens here.
+ * Memory: nothing here allocates. Sealed output and opened plaintext both go
+ * into caller-provided buffers (sized with seal_field_size and
+ * seal_plain_size); the server's are in the request arena, so plaintext lives
+ * as long as the request and is wiped by arena_reset. A DEK is a plain value
+ * the caller holds (stack or arena) and wipes with seal_dek_wipe.
+ *
+ * libsodium is initialised by keyring_load (or keyring_parse), which a
+ * process runs before it seals or opens anything.
  */
 #ifndef PERMIT_CRYPTO_SEAL_H
 #define PERMIT_CRYPTO_SEAL_H
@@ -70,16 +73,6 @@ struct seal_binding {
 struct seal_dek {
 	unsigned char key[SEAL_DEK_BYTES];
 };
-
-/* Opened plaintext, malloc'd, NUL-terminated (the NUL is not in len).
- * Release with seal_plain_free. */
-struct seal_plain {
-	unsigned char *data;
-	size_t len;
-};
-
-/* Initialises libsodium (idempotent; keyring_load also does it). 0 or -1. */
-int seal_init(void) __attribute__((warn_unused_result));
 
 /* A fresh random DEK into *dek. */
 void seal_dek_new(struct seal_dek *dek);
@@ -116,14 +109,6 @@ int seal_dek_rewrap(const struct keyring *kr, const struct seal_binding *b,
     unsigned char out[SEAL_WRAPPED_MAX], size_t *outlen,
     char kek_id[KEYRING_ID_SIZE]) __attribute__((warn_unused_result));
 
-/*
- * The KEK id a wrapped DEK names, copied to kek_id, without opening it (for
- * checks and progress). 0, or -1 if malformed. Not authenticated: only
- * seal_dek_unwrap tells whether the wrapped DEK is genuine.
- */
-int seal_wrapped_kek_id(const unsigned char *wrapped, size_t len,
-    char kek_id[KEYRING_ID_SIZE]) __attribute__((warn_unused_result));
-
 /* Bytes a sealed field of plain_len bytes takes. */
 size_t seal_field_size(size_t plain_len);
 
@@ -139,29 +124,20 @@ int seal_field(const struct seal_dek *dek, const struct seal_binding *b,
     __attribute__((warn_unused_result));
 
 /* Plaintext bytes a sealed field of sealed_len bytes opens to (0 if it is
- * too short to be one); a buffer for seal_open_field_to. */
+ * too short to be one); a buffer for seal_open_field. */
 size_t seal_plain_size(size_t sealed_len);
 
 /*
  * Opens a sealed field, expecting record `b` and field `field`, into
- * out[outcap] (outcap >= seal_plain_size(len)); *outlen is set. The caller
- * wipes out (an arena reset does). 0, or -1 (out wiped) if the input is
- * malformed, tampered with, or sealed for another place or owner.
- */
-int seal_open_field_to(const struct seal_dek *dek, const struct seal_binding *b,
-    const char *field, const unsigned char *sealed, size_t len,
-    unsigned char *out, size_t outcap, size_t *outlen)
-    __attribute__((warn_unused_result));
-
-/*
- * As seal_open_field_to, into a new malloc'd buffer in *plain, released with
- * seal_plain_free. On -1, *plain is empty ({NULL, 0}).
+ * out[outcap] (outcap >= seal_plain_size(len)); *outlen is set. Nothing is
+ * NUL-terminated: a caller that wants a string allocates one byte more. The
+ * caller wipes out when done (an arena reset does). 0, or -1 with *outlen 0
+ * and out[0..outcap) wiped if the input is malformed, tampered with, or sealed
+ * for another place or owner, or outcap is short.
  */
 int seal_open_field(const struct seal_dek *dek, const struct seal_binding *b,
     const char *field, const unsigned char *sealed, size_t len,
-    struct seal_plain *plain) __attribute__((warn_unused_result));
-
-/* Wipes and frees plain->data, leaving {NULL, 0}. NULL is allowed. */
-void seal_plain_free(struct seal_plain *plain);
+    unsigned char *out, size_t outcap, size_t *outlen)
+    __attribute__((warn_unused_result));
 
 #endif

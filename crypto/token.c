@@ -59,25 +59,3 @@ out:
 	sodium_memzero(raw, sizeof(raw));
 	return rc;
 }
-
-int
-token_hash_cmp(const unsigned char a[TOKEN_HASH_BYTES],
-    const unsigned char b[TOKEN_HASH_BYTES])
-{
-	return sodium_memcmp(a, b, TOKEN_HASH_BYTES);
-}
-
-int
-token_str_cmp(const char *a, const char *b)
-{
-	unsigned char ra[TOKEN_BYTES], rb[TOKEN_BYTES];
-	int rc = -1;
-
-	if (token_decode(a, ra) != 0 || token_decode(b, rb) != 0)
-		goto out;
-	rc = sodium_memcmp(ra, rb, TOKEN_BYTES);
-out:
-	sodium_memzero(ra, sizeof(ra));
-	sodium_memzero(rb, sizeof(rb));
-	return rc;
-}

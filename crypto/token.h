@@ -31,16 +31,4 @@ int token_decode(const char *s, unsigned char out[TOKEN_BYTES])
 int token_hash(const struct keyring *kr, const char *s,
     unsigned char out[TOKEN_HASH_BYTES]) __attribute__((warn_unused_result));
 
-/* Constant-time equality of two token hashes: 0 if equal, else -1. */
-int token_hash_cmp(const unsigned char a[TOKEN_HASH_BYTES],
-    const unsigned char b[TOKEN_HASH_BYTES]) __attribute__((warn_unused_result));
-
-/*
- * Constant-time equality of two token strings (e.g. the CSRF header against
- * the session's CSRF token): 0 if both are well-formed tokens and equal,
- * else -1. Only the (public) length is compared in variable time.
- */
-int token_str_cmp(const char *a, const char *b)
-    __attribute__((warn_unused_result));
-
 #endif

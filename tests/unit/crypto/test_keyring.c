@@ -132,8 +132,8 @@ test_init_then_load_gives_k1_active(void **state)
 	assert_int_equal(keyring_kek_count(kr), 1);
 	assert_string_equal(keyring_bidx_id(kr), "b1");
 	assert_string_equal(keyring_token_id(kr), "t1");
-	assert_true(keyring_has_kek(kr, "k1"));
-	assert_false(keyring_has_kek(kr, "b1"));
+	assert_string_equal(keyring_kek_id(kr, 0), "k1");
+	assert_null(keyring_kek_id(kr, 1));
 	keyring_free(kr);
 }
 
