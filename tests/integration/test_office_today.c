@@ -1,8 +1,9 @@
 /*
  * Which calendar day it is at an office (migrations/0005): each zone's day
  * turns at its own midnight, asked as permit_app at fixed instants one
- * second apart; and the OFFICE_TODAY statement permitd runs gives the
- * office's day at the transaction's instant. One office per zone is made as
+ * second apart; the OFFICE_TODAY statement permitd runs gives the
+ * office's day at the transaction's instant; and OFFICE_DAYS counts whole
+ * days whatever the connection's TimeZone. One office per zone is made as
  * the superuser (offices are public data: no principal is needed).
  */
 #include "tests/integration/itest.h"
@@ -234,6 +235,41 @@ office_today_statement_has_a_row_for_an_unknown_office(void **state)
 	db_close(db);
 }
 
+/* OFFICE_DAYS of $1 from $2 to $3: the dates, comma-joined, into buf. */
+static enum db_status
+read_office_days(struct db *db, void *arg)
+{
+	struct db_param p[3] = { DB_TEXT(WIB), DB_TEXT("2018-11-03"),
+	    DB_TEXT("2018-11-05") };
+	arena *a = arena_new(4096);
+	struct db_result *r = NULL;
+	char *out = arg;
+
+	assert_int_equal(db_exec(db, a, DB_STMT_OFFICE_DAYS, p, 3, &r), DB_OK);
+	out[0] = '\0';
+	for (int i = 0; i < db_rows(r); i++)
+		snprintf(out + strlen(out), sizeof(buf) - strlen(out), "%s%s",
+		    i ? "," : "", db_text(r, i, 0));
+	arena_free(a);
+	return DB_OK;
+}
+
+/* São Paulo's clocks went from 2018-11-04 00:00 to 01:00: a day stepped
+ * as a timestamptz in that session TimeZone would skip 2018-11-05. */
+static void
+office_days_counts_every_day_whatever_the_session_time_zone(void **state)
+{
+	struct db *db = NULL;
+
+	(void)state;
+	assert_int_equal(db_open(itest_env("PERMIT_TEST_APP_DSN"), &db), 0);
+	assert_int_equal(db_ensure(db), DB_OK);
+	itest_ok(db->conn, "SET TimeZone = 'America/Sao_Paulo'");
+	assert_int_equal(db_tx_run(db, NULL, read_office_days, buf), DB_OK);
+	assert_string_equal(buf, "2018-11-03,2018-11-04,2018-11-05");
+	db_close(db);
+}
+
 #define TEST(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int
@@ -251,6 +287,7 @@ main(void)
 		TEST(public_may_not_execute_the_functions),
 		TEST(office_today_statement_gives_each_zone_its_day),
 		TEST(office_today_statement_has_a_row_for_an_unknown_office),
+		TEST(office_days_counts_every_day_whatever_the_session_time_zone),
 	};
 
 	log_init("test_office_today", LOG_LEVEL_ERROR);
