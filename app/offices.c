@@ -63,38 +63,107 @@ app_offices_list(struct pipe_ctx *ctx, const struct pipe_request *req,
 	return PIPE_ANSWERED;
 }
 
-/* The [from, to] range of the query into *from and *to; 0, or -1 with res. */
+enum pipe_status
+app_office_today(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const char *code, struct validate_date *today, int *found)
+{
+	struct db_param p[1] = { DB_TEXT(code) };
+	struct db_result *r;
+	enum pipe_status st;
+	int office;
+
+	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_OFFICE_TODAY, p,
+	    1, &r))) != PIPE_NEXT)
+		return st;
+	office = db_text(r, 0, 0) != NULL;
+	if (db_rows(r) != 1 || validate_date_parse(db_text(r, 0, office ? 0 : 1),
+	    today) != VALIDATE_OK) {
+		log_error("%s: malformed row", __func__);
+		return PIPE_FAILED;
+	}
+	*found = office;
+	return PIPE_NEXT;
+}
+
+/* The dates a days query gives. */
+struct app_days_query {
+	struct validate_date from, to;
+	int has_from, has_to;
+};
+
+/* Date parameter `name` (static storage) into *d when the query has it
+ * (*has): 0, or -1 with res (422 naming it). */
 static int
-app_days_range(const struct pipe_request *req, struct validate_date *from,
-    struct validate_date *to, struct pipe_response *res)
+app_days_date(const struct pipe_query *pq, const char *name, int *has,
+    struct validate_date *d, struct pipe_response *res)
+{
+	const char *v = pipe_query_get(pq, name);
+
+	*has = v != NULL;
+	if (*has && validate_date_parse(v, d) != VALIDATE_OK) {
+		pipe_error(res, 422, "invalid", "Not a date (YYYY-MM-DD).", name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Reads the query into *q: 0, or -1 with res (400 malformed; 422 an
+ * unknown parameter, or `from` or `to` not a date). */
+static int
+app_days_query(const struct pipe_request *req, struct app_days_query *q,
+    struct pipe_response *res)
 {
 	static const char *const known[] = { "from", "to", NULL };
-	struct pipe_query q;
-	const char *v, *unknown;
+	struct pipe_query pq;
+	const char *unknown;
 
-	if (pipe_query_parse(req->arena, req->query, &q) != 0) {
+	if (pipe_query_parse(req->arena, req->query, &pq) != 0) {
 		pipe_error(res, 400, "bad_request", "The query string is malformed.", NULL);
 		return -1;
 	}
-	if ((unknown = pipe_query_unknown(&q, known)) != NULL) {
+	if ((unknown = pipe_query_unknown(&pq, known)) != NULL) {
 		pipe_error(res, 422, "invalid", "Unknown parameter.",
 		    arena_strdup(req->arena, unknown));
 		return -1;
 	}
-	app_today(from);
-	if ((v = pipe_query_get(&q, "from")) != NULL &&
-	    validate_date_parse(v, from) != VALIDATE_OK) {
-		pipe_error(res, 422, "invalid", "Not a date (YYYY-MM-DD).", "from");
+	if (app_days_date(&pq, "from", &q->has_from, &q->from, res) != 0 ||
+	    app_days_date(&pq, "to", &q->has_to, &q->to, res) != 0)
 		return -1;
+	return 0;
+}
+
+/*
+ * `from` when the query has none: the office's today. Only the database
+ * knows it, so here an unknown office is 404 before the range is judged.
+ * PIPE_NEXT with *from; answered (404) or the database failure.
+ */
+static enum pipe_status
+app_days_default_from(struct pipe_ctx *ctx, const struct pipe_request *req,
+    struct validate_date *from, struct pipe_response *res)
+{
+	enum pipe_status st;
+	int found = 0;
+
+	if (app_office_code_valid(req->params[0]) &&
+	    (st = app_office_today(ctx, req, req->params[0], from,
+	    &found)) != PIPE_NEXT)
+		return st;
+	if (!found) {
+		pipe_error(res, 404, "not_found", "No such office.", NULL);
+		return PIPE_ANSWERED;
 	}
-	*to = *from;
-	if ((v = pipe_query_get(&q, "to")) != NULL &&
-	    validate_date_parse(v, to) != VALIDATE_OK) {
-		pipe_error(res, 422, "invalid", "Not a date (YYYY-MM-DD).", "to");
-		return -1;
-	}
-	if (app_day_number(to) < app_day_number(from) ||
-	    app_day_number(to) - app_day_number(from) >= APP_DAYS_MAX) {
+	return PIPE_NEXT;
+}
+
+/* 0 when [from, to] runs forward over at most APP_DAYS_MAX days; -1 with
+ * res (422 naming `to`). */
+static int
+app_days_range_check(const struct validate_date *from,
+    const struct validate_date *to, struct pipe_response *res)
+{
+	long span = app_day_number(to) - app_day_number(from);
+
+	if (span < 0 || span >= APP_DAYS_MAX) {
 		pipe_error(res, 422, "invalid",
 		    "The range must run forward and span at most 62 days.", "to");
 		return -1;
@@ -119,22 +188,31 @@ enum pipe_status
 app_office_days(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	struct validate_date from, to;
+	struct app_days_query q;
 	struct db_param p[3];
 	struct db_result *r;
 	enum pipe_status st;
 	json_t *days, *day;
 
 	(void)who;
-	if (app_days_range(req, &from, &to, res) != 0)
+	if (app_days_query(req, &q, res) != 0)
+		return PIPE_ANSWERED;
+	if (!q.has_from &&
+	    (st = app_days_default_from(ctx, req, &q.from, res)) != PIPE_NEXT)
+		return st;
+	if (!q.has_to)
+		q.to = q.from;
+	if (app_days_range_check(&q.from, &q.to, res) != 0)
 		return PIPE_ANSWERED;
 	if (!app_office_code_valid(req->params[0])) {
 		pipe_error(res, 404, "not_found", "No such office.", NULL);
 		return PIPE_ANSWERED;
 	}
 	p[0] = DB_TEXT(req->params[0]);
-	p[1] = DB_TEXT(arena_printf(req->arena, "%04d-%02d-%02d", from.y, from.m, from.d));
-	p[2] = DB_TEXT(arena_printf(req->arena, "%04d-%02d-%02d", to.y, to.m, to.d));
+	p[1] = DB_TEXT(arena_printf(req->arena, "%04d-%02d-%02d", q.from.y,
+	    q.from.m, q.from.d));
+	p[2] = DB_TEXT(arena_printf(req->arena, "%04d-%02d-%02d", q.to.y,
+	    q.to.m, q.to.d));
 	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_OFFICE_DAYS, p,
 	    3, &r))) != PIPE_NEXT)
 		return st;

@@ -1,22 +1,36 @@
 /*
- * offices — the public list of immigration offices.
+ * offices — the public list of immigration offices, and which calendar day
+ * it is at each (its own zone: WIB, WITA or WIT).
  */
 #ifndef PERMIT_APP_OFFICES_H
 #define PERMIT_APP_OFFICES_H
 
 #include "pipe/pipe.h"
+#include "app/validate.h"
 
 /* GET /api/v1/offices: 200 {"offices":[{"code","name","city","daily_quota"}]}. */
 pipe_handler app_offices_list;
 
 /*
  * GET /api/v1/offices/{code}/days?from=D&to=D: 200 {"days":[{"date",
- * "capacity","remaining"}]}, one per day from `from` (default today, UTC) to
- * `to` (default `from`), at most APP_DAYS_MAX days; 404 for an unknown
- * office; 422 naming `from` or `to` for a bad date or range, or an unknown
- * parameter; 400 for a malformed query string.
+ * "capacity","remaining"}]}, one per day from `from` (default the office's
+ * today) to `to` (default `from`), at most APP_DAYS_MAX days; 404 for an
+ * unknown office; 422 naming `from` or `to` for a bad date or range, or an
+ * unknown parameter; 400 for a malformed query string.
  */
 #define APP_DAYS_MAX 62
 pipe_handler app_office_days;
+
+/*
+ * Which calendar day it is at office `code` (NULL: no office), as the
+ * database tells it at the transaction's instant. PIPE_NEXT with *today the
+ * office's day and *found 1; for a code no office has, *found 0 and *today
+ * Asia/Jakarta's day (what no office applies to is judged there). Else the
+ * database failure.
+ */
+enum pipe_status app_office_today(struct pipe_ctx *ctx,
+    const struct pipe_request *req, const char *code,
+    struct validate_date *today, int *found)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -1,5 +1,6 @@
 -- Demo offices for `make run`: real Indonesian immigration offices (Kantor
--- Imigrasi), each with the usual online quota of 200 appointments a day.
+-- Imigrasi), each with the usual online quota of 200 appointments a day, in
+-- all three of Indonesia's zones (WIB, WITA: Denpasar, Makassar; WIT: Jayapura).
 -- Loaded as the owner or a superuser after `permitctl migrate up`; running it
 -- again changes nothing.
 INSERT INTO offices (code, name, city, daily_quota, timezone) VALUES
@@ -10,5 +11,6 @@ INSERT INTO offices (code, name, city, daily_quota, timezone) VALUES
 	('MDN', 'Kantor Imigrasi Kelas I Khusus TPI Medan', 'Medan', 200, 'Asia/Jakarta'),
 	('DPS', 'Kantor Imigrasi Kelas I TPI Denpasar', 'Denpasar', 200, 'Asia/Makassar'),
 	('MKS', 'Kantor Imigrasi Kelas I Khusus TPI Makassar', 'Makassar', 200, 'Asia/Makassar'),
-	('YOG', 'Kantor Imigrasi Kelas I TPI Yogyakarta', 'Yogyakarta', 200, 'Asia/Jakarta')
+	('YOG', 'Kantor Imigrasi Kelas I TPI Yogyakarta', 'Yogyakarta', 200, 'Asia/Jakarta'),
+	('DJJ', 'Kantor Imigrasi Kelas I TPI Jayapura', 'Jayapura', 200, 'Asia/Jayapura')
 ON CONFLICT (code) DO NOTHING;
