@@ -156,8 +156,10 @@ out:
 	return rc;
 }
 
+/* The new account inserted and committed, in one flight: DB_OK, or the
+ * failure (DB_CONFLICT: the email is taken). */
 static enum db_status
-app_accounts_insert(struct pipe_ctx *ctx, arena *a,
+app_accounts_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct app_account_new *n)
 {
 	const struct db_param p[] = {
@@ -168,8 +170,10 @@ app_accounts_insert(struct pipe_ctx *ctx, arena *a,
 		DB_TEXT(n->kek_id),
 		DB_TEXT(n->pw_hash),
 	};
+	struct db_call insert = { DB_STMT_ACCOUNT_REGISTER, p, 6, NULL, DB_ERROR };
 
-	return db_exec(ctx->db, a, DB_STMT_ACCOUNT_REGISTER, p, 6, NULL);
+	(void)pipe_commit(ctx, req, &insert, 1);
+	return insert.status;
 }
 
 enum pipe_status
@@ -194,7 +198,7 @@ app_accounts_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 		rc = pipe_internal(res);
 		goto out;
 	}
-	st = app_accounts_insert(ctx, req->arena, &n);
+	st = app_accounts_insert(ctx, req, &n);
 	if (st == DB_CONFLICT) {
 		pipe_error(res, 409, "conflict",
 		    "An account with this email already exists.", "email");
@@ -223,19 +227,26 @@ app_me_csrf(const struct pipe_ctx *ctx, const struct pipe_request *req)
 	return csrf;
 }
 
+void
+app_me_prefetch(const struct pipe_ctx *ctx, const struct pipe_request *req,
+    struct pipe_plan *plan)
+{
+	(void)ctx;
+	(void)req;
+	pipe_plan_add(plan, DB_STMT_ACCOUNT_ME, NULL, 0);
+}
+
 enum pipe_status
 app_me_get(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	const struct db_param p[] = { DB_TEXT(who->account_id) };
 	const unsigned char *wrapped, *sealed;
 	size_t wrapped_len, sealed_len;
 	const char *email, *csrf;
 	struct db_result *r;
 	enum pipe_status st;
 
-	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_ACCOUNT_ME, p, 1,
-	    &r))) != PIPE_NEXT)
+	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT)
 		return st;
 	if (db_rows(r) != 1) {
 		pipe_error(res, 401, "unauthorized", "Sign in first.", NULL);

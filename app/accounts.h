@@ -33,6 +33,7 @@ pipe_handler app_accounts_create;
  * "csrf_token"}; the email is opened with the session's account id.
  */
 pipe_handler app_me_get;
+pipe_prefetch app_me_prefetch;
 
 /*
  * Reads {"email","password"} (both strings, nothing else) from the body.

@@ -63,6 +63,12 @@ app_service_config(const struct app_service *svc)
 int
 app_ctx_open(const struct app_service *svc, struct pipe_ctx *ctx)
 {
+	const struct db_limits limits = {
+		.statement_timeout_ms = svc->cfg.db_statement_timeout,
+		.lock_timeout_ms = svc->cfg.db_lock_timeout,
+		.idle_in_transaction_ms = svc->cfg.db_idle_in_transaction_timeout,
+	};
+
 	ctx->cfg = &svc->cfg;
 	ctx->keys = svc->keys;
 	ctx->db = NULL;
@@ -70,10 +76,38 @@ app_ctx_open(const struct app_service *svc, struct pipe_ctx *ctx)
 		log_error("cannot create the database handle");
 		return -1;
 	}
+	db_set_limits(ctx->db, &limits);
 	if (db_ensure(ctx->db) != DB_OK)
 		log_warn("database unavailable at start; serving 503 until it "
 		    "is back");
 	return 0;
+}
+
+/* The key of the sweep's advisory lock: "permit-sweep" as a number. */
+#define APP_SWEEP_LOCK "7377656570"
+/* Dead sessions deleted per sweep, at most. */
+#define APP_SWEEP_LIMIT "1000"
+
+void
+app_housekeep(const struct app_service *svc)
+{
+	const struct db_param p[] = {
+		DB_TEXT(APP_SWEEP_LOCK), DB_TEXT(APP_SWEEP_LIMIT),
+	};
+	struct db *db = NULL;
+	enum db_status st;
+
+	if (db_open(svc->cfg.database, &db) != 0)
+		return;
+	db_deadline(db, svc->cfg.health_deadline);
+	if ((st = db_begin(db, NULL)) == DB_OK &&
+	    (st = db_exec(db, NULL, DB_STMT_SESSIONS_SWEEP, p, 2,
+	    NULL)) == DB_OK)
+		st = db_commit(db);
+	if (st != DB_OK)
+		log_warn("the sweep of dead sessions did not run; next in %ds",
+		    svc->cfg.session_sweep_interval);
+	db_close(db);
 }
 
 void

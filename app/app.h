@@ -43,4 +43,14 @@ int app_ctx_open(const struct app_service *svc, struct pipe_ctx *ctx)
     __attribute__((warn_unused_result));
 void app_ctx_close(struct pipe_ctx *ctx);
 
+/*
+ * The master's periodic duties on the database, off the request path, every
+ * session_sweep_interval: dead sessions are deleted, by one host at a time
+ * (an advisory lock). Connects
+ * for the occasion and disconnects, so no connection is inherited by the
+ * workers forked later; every wait is bounded by health_deadline, so a hung
+ * database delays the master that long at most. Failures are logged.
+ */
+void app_housekeep(const struct app_service *svc);
+
 #endif

@@ -60,25 +60,23 @@ app_open_row(struct pipe_ctx *ctx, const struct pipe_request *req,
 	return pipe_internal(res);
 }
 
-/*
- * Application `id` of `who`, opened, with `stmt` (APP_GET, or
- * APP_GET_FOR_UPDATE to lock it): PIPE_NEXT with *app, else answered
- * (404/500) or the database failure.
- */
-static enum pipe_status
-app_load(struct pipe_ctx *ctx, const struct pipe_request *req,
-    const struct pipe_principal *who, const char *id, enum db_stmt stmt,
-    json_t **app, struct pipe_response *res)
+/* The {id} of the route, or NULL unless it is a well-formed id: anything
+ * else is no application of anyone's (404). */
+static const char *
+app_id(const struct pipe_request *req)
 {
-	struct db_param p[2] = { DB_TEXT(id), DB_TEXT(who->account_id) };
-	struct db_result *r;
-	enum pipe_status st;
+	const char *id = req->params[0];
 
-	if (id == NULL || validate_uuid(id) != VALIDATE_OK)
-		return app_not_found(res);
-	if ((st = pipe_db(db_exec(ctx->db, req->arena, stmt, p, 2,
-	    &r))) != PIPE_NEXT)
-		return st;
+	return id != NULL && validate_uuid(id) == VALIDATE_OK ? id : NULL;
+}
+
+/* Row 0 of `r`, a look-up of one of who's applications, opened: PIPE_NEXT
+ * with *app; 404 when there is no such row or it does not open as who's. */
+static enum pipe_status
+app_one(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, const struct db_result *r, json_t **app,
+    struct pipe_response *res)
+{
 	if (db_rows(r) != 1)
 		return app_not_found(res);
 	return app_open_row(ctx, req, who, r, app, res);
@@ -90,11 +88,16 @@ app_replay(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, const struct pipe_idem_state *idem,
     struct pipe_response *res)
 {
+	struct db_param p[1] = { DB_TEXT(idem->resource_id) };
+	struct db_result *r;
 	json_t *app;
-	enum pipe_status st = app_load(ctx, req, who, idem->resource_id,
-	    DB_STMT_APP_GET, &app, res);
+	enum pipe_status st;
 
-	return st == PIPE_NEXT ? app_answer(res, idem->status, app) : st;
+	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_APP_GET, p, 1,
+	    &r))) != PIPE_NEXT ||
+	    (st = app_one(ctx, req, who, r, &app, res)) != PIPE_NEXT)
+		return st;
+	return app_answer(res, idem->status, app);
 }
 
 /* Claims the Idempotency-Key: PIPE_NEXT to serve the request; replays and
@@ -111,20 +114,39 @@ app_claim(struct pipe_ctx *ctx, const struct pipe_request *req,
 	return st;
 }
 
+/* Where a create's prefetched reads are. */
+enum { APP_CREATE_TODAY, APP_CREATE_LOCK, APP_CREATE_COUNT };
+
+/*
+ * A create's first flight: the office's today (the office the body names,
+ * if a string: the body is judged in full only by the handler), then the
+ * account's row locked, so concurrent creates of one account queue there,
+ * and its active applications counted once the lock is held.
+ */
+void
+app_applications_create_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan)
+{
+	(void)ctx;
+	app_office_today_add(plan, req->body == NULL ? NULL :
+	    json_string_value(json_object_get(req->body, "office")));
+	pipe_plan_add(plan, DB_STMT_APP_LOCK_ACCOUNT, NULL, 0);
+	pipe_plan_add(plan, DB_STMT_APP_COUNT_ACTIVE, NULL, 0);
+}
+
 /*
  * Body and office: PIPE_NEXT with *in; answered (400/422) or the database
  * failure.
  *
  * The body's dates are judged on the office's today, which only the
- * database knows, and the parse checks dates between other fields (birth_date
- * before the NIK), so the office the body names, if a string, is looked up
- * before the parse: every body then gets the 422 it always did, an unknown
- * office last (its dates judged on Asia/Jakarta's today). birth_date is
- * judged on the office's today too: API.md's "in the past" names no zone,
- * and the office's day is Jakarta's or the next.
+ * database knows: the office the body names was looked up in the first
+ * flight, before the parse, so every body gets the 422 it always did, an
+ * unknown office last (its dates judged on Asia/Jakarta's today). birth_date
+ * is judged on the office's today too: API.md's "in the past" names no
+ * zone, and the office's day is Jakarta's or the next.
  */
 static enum pipe_status
-app_create_input(struct pipe_ctx *ctx, const struct pipe_request *req,
+app_create_input(const struct pipe_request *req,
     struct app_application_input *in, struct pipe_response *res)
 {
 	struct validate_date today;
@@ -134,8 +156,7 @@ app_create_input(struct pipe_ctx *ctx, const struct pipe_request *req,
 
 	if (pipe_json_body(req, res, &body) != 0)
 		return PIPE_ANSWERED;
-	if ((st = app_office_today(ctx, req,
-	    json_string_value(json_object_get(body, "office")), &today,
+	if ((st = app_office_today(req, APP_CREATE_TODAY, &today,
 	    &office)) != PIPE_NEXT)
 		return st;
 	if (app_application_parse(req->arena, body, &today, in, res) != 0)
@@ -148,28 +169,25 @@ app_create_input(struct pipe_ctx *ctx, const struct pipe_request *req,
 }
 
 /*
- * The account's bound on active applications, held under a lock of its
- * row so concurrent creates queue here: PIPE_NEXT to go on; answered (409)
+ * The account's bound on active applications, counted under the lock of
+ * its row (both in the first flight): PIPE_NEXT to go on; answered (409)
  * or the database failure.
  */
 static enum pipe_status
 app_create_admit(struct pipe_ctx *ctx, const struct pipe_request *req,
-    const struct pipe_principal *who, struct pipe_response *res)
+    struct pipe_response *res)
 {
-	struct db_param p[1] = { DB_TEXT(who->account_id) };
 	struct db_result *r;
 	enum pipe_status st;
 	long long n;
 
-	if ((st = pipe_db(db_exec(ctx->db, req->arena,
-	    DB_STMT_APP_LOCK_ACCOUNT, p, 1, &r))) != PIPE_NEXT)
+	if ((st = pipe_prefetched(req, APP_CREATE_LOCK, &r)) != PIPE_NEXT)
 		return st;
 	if (db_rows(r) != 1) {
 		log_error("the session's account row is not visible");
 		return pipe_internal(res);
 	}
-	if ((st = pipe_db(db_exec(ctx->db, req->arena,
-	    DB_STMT_APP_COUNT_ACTIVE, p, 1, &r))) != PIPE_NEXT)
+	if ((st = pipe_prefetched(req, APP_CREATE_COUNT, &r)) != PIPE_NEXT)
 		return st;
 	if (db_int64(r, 0, 0, &n) != 0)
 		return PIPE_FAILED;
@@ -200,34 +218,41 @@ app_insert_params(const char *id, const struct pipe_principal *who,
 		    DB_BYTES(s->field[f], s->field_len[f]) : DB_NULL;
 }
 
-/* Seals and inserts: PIPE_NEXT with the new row opened in *app; answered
- * (409 NIK active, 500) or the database failure. */
+/*
+ * Seals and inserts, with the Idempotency-Key's record and COMMIT in the
+ * same flight: PIPE_NEXT with the new row opened in *app; answered (409
+ * NIK active, 500) or the database failure.
+ */
 static enum pipe_status
 app_create_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, const struct app_application_input *in,
-    const char *id, json_t **app, struct pipe_response *res)
+    const char *id, const struct pipe_idem_state *idem, json_t **app,
+    struct pipe_response *res)
 {
 	struct app_record_sealed sealed;
 	struct db_param p[APP_INSERT_PARAMS];
-	struct db_result *r;
-	enum db_status st;
+	struct db_call calls[2] = {
+		{ DB_STMT_APP_INSERT, p, APP_INSERT_PARAMS, NULL, DB_ERROR },
+	};
+	int n = 1;
+	enum pipe_status st;
 
 	if (app_record_seal(req->arena, ctx->keys, id, who->account_id, in,
 	    &sealed) != 0)
 		return pipe_internal(res);
 	app_insert_params(id, who, in, &sealed, p);
-	st = db_exec(ctx->db, req->arena, DB_STMT_APP_INSERT, p,
-	    APP_INSERT_PARAMS, &r);
-	if (st == DB_CONFLICT) {
+	n += pipe_idem_finish(req, who, idem, 201, id, &calls[1]);
+	st = pipe_commit(ctx, req, calls, n);
+	if (calls[0].status == DB_CONFLICT) {
 		pipe_error(res, 409, "conflict", "This NIK already has an active "
 		    "application of this kind.", NULL);
 		return PIPE_ANSWERED;
 	}
-	if (st != DB_OK)
-		return pipe_db(st);
-	if (db_rows(r) != 1)
+	if (st != PIPE_NEXT)
+		return st;
+	if (db_rows(calls[0].result) != 1)
 		return PIPE_FAILED;
-	return app_open_row(ctx, req, who, r, app, res);
+	return app_open_row(ctx, req, who, calls[0].result, app, res);
 }
 
 enum pipe_status
@@ -246,29 +271,34 @@ app_applications_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 	 * when the body would no longer pass (a depart_on now past). A claim
 	 * followed by a 4xx is rolled back with the rest. */
 	if ((st = app_claim(ctx, req, who, &idem, res)) != PIPE_NEXT ||
-	    (st = app_create_input(ctx, req, &in, res)) != PIPE_NEXT ||
-	    (st = app_create_admit(ctx, req, who, res)) != PIPE_NEXT)
+	    (st = app_create_input(req, &in, res)) != PIPE_NEXT ||
+	    (st = app_create_admit(ctx, req, res)) != PIPE_NEXT)
 		return st;
 	app_uuid_v4(id);
-	if ((st = app_create_insert(ctx, req, who, &in, id, &app,
-	    res)) != PIPE_NEXT ||
-	    (st = pipe_db(pipe_idem_finish(ctx, req, who, &idem, 201,
-	    id))) != PIPE_NEXT)
+	if ((st = app_create_insert(ctx, req, who, &in, id, &idem, &app,
+	    res)) != PIPE_NEXT)
 		return st;
 	return app_answer(res, 201, app);
+}
+
+void
+app_applications_list_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan)
+{
+	(void)ctx;
+	(void)req;
+	pipe_plan_add(plan, DB_STMT_APP_LIST, NULL, 0);
 }
 
 enum pipe_status
 app_applications_list(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	struct db_param p[1] = { DB_TEXT(who->account_id) };
 	struct db_result *r;
 	enum pipe_status st;
 	json_t *list, *summary;
 
-	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_APP_LIST, p, 1,
-	    &r))) != PIPE_NEXT)
+	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT)
 		return st;
 	list = pipe_oom_check(json_array());
 	for (int i = 0; i < db_rows(r); i++) {
@@ -285,15 +315,41 @@ app_applications_list(struct pipe_ctx *ctx, const struct pipe_request *req,
 	return PIPE_ANSWERED;
 }
 
+/* One application by its {id}, for get (APP_GET) and cancel
+ * (APP_GET_FOR_UPDATE, which locks it for the state change). */
+static void
+app_one_prefetch(const struct pipe_request *req, enum db_stmt stmt,
+    struct pipe_plan *plan)
+{
+	const char *id = app_id(req);
+	const struct db_param p[1] = { DB_TEXT(id) };
+
+	if (id != NULL)
+		pipe_plan_add(plan, stmt, p, 1);
+}
+
+void
+app_applications_get_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan)
+{
+	(void)ctx;
+	app_one_prefetch(req, DB_STMT_APP_GET, plan);
+}
+
 enum pipe_status
 app_applications_get(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
+	struct db_result *r;
+	enum pipe_status st;
 	json_t *app;
-	enum pipe_status st = app_load(ctx, req, who, req->params[0],
-	    DB_STMT_APP_GET, &app, res);
 
-	return st == PIPE_NEXT ? app_answer(res, 200, app) : st;
+	if (app_id(req) == NULL)
+		return app_not_found(res);
+	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT ||
+	    (st = app_one(ctx, req, who, r, &app, res)) != PIPE_NEXT)
+		return st;
+	return app_answer(res, 200, app);
 }
 
 /* 1 when an application in `status` may be cancelled. */
@@ -307,17 +363,23 @@ app_cancellable(const json_t *app, int *booked)
 	    (strcmp(status, "submitted") == 0 || *booked);
 }
 
-/* The locked, opened, cancellable row is cancelled: PIPE_NEXT with *app the
- * new representation; answered (409) or the database failure. */
+/*
+ * The locked, opened row is cancelled if it may be, with the
+ * Idempotency-Key's record and COMMIT in the same flight: PIPE_NEXT with
+ * *app the new representation; answered (409) or the database failure.
+ */
 static enum pipe_status
 app_cancel_row(struct pipe_ctx *ctx, const struct pipe_request *req,
-    const struct pipe_principal *who, const char *id, json_t **app,
+    const struct pipe_principal *who, const char *id,
+    const struct pipe_idem_state *idem, json_t **app,
     struct pipe_response *res)
 {
 	struct db_param p[2] = { DB_TEXT(id), DB_TEXT(who->account_id) };
-	struct db_result *r;
+	struct db_call calls[2] = {
+		{ DB_STMT_APP_CANCEL, p, 2, NULL, DB_ERROR },
+	};
+	int booked, n = 1;
 	enum pipe_status st;
-	int booked;
 
 	if (!app_cancellable(*app, &booked)) {
 		pipe_error(res, 409, "conflict",
@@ -328,33 +390,41 @@ app_cancel_row(struct pipe_ctx *ctx, const struct pipe_request *req,
 		/* Bookings (a later issue): give the office day's slot back
 		 * here, in this transaction, before the status changes. */
 	}
-	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_APP_CANCEL, p, 2,
-	    &r))) != PIPE_NEXT)
+	n += pipe_idem_finish(req, who, idem, 200, id, &calls[1]);
+	if ((st = pipe_commit(ctx, req, calls, n)) != PIPE_NEXT)
 		return st;
-	if (db_rows(r) != 1)
+	if (db_rows(calls[0].result) != 1)
 		return PIPE_FAILED;   /* the row is locked and was cancellable */
-	return app_open_row(ctx, req, who, r, app, res);
+	return app_open_row(ctx, req, who, calls[0].result, app, res);
+}
+
+void
+app_applications_cancel_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan)
+{
+	(void)ctx;
+	app_one_prefetch(req, DB_STMT_APP_GET_FOR_UPDATE, plan);
 }
 
 enum pipe_status
 app_applications_cancel(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	const char *id = req->params[0];
+	const char *id = app_id(req);
 	struct pipe_idem_state idem;
+	struct db_result *r;
 	enum pipe_status st;
 	json_t *app;
 
 	if (pipe_idem_check(req, res) != 0)
 		return PIPE_ANSWERED;
-	if (id == NULL || validate_uuid(id) != VALIDATE_OK)
+	if (id == NULL)
 		return app_not_found(res);
 	if ((st = app_claim(ctx, req, who, &idem, res)) != PIPE_NEXT ||
-	    (st = app_load(ctx, req, who, id, DB_STMT_APP_GET_FOR_UPDATE, &app,
-	    res)) != PIPE_NEXT ||
-	    (st = app_cancel_row(ctx, req, who, id, &app, res)) != PIPE_NEXT ||
-	    (st = pipe_db(pipe_idem_finish(ctx, req, who, &idem, 200,
-	    id))) != PIPE_NEXT)
+	    (st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT ||
+	    (st = app_one(ctx, req, who, r, &app, res)) != PIPE_NEXT ||
+	    (st = app_cancel_row(ctx, req, who, id, &idem, &app,
+	    res)) != PIPE_NEXT)
 		return st;
 	return app_answer(res, 200, app);
 }

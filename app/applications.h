@@ -22,15 +22,19 @@
  * account's active applications at max_active_applications; 422; honours
  * Idempotency-Key. */
 pipe_handler app_applications_create;
+pipe_prefetch app_applications_create_prefetch;
 
 /* 200 {"applications":[summary…]}, the account's own, newest first. */
 pipe_handler app_applications_list;
+pipe_prefetch app_applications_list_prefetch;
 
 /* 200 {"application":…} opened; 404 for anyone but the owner. */
 pipe_handler app_applications_get;
+pipe_prefetch app_applications_get_prefetch;
 
 /* 200 {"application":…} status cancelled, from submitted or booked (409
  * otherwise); 404 as get; honours Idempotency-Key. */
 pipe_handler app_applications_cancel;
+pipe_prefetch app_applications_cancel_prefetch;
 
 #endif

@@ -37,6 +37,15 @@ app_office_json(const struct db_result *r, int row)
 	    "city", db_text(r, row, 2), "daily_quota", (json_int_t)quota);
 }
 
+void
+app_offices_list_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan)
+{
+	(void)ctx;
+	(void)req;
+	pipe_plan_add(plan, DB_STMT_OFFICES_LIST, NULL, 0);
+}
+
 enum pipe_status
 app_offices_list(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
@@ -45,9 +54,9 @@ app_offices_list(struct pipe_ctx *ctx, const struct pipe_request *req,
 	enum pipe_status st;
 	json_t *list, *office;
 
+	(void)ctx;
 	(void)who;
-	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_OFFICES_LIST,
-	    NULL, 0, &r))) != PIPE_NEXT)
+	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT)
 		return st;
 	list = pipe_oom_check(json_array());
 	for (int i = 0; i < db_rows(r); i++) {
@@ -63,17 +72,23 @@ app_offices_list(struct pipe_ctx *ctx, const struct pipe_request *req,
 	return PIPE_ANSWERED;
 }
 
-enum pipe_status
-app_office_today(struct pipe_ctx *ctx, const struct pipe_request *req,
-    const char *code, struct validate_date *today, int *found)
+void
+app_office_today_add(struct pipe_plan *plan, const char *code)
 {
-	struct db_param p[1] = { DB_TEXT(code) };
+	const struct db_param p[1] = { DB_TEXT(code) };
+
+	pipe_plan_add(plan, DB_STMT_OFFICE_TODAY, p, 1);
+}
+
+enum pipe_status
+app_office_today(const struct pipe_request *req, int i,
+    struct validate_date *today, int *found)
+{
 	struct db_result *r;
 	enum pipe_status st;
 	int office;
 
-	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_OFFICE_TODAY, p,
-	    1, &r))) != PIPE_NEXT)
+	if ((st = pipe_prefetched(req, i, &r)) != PIPE_NEXT)
 		return st;
 	office = db_text(r, 0, 0) != NULL;
 	if (db_rows(r) != 1 || validate_date_parse(db_text(r, 0, office ? 0 : 1),
@@ -84,6 +99,9 @@ app_office_today(struct pipe_ctx *ctx, const struct pipe_request *req,
 	*found = office;
 	return PIPE_NEXT;
 }
+
+/* Where the days route's prefetched reads are. */
+enum { APP_DAYS_TODAY, APP_DAYS_ROWS };
 
 /* The dates a days query gives. */
 struct app_days_query {
@@ -138,14 +156,14 @@ app_days_query(const struct pipe_request *req, struct app_days_query *q,
  * PIPE_NEXT with *from; answered (404) or the database failure.
  */
 static enum pipe_status
-app_days_default_from(struct pipe_ctx *ctx, const struct pipe_request *req,
+app_days_default_from(const struct pipe_request *req,
     struct validate_date *from, struct pipe_response *res)
 {
 	enum pipe_status st;
 	int found = 0;
 
 	if (app_office_code_valid(req->params[0]) &&
-	    (st = app_office_today(ctx, req, req->params[0], from,
+	    (st = app_office_today(req, APP_DAYS_TODAY, from,
 	    &found)) != PIPE_NEXT)
 		return st;
 	if (!found) {
@@ -184,21 +202,53 @@ app_day_json(const struct db_result *r, int row)
 	    "capacity", (json_int_t)capacity, "remaining", (json_int_t)remaining);
 }
 
+/* A date as the statements take it, in the arena; NULL when absent. */
+static const char *
+app_days_text(arena *a, int has, const struct validate_date *d)
+{
+	return has ? arena_printf(a, "%04d-%02d-%02d", d->y, d->m, d->d) : NULL;
+}
+
+/*
+ * The office's today and its days, both in the first flight: OFFICE_DAYS
+ * defaults the range as the handler does, so the rows are the right ones
+ * whenever the handler's own checks pass. Nothing is queued for a query or
+ * a code the handler refuses.
+ */
+void
+app_office_days_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan)
+{
+	struct pipe_response scratch = { 0 };
+	struct app_days_query q;
+	struct db_param p[3];
+
+	(void)ctx;
+	if (!app_office_code_valid(req->params[0]) ||
+	    app_days_query(req, &q, &scratch) != 0)
+		return;
+	app_office_today_add(plan, req->params[0]);   /* APP_DAYS_TODAY */
+	p[0] = DB_TEXT(req->params[0]);
+	p[1] = DB_TEXT(app_days_text(req->arena, q.has_from, &q.from));
+	p[2] = DB_TEXT(app_days_text(req->arena, q.has_to, &q.to));
+	pipe_plan_add(plan, DB_STMT_OFFICE_DAYS, p, 3);   /* APP_DAYS_ROWS */
+}
+
 enum pipe_status
 app_office_days(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
 	struct app_days_query q;
-	struct db_param p[3];
 	struct db_result *r;
 	enum pipe_status st;
 	json_t *days, *day;
 
+	(void)ctx;
 	(void)who;
 	if (app_days_query(req, &q, res) != 0)
 		return PIPE_ANSWERED;
 	if (!q.has_from &&
-	    (st = app_days_default_from(ctx, req, &q.from, res)) != PIPE_NEXT)
+	    (st = app_days_default_from(req, &q.from, res)) != PIPE_NEXT)
 		return st;
 	if (!q.has_to)
 		q.to = q.from;
@@ -208,13 +258,7 @@ app_office_days(struct pipe_ctx *ctx, const struct pipe_request *req,
 		pipe_error(res, 404, "not_found", "No such office.", NULL);
 		return PIPE_ANSWERED;
 	}
-	p[0] = DB_TEXT(req->params[0]);
-	p[1] = DB_TEXT(arena_printf(req->arena, "%04d-%02d-%02d", q.from.y,
-	    q.from.m, q.from.d));
-	p[2] = DB_TEXT(arena_printf(req->arena, "%04d-%02d-%02d", q.to.y,
-	    q.to.m, q.to.d));
-	if ((st = pipe_db(db_exec(ctx->db, req->arena, DB_STMT_OFFICE_DAYS, p,
-	    3, &r))) != PIPE_NEXT)
+	if ((st = pipe_prefetched(req, APP_DAYS_ROWS, &r)) != PIPE_NEXT)
 		return st;
 	if (db_rows(r) == 0) {
 		pipe_error(res, 404, "not_found", "No such office.", NULL);

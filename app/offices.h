@@ -10,6 +10,7 @@
 
 /* GET /api/v1/offices: 200 {"offices":[{"code","name","city","daily_quota"}]}. */
 pipe_handler app_offices_list;
+pipe_prefetch app_offices_list_prefetch;
 
 /*
  * GET /api/v1/offices/{code}/days?from=D&to=D: 200 {"days":[{"date",
@@ -20,16 +21,19 @@ pipe_handler app_offices_list;
  */
 #define APP_DAYS_MAX 62
 pipe_handler app_office_days;
+pipe_prefetch app_office_days_prefetch;
 
 /*
  * Which calendar day it is at office `code` (NULL: no office), as the
- * database tells it at the transaction's instant. PIPE_NEXT with *today the
- * office's day and *found 1; for a code no office has, *found 0 and *today
- * Asia/Jakarta's day (what no office applies to is judged there). Else the
- * database failure.
+ * database tells it at the transaction's instant: app_office_today_add
+ * queues the look-up in a route's prefetch, and app_office_today reads the
+ * i-th prefetched read so queued. PIPE_NEXT with *today the office's day and
+ * *found 1; for a code no office has, *found 0 and *today Asia/Jakarta's
+ * day (what no office applies to is judged there). Else the database
+ * failure.
  */
-enum pipe_status app_office_today(struct pipe_ctx *ctx,
-    const struct pipe_request *req, const char *code,
+void app_office_today_add(struct pipe_plan *plan, const char *code);
+enum pipe_status app_office_today(const struct pipe_request *req, int i,
     struct validate_date *today, int *found)
     __attribute__((warn_unused_result));
 

@@ -29,26 +29,42 @@ struct app_signin {
 	size_t wrapped_len, sealed_len;
 };
 
-/* The credentials' account into *s (s->found 0 when none). DB_OK or the
- * failure; a malformed row is DB_ERROR. */
-static enum db_status
-app_signin_lookup(struct pipe_ctx *ctx, arena *a, const char *email,
-    struct app_signin *s)
+/*
+ * Sign-in's first flight: the account of the body's email, when the body
+ * has an address of the right shape (the handler reads the body in full
+ * and refuses what is wrong; an address of the wrong shape has no account).
+ */
+void
+app_sessions_create_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan)
 {
-	unsigned char bidx[BIDX_BYTES];
+	const char *email = req->body == NULL ? NULL :
+	    json_string_value(json_object_get(req->body, "email"));
+	char *norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
+	unsigned char *bidx = arena_alloc(req->arena, BIDX_BYTES);
+	struct db_param p[1];
+
+	if (email == NULL ||
+	    validate_email(email, norm, VALIDATE_EMAIL_BUFSZ) != VALIDATE_OK ||
+	    app_account_email_bidx(ctx->keys, norm, bidx) != 0)
+		return;
+	p[0] = DB_BYTES(bidx, BIDX_BYTES);
+	pipe_plan_add(plan, DB_STMT_ACCOUNT_FOR_SIGNIN, p, 1);
+}
+
+/* The credentials' account from the first flight into *s (s->found 0 when
+ * none). PIPE_NEXT, or the failure; a malformed row fails. */
+static enum pipe_status
+app_signin_lookup(const struct pipe_request *req, struct app_signin *s)
+{
+	arena *a = req->arena;
 	struct db_result *r;
-	enum db_status st;
+	enum pipe_status st;
 	const char *office;
 
 	memset(s, 0, sizeof(*s));
-	if (app_account_email_bidx(ctx->keys, email, bidx) != 0)
-		return DB_ERROR;
-	{
-		const struct db_param p[] = { DB_BYTES(bidx, sizeof(bidx)) };
-
-		st = db_exec(ctx->db, a, DB_STMT_ACCOUNT_FOR_SIGNIN, p, 1, &r);
-	}
-	if (st != DB_OK || db_rows(r) != 1)
+	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT ||
+	    db_rows(r) != 1)
 		return st;
 	s->id = db_text(r, 0, 0);
 	office = db_text(r, 0, 2);
@@ -60,10 +76,10 @@ app_signin_lookup(struct pipe_ctx *ctx, arena *a, const char *email,
 	    db_bytes(r, a, 0, 4, &s->wrapped, &s->wrapped_len) != 0 ||
 	    db_bytes(r, a, 0, 6, &s->sealed, &s->sealed_len) != 0) {
 		log_error("the sign-in look-up returned an unexpected row");
-		return DB_ERROR;
+		return PIPE_FAILED;
 	}
 	s->found = 1;
-	return DB_OK;
+	return PIPE_NEXT;
 }
 
 /*
@@ -84,83 +100,74 @@ app_signin_verify(const struct pipe_ctx *ctx, const struct app_signin *s,
 	return s->blocked ? -1 : 0;
 }
 
+/* What sign-in's last flight sends: the session opened, the transaction
+ * bound through it, and maybe a new password hash. */
+struct app_signin_flight {
+	char token[TOKEN_STR_SIZE];
+	unsigned char hash[TOKEN_HASH_BYTES];
+	char pw_hash[PW_HASH_SIZE];
+	struct db_param open[4], bind[2], rehash[2];
+	struct db_call calls[3];
+	int n;
+};
+
 /*
- * Binds this transaction through the session just opened, as every other
- * request binds (permit_session_bind): the principal comes from a live
- * session row, never from values the handler passes. DB_ERROR if the bound
- * account is not the verified one.
+ * A new session for the verified account (permit_session_open), then the
+ * transaction bound through it, as every other request binds (permit_bind):
+ * the principal comes from a live session row, never from values the
+ * handler passes. 0, or -1 when the token could not be hashed.
  */
-static enum db_status
-app_signin_bind(struct pipe_ctx *ctx, arena *a, const struct app_signin *s,
-    const unsigned char hash[TOKEN_HASH_BYTES])
+static int
+app_signin_session(const struct pipe_ctx *ctx, arena *a,
+    const struct app_signin *s, struct app_signin_flight *f)
 {
-	const struct db_param p[] = {
-		DB_BYTES(hash, TOKEN_HASH_BYTES),
-		DB_TEXT(arena_printf(a, "%d", ctx->cfg->session_idle_timeout)),
-	};
-	struct db_result *r;
-	enum db_status st;
-
-	if ((st = db_exec(ctx->db, a, DB_STMT_SESSION_BIND, p, 2, &r)) != DB_OK)
-		return st;
-	if (db_rows(r) != 1 || db_text(r, 0, 0) == NULL ||
-	    strcmp(db_text(r, 0, 0), s->id) != 0) {
-		log_error("a session just opened did not bind its account");
-		return DB_ERROR;
-	}
-	return DB_OK;
+	token_new(f->token);
+	if (token_hash(ctx->keys, f->token, f->hash) != 0)
+		return -1;
+	f->open[0] = DB_BYTES(f->hash, TOKEN_HASH_BYTES);
+	f->open[1] = DB_TEXT(s->id);
+	f->open[2] = DB_TEXT(arena_printf(a, "%d", ctx->cfg->session_lifetime));
+	f->open[3] = DB_TEXT(arena_printf(a, "%d",
+	    ctx->cfg->session_idle_timeout));
+	f->bind[0] = DB_BYTES(f->hash, TOKEN_HASH_BYTES);
+	f->bind[1] = DB_TEXT(arena_printf(a, "%d",
+	    ctx->cfg->session_touch_interval));
+	f->calls[f->n++] = (struct db_call){ DB_STMT_SESSION_CREATE, f->open, 4,
+	    NULL, DB_ERROR };
+	f->calls[f->n++] = (struct db_call){ DB_STMT_BIND, f->bind, 2, NULL,
+	    DB_ERROR };
+	return 0;
 }
 
-/* Deletes some dead sessions of anyone (definer function). */
-static enum db_status
-app_signin_sweep(struct pipe_ctx *ctx, arena *a)
+/* A new hash when the configured limits rose. A hashing failure is logged
+ * and skipped: the old hash still verifies. */
+static void
+app_signin_rehash(const struct pipe_ctx *ctx, const struct app_signin *s,
+    const char *password, size_t password_len, struct app_signin_flight *f)
 {
-	const char *limit = arena_printf(a, "%d", APP_SESSIONS_SWEEP);
-	const struct db_param p[] = { DB_TEXT(limit) };
-
-	return db_exec(ctx->db, a, DB_STMT_SESSIONS_SWEEP, p, 1, NULL);
-}
-
-/* Opens a session for the verified account (permit_session_open): its
- * token into `token`, the token's keyed hash into `hash`. */
-static enum db_status
-app_signin_session(struct pipe_ctx *ctx, arena *a, const struct app_signin *s,
-    char token[TOKEN_STR_SIZE], unsigned char hash[TOKEN_HASH_BYTES])
-{
-	token_new(token);
-	if (token_hash(ctx->keys, token, hash) != 0)
-		return DB_ERROR;
-	const struct db_param p[] = {
-		DB_BYTES(hash, TOKEN_HASH_BYTES), DB_TEXT(s->id),
-		DB_TEXT(arena_printf(a, "%d", ctx->cfg->session_lifetime)),
-		DB_TEXT(arena_printf(a, "%d", ctx->cfg->session_idle_timeout)),
-	};
-
-	return db_exec(ctx->db, a, DB_STMT_SESSION_CREATE, p, 4, NULL);
-}
-
-/* Stores a new hash when the configured limits rose. A hashing failure is
- * logged and skipped: the old hash still verifies. */
-static enum db_status
-app_signin_rehash(struct pipe_ctx *ctx, arena *a, const struct app_signin *s,
-    const char *password, size_t password_len)
-{
-	char hash[PW_HASH_SIZE];
-	enum db_status st = DB_OK;
-
 	if (!pw_needs_rehash(s->pw_hash, ctx->cfg->pwhash_opslimit,
 	    ctx->cfg->pwhash_memlimit))
-		return DB_OK;
+		return;
 	if (pw_hash(password, password_len, ctx->cfg->pwhash_opslimit,
-	    ctx->cfg->pwhash_memlimit, hash) != 0) {
+	    ctx->cfg->pwhash_memlimit, f->pw_hash) != 0) {
 		log_error("cannot re-hash a password");
-	} else {
-		const struct db_param p[] = { DB_TEXT(s->id), DB_TEXT(hash) };
-
-		st = db_exec(ctx->db, a, DB_STMT_ACCOUNT_REHASH, p, 2, NULL);
+		return;
 	}
-	sodium_memzero(hash, sizeof(hash));
-	return st;
+	f->rehash[0] = DB_TEXT(s->id);
+	f->rehash[1] = DB_TEXT(f->pw_hash);
+	f->calls[f->n++] = (struct db_call){ DB_STMT_ACCOUNT_REHASH, f->rehash,
+	    2, NULL, DB_ERROR };
+}
+
+/* The binding of the last flight named the verified account. */
+static int
+app_signin_bound(const struct app_signin *s, const struct db_result *r)
+{
+	if (r != NULL && db_rows(r) == 1 && db_text(r, 0, 0) != NULL &&
+	    strcmp(db_text(r, 0, 0), s->id) == 0)
+		return 1;
+	log_error("a session just opened did not bind its account");
+	return 0;
 }
 
 /* The Set-Cookie value carrying `token` (or clearing it when NULL). */
@@ -195,24 +202,30 @@ app_signin_answer(const struct pipe_ctx *ctx, const struct pipe_request *req,
 	    "csrf_token", csrf));
 }
 
-/* Everything after the password verified; DB_OK with res filled. */
-static enum db_status
+/* Everything after the password verified, in one flight with COMMIT:
+ * answered (201, 500), or the database failure. */
+static enum pipe_status
 app_signin_start(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct app_signin *s, const char *password, size_t password_len,
     struct pipe_response *res)
 {
-	char token[TOKEN_STR_SIZE];
-	unsigned char hash[TOKEN_HASH_BYTES];
-	enum db_status st;
+	struct app_signin_flight f = { .n = 0 };
+	enum pipe_status st = PIPE_ANSWERED;
 
-	if ((st = app_signin_sweep(ctx, req->arena)) == DB_OK &&
-	    (st = app_signin_session(ctx, req->arena, s, token, hash)) == DB_OK &&
-	    (st = app_signin_bind(ctx, req->arena, s, hash)) == DB_OK &&
-	    (st = app_signin_rehash(ctx, req->arena, s, password,
-	    password_len)) == DB_OK)
-		app_signin_answer(ctx, req, s, token, res);
-	sodium_memzero(token, sizeof(token));
-	sodium_memzero(hash, sizeof(hash));
+	if (app_signin_session(ctx, req->arena, s, &f) != 0) {
+		st = pipe_internal(res);
+		goto out;
+	}
+	app_signin_rehash(ctx, s, password, password_len, &f);
+	if ((st = pipe_commit(ctx, req, f.calls, f.n)) != PIPE_NEXT)
+		goto out;
+	st = PIPE_ANSWERED;
+	if (!app_signin_bound(s, f.calls[1].result))
+		(void)pipe_internal(res);
+	else
+		app_signin_answer(ctx, req, s, f.token, res);
+out:
+	sodium_memzero(&f, sizeof(f));
 	return st;
 }
 
@@ -230,7 +243,7 @@ app_sessions_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 	const char *email, *password;
 	char *norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
 	size_t password_len;
-	enum db_status st;
+	enum pipe_status st;
 	int verified;
 
 	(void)who;
@@ -240,8 +253,8 @@ app_sessions_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 	/* An address of the wrong shape cannot have an account: it goes the
 	 * unknown-email way, dummy hash included. */
 	if (validate_email(email, norm, VALIDATE_EMAIL_BUFSZ) == VALIDATE_OK &&
-	    (st = app_signin_lookup(ctx, req->arena, norm, &s)) != DB_OK)
-		return pipe_db(st);
+	    (st = app_signin_lookup(req, &s)) != PIPE_NEXT)
+		return st;
 	verified = app_signin_verify(ctx, &s, password, password_len) == 0;
 	/* Outside normal mode only an admin signs in (to run maintenance);
 	 * everyone else, right password or not, gets the same static 503. */
@@ -255,10 +268,7 @@ app_sessions_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 		    NULL);
 		return PIPE_ANSWERED;
 	}
-	if ((st = app_signin_start(ctx, req, &s, password, password_len,
-	    res)) != DB_OK)
-		return pipe_db(st);
-	return PIPE_ANSWERED;
+	return app_signin_start(ctx, req, &s, password, password_len, res);
 }
 
 enum pipe_status
@@ -266,19 +276,17 @@ app_sessions_delete(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
 	unsigned char hash[TOKEN_HASH_BYTES];
-	enum db_status st = DB_ERROR;
+	struct db_param p[2] = {
+		DB_BYTES(hash, sizeof(hash)), DB_TEXT(who->account_id),
+	};
+	struct db_call revoke = { DB_STMT_SESSION_REVOKE, p, 2, NULL, DB_ERROR };
+	enum pipe_status st = PIPE_FAILED;
 
-	if (token_hash(ctx->keys, req->session_token, hash) == 0) {
-		const struct db_param p[] = {
-			DB_BYTES(hash, sizeof(hash)), DB_TEXT(who->account_id),
-		};
-
-		st = db_exec(ctx->db, req->arena, DB_STMT_SESSION_REVOKE, p, 2,
-		    NULL);
-	}
+	if (token_hash(ctx->keys, req->session_token, hash) == 0)
+		st = pipe_commit(ctx, req, &revoke, 1);
 	sodium_memzero(hash, sizeof(hash));
-	if (st != DB_OK)
-		return pipe_db(st);
+	if (st != PIPE_NEXT)
+		return st;
 	res->status = 204;
 	res->body = NULL;
 	res->set_cookie = app_session_cookie(ctx, req->arena, NULL);

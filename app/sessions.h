@@ -12,9 +12,6 @@
 
 #include "pipe/pipe.h"
 
-/* Dead sessions deleted, at most, by each sign-in. */
-#define APP_SESSIONS_SWEEP 100
-
 /*
  * POST /api/v1/sessions {"email","password"}: 201 {"account":{"id","email",
  * "role","office"},"csrf_token"} and the cookie; 401 with one body for an
@@ -22,6 +19,7 @@
  * Argon2id work. Re-hashes the password when the configured limits rose.
  */
 pipe_handler app_sessions_create;
+pipe_prefetch app_sessions_create_prefetch;
 
 /*
  * Makes the dummy hash that sign-ins for unknown emails verify against

@@ -29,11 +29,18 @@ static const struct config_key config_keys[] = {
 	KEY(log_level, CONFIG_T_STR, 0, 0),
 	KEY(database, CONFIG_T_STR, 0, 0),
 	KEY(keyring, CONFIG_T_STR, 0, 0),
+	KEY(db_deadline, CONFIG_T_INT, 100, 60000),
+	KEY(health_deadline, CONFIG_T_INT, 100, 60000),
+	KEY(db_statement_timeout, CONFIG_T_INT, 0, 600000),
+	KEY(db_lock_timeout, CONFIG_T_INT, 0, 600000),
+	KEY(db_idle_in_transaction_timeout, CONFIG_T_INT, 0, 3600000),
 	KEY(body_limit, CONFIG_T_SIZE, 1024, 16 * 1024 * 1024),
 	KEY(retry_after, CONFIG_T_INT, 1, 3600),
 	KEY(cookie_secure, CONFIG_T_BOOL, 0, 1),
 	KEY(session_idle_timeout, CONFIG_T_INT, 60, 7 * 24 * 3600),
 	KEY(session_lifetime, CONFIG_T_INT, 60, 30 * 24 * 3600),
+	KEY(session_touch_interval, CONFIG_T_INT, 1, 3600),
+	KEY(session_sweep_interval, CONFIG_T_INT, 1, 86400),
 	KEY(pwhash_opslimit, CONFIG_T_ULL, 1, 64),
 	KEY(pwhash_memlimit, CONFIG_T_SIZE, 8192, 4LL * 1024 * 1024 * 1024),
 	KEY(max_active_applications, CONFIG_T_INT, 1, 1000),
@@ -52,11 +59,18 @@ config_defaults(struct config *c)
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	snprintf(c->database, sizeof(c->database), "dbname=permit user=permit_app");
 	snprintf(c->keyring, sizeof(c->keyring), "var/keyring");
+	c->db_deadline = 3000;
+	c->health_deadline = 800;
+	c->db_statement_timeout = 5000;
+	c->db_lock_timeout = 2000;
+	c->db_idle_in_transaction_timeout = 10000;
 	c->body_limit = 64 * 1024;
 	c->retry_after = 5;
 	c->cookie_secure = 1;
 	c->session_idle_timeout = 30 * 60;
 	c->session_lifetime = 12 * 3600;
+	c->session_touch_interval = 60;
+	c->session_sweep_interval = 60;
 	c->pwhash_opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
 	c->pwhash_memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 	c->max_active_applications = 5;

@@ -27,6 +27,11 @@ struct config {
 	/* database and keys */
 	char database[CONFIG_STR];    /* libpq conninfo of the runtime role */
 	char keyring[CONFIG_STR];     /* path of the keyring file */
+	int db_deadline;              /* ms a request may wait on the database */
+	int health_deadline;          /* ms, the same for GET /health */
+	int db_statement_timeout;     /* ms, server side, per statement */
+	int db_lock_timeout;          /* ms, server side, per lock wait */
+	int db_idle_in_transaction_timeout;   /* ms, server side */
 
 	/* HTTP */
 	size_t body_limit;            /* bytes; larger bodies get 413 */
@@ -36,6 +41,8 @@ struct config {
 	/* sessions and passwords */
 	int session_idle_timeout;     /* seconds */
 	int session_lifetime;         /* seconds */
+	int session_touch_interval;   /* seconds between records of activity */
+	int session_sweep_interval;   /* seconds between sweeps of dead sessions */
 	unsigned long long pwhash_opslimit;
 	size_t pwhash_memlimit;
 

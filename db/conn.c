@@ -1,17 +1,37 @@
+/*
+ * conn — the connection: connecting within the deadline, preparing the
+ * closed set, the server-side time limits, and replacing a connection that
+ * died (contract in db.h).
+ */
 #include "db/internal.h"
 
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/log.h"
 
-/* Applied unless the caller's conninfo says otherwise. Keepalives (TCP
- * only) notice a server host that vanished without closing the socket. */
-#define DB_CONNECT_TIMEOUT "2"
+/* Applied unless the caller's conninfo says otherwise. Keepalives and the
+ * TCP user timeout (TCP only) notice a server host that vanished without
+ * closing the socket. */
 #define DB_APPLICATION_NAME "permitd"
 #define DB_KEEPALIVES_IDLE "30"
 #define DB_KEEPALIVES_INTERVAL "10"
 #define DB_KEEPALIVES_COUNT "3"
+#define DB_TCP_USER_TIMEOUT "10000"
+/* A connect attempt outside a request's deadline. */
+#define DB_CONNECT_MS 2000
+/*
+ * While the database is down, a handle tries to connect at most this often
+ * and spends at most DB_DOWN_CONNECT_MS on a try; in between it answers
+ * DB_UNAVAILABLE at once. A hung server then costs each worker a fraction of
+ * its time instead of every request's whole deadline, so health and the
+ * other requests are answered 503 quickly.
+ */
+#define DB_DOWN_RETRY_MS 250
+#define DB_DOWN_CONNECT_MS 500
 
 static void
 db_disconnect(struct db *db)
@@ -38,26 +58,70 @@ db_log_down(struct db *db, const char *msg)
 	db->down = 1;
 }
 
-/* Prepares every statement of the .def tables on the fresh connection. */
+/*
+ * Every statement of the .def tables prepared, then the session's time
+ * limits set, in one flight. 0, or -1 (logged by the flight).
+ */
 static int
 db_prepare_all(struct db *db)
 {
-	for (int s = 0; s < DB_STMT_COUNT; s++) {
-		const struct db_stmt_def *d = db_stmt_def((enum db_stmt)s);
-		PGresult *res = PQprepare(db->conn, d->name, d->sql, d->nparams, NULL);
-		int ok = db_result_ok(res);
+	struct db_cmd c[DB_STMT_COUNT + 1];
+	char v[3][16];
+	const char *vals[3] = { v[0], v[1], v[2] };
+	enum db_status st;
 
-		if (!ok) {
-			const char *msg = res != NULL ?
-			    PQresultErrorMessage(res) : PQerrorMessage(db->conn);
-			log_error("prepare %s: %.*s", d->name,
-			    (int)strcspn(msg, "\n"), msg);
-		}
-		PQclear(res);
-		if (!ok)
-			return -1;
+	memset(c, 0, sizeof(c));
+	for (int s = 0; s < DB_STMT_COUNT; s++) {
+		c[s].stmt = db_stmt_def((enum db_stmt)s);
+		c[s].prepare = 1;
 	}
-	return 0;
+	snprintf(v[0], sizeof(v[0]), "%d", db->limits.statement_timeout_ms);
+	snprintf(v[1], sizeof(v[1]), "%d", db->limits.lock_timeout_ms);
+	snprintf(v[2], sizeof(v[2]), "%d", db->limits.idle_in_transaction_ms);
+	c[DB_STMT_COUNT].stmt = db_stmt_def(DB_STMT_SESSION_LIMITS);
+	c[DB_STMT_COUNT].nparams = 3;
+	c[DB_STMT_COUNT].values = vals;
+	st = db_flight(db, c, DB_STMT_COUNT + 1);
+	db_flight_clear(c, DB_STMT_COUNT + 1);
+	db->flights--;   /* connecting is not a request's round trip */
+	return st == DB_OK ? 0 : -1;
+}
+
+/*
+ * PQconnectPoll until the connection is made, the attempt's time runs out
+ * (the request's deadline, else DB_CONNECT_MS) or it fails. 0 or -1.
+ */
+static int
+db_connect_poll(struct db *db)
+{
+	double saved = db->deadline;
+	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
+	struct pollfd p;
+	int ms, rc = -1;
+
+	if (db->down && (saved <= 0 || db_remaining_ms(db) > DB_DOWN_CONNECT_MS))
+		db_deadline(db, DB_DOWN_CONNECT_MS);
+	else if (saved <= 0)
+		db_deadline(db, DB_CONNECT_MS);
+	while (ps != PGRES_POLLING_OK) {
+		if (ps == PGRES_POLLING_FAILED || (ms = db_remaining_ms(db)) == 0)
+			goto out;
+		p.fd = PQsocket(db->conn);
+		p.events = ps == PGRES_POLLING_READING ? POLLIN : POLLOUT;
+		if (p.fd < 0 || poll(&p, 1, ms) < 0)
+			goto out;
+		ps = PQconnectPoll(db->conn);
+	}
+	rc = 0;
+out:
+	if (rc != 0 && ps != PGRES_POLLING_FAILED)
+		db_log_down(db, "no answer in time");
+	else if (rc != 0)
+		db_log_down(db, PQerrorMessage(db->conn));
+	db->deadline = saved;
+	if (rc != 0)
+		db->retry_at = db_clock() + DB_DOWN_RETRY_MS / 1e3;
+	return rc;
 }
 
 /*
@@ -67,20 +131,21 @@ db_prepare_all(struct db *db)
 static enum db_status
 db_connect(struct db *db)
 {
-	const char *const keys[] = { "connect_timeout", "application_name",
-	    "keepalives_idle", "keepalives_interval", "keepalives_count",
+	const char *const keys[] = { "application_name", "keepalives_idle",
+	    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
 	    "dbname", NULL };
-	const char *const vals[] = { DB_CONNECT_TIMEOUT, DB_APPLICATION_NAME,
-	    DB_KEEPALIVES_IDLE, DB_KEEPALIVES_INTERVAL, DB_KEEPALIVES_COUNT,
+	const char *const vals[] = { DB_APPLICATION_NAME, DB_KEEPALIVES_IDLE,
+	    DB_KEEPALIVES_INTERVAL, DB_KEEPALIVES_COUNT, DB_TCP_USER_TIMEOUT,
 	    db->conninfo, NULL };
 
-	db->conn = PQconnectdbParams(keys, vals, 1);
-	if (db->conn == NULL) {
-		db_log_down(db, "out of memory");
+	db->conn = PQconnectStartParams(keys, vals, 1);
+	if (db->conn == NULL || PQstatus(db->conn) == CONNECTION_BAD) {
+		db_log_down(db, db->conn != NULL ? PQerrorMessage(db->conn) :
+		    "out of memory");
+		db_disconnect(db);
 		return DB_UNAVAILABLE;
 	}
-	if (PQstatus(db->conn) != CONNECTION_OK) {
-		db_log_down(db, PQerrorMessage(db->conn));
+	if (db_connect_poll(db) != 0 || PQsetnonblocking(db->conn, 1) != 0) {
 		db_disconnect(db);
 		return DB_UNAVAILABLE;
 	}
@@ -107,9 +172,16 @@ db_open(const char *conninfo, struct db **out)
 		free(db);
 		return -1;
 	}
-	(void)db_ensure(db);
+	db->limits = (struct db_limits){ DB_LIMITS_DEFAULT };
 	*out = db;
 	return 0;
+}
+
+void
+db_set_limits(struct db *db, const struct db_limits *limits)
+{
+	db->limits = *limits;
+	db->broken = db->conn != NULL;   /* the next use reconnects with them */
 }
 
 void
@@ -128,5 +200,36 @@ db_ensure(struct db *db)
 	if (db->conn != NULL && !db->broken && PQstatus(db->conn) == CONNECTION_OK)
 		return DB_OK;
 	db_disconnect(db);
+	if (db->down && db_clock() < db->retry_at)
+		return DB_UNAVAILABLE;
 	return db_connect(db);
+}
+
+/*
+ * An idle connection the server has closed (a restart, an administrator's
+ * pg_terminate_backend) has its goodbye waiting on the socket. The server
+ * has nothing else to say to an idle connection of ours (permitd listens
+ * for nothing), so a readable socket before anything is sent means the
+ * connection is replaced, and the request goes to a new one instead of
+ * failing.
+ */
+static void
+db_check_idle(struct db *db)
+{
+	struct pollfd p = { .fd = PQsocket(db->conn), .events = POLLIN };
+
+	if (p.fd < 0 || poll(&p, 1, 0) <= 0)
+		return;
+	log_info("the database spoke on an idle connection (a restart?); "
+	    "reconnecting");
+	db->broken = 1;
+}
+
+enum db_status
+db_ready(struct db *db)
+{
+	if (db->conn != NULL && !db->broken &&
+	    PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+		db_check_idle(db);
+	return db_ensure(db);
 }

@@ -52,19 +52,56 @@ struct db_param {
 struct db_result;
 
 /*
- * A handle for `conninfo`. Connects now if it can; if it cannot, the handle
- * is still returned and every call reconnects first. -1 only on out of memory.
+ * Time limits of a connection (DESIGN.md: every wait has a deadline). The
+ * server ends a statement, a lock wait or an idle transaction that exceeds
+ * its limit (set on each new connection; 0 leaves the server's default).
+ */
+struct db_limits {
+	int statement_timeout_ms;
+	int lock_timeout_ms;
+	int idle_in_transaction_ms;
+};
+
+#define DB_LIMITS_DEFAULT 5000, 2000, 10000
+
+/*
+ * A handle for `conninfo`, not yet connected: the first use (or db_ensure)
+ * connects, and every use after a failure reconnects first. -1 only on out
+ * of memory.
  * Owned by the caller; release with db_close().
  */
 int db_open(const char *conninfo, struct db **out);
 void db_close(struct db *db);
 
+/* The server-side limits of the handle's next connections (the current
+ * one is replaced). Without a call: DB_LIMITS_DEFAULT. */
+void db_set_limits(struct db *db, const struct db_limits *limits);
+
+/*
+ * The client-side deadline: every later wait on this handle (connecting,
+ * sending, waiting for results) ends `ms` milliseconds from now, and a
+ * wait that reaches it is DB_UNAVAILABLE, with the server asked to cancel
+ * and the connection replaced. 0 clears it (waits are then bounded only by
+ * the server's limits, and connecting by 2 s). Set once per request.
+ */
+void db_deadline(struct db *db, int ms);
+
 /* Connects (and prepares) if not connected. DB_OK or DB_UNAVAILABLE. */
 enum db_status db_ensure(struct db *db);
+
+/*
+ * As db_ensure, and first replaces an idle connection the server has
+ * closed meanwhile (a restart): a transaction's first statement then goes
+ * to a live connection instead of failing. db_begin does this itself.
+ */
+enum db_status db_ready(struct db *db);
 
 /* BEGIN and bind `who` (NULL: anonymous), in one round trip. */
 enum db_status db_begin(struct db *db, const struct db_principal *who);
 enum db_status db_commit(struct db *db);
+/* 1 while a transaction is open on the handle. */
+int db_in_transaction(const struct db *db);
+
 /* Rolls back if a transaction is open; never fails the caller. */
 void db_rollback(struct db *db);
 
@@ -75,6 +112,36 @@ void db_rollback(struct db *db);
 typedef enum db_status db_tx_fn(struct db *db, void *arg);
 enum db_status db_tx_run(struct db *db, const struct db_principal *who,
     db_tx_fn *fn, void *arg);
+
+/*
+ * Several statements in one round trip (DESIGN.md: a request's statements
+ * travel in as few flights as the logic allows). With DB_BATCH_BEGIN the
+ * flight opens the transaction, and calls[0] must be a statement that binds
+ * its principal (invariant 4: BIND or BIND_PRINCIPAL); without it, a
+ * transaction must be open. DB_BATCH_COMMIT ends it in the same flight.
+ * Every call gets its own status and, on DB_OK, its result in `a` (living
+ * until `a` is reset; none kept when `a` is NULL). Returns DB_OK when every
+ * call (and the COMMIT) succeeded; otherwise the first failure, the server
+ * having skipped what followed it, and the transaction is rolled back.
+ */
+#define DB_BATCH_MAX 8
+
+enum {
+	DB_BATCH_BEGIN = 1,        /* BEGIN first */
+	DB_BATCH_READ_ONLY = 2,    /* ... BEGIN READ ONLY: the flight writes nothing */
+	DB_BATCH_COMMIT = 4        /* COMMIT last */
+};
+
+struct db_call {
+	enum db_stmt stmt;
+	const struct db_param *params;   /* the caller's; read during the call */
+	int nparams;
+	struct db_result *result;        /* out: on DB_OK, in the arena */
+	enum db_status status;           /* out */
+};
+
+enum db_status db_batch(struct db *db, arena *a, unsigned flags,
+    struct db_call *calls, int n);
 
 /*
  * Runs prepared statement `stmt` with `params` (count checked against the

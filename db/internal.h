@@ -15,6 +15,9 @@ struct db {
 	int broken;       /* the connection failed: db_ensure() replaces it */
 	int down;         /* the last connect failed (logged once per outage) */
 	unsigned long flights;   /* round trips made, for db_flights() */
+	struct db_limits limits;
+	double deadline;  /* CLOCK_MONOTONIC seconds every wait ends by; 0: none */
+	double retry_at;  /* while down: no new connect attempt before this */
 };
 
 struct db_result {
@@ -22,14 +25,58 @@ struct db_result {
 };
 
 /*
+ * One command of a flight: a literal command (`sql`: BEGIN, COMMIT, ...), a
+ * prepared statement to run (`stmt` with its parameters), or one to prepare
+ * (`stmt` with `prepare` set). `res` receives its result (the caller
+ * PQclears it); NULL when it was not run.
+ */
+struct db_cmd {
+	const char *sql;
+	const struct db_stmt_def *stmt;
+	int prepare;
+	int nparams;
+	const char *const *values;
+	const int *lengths;
+	const int *formats;
+	PGresult *res;
+};
+
+/*
+ * Sends cmds[0..n) and one sync point in a single round trip (libpq's
+ * pipeline mode) and reads every result, all before db->deadline. DB_OK
+ * when every command succeeded; otherwise the status of the first failure
+ * (logged once, as db_fail), later commands having been skipped by the
+ * server. When the deadline passes, the server is asked to cancel (without
+ * waiting for it), the connection is marked broken and the status is
+ * DB_UNAVAILABLE. Requires a connection.
+ */
+enum db_status db_flight(struct db *db, struct db_cmd *cmds, int n);
+
+/* Clears every cmds[i].res. */
+void db_flight_clear(struct db_cmd *cmds, int n);
+
+/* CLOCK_MONOTONIC in seconds. */
+double db_clock(void);
+
+/* Milliseconds left before db->deadline: -1 without one, 0 once passed. */
+int db_remaining_ms(const struct db *db);
+
+/*
  * The status of a failed command: `res` is its result (NULL allowed, e.g.
  * when libpq could not send). Logs the failure naming `what` (a statement
  * name), with SQLSTATE and primary message only (never DETAIL, which can
  * carry row values). No result, a connection already marked broken, a lost
  * connection or SQLSTATE 08xxx/57P01-3 give DB_UNAVAILABLE and mark `db`
- * broken; 23505/23P01 give DB_CONFLICT; anything else DB_ERROR.
+ * broken; a refusal that passes with time (a lock or statement timeout, a
+ * cancel, a deadlock, a read-only server) gives DB_UNAVAILABLE and leaves
+ * the connection usable; 23505/23P01 give DB_CONFLICT; anything else
+ * DB_ERROR.
  */
 enum db_status db_fail(struct db *db, const PGresult *res, const char *what);
+
+/* The status a failed result maps to, as db_fail says, without logging or
+ * marking the connection. */
+enum db_status db_status_of(const PGresult *res);
 
 /* 1 when `res` finished a command successfully (COMMAND_OK or TUPLES_OK). */
 int db_result_ok(const PGresult *res);

@@ -16,6 +16,28 @@ db_sqlstate_unavailable(const char *state)
 	    strcmp(state, "57P03") == 0;            /* cannot_connect_now */
 }
 
+/*
+ * SQLSTATEs of a refusal that passes with time, on a connection that stays
+ * usable: the client should retry later (503), not be told it failed.
+ */
+static int
+db_sqlstate_transient(const char *state)
+{
+	static const char *const states[] = {
+		"55P03",   /* lock_not_available: lock_timeout */
+		"57014",   /* query_canceled: statement_timeout, a cancel */
+		"40P01",   /* deadlock_detected */
+		"40001",   /* serialization_failure */
+		"25006",   /* read_only_sql_transaction: a standby */
+	};
+
+	for (size_t i = 0; state != NULL && i < sizeof(states) / sizeof(states[0]);
+	    i++)
+		if (strcmp(state, states[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 db_sqlstate_conflict(const char *state)
 {
@@ -42,6 +64,18 @@ db_result_ok(const PGresult *res)
 }
 
 enum db_status
+db_status_of(const PGresult *res)
+{
+	const char *state = res != NULL ?
+	    PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+
+	if (res == NULL || db_sqlstate_unavailable(state) ||
+	    db_sqlstate_transient(state))
+		return DB_UNAVAILABLE;
+	return db_sqlstate_conflict(state) ? DB_CONFLICT : DB_ERROR;
+}
+
+enum db_status
 db_fail(struct db *db, const PGresult *res, const char *what)
 {
 	const char *state = NULL, *msg = NULL;
@@ -59,6 +93,11 @@ db_fail(struct db *db, const PGresult *res, const char *what)
 		db->broken = 1;
 		log_error("%s: database unavailable (%s): %.*s", what,
 		    state != NULL ? state : "no sqlstate", db_line(msg), msg);
+		return DB_UNAVAILABLE;
+	}
+	if (db_sqlstate_transient(state)) {
+		log_warn("%s: refused for now (%s): %.*s", what, state,
+		    db_line(msg), msg);
 		return DB_UNAVAILABLE;
 	}
 	if (db_sqlstate_conflict(state)) {

@@ -1,3 +1,7 @@
+/*
+ * tx — transactions bound to a principal (contract in db.h). Each step is
+ * one flight: BEGIN and the binding travel together.
+ */
 #include "db/internal.h"
 
 #include <string.h>
@@ -10,141 +14,58 @@ db_or_empty(const char *s)
 	return s != NULL ? s : "";
 }
 
-/* 1 when the connection is gone; marks it for db_ensure() to replace. */
-static int
-db_lost(struct db *db)
-{
-	if (PQstatus(db->conn) != CONNECTION_BAD)
-		return 0;
-	db->broken = 1;
-	return 1;
-}
-
-/* Reads one pipelined command's result and the NULL that ends it. */
+/* One literal command as a flight; its result is not kept. */
 static enum db_status
-db_pipeline_result(struct db *db, const char *what)
+db_command(struct db *db, const char *sql)
 {
-	enum db_status st = DB_OK;
-	PGresult *res = PQgetResult(db->conn);
+	struct db_cmd c = { .sql = sql };
+	enum db_status st = db_flight(db, &c, 1);
 
-	if (res == NULL || db_lost(db)) {
-		db->broken = 1;
-		st = db_fail(db, res, what);
-		PQclear(res);
-		return st;
+	if (st == DB_OK && strcmp(sql, "COMMIT") == 0 &&
+	    strcmp(PQcmdStatus(c.res), "COMMIT") != 0) {
+		/* COMMIT of a failed transaction succeeds as ROLLBACK. */
+		log_error("the transaction had failed and was rolled back");
+		st = DB_ERROR;
 	}
-	if (PQresultStatus(res) == PGRES_PIPELINE_ABORTED)
-		st = DB_ERROR;            /* the earlier failure was logged */
-	else if (!db_result_ok(res))
-		st = db_fail(db, res, what);
-	PQclear(res);
-	if (db_lost(db))
-		return DB_UNAVAILABLE;
-	if ((res = PQgetResult(db->conn)) != NULL) {
-		log_error("%s: unexpected extra result", what);
-		PQclear(res);
-		db->broken = 1;
-		return DB_ERROR;
-	}
+	db_flight_clear(&c, 1);
 	return st;
-}
-
-/* Reads the sync point and leaves pipeline mode. 0, or -1 (marked broken). */
-static int
-db_pipeline_end(struct db *db)
-{
-	PGresult *res = PQgetResult(db->conn);
-	int ok = res != NULL && PQresultStatus(res) == PGRES_PIPELINE_SYNC;
-
-	PQclear(res);
-	if (ok && PQexitPipelineMode(db->conn) == 1)
-		return 0;
-	if (!db_lost(db))
-		log_error("pipeline did not end cleanly");
-	db->broken = 1;
-	return -1;
-}
-
-/* BEGIN and the bind statement, sent together, one sync, one round trip. */
-static enum db_status
-db_begin_pipelined(struct db *db, const char *const vals[3])
-{
-	const struct db_stmt_def *bind = db_stmt_def(DB_STMT_BIND_PRINCIPAL);
-	enum db_status st, st_bind;
-
-	/* Fails only when the connection is not idle: start over afresh. */
-	if (PQenterPipelineMode(db->conn) != 1)
-		return db_fail(db, NULL, "BEGIN");
-	if (PQsendQueryParams(db->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) != 1 ||
-	    PQsendQueryPrepared(db->conn, bind->name, 3, vals, NULL, NULL, 0) != 1 ||
-	    PQpipelineSync(db->conn) != 1)
-		return db_fail(db, NULL, "BEGIN");   /* could not send: unavailable */
-	db->flights++;
-	st = db_pipeline_result(db, "BEGIN");
-	if (db->broken)
-		return st != DB_OK ? st : DB_ERROR;
-	st_bind = db_pipeline_result(db, bind->name);
-	if (db->broken)
-		return st_bind != DB_OK ? st_bind : DB_ERROR;
-	if (db_pipeline_end(db) != 0)
-		return db_lost(db) ? DB_UNAVAILABLE : DB_ERROR;
-	return st != DB_OK ? st : st_bind;
 }
 
 enum db_status
 db_begin(struct db *db, const struct db_principal *who)
 {
-	const char *vals[3] = { "", "", "" };
-	enum db_status st;
+	struct db_param p[3] = { DB_TEXT(""), DB_TEXT(""), DB_TEXT("") };
+	struct db_call bind = { DB_STMT_BIND_PRINCIPAL, p, 3, NULL, DB_ERROR };
 
-	if ((st = db_ensure(db)) != DB_OK)
-		return st;
-	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
-		/* A caller left one open: end it (and its binding) so this
-		 * request fails but the next one starts clean. */
-		log_error("a transaction was left open; rolled back");
-		db_rollback(db);
-		return DB_ERROR;
-	}
 	if (who != NULL) {
-		vals[0] = db_or_empty(who->account_id);
-		vals[1] = db_or_empty(who->role);
-		vals[2] = db_or_empty(who->office);
+		p[0] = DB_TEXT(db_or_empty(who->account_id));
+		p[1] = DB_TEXT(db_or_empty(who->role));
+		p[2] = DB_TEXT(db_or_empty(who->office));
 	}
-	st = db_begin_pipelined(db, vals);
-	if (st != DB_OK)
-		db_rollback(db);
-	return st;
+	return db_batch(db, NULL, DB_BATCH_BEGIN, &bind, 1);
 }
 
 enum db_status
 db_commit(struct db *db)
 {
-	enum db_status st = DB_OK;
-	PGresult *res;
-
 	if (db->conn == NULL || db->broken)
 		return DB_UNAVAILABLE;
-	db->flights++;
-	res = PQexec(db->conn, "COMMIT");
-	if (!db_result_ok(res)) {
-		st = db_fail(db, res, "COMMIT");
-	} else if (strcmp(PQcmdStatus(res), "COMMIT") != 0) {
-		/* COMMIT of a failed transaction succeeds as ROLLBACK. */
-		log_error("the transaction had failed and was rolled back");
-		st = DB_ERROR;
-	}
-	PQclear(res);
-	return st;
+	return db_command(db, "COMMIT");
+}
+
+int
+db_in_transaction(const struct db *db)
+{
+	return db->conn != NULL && !db->broken &&
+	    PQtransactionStatus(db->conn) != PQTRANS_IDLE;
 }
 
 void
 db_rollback(struct db *db)
 {
-	PGresult *res;
 	PGTransactionStatusType ts;
 
-	if (db->conn == NULL || db->broken || db_lost(db))
+	if (db->conn == NULL || db->broken || PQstatus(db->conn) == CONNECTION_BAD)
 		return;
 	ts = PQtransactionStatus(db->conn);
 	if (ts == PQTRANS_IDLE)
@@ -153,11 +74,7 @@ db_rollback(struct db *db)
 		db->broken = 1;   /* busy or unknown: start over on a new connection */
 		return;
 	}
-	db->flights++;
-	res = PQexec(db->conn, "ROLLBACK");
-	if (!db_result_ok(res))
-		(void)db_fail(db, res, "ROLLBACK");
-	PQclear(res);
+	(void)db_command(db, "ROLLBACK");
 	if (!db->broken && PQtransactionStatus(db->conn) != PQTRANS_IDLE)
 		db->broken = 1;
 }

@@ -38,6 +38,7 @@ struct fcgi_master {
 	int listen_fd;
 	unsigned gen;
 	double backoff, next_spawn, last_nudge;
+	double next_housekeep;        /* app_housekeep's next run */
 	int draining;
 	struct fcgi_child kids[FCGI_MAX_CHILDREN];
 };
@@ -308,6 +309,11 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 		if (!m.draining)
 			fcgi_master_spawn(&m, now);
 		fcgi_master_stragglers(&m, now);
+		if (!m.draining && now >= m.next_housekeep) {
+			app_housekeep(*m.svc);
+			m.next_housekeep = fcgi_now() +
+			    m.cfg->session_sweep_interval;
+		}
 		fcgi_master_wait(&m, &waiting, now);
 	}
 	log_info("stopped");

@@ -71,8 +71,12 @@ fcgi_worker_signals(sigset_t *serving, sigset_t *idle)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGHUP, &sa, NULL);
 	sigaction(SIGPIPE, &sa, NULL);
+	/* The only children are db/'s short-lived cancel requests: nobody
+	 * waits for them, and they leave no zombie. */
 	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = SA_NOCLDWAIT;
 	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_flags = 0;
 	sigprocmask(SIG_BLOCK, NULL, serving);
 	sigaddset(serving, SIGTERM);
 	sigaddset(serving, SIGINT);

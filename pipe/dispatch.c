@@ -1,10 +1,13 @@
 /*
- * dispatch — pipe_serve(): one routed request, one transaction.
+ * dispatch — pipe_serve(): one routed request, one transaction, as few
+ * flights as the logic allows.
  *
  * The order is fixed and every route goes through all of it (invariants 4
- * and 7): connect, begin bound to the principal, read the mode, admit by
- * mode, resolve the session, check the role, check CSRF, run the handler,
- * commit or roll back. No step is skipped for any mode or route.
+ * and 7): the first flight begins (READ ONLY for a read), binds the
+ * principal and reads the mode (one statement), runs the route's prefetched
+ * reads and, for a read, commits; then admit by mode, check the role, check
+ * CSRF, run the handler, and for a write commit or roll back. No step is
+ * skipped for any mode or route.
  */
 #include <string.h>
 
@@ -59,19 +62,6 @@ pipe_db_failed(const struct pipe_ctx *ctx, const struct pipe_route *route,
 		(void)pipe_internal(res);
 }
 
-/* BEGIN, bound to `who` (anonymous until a session is resolved). */
-static enum db_status
-pipe_begin(struct pipe_ctx *ctx, const struct pipe_principal *who)
-{
-	struct db_principal p = {
-		.account_id = who->account_id,
-		.role = pipe_role_name(who->role),
-		.office = who->office,
-	};
-
-	return db_begin(ctx->db, &p);
-}
-
 /* 1 when `who` may call a route of access `access`. */
 static int
 pipe_role_allows(enum pipe_access access, const struct pipe_principal *who)
@@ -105,23 +95,50 @@ pipe_role_check(const struct pipe_route *route, const struct pipe_principal *who
 	return -1;
 }
 
-/* Everything between BEGIN and the handler: PIPE_NEXT to run it, else
- * PIPE_ANSWERED (`res` set) or a database failure. */
+/*
+ * The first flight: BEGIN, the binding, the prefetched reads, and COMMIT
+ * for a read. PIPE_NEXT with req->prefetched set and the binding's result
+ * in b, or the database failure.
+ */
+static enum pipe_status
+pipe_first_flight(struct pipe_ctx *ctx, const struct pipe_route *route,
+    struct pipe_request *req, struct pipe_binding *b)
+{
+	struct pipe_plan plan = { .arena = req->arena };
+	struct db_call *calls;
+	unsigned flags = DB_BATCH_BEGIN;
+	enum pipe_status st;
+
+	pipe_principal_call(ctx, route, req, b);
+	if (route->prefetch != NULL)
+		route->prefetch(ctx, req, &plan);
+	calls = arena_alloc(req->arena, sizeof(*calls) * (size_t)(plan.n + 1));
+	calls[0] = b->call;
+	memcpy(calls + 1, plan.call, sizeof(*calls) * (size_t)plan.n);
+	if (route->effect == PIPE_EFFECT_READ)
+		flags |= DB_BATCH_READ_ONLY | DB_BATCH_COMMIT;
+	st = pipe_db(db_batch(ctx->db, req->arena, flags, calls, plan.n + 1));
+	b->call = calls[0];
+	req->prefetched = calls + 1;
+	req->nprefetched = plan.n;
+	return st;
+}
+
+/* Everything between the first flight and the handler: PIPE_NEXT to run
+ * it, else PIPE_ANSWERED (`res` set) or a failure. */
 static enum pipe_status
 pipe_admit(struct pipe_ctx *ctx, const struct pipe_route *route,
-    struct pipe_request *req, struct pipe_principal *who,
-    struct pipe_response *res)
+    struct pipe_request *req, struct pipe_binding *b,
+    struct pipe_principal *who, struct pipe_response *res)
 {
 	enum pipe_status st;
 
-	if ((st = pipe_db(pipe_mode_read(ctx->db, req->arena,
-	    &req->mode))) != PIPE_NEXT)
+	if ((st = pipe_first_flight(ctx, route, req, b)) != PIPE_NEXT)
 		return st;
+	if (pipe_principal_read(req, b, who, &req->mode) != 0)
+		return PIPE_FAILED;
 	/* The session first: an admin's is what admits some routes in every
-	 * mode. Resolving it changes nothing but the binding. */
-	if ((st = pipe_db(pipe_principal_resolve(ctx, route, req,
-	    who))) != PIPE_NEXT)
-		return st;
+	 * mode. */
 	if (!pipe_mode_admits(req->mode, route, who)) {
 		pipe_maintenance(ctx, res);
 		return PIPE_ANSWERED;
@@ -148,27 +165,46 @@ pipe_handle(struct pipe_ctx *ctx, const struct pipe_route *route,
 	return st;
 }
 
+/* The end of the transaction a handler answered in: what it did stays
+ * when it succeeded (committed here unless it committed itself), nothing
+ * when it refused. PIPE_NEXT, or the commit's failure. */
+static enum pipe_status
+pipe_end(struct pipe_ctx *ctx, const struct pipe_response *res)
+{
+	if (!db_in_transaction(ctx->db))
+		return PIPE_NEXT;
+	if (res->status >= 400) {
+		db_rollback(ctx->db);
+		return PIPE_NEXT;
+	}
+	return pipe_db(db_commit(ctx->db));
+}
+
 void
 pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
     const struct pipe_request *req, struct pipe_response *res)
 {
 	struct pipe_request r = *req;
 	struct pipe_principal who = { .role = PIPE_ROLE_NONE };
+	struct pipe_binding b;
+	unsigned long flights = db_flights(ctx->db);
 	enum pipe_status st;
 
-	unsigned long flights = db_flights(ctx->db);
-
 	memset(res, 0, sizeof(*res));
-	st = pipe_db(pipe_begin(ctx, &who));
-	if (st == PIPE_NEXT)
-		st = pipe_admit(ctx, route, &r, &who, res);
+	memset(&b, 0, sizeof(b));
+	db_deadline(ctx->db, route->probe ? ctx->cfg->health_deadline :
+	    ctx->cfg->db_deadline);
+	st = pipe_admit(ctx, route, &r, &b, &who, res);
 	if (st == PIPE_NEXT)
 		st = pipe_handle(ctx, route, &r, &who, res);
-	if (st == PIPE_ANSWERED && res->status < 400)
-		st = pipe_db(db_commit(ctx->db));   /* PIPE_NEXT: committed */
 	if (st == PIPE_ANSWERED)
-		db_rollback(ctx->db);   /* a refusal: nothing it did stays */
+		st = pipe_end(ctx, res);
+	if (st == PIPE_NEXT && res->status < 400)
+		pipe_principal_touch(ctx, &r, &b);
 	else if (st != PIPE_NEXT)
 		pipe_db_failed(ctx, route, st, res);
+	db_rollback(ctx->db);   /* a no-op unless something was left open */
+	db_deadline(ctx->db, 0);
+	pipe_binding_wipe(&b);
 	res->flights = (unsigned)(db_flights(ctx->db) - flights);
 }

@@ -140,20 +140,20 @@ pipe_idem_begin(struct pipe_ctx *ctx, const struct pipe_request *req,
 	return pipe_idem_existing(ctx, req, who, state, res);
 }
 
-enum db_status
-pipe_idem_finish(struct pipe_ctx *ctx, const struct pipe_request *req,
+int
+pipe_idem_finish(const struct pipe_request *req,
     const struct pipe_principal *who, const struct pipe_idem_state *state,
-    int status, const char *resource_id)
+    int status, const char *resource_id, struct db_call *call)
 {
-	char code[16];
-	struct db_param p[4];
+	struct db_param *p;
 
 	if (state->key == NULL)
-		return DB_OK;
-	snprintf(code, sizeof(code), "%d", status);
+		return 0;
+	p = arena_alloc(req->arena, 4 * sizeof(*p));
 	p[0] = DB_TEXT(who->account_id);
 	p[1] = DB_BYTES(state->key_hash, sizeof(state->key_hash));
-	p[2] = DB_TEXT(code);
+	p[2] = DB_TEXT(arena_printf(req->arena, "%d", status));
 	p[3] = DB_TEXT(resource_id);
-	return db_exec(ctx->db, req->arena, DB_STMT_IDEM_DONE, p, 4, NULL);
+	*call = (struct db_call){ DB_STMT_IDEM_DONE, p, 4, NULL, DB_ERROR };
+	return 1;
 }

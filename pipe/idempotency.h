@@ -55,12 +55,15 @@ enum pipe_status pipe_idem_begin(struct pipe_ctx *ctx,
     struct pipe_idem_state *state, struct pipe_response *res);
 
 /*
- * Records the answer of a request claimed with a new key, in the same
- * transaction: its status and the resource's id. A no-op without a key
- * (state->key NULL). DB_OK, or the database failure.
+ * The statement that records the answer of a request whose key was newly
+ * claimed, for the handler's last flight (pipe_commit), so the record is
+ * written in the same transaction as what it records: its status and the
+ * resource's id. 1 with *call set (parameters in the request arena, the key
+ * hash in *state, which must outlive the flight); 0 without a key, when
+ * there is nothing to record.
  */
-enum db_status pipe_idem_finish(struct pipe_ctx *ctx, const struct pipe_request *req,
+int pipe_idem_finish(const struct pipe_request *req,
     const struct pipe_principal *who, const struct pipe_idem_state *state,
-    int status, const char *resource_id) __attribute__((warn_unused_result));
+    int status, const char *resource_id, struct db_call *call);
 
 #endif

@@ -18,8 +18,7 @@ pipe_mode_name(enum pipe_mode mode)
 	return pipe_mode_names[mode];
 }
 
-/* The mode named `s`; unknown or NULL text is CLOSED (fail closed). */
-static enum pipe_mode
+enum pipe_mode
 pipe_mode_parse(const char *s)
 {
 	for (size_t i = 0; s != NULL &&
@@ -28,24 +27,6 @@ pipe_mode_parse(const char *s)
 			return (enum pipe_mode)i;
 	log_error("service_state holds an unknown mode; answering as closed");
 	return PIPE_MODE_CLOSED;
-}
-
-enum db_status
-pipe_mode_read(struct db *db, arena *a, enum pipe_mode *out)
-{
-	struct db_result *r = NULL;
-	enum db_status st;
-
-	st = db_exec(db, a, DB_STMT_SERVICE_MODE, NULL, 0, &r);
-	if (st != DB_OK)
-		return st;
-	if (db_rows(r) != 1) {
-		log_error("service_state has %d rows, expected 1", db_rows(r));
-		*out = PIPE_MODE_CLOSED;
-		return DB_OK;
-	}
-	*out = pipe_mode_parse(db_text(r, 0, 0));
-	return DB_OK;
 }
 
 int

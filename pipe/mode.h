@@ -1,6 +1,6 @@
 /*
- * mode — the service mode (DESIGN.md invariant 7): reading it from
- * service_state and deciding which routes it admits. The same rule holds for
+ * mode — the service mode (DESIGN.md invariant 7): its name, as the
+ * binding reads it from service_state, and deciding which routes it admits. The same rule holds for
  * every route; no code path exists only for maintenance.
  */
 #ifndef PERMIT_PIPE_MODE_H
@@ -9,12 +9,10 @@
 #include "pipe/pipe.h"
 #include "db/db.h"
 
-/*
- * Reads the mode in the transaction open on `db` (DB_STMT_SERVICE_MODE).
- * DB_OK with *out set; a mode this build does not know is logged and read
- * as PIPE_MODE_CLOSED (fail closed). Other statuses as db_exec().
- */
-enum db_status pipe_mode_read(struct db *db, arena *a, enum pipe_mode *out);
+/* The mode named `s` (service_state's text, as the binding returns it);
+ * unknown or NULL text is logged and read as PIPE_MODE_CLOSED (fail
+ * closed). */
+enum pipe_mode pipe_mode_parse(const char *s);
 
 /* "normal", "read_only" or "closed"; static storage. */
 const char *pipe_mode_name(enum pipe_mode mode);

@@ -92,9 +92,12 @@ struct pipe_request {
 	const char *csrf_token;           /* X-CSRF-Token header, or NULL */
 	const char *idempotency_key;      /* Idempotency-Key header, or NULL */
 	const char *client_addr;          /* REMOTE_ADDR as the web server saw it */
-	enum pipe_mode mode;               /* set by pipe_serve() from this
-	                                   * transaction before the handler runs;
-	                                   * fcgi/ leaves it 0 */
+	enum pipe_mode mode;              /* set by pipe_serve() from this
+	                                   * transaction's binding before the
+	                                   * handler runs; fcgi/ leaves it 0 */
+	const struct db_call *prefetched; /* set by pipe_serve(): the route's
+	                                   * prefetched reads (pipe_prefetched) */
+	int nprefetched;
 };
 
 struct pipe_response {
@@ -132,6 +135,52 @@ typedef enum pipe_status pipe_handler(struct pipe_ctx *ctx,
     const struct pipe_request *req, const struct pipe_principal *who,
     struct pipe_response *res);
 
+/*
+ * The reads a route needs that depend only on the request and the bound
+ * principal: they travel in the request's first flight, after BEGIN and the
+ * binding, before anything is checked (DESIGN.md: a request's statements in
+ * as few flights as the logic allows). Such a statement names the principal
+ * through the transaction's own setting (db/sql: DB_SQL_WHO), never a
+ * parameter, since the principal is not known when it is sent; if the
+ * request is then refused (no session, wrong role, maintenance), its rows
+ * are thrown away unread. A prefetch only queues (pipe_plan_add); it reads
+ * the request but must not trust it: anything malformed is simply not
+ * queued, and the handler refuses it. Its results reach the handler through
+ * pipe_prefetched(), in the order queued.
+ */
+#define PIPE_PREFETCH_MAX 4
+
+struct pipe_plan {
+	arena *arena;
+	int n;
+	struct db_call call[PIPE_PREFETCH_MAX];
+};
+
+typedef void pipe_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan);
+
+/* Queues `stmt` with a copy (in plan->arena) of its parameters; a plan
+ * over PIPE_PREFETCH_MAX is a programming error (abort). */
+void pipe_plan_add(struct pipe_plan *plan, enum db_stmt stmt,
+    const struct db_param *params, int nparams);
+
+/*
+ * The i-th prefetched read: PIPE_NEXT with *out, or the database failure
+ * that stopped it. Asking for a read that was not queued is PIPE_FAILED
+ * (logged): the handler and its prefetch disagree.
+ */
+enum pipe_status pipe_prefetched(const struct pipe_request *req, int i,
+    struct db_result **out);
+
+/*
+ * The handler's last writes and COMMIT in one flight. PIPE_NEXT when all
+ * committed (then pipe_serve() has nothing left to commit); a database
+ * failure otherwise, each call's own status telling which (a DB_CONFLICT
+ * the handler answers itself). The transaction is over either way.
+ */
+enum pipe_status pipe_commit(struct pipe_ctx *ctx, const struct pipe_request *req,
+    struct db_call *calls, int n);
+
 struct pipe_route {
 	const char *method;
 	const char *pattern;      /* "/api/v1/applications/{id}" */
@@ -146,12 +195,23 @@ struct pipe_route {
 	 * Jansson's allocator; must not touch the database.
 	 */
 	json_t *(*unavailable_body)(void);
+	/* The route's prefetched reads, or NULL. A READ route's transaction is
+	 * READ ONLY and commits in the first flight, so its handler runs after
+	 * it and reads only what its prefetch queued. */
+	pipe_prefetch *prefetch;
+	/* 1 for a probe (health): the database gets health_deadline, not
+	 * db_deadline, so monitoring sees a hang at once. */
+	int probe;
 };
 
 /*
- * Serves one routed request: begins the transaction, reads the maintenance
- * mode, resolves and binds the principal, checks role and CSRF, runs the
- * handler, commits or rolls back. Always fills `res` (errors as API.md).
+ * Serves one routed request, every wait under the route's deadline: the
+ * first flight begins the transaction (READ ONLY for a read), binds the
+ * session's principal and reads the service mode (one statement), runs the
+ * route's prefetched reads and, for a read, commits; then the mode, the
+ * role and CSRF are checked, the handler runs, and a write commits or
+ * rolls back. A session whose activity is due to be recorded is touched
+ * after, in a flight of its own. Always fills `res` (errors as API.md).
  */
 void pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
     const struct pipe_request *req, struct pipe_response *res);

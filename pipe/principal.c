@@ -3,6 +3,8 @@
  */
 #include "pipe/principal.h"
 
+#include "pipe/mode.h"
+
 #include <string.h>
 
 #include <sodium.h>
@@ -41,56 +43,80 @@ pipe_role_parse(const char *s, enum pipe_role *out)
 	return -1;
 }
 
-/* Fills *who from permit_session_bind's row; -1 (who untouched) if the row
- * is not what the function promises. */
-static int
-pipe_principal_fill(const struct pipe_request *req, const struct db_result *r,
-    struct pipe_principal *who)
+void
+pipe_principal_call(const struct pipe_ctx *ctx, const struct pipe_route *route,
+    const struct pipe_request *req, struct pipe_binding *b)
 {
-	const char *id = db_text(r, 0, 0), *office = db_text(r, 0, 2);
-	enum pipe_role role;
-
-	if (id == NULL || pipe_role_parse(db_text(r, 0, 1), &role) != 0) {
-		log_error("the session binding returned an unexpected row");
-		return -1;
+	b->params[0] = DB_NULL;
+	b->params[1] = DB_TEXT(arena_printf(req->arena, "%d",
+	    ctx->cfg->session_touch_interval));
+	b->hashed = 0;
+	/* A public route ignores any cookie; a malformed token is no session
+	 * (bound as anonymous, like one that is unknown). */
+	if (route->access != PIPE_ACCESS_PUBLIC && req->session_token != NULL &&
+	    token_hash(ctx->keys, req->session_token, b->hash) == 0) {
+		b->params[0] = DB_BYTES(b->hash, sizeof(b->hash));
+		b->hashed = 1;
 	}
-	who->role = role;
-	who->account_id = arena_strdup(req->arena, id);
-	who->office = office != NULL && *office != '\0' ?
-	    arena_strdup(req->arena, office) : NULL;
-	return 0;
+	b->call = (struct db_call){ DB_STMT_BIND, b->params, 2, NULL, DB_ERROR };
 }
 
-enum db_status
-pipe_principal_resolve(struct pipe_ctx *ctx, const struct pipe_route *route,
-    const struct pipe_request *req, struct pipe_principal *who)
+int
+pipe_principal_read(const struct pipe_request *req, struct pipe_binding *b,
+    struct pipe_principal *who, enum pipe_mode *mode)
 {
-	unsigned char hash[TOKEN_HASH_BYTES];
-	struct db_result *r = NULL;
-	enum db_status st = DB_OK;
-	const char *idle;
+	const struct db_result *r = b->call.result;
+	const char *id, *office, *touch;
 
 	memset(who, 0, sizeof(*who));
 	who->role = PIPE_ROLE_NONE;
-	if (route->access == PIPE_ACCESS_PUBLIC || req->session_token == NULL)
-		return DB_OK;
-	if (token_hash(ctx->keys, req->session_token, hash) != 0)
-		goto out;   /* malformed: no such session */
-	idle = arena_printf(req->arena, "%d", ctx->cfg->session_idle_timeout);
-	{
-		const struct db_param p[] = {
-			DB_BYTES(hash, sizeof(hash)), DB_TEXT(idle),
-		};
-
-		st = db_exec(ctx->db, req->arena, DB_STMT_SESSION_BIND, p, 2, &r);
+	b->touch_due = 0;
+	if (r == NULL || db_rows(r) != 1) {
+		log_error("the binding returned %d rows", r != NULL ? db_rows(r) : -1);
+		return -1;
 	}
-	if (st != DB_OK || db_rows(r) != 1)
-		goto out;
-	if (pipe_principal_fill(req, r, who) != 0)
-		st = DB_ERROR;
-out:
-	sodium_memzero(hash, sizeof(hash));
-	return st;
+	*mode = pipe_mode_parse(db_text(r, 0, 3));
+	if ((id = db_text(r, 0, 0)) == NULL)
+		return 0;   /* no live session: anonymous */
+	if (pipe_role_parse(db_text(r, 0, 1), &who->role) != 0) {
+		log_error("the binding returned an unexpected role");
+		return -1;
+	}
+	office = db_text(r, 0, 2);
+	who->account_id = arena_strdup(req->arena, id);
+	who->office = office != NULL && *office != '\0' ?
+	    arena_strdup(req->arena, office) : NULL;
+	touch = db_text(r, 0, 4);
+	b->touch_due = b->hashed && touch != NULL && strcmp(touch, "t") == 0;
+	return 0;
+}
+
+void
+pipe_principal_touch(struct pipe_ctx *ctx, const struct pipe_request *req,
+    struct pipe_binding *b)
+{
+	struct db_param p[3];
+	struct db_call calls[2];
+
+	if (!b->touch_due)
+		return;
+	p[0] = DB_BYTES(b->hash, sizeof(b->hash));
+	p[1] = DB_TEXT(arena_printf(req->arena, "%d",
+	    ctx->cfg->session_idle_timeout));
+	p[2] = b->params[1];
+	calls[0] = b->call;
+	calls[1] = (struct db_call){ DB_STMT_SESSION_TOUCH, p, 3, NULL, DB_ERROR };
+	/* Best effort: on a read-only standby it fails, and the session's
+	 * idle deadline simply moves on a later request. */
+	if (db_batch(ctx->db, NULL, DB_BATCH_BEGIN | DB_BATCH_COMMIT, calls,
+	    2) != DB_OK)
+		log_debug("a session's activity was not recorded");
+}
+
+void
+pipe_binding_wipe(struct pipe_binding *b)
+{
+	sodium_memzero(b->hash, sizeof(b->hash));
 }
 
 int

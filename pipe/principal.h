@@ -3,31 +3,63 @@
  * token (API.md, Sessions). Used by pipe_serve() between BEGIN and the role
  * check; the handlers of accounts and sessions use the role names.
  *
- * The binding is the session look-up itself: permit_session_bind (migration
- * 0002) finds the live session by its token's keyed hash, moves its idle
- * deadline on and sets permit.account_id, permit.role and permit.office for
- * this transaction only. No other code path sets a principal from a
+ * The binding is the session look-up itself: permit_bind (migration 0007)
+ * finds the live session by its token's keyed hash and sets
+ * permit.account_id, permit.role and permit.office for this transaction
+ * only, reading and writing nothing else. No other code path sets a principal from a
  * request, so a transaction's principal always comes from a valid session.
  */
 #ifndef PERMIT_PIPE_PRINCIPAL_H
 #define PERMIT_PIPE_PRINCIPAL_H
 
 #include "pipe/pipe.h"
+#include "crypto/token.h"
 #include "db/db.h"
 
 /*
- * Resolves and binds the session of `req` in the transaction open on
- * ctx->db. *who is always written: anonymous (PIPE_ROLE_NONE, NULL ids) for
- * a public route (any cookie is ignored), without a cookie, with a
- * malformed token, or when the session is unknown, revoked, expired or its
- * account blocked; otherwise the session's account, role and office, with
- * strings in the request arena. The caller's role check turns anonymous
- * into 401. Returns DB_OK, or the status of a failed database call (the
- * transaction is then unusable).
+ * The binding of one request: its statement (DB_STMT_BIND, the first of
+ * the first flight), the session token's keyed hash it sends (wiped by
+ * pipe_binding_wipe), and what the binding said.
  */
-enum db_status pipe_principal_resolve(struct pipe_ctx *ctx,
+struct pipe_binding {
+	unsigned char hash[TOKEN_HASH_BYTES];
+	int hashed;              /* the request carries a well-formed token */
+	struct db_param params[2];
+	struct db_call call;     /* result filled by the flight */
+	int touch_due;           /* the session's activity is to be recorded */
+};
+
+/*
+ * Prepares the binding call of `req`: the session cookie's keyed hash for a
+ * route that is not public, else NULL (a public route ignores any cookie,
+ * and a malformed token is no session). Strings in the request arena.
+ */
+void pipe_principal_call(const struct pipe_ctx *ctx,
     const struct pipe_route *route, const struct pipe_request *req,
-    struct pipe_principal *who);
+    struct pipe_binding *b);
+
+/*
+ * Reads the binding's row (after the flight) into *who and *mode: the live
+ * session's account, role and office (strings in the request arena), or
+ * anonymous (PIPE_ROLE_NONE, NULL ids) when there is no live session, which
+ * the caller's role check turns into 401; and the service mode (an unknown
+ * one read as closed). 0, or -1 when the row is not what permit_bind
+ * promises (logged).
+ */
+int pipe_principal_read(const struct pipe_request *req, struct pipe_binding *b,
+    struct pipe_principal *who, enum pipe_mode *mode);
+
+/*
+ * Records the session's activity when the binding said it was due, in a
+ * flight of its own after the request's transaction ended (migrations/0007:
+ * at most once per session_touch_interval, without waiting for the WAL).
+ * Failure is logged at debug level and otherwise ignored.
+ */
+void pipe_principal_touch(struct pipe_ctx *ctx, const struct pipe_request *req,
+    struct pipe_binding *b);
+
+/* Wipes the token hash the binding held. */
+void pipe_binding_wipe(struct pipe_binding *b);
 
 /*
  * The CSRF check of a route: a write (PIPE_EFFECT_WRITE) by a signed-in

@@ -6,7 +6,9 @@
 load lib
 
 setup_file() {
-	stack_start
+	# Activity is recorded and dead sessions swept within the tests' time.
+	E2E_EXTRA_CONFIG=$'session_touch_interval = 2\nsession_sweep_interval = 1' \
+	    stack_start
 }
 
 teardown_file() {
@@ -227,15 +229,41 @@ sessions_sql() { # SET-CLAUSE: changes this test's account's sessions
 	[ "$status" = 401 ]
 }
 
-@test "each use moves the idle deadline on, never past the absolute one" {
+# The session's idle deadline, as epoch seconds, and its activity record.
+session_row() {
+	psql_super -Atc "SELECT extract(epoch FROM idle_expires_at)::bigint,
+	    extract(epoch FROM last_seen_at)::bigint FROM sessions
+	    WHERE account_id = '$ACCOUNT_ID'"
+}
+
+@test "a read within session_touch_interval of the last record writes nothing" {
 	signed_in
-	sessions_sql "idle_expires_at = now() + interval '1 minute'"
+	sessions_sql "idle_expires_at = now() + interval '1 minute', last_seen_at = now()"
+	local before
+	before=$(session_row)
 	me
 	[ "$status" = 200 ]
+	[ "$(session_row)" = "$before" ]
+}
+
+@test "a use after session_touch_interval moves the idle deadline on, never past the absolute one" {
+	signed_in
+	sessions_sql "idle_expires_at = now() + interval '1 minute', last_seen_at = now() - interval '3 seconds'"
+	me
+	[ "$status" = 200 ]
+	# The record is written after the answer: wait for it.
+	for _ in $(seq 20); do
+		[ "$(psql_super -Atc "SELECT idle_expires_at > now() + interval '10 minutes' FROM sessions WHERE account_id = '$ACCOUNT_ID'")" = t ] && break
+		sleep 0.1
+	done
 	[ "$(psql_super -Atc "SELECT idle_expires_at > now() + interval '10 minutes' FROM sessions WHERE account_id = '$ACCOUNT_ID'")" = t ]
-	sessions_sql "idle_expires_at = now() + interval '1 minute', expires_at = now() + interval '2 minutes'"
+	sessions_sql "idle_expires_at = now() + interval '1 minute', expires_at = now() + interval '2 minutes', last_seen_at = now() - interval '3 seconds'"
 	me
 	[ "$status" = 200 ]
+	for _ in $(seq 20); do
+		[ "$(psql_super -Atc "SELECT idle_expires_at = expires_at FROM sessions WHERE account_id = '$ACCOUNT_ID'")" = t ] && break
+		sleep 0.1
+	done
 	[ "$(psql_super -Atc "SELECT idle_expires_at = expires_at FROM sessions WHERE account_id = '$ACCOUNT_ID'")" = t ]
 }
 
@@ -250,11 +278,15 @@ sessions_sql() { # SET-CLAUSE: changes this test's account's sessions
 	[ "$(psql_super -Atc "SELECT count(*) FROM sessions WHERE account_id = '$ACCOUNT_ID'")" = 1 ]
 }
 
-@test "sign-in sweeps dead sessions" {
+@test "the master sweeps dead sessions every session_sweep_interval, off the request path" {
 	signed_in
 	sessions_sql "revoked_at = now()"
 	signin "$EMAIL" "$PASSWORD"
 	[ "$status" = 201 ]
+	for _ in $(seq 50); do
+		[ "$(psql_super -Atc "SELECT count(*) FROM sessions WHERE revoked_at IS NOT NULL OR idle_expires_at <= now()")" = 0 ] && break
+		sleep 0.1
+	done
 	[ "$(psql_super -Atc "SELECT count(*) FROM sessions WHERE revoked_at IS NOT NULL OR idle_expires_at <= now()")" = 0 ]
 	[ "$(psql_super -Atc "SELECT count(*) FROM sessions WHERE account_id = '$ACCOUNT_ID'")" = 1 ]
 }

@@ -195,12 +195,12 @@ session_bind_binds_only_a_live_session(void **state)
 	char sql[256], want[64];
 
 	itest_ok(f->app, "BEGIN");
-	assert_string_equal(itest_value(f->app, "SELECT count(*) FROM"
-	    " permit_session_bind('\\x00'::bytea, 1800)", buf, sizeof(buf)), "0");
+	assert_string_equal(itest_value(f->app, "SELECT count(account_id) FROM"
+	    " permit_bind('\\x00'::bytea, 60)", buf, sizeof(buf)), "0");
 	assert_string_equal(itest_value(f->app, "SELECT coalesce(current_setting("
 	    "'permit.account_id', true), '')", buf, sizeof(buf)), "");
 	snprintf(sql, sizeof(sql),
-	    "SELECT account_id FROM permit_session_bind(%s, 1800)", f->ha);
+	    "SELECT account_id FROM permit_bind(%s, 60)", f->ha);
 	assert_string_equal(itest_value(f->app, sql, buf, sizeof(buf)), f->a);
 	snprintf(want, sizeof(want), "%s citizen", f->a);
 	assert_string_equal(itest_value(f->app, "SELECT current_setting("
@@ -228,7 +228,7 @@ session_binding_ends_with_its_committed_transaction(void **state)
 
 	itest_ok(f->app, "BEGIN");
 	snprintf(sql, sizeof(sql),
-	    "SELECT account_id FROM permit_session_bind(%s, 1800)", f->ha);
+	    "SELECT account_id FROM permit_bind(%s, 60)", f->ha);
 	assert_string_equal(itest_value(f->app, sql, buf, sizeof(buf)), f->a);
 	itest_ok(f->app, "COMMIT");
 	assert_string_equal(itest_value(f->app,
