@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# Round trips to PostgreSQL per route are what the README's "The database
+# path" table says: the access log's flights=N counts them for each request
+# (db_flights(): every batch sent and waited for is one).
+
+load lib
+load citizen
+
+setup_file() {
+	stack_start
+	citizen_new rina
+	person_new F
+	as_post rina /api/v1/applications "$(passport_json)"
+	[ "$status" = 201 ]
+	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/app"
+}
+
+teardown_file() {
+	stack_stop
+}
+
+# The flights of the last request logged as "METHOD PATH STATUS": waits up
+# to 2 s for its line (a worker logs after it answered).
+flights_of() { # METHOD PATH STATUS
+	local i line
+	for i in $(seq 40); do
+		line=$(grep -F " $1 $2 $3 " "$E2E_LOG" | tail -n1)
+		if [ -n "$line" ] && [ "$line" != "$(cat "$BATS_TEST_TMPDIR/seen" 2>/dev/null)" ]; then
+			echo "$line" >"$BATS_TEST_TMPDIR/seen"
+			sed -n 's/.* flights=\([0-9]*\).*/\1/p' <<<"$line"
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "no log line for $1 $2 $3" >&2
+	return 1
+}
+
+@test "GET /api/v1/health: one round trip" {
+	api GET /api/v1/health
+	[ "$status" = 200 ]
+	[ "$(flights_of GET /api/v1/health 200)" = 1 ]
+}
+
+@test "an owner-bound read, GET /api/v1/applications/{id}: one round trip" {
+	local app
+	app=$(cat "$BATS_FILE_TMPDIR/app")
+	as rina GET "/api/v1/applications/$app"
+	[ "$status" = 200 ]
+	[ "$(flights_of GET "/api/v1/applications/$app" 200)" = 1 ]
+}
+
+@test "the owner's list and /me: one round trip each" {
+	as rina GET /api/v1/applications
+	[ "$status" = 200 ]
+	[ "$(flights_of GET /api/v1/applications 200)" = 1 ]
+	as rina GET /api/v1/me
+	[ "$status" = 200 ]
+	[ "$(flights_of GET /api/v1/me 200)" = 1 ]
+}
+
+@test "the offices and an office's days: one round trip each" {
+	api GET /api/v1/offices
+	[ "$status" = 200 ]
+	[ "$(flights_of GET /api/v1/offices 200)" = 1 ]
+	api GET /api/v1/offices/JKT-SEL/days
+	[ "$status" = 200 ]
+	[ "$(flights_of GET /api/v1/offices/JKT-SEL/days 200)" = 1 ]
+}
+
+@test "a refused read (no session) costs the one round trip of the binding" {
+	api GET /api/v1/applications
+	[ "$status" = 401 ]
+	[ "$(flights_of GET /api/v1/applications 401)" = 1 ]
+}
+
+@test "a submit, POST /api/v1/applications: two round trips" {
+	person_new M
+	as_post rina /api/v1/applications "$(passport_json)"
+	[ "$status" = 201 ]
+	[ "$(flights_of POST /api/v1/applications 201)" = 2 ]
+}
+
+@test "a submit with an Idempotency-Key: three (the claim is decided on its own)" {
+	person_new F
+	as_post rina /api/v1/applications "$(passport_json)" \
+	    -H "Idempotency-Key: flights-$RANDOM"
+	[ "$status" = 201 ]
+	[ "$(flights_of POST /api/v1/applications 201)" = 3 ]
+}
+
+@test "a cancel: two round trips" {
+	local id
+	person_new M
+	as_post rina /api/v1/applications "$(passport_json)"
+	id=$(jq -r .application.id <<<"$body")
+	as rina POST "/api/v1/applications/$id/cancel"
+	[ "$status" = 200 ]
+	[ "$(flights_of POST "/api/v1/applications/$id/cancel" 200)" = 2 ]
+}
+
+@test "registering, signing in and out: two round trips each" {
+	local email="flights.$RANDOM@example.test"
+	api_json POST /api/v1/accounts "$(credentials "$email" "$CITIZEN_PASSWORD")"
+	[ "$status" = 201 ]
+	[ "$(flights_of POST /api/v1/accounts 201)" = 2 ]
+	api_json POST /api/v1/sessions "$(credentials "$email" "$CITIZEN_PASSWORD")" \
+	    -c "$BATS_TEST_TMPDIR/jar"
+	[ "$status" = 201 ]
+	[ "$(flights_of POST /api/v1/sessions 201)" = 2 ]
+	api DELETE /api/v1/sessions/current -b "$BATS_TEST_TMPDIR/jar" \
+	    -H "X-CSRF-Token: $(jq -r .csrf_token <<<"$body")"
+	[ "$status" = 204 ]
+	[ "$(flights_of DELETE /api/v1/sessions/current 204)" = 2 ]
+}
