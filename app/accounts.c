@@ -241,8 +241,10 @@ app_me_get(struct pipe_ctx *ctx, const struct pipe_request *req,
 		pipe_error(res, 401, "unauthorized", "Sign in first.", NULL);
 		return PIPE_ANSWERED;
 	}
-	if (db_bytes(r, req->arena, 0, 2, &sealed, &sealed_len) != 0 ||
-	    db_bytes(r, req->arena, 0, 3, &wrapped, &wrapped_len) != 0 ||
+	if (db_bytes(r, req->arena, 0, DB_COL(ACCOUNT_ME, EMAIL_SEALED), &sealed,
+	    &sealed_len) != 0 ||
+	    db_bytes(r, req->arena, 0, DB_COL(ACCOUNT_ME, DEK_WRAPPED), &wrapped,
+	    &wrapped_len) != 0 ||
 	    app_account_email_open(ctx->keys, req->arena, who->account_id,
 	    wrapped, wrapped_len, sealed, sealed_len, &email) != 0 ||
 	    (csrf = app_me_csrf(ctx, req)) == NULL) {

@@ -162,7 +162,7 @@ app_create_admit(struct pipe_ctx *ctx, const struct pipe_request *req,
 	if ((st = pipe_db(db_exec(ctx->db, req->arena,
 	    DB_STMT_APP_COUNT_ACTIVE, p, 1, &r))) != PIPE_NEXT)
 		return st;
-	if (db_int64(r, 0, 0, &n) != 0)
+	if (db_int64(r, 0, DB_COL(APP_COUNT_ACTIVE, ACTIVE), &n) != 0)
 		return PIPE_FAILED;
 	if (n >= ctx->cfg->max_active_applications) {
 		pipe_error(res, 409, "conflict",
