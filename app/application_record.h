@@ -53,10 +53,10 @@ int app_record_seal(arena *a, const struct keyring *kr, const char *id,
     struct app_record_sealed *out) __attribute__((warn_unused_result));
 
 /*
- * Opens row `row` of `r`, a result with DB_SQL_APPLICATION_COLUMNS (db/sql/
- * applications.def), as a row of `owner` (the session's account), into the
- * application object of API.md in *out (arena JSON). Logs a failure without
- * any identity data.
+ * Opens row `row` of `r`, a result with the columns DB_COLS_APPLICATION
+ * (db/sql/applications.def), as a row of `owner` (the session's account),
+ * into the application object of API.md in *out (arena JSON). Logs a
+ * failure without any identity data.
  */
 enum app_open app_record_open(arena *a, const struct keyring *kr,
     const char *owner, const struct db_result *r, int row, json_t **out);

@@ -16,10 +16,17 @@
 #include "core/log.h"
 #include "db/db.h"
 
-/* APP_INSERT: id, who, kind, office, passport_type, nik_bidx, dek_wrapped,
- * kek_id, then the sealed fields in enum app_field order. */
-#define APP_INSERT_HEAD   8
-#define APP_INSERT_PARAMS (APP_INSERT_HEAD + APP_FIELD_COUNT)
+/* APP_INSERT's parameters are its columns (DB_COLS_APP_INSERT, db/sql/
+ * applications.def), in order. */
+#define APP_INSERT_PARAMS  DB_NCOLS(APP_INSERT)
+#define APP_INSERT_P(name) DB_COL(APP_INSERT, name)
+
+/* Each sealed field's parameter of APP_INSERT. */
+static const int app_insert_field[APP_FIELD_COUNT] = {
+#define APP_INSERT_FIELD(name, ...) [APP_F_##name] = APP_INSERT_P(name),
+	DB_SEALED_FIELDS_APPLICATIONS(APP_INSERT_FIELD, )
+#undef APP_INSERT_FIELD
+};
 
 /* The one 404 body: nonexistent, malformed and someone else's ids alike. */
 static enum pipe_status
@@ -178,16 +185,19 @@ app_insert_params(const char *id, const struct pipe_principal *who,
     const struct app_application_input *in,
     const struct app_record_sealed *s, struct db_param p[APP_INSERT_PARAMS])
 {
-	p[0] = DB_TEXT(id);
-	p[1] = DB_TEXT(who->account_id);
-	p[2] = DB_TEXT(in->kind_name);
-	p[3] = DB_TEXT(in->office);
-	p[4] = DB_TEXT(in->passport_type);
-	p[5] = DB_BYTES(s->nik_bidx, sizeof(s->nik_bidx));
-	p[6] = DB_BYTES(s->dek_wrapped, s->dek_wrapped_len);
-	p[7] = DB_TEXT(s->kek_id);
+	for (int i = 0; i < APP_INSERT_PARAMS; i++)
+		p[i] = DB_NULL;   /* a column left unfilled is NULL, not garbage */
+	p[APP_INSERT_P(ID)] = DB_TEXT(id);
+	p[APP_INSERT_P(ACCOUNT_ID)] = DB_TEXT(who->account_id);
+	p[APP_INSERT_P(KIND)] = DB_TEXT(in->kind_name);
+	p[APP_INSERT_P(OFFICE)] = DB_TEXT(in->office);
+	p[APP_INSERT_P(PASSPORT_TYPE)] = DB_TEXT(in->passport_type);
+	p[APP_INSERT_P(NIK_BIDX)] = DB_BYTES(s->nik_bidx, sizeof(s->nik_bidx));
+	p[APP_INSERT_P(DEK_WRAPPED)] = DB_BYTES(s->dek_wrapped,
+	    s->dek_wrapped_len);
+	p[APP_INSERT_P(KEK_ID)] = DB_TEXT(s->kek_id);
 	for (int f = 0; f < APP_FIELD_COUNT; f++)
-		p[APP_INSERT_HEAD + f] = s->field[f] != NULL ?
+		p[app_insert_field[f]] = s->field[f] != NULL ?
 		    DB_BYTES(s->field[f], s->field_len[f]) : DB_NULL;
 }
 

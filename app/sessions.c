@@ -61,7 +61,7 @@ app_signin_lookup(struct pipe_ctx *ctx, arena *a, const char *email,
 	    &s->role) != 0 ||
 	    db_bytes(r, a, 0, DB_COL(ACCOUNT_FOR_SIGNIN, DEK_WRAPPED),
 	    &s->wrapped, &s->wrapped_len) != 0 ||
-	    db_bytes(r, a, 0, DB_COL(ACCOUNT_FOR_SIGNIN, EMAIL_SEALED),
+	    db_bytes(r, a, 0, DB_COL(ACCOUNT_FOR_SIGNIN, EMAIL),
 	    &s->sealed, &s->sealed_len) != 0) {
 		log_error("the sign-in look-up returned an unexpected row");
 		return DB_ERROR;

@@ -166,6 +166,11 @@ test_birth_date_and_sex_before_the_nik_that_must_agree(void **state)
 	assert_refused(b, "applicant.birth_date", NULL);
 
 	b = body_of("passport");
+	set(b, "applicant", "birth_date", json_string("1990-02-30"));
+	set(b, "applicant", "sex", json_string("X"));
+	assert_refused(b, "applicant.birth_date", NULL);
+
+	b = body_of("passport");
 	set(b, "applicant", "sex", json_string("X"));
 	set(b, "applicant", "nik", json_string("2074051705900001"));
 	assert_refused(b, "applicant.sex", "must be \"M\" or \"F\"");
