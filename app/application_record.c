@@ -249,31 +249,13 @@ app_last4(const char *nik)
 	return json_stringn(nik + n - APP_NIK_LAST, APP_NIK_LAST);
 }
 
-enum app_open
-app_record_summary(arena *a, const struct keyring *kr, const char *owner,
-    const struct db_result *r, int row, json_t **out)
+/* A summary of row `row` from its plaintext columns and `last4` (stolen). */
+static json_t *
+app_summary_build(const struct db_result *r, int row, json_t *last4)
 {
-	struct seal_binding b = app_binding(db_text(r, row, APP_LCOL(ID)), owner);
-	struct seal_dek dek;
-	const char *nik = NULL;
-	json_t *s, *last4;
-	enum app_open rc = APP_OPEN_NOT_OWNER;
+	json_t *s = app_object();
 
-	*out = NULL;
-	if (b.record_id == NULL ||
-	    app_unwrap(a, kr, &b, r, row, APP_LCOL(DEK_WRAPPED), &dek) != 0) {
-		log_error("an application's data key did not open for the "
-		    "session's account");
-		return rc;
-	}
-	rc = APP_OPEN_CORRUPT;
-	if (app_open_one(a, &dek, &b, APP_F_NIK, r, row, APP_LCOL(NIK), &nik) != 0 ||
-	    nik == NULL || (last4 = app_last4(nik)) == NULL) {
-		log_error("an application's NIK did not open");
-		goto out;
-	}
-	s = app_object();
-	app_set(s, "id", json_string(b.record_id));
+	app_set(s, "id", app_json_str_or_null(db_text(r, row, APP_LCOL(ID))));
 	app_set(s, "kind", app_json_str_or_null(db_text(r, row, APP_LCOL(KIND))));
 	app_set(s, "status",
 	    app_json_str_or_null(db_text(r, row, APP_LCOL(STATUS))));
@@ -284,9 +266,46 @@ app_record_summary(arena *a, const struct keyring *kr, const char *owner,
 	app_set(s, "nik_last4", last4);
 	app_set(s, "created_at",
 	    app_json_str_or_null(db_text(r, row, APP_LCOL(CREATED_AT))));
-	*out = s;
-	rc = APP_OPEN_OK;
-out:
+	return s;
+}
+
+/* The last four digits of row `row`'s NIK, opened as `owner`'s, into
+ * *last4 (NULL unless APP_OPEN_OK). */
+static enum app_open
+app_summary_nik(arena *a, const struct keyring *kr, const char *owner,
+    const struct db_result *r, int row, json_t **last4)
+{
+	struct seal_binding b = app_binding(db_text(r, row, APP_LCOL(ID)), owner);
+	struct seal_dek dek;
+	const char *nik = NULL;
+
+	*last4 = NULL;
+	if (b.record_id == NULL ||
+	    app_unwrap(a, kr, &b, r, row, APP_LCOL(DEK_WRAPPED), &dek) != 0)
+		return APP_OPEN_NOT_OWNER;
+	if (app_open_one(a, &dek, &b, APP_F_NIK, r, row, APP_LCOL(NIK),
+	    &nik) == 0 && nik != NULL)
+		*last4 = app_last4(nik);
 	seal_dek_wipe(&dek);
+	return *last4 != NULL ? APP_OPEN_OK : APP_OPEN_CORRUPT;
+}
+
+enum app_open
+app_record_summary(arena *a, const struct keyring *kr, const char *owner,
+    const struct db_result *r, int row, json_t **out)
+{
+	const char *id = db_text(r, row, APP_LCOL(ID));
+	json_t *last4;
+	enum app_open rc = app_summary_nik(a, kr, owner, r, row, &last4);
+
+	if (rc == APP_OPEN_OK) {
+		*out = app_summary_build(r, row, last4);
+		return rc;
+	}
+	*out = app_summary_build(r, row, json_null());
+	app_set(*out, "unreadable", json_true());
+	log_error("application %s is listed as unreadable: its %s did not open "
+	    "for the session's account", id != NULL ? id : "(no id)",
+	    rc == APP_OPEN_NOT_OWNER ? "data key" : "NIK");
 	return rc;
 }

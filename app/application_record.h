@@ -63,7 +63,11 @@ enum app_open app_record_open(arena *a, const struct keyring *kr,
 
 /*
  * A list summary: row `row` of an APP_LIST result, opened as `owner`'s, into
- * {"id","kind","status","office","appointment","nik_last4","created_at"}.
+ * {"id","kind","status","office","appointment","nik_last4","created_at"}
+ * in *out, whatever the result. A row whose data key or NIK does not open
+ * for `owner` (a lost KEK, a damaged row) is summarised from its plaintext
+ * workflow columns alone, with "nik_last4": null and "unreadable": true,
+ * and one line naming the application's id is logged.
  */
 enum app_open app_record_summary(arena *a, const struct keyring *kr,
     const char *owner, const struct db_result *r, int row, json_t **out);
