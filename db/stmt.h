@@ -19,7 +19,9 @@
  *
  * A row is COL(NAME, "SQL expression", ...); anything after the expression
  * is ignored here, so a sealed-field list of db/sql/sealed_fields.h can stand
- * among the rows as it is. `_` goes between rows (the SQL's commas).
+ * among the rows as it is. `_` goes between rows: it is the SQL's comma, and
+ * a row left without one does not compile. One list may serve several
+ * statements, and is then named for what a row is (DB_COLS_APPLICATION).
  *
  *   DB_COLUMN_LIST(L)  the SQL: " code, daily_quota"
  *   DB_COLUMNS(L)      a row of the .def: declares L's indices (below)
@@ -37,12 +39,21 @@
 /* The row expanders behind the macros above (variadic: rows may be longer). */
 #define DB_COL_SQL_(...)               " " DB_COL_EXPR_(__VA_ARGS__, ~)
 #define DB_COL_EXPR_(name, expr, ...)  expr
-#define DB_COL_MEMBER_(name, ...)      char name;
-#define DB_COL_ONE_(...)               + 1
+#define DB_COL_MEMBER_(name, ...)      char name
+#define DB_COL_ONE_(...)               1
 
 #define DB_COLUMN_LIST(list)  DB_COLS_##list(DB_COL_SQL_, ",")
-#define DB_NCOLS(list)        (0 DB_COLS_##list(DB_COL_ONE_, ))
+#define DB_NCOLS(list)        (DB_COLS_##list(DB_COL_ONE_, +))
 #define DB_COL(list, name)    ((int)offsetof(struct db_cols_##list, name))
+
+/*
+ * What DB_COLUMNS(list) declares: one char member per column, so a member's
+ * offset is its column's position and the names are scoped to the list.
+ */
+#define DB_COLUMNS_INDEX(list) \
+	struct db_cols_##list { DB_COLS_##list(DB_COL_MEMBER_, ;); }; \
+	_Static_assert(sizeof(struct db_cols_##list) == DB_NCOLS(list), \
+	    #list ": a column index is a member's offset");
 
 enum db_stmt {
 #define DB_STMT(name, nparams, sql) DB_STMT_##name,
@@ -56,15 +67,9 @@ enum db_stmt {
 	DB_STMT_COUNT
 };
 
-/*
- * One struct per column list, one char member per column: a member's offset
- * is its column's position, and the member names are scoped to the list.
- */
+/* The indices of every column list of the .def files. */
 #define DB_STMT(name, nparams, sql)
-#define DB_COLUMNS(list) \
-	struct db_cols_##list { DB_COLS_##list(DB_COL_MEMBER_, ) }; \
-	_Static_assert(sizeof(struct db_cols_##list) == DB_NCOLS(list), \
-	    #list ": a column index is a member's offset");
+#define DB_COLUMNS(list) DB_COLUMNS_INDEX(list)
 #include "db/sql/platform.def"
 #include "db/sql/offices.def"
 #include "db/sql/accounts.def"

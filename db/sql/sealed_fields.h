@@ -30,7 +30,7 @@
  * rule.
  */
 #define DB_SEALED_FIELDS_ACCOUNTS(X, _) \
-	X(EMAIL, "email_sealed", "email")
+    X(EMAIL, "email_sealed", "email")
 
 /*
  * applications: X(NAME, "column", "field", GROUP, RULE, LIMIT, NEED), read
@@ -45,21 +45,21 @@
  *          passport renewal, refused for a new passport).
  */
 #define DB_SEALED_FIELDS_APPLICATIONS(X, _) \
-	X(FULL_NAME,       "s_full_name",       "full_name",       APPLICANT, TEXT,       VALIDATE_NAME_MAX,        REQUIRED) _ \
-	X(NIK,             "s_nik",             "nik",             APPLICANT, NIK,        0,                        REQUIRED) _ \
-	X(KK_NUMBER,       "s_kk_number",       "kk_number",       APPLICANT, KK,         0,                        REQUIRED) _ \
-	X(NPWP,            "s_npwp",            "npwp",            APPLICANT, NPWP,       0,                        OPTIONAL) _ \
-	X(BIRTH_DATE,      "s_birth_date",      "birth_date",      APPLICANT, BIRTH_DATE, 0,                        REQUIRED) _ \
-	X(BIRTH_PLACE,     "s_birth_place",     "birth_place",     APPLICANT, TEXT,       VALIDATE_BIRTH_PLACE_MAX, REQUIRED) _ \
-	X(SEX,             "s_sex",             "sex",             APPLICANT, SEX,        0,                        REQUIRED) _ \
-	X(PHONE,           "s_phone",           "phone",           APPLICANT, PHONE,      0,                        REQUIRED) _ \
-	X(ADDRESS,         "s_address",         "address",         APPLICANT, TEXT,       VALIDATE_ADDRESS_MAX,     REQUIRED) _ \
-	X(MOTHER_NAME,     "s_mother_name",     "mother_name",     APPLICANT, TEXT,       VALIDATE_NAME_MAX,        REQUIRED) _ \
-	X(PREVIOUS_NUMBER, "s_previous_number", "previous_number", PASSPORT,  TEXT,       VALIDATE_NAME_MAX,        RENEWAL)  _ \
-	X(ORIGIN,          "s_origin",          "origin",          TRAVEL,    TEXT,       VALIDATE_NAME_MAX,        REQUIRED) _ \
-	X(DESTINATION,     "s_destination",     "destination",     TRAVEL,    TEXT,       VALIDATE_NAME_MAX,        REQUIRED) _ \
-	X(DEPART_ON,       "s_depart_on",       "depart_on",       TRAVEL,    DEPART_ON,  0,                        REQUIRED) _ \
-	X(RETURN_ON,       "s_return_on",       "return_on",       TRAVEL,    RETURN_ON,  0,                        REQUIRED) _ \
-	X(PURPOSE,         "s_purpose",         "purpose",         TRAVEL,    TEXT,       VALIDATE_PURPOSE_MAX,     REQUIRED)
+    X(FULL_NAME,       "s_full_name",       "full_name",       APPLICANT, TEXT,       VALIDATE_NAME_MAX,        REQUIRED) _ \
+    X(NIK,             "s_nik",             "nik",             APPLICANT, NIK,        0,                        REQUIRED) _ \
+    X(KK_NUMBER,       "s_kk_number",       "kk_number",       APPLICANT, KK,         0,                        REQUIRED) _ \
+    X(NPWP,            "s_npwp",            "npwp",            APPLICANT, NPWP,       0,                        OPTIONAL) _ \
+    X(BIRTH_DATE,      "s_birth_date",      "birth_date",      APPLICANT, BIRTH_DATE, 0,                        REQUIRED) _ \
+    X(BIRTH_PLACE,     "s_birth_place",     "birth_place",     APPLICANT, TEXT,       VALIDATE_BIRTH_PLACE_MAX, REQUIRED) _ \
+    X(SEX,             "s_sex",             "sex",             APPLICANT, SEX,        0,                        REQUIRED) _ \
+    X(PHONE,           "s_phone",           "phone",           APPLICANT, PHONE,      0,                        REQUIRED) _ \
+    X(ADDRESS,         "s_address",         "address",         APPLICANT, TEXT,       VALIDATE_ADDRESS_MAX,     REQUIRED) _ \
+    X(MOTHER_NAME,     "s_mother_name",     "mother_name",     APPLICANT, TEXT,       VALIDATE_NAME_MAX,        REQUIRED) _ \
+    X(PREVIOUS_NUMBER, "s_previous_number", "previous_number", PASSPORT,  TEXT,       VALIDATE_NAME_MAX,        RENEWAL)  _ \
+    X(ORIGIN,          "s_origin",          "origin",          TRAVEL,    TEXT,       VALIDATE_NAME_MAX,        REQUIRED) _ \
+    X(DESTINATION,     "s_destination",     "destination",     TRAVEL,    TEXT,       VALIDATE_NAME_MAX,        REQUIRED) _ \
+    X(DEPART_ON,       "s_depart_on",       "depart_on",       TRAVEL,    DEPART_ON,  0,                        REQUIRED) _ \
+    X(RETURN_ON,       "s_return_on",       "return_on",       TRAVEL,    RETURN_ON,  0,                        REQUIRED) _ \
+    X(PURPOSE,         "s_purpose",         "purpose",         TRAVEL,    TEXT,       VALIDATE_PURPOSE_MAX,     REQUIRED)
 
 #endif
