@@ -38,7 +38,7 @@ app_signin_lookup(struct pipe_ctx *ctx, arena *a, const char *email,
 	unsigned char bidx[BIDX_BYTES];
 	struct db_result *r;
 	enum db_status st;
-	const char *office;
+	const char *office, *blocked;
 
 	memset(s, 0, sizeof(*s));
 	if (app_account_email_bidx(ctx->keys, email, bidx) != 0)
@@ -50,15 +50,19 @@ app_signin_lookup(struct pipe_ctx *ctx, arena *a, const char *email,
 	}
 	if (st != DB_OK || db_rows(r) != 1)
 		return st;
-	s->id = db_text(r, 0, 0);
-	office = db_text(r, 0, 2);
+	s->id = db_text(r, 0, DB_COL(ACCOUNT_FOR_SIGNIN, ID));
+	office = db_text(r, 0, DB_COL(ACCOUNT_FOR_SIGNIN, OFFICE));
 	s->office = office != NULL && *office != '\0' ? office : NULL;
-	s->pw_hash = db_text(r, 0, 3);
-	s->blocked = db_text(r, 0, 7) == NULL || strcmp(db_text(r, 0, 7), "f") != 0;
+	s->pw_hash = db_text(r, 0, DB_COL(ACCOUNT_FOR_SIGNIN, PASSWORD_HASH));
+	blocked = db_text(r, 0, DB_COL(ACCOUNT_FOR_SIGNIN, BLOCKED));
+	s->blocked = blocked == NULL || strcmp(blocked, "f") != 0;
 	if (s->id == NULL || s->pw_hash == NULL ||
-	    pipe_role_parse(db_text(r, 0, 1), &s->role) != 0 ||
-	    db_bytes(r, a, 0, 4, &s->wrapped, &s->wrapped_len) != 0 ||
-	    db_bytes(r, a, 0, 6, &s->sealed, &s->sealed_len) != 0) {
+	    pipe_role_parse(db_text(r, 0, DB_COL(ACCOUNT_FOR_SIGNIN, ROLE)),
+	    &s->role) != 0 ||
+	    db_bytes(r, a, 0, DB_COL(ACCOUNT_FOR_SIGNIN, DEK_WRAPPED),
+	    &s->wrapped, &s->wrapped_len) != 0 ||
+	    db_bytes(r, a, 0, DB_COL(ACCOUNT_FOR_SIGNIN, EMAIL),
+	    &s->sealed, &s->sealed_len) != 0) {
 		log_error("the sign-in look-up returned an unexpected row");
 		return DB_ERROR;
 	}
@@ -100,11 +104,13 @@ app_signin_bind(struct pipe_ctx *ctx, arena *a, const struct app_signin *s,
 	};
 	struct db_result *r;
 	enum db_status st;
+	const char *bound;
 
 	if ((st = db_exec(ctx->db, a, DB_STMT_SESSION_BIND, p, 2, &r)) != DB_OK)
 		return st;
-	if (db_rows(r) != 1 || db_text(r, 0, 0) == NULL ||
-	    strcmp(db_text(r, 0, 0), s->id) != 0) {
+	bound = db_rows(r) == 1 ?
+	    db_text(r, 0, DB_COL(SESSION_BIND, ACCOUNT_ID)) : NULL;
+	if (bound == NULL || strcmp(bound, s->id) != 0) {
 		log_error("a session just opened did not bind its account");
 		return DB_ERROR;
 	}

@@ -44,7 +44,7 @@ pipe_mode_read(struct db *db, arena *a, enum pipe_mode *out)
 		*out = PIPE_MODE_CLOSED;
 		return DB_OK;
 	}
-	*out = pipe_mode_parse(db_text(r, 0, 0));
+	*out = pipe_mode_parse(db_text(r, 0, DB_COL(SERVICE_MODE, MODE)));
 	return DB_OK;
 }
 

@@ -47,10 +47,12 @@ static int
 pipe_principal_fill(const struct pipe_request *req, const struct db_result *r,
     struct pipe_principal *who)
 {
-	const char *id = db_text(r, 0, 0), *office = db_text(r, 0, 2);
+	const char *id = db_text(r, 0, DB_COL(SESSION_BIND, ACCOUNT_ID));
+	const char *office = db_text(r, 0, DB_COL(SESSION_BIND, OFFICE));
 	enum pipe_role role;
 
-	if (id == NULL || pipe_role_parse(db_text(r, 0, 1), &role) != 0) {
+	if (id == NULL || pipe_role_parse(db_text(r, 0,
+	    DB_COL(SESSION_BIND, ROLE)), &role) != 0) {
 		log_error("the session binding returned an unexpected row");
 		return -1;
 	}
