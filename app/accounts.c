@@ -19,6 +19,36 @@
 #include "crypto/seal.h"
 #include "crypto/token.h"
 #include "db/db.h"
+#include "db/sealed.h"
+#include "db/sql/sealed_fields.h"
+
+/* An account's sealed fields: APP_ACCOUNT_F_EMAIL. */
+enum app_account_field {
+#define APP_ACCOUNT_FIELD_ENUM(name, ...) APP_ACCOUNT_F_##name,
+	DB_SEALED_FIELDS_ACCOUNTS(APP_ACCOUNT_FIELD_ENUM, )
+#undef APP_ACCOUNT_FIELD_ENUM
+	APP_ACCOUNT_FIELD_COUNT
+};
+
+/* Each one's name in its seals' additional data. */
+static const char *const app_account_fields[APP_ACCOUNT_FIELD_COUNT] = {
+#define APP_ACCOUNT_FIELD_NAME(name, column, field) \
+	[APP_ACCOUNT_F_##name] = field,
+	DB_SEALED_FIELDS_ACCOUNTS(APP_ACCOUNT_FIELD_NAME, )
+#undef APP_ACCOUNT_FIELD_NAME
+};
+
+/* The email's seal field, which is also its blind index's field. */
+#define APP_ACCOUNT_EMAIL app_account_fields[APP_ACCOUNT_F_EMAIL]
+
+/* The binding of account `id`'s seals: it is its own owner. */
+static struct seal_binding
+app_account_binding(const char *id)
+{
+	struct seal_binding b = { db_sealed(DB_SEALED_ACCOUNTS)->table, id, id };
+
+	return b;
+}
 
 /* A new citizen, ready to insert: every column of permit_account_register. */
 struct app_account_new {
@@ -54,7 +84,7 @@ int
 app_account_email_bidx(const struct keyring *kr, const char *email,
     unsigned char out[BIDX_BYTES])
 {
-	if (bidx_compute(kr, APP_ACCOUNTS_EMAIL, (const unsigned char *)email,
+	if (bidx_compute(kr, APP_ACCOUNT_EMAIL, (const unsigned char *)email,
 	    strlen(email), out) != 0) {
 		log_error("cannot index an email");
 		return -1;
@@ -67,9 +97,7 @@ app_account_email_open(const struct keyring *kr, arena *a,
     const char *account_id, const unsigned char *wrapped, size_t wrapped_len,
     const unsigned char *sealed, size_t sealed_len, const char **out)
 {
-	const struct seal_binding b = {
-		APP_ACCOUNTS_TABLE, account_id, account_id,
-	};
+	const struct seal_binding b = app_account_binding(account_id);
 	struct seal_dek dek;
 	size_t cap = seal_plain_size(sealed_len), n = 0;
 	unsigned char *buf = arena_alloc(a, cap + 1);
@@ -78,7 +106,7 @@ app_account_email_open(const struct keyring *kr, arena *a,
 	*out = NULL;
 	if (seal_dek_unwrap(kr, &b, wrapped, wrapped_len, &dek) != 0)
 		goto out;
-	if (seal_open_field(&dek, &b, APP_ACCOUNTS_EMAIL, sealed, sealed_len,
+	if (seal_open_field(&dek, &b, APP_ACCOUNT_EMAIL, sealed, sealed_len,
 	    buf, cap, &n) != 0)
 		goto out;
 	buf[n] = '\0';
@@ -127,12 +155,12 @@ app_accounts_prepare(const struct pipe_ctx *ctx, arena *a, const char *email,
     const char *password, size_t password_len, struct app_account_new *n)
 {
 	struct seal_dek dek;
-	struct seal_binding b = { APP_ACCOUNTS_TABLE, NULL, NULL };
+	struct seal_binding b;
 	size_t elen = strlen(email);
 	int rc = -1;
 
 	app_uuid_v4(n->id);
-	b.record_id = b.owner_id = n->id;
+	b = app_account_binding(n->id);
 	seal_dek_new(&dek);
 	n->sealed_len = seal_field_size(elen);
 	n->sealed = arena_alloc(a, n->sealed_len);
@@ -140,7 +168,7 @@ app_accounts_prepare(const struct pipe_ctx *ctx, arena *a, const char *email,
 		goto out;
 	if (seal_dek_wrap(ctx->keys, &b, &dek, n->wrapped, &n->wrapped_len,
 	    n->kek_id) != 0 ||
-	    seal_field(&dek, &b, APP_ACCOUNTS_EMAIL, (const unsigned char *)email,
+	    seal_field(&dek, &b, APP_ACCOUNT_EMAIL, (const unsigned char *)email,
 	    elen, n->sealed, n->sealed_len, &n->sealed_len) != 0) {
 		log_error("cannot seal a new account");
 		goto out;
@@ -252,8 +280,10 @@ app_me_get(struct pipe_ctx *ctx, const struct pipe_request *req,
 		pipe_error(res, 401, "unauthorized", "Sign in first.", NULL);
 		return PIPE_ANSWERED;
 	}
-	if (db_bytes(r, req->arena, 0, 2, &sealed, &sealed_len) != 0 ||
-	    db_bytes(r, req->arena, 0, 3, &wrapped, &wrapped_len) != 0 ||
+	if (db_bytes(r, req->arena, 0, DB_COL(ACCOUNT_ME, EMAIL), &sealed,
+	    &sealed_len) != 0 ||
+	    db_bytes(r, req->arena, 0, DB_COL(ACCOUNT_ME, DEK_WRAPPED), &wrapped,
+	    &wrapped_len) != 0 ||
 	    app_account_email_open(ctx->keys, req->arena, who->account_id,
 	    wrapped, wrapped_len, sealed, sealed_len, &email) != 0 ||
 	    (csrf = app_me_csrf(ctx, req)) == NULL) {

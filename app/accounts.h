@@ -3,9 +3,10 @@
  * of an account that sign-in shares: its sealed email and its JSON.
  *
  * An account's email is sealed under the account's own DEK (DESIGN.md
- * invariants 1-3): table "accounts", record id and owner id both the account
- * id, field "email"; it is found by its blind index (field "email") over the
- * normalised address. Opened plaintext lives only in the request arena.
+ * invariants 1-3): table "accounts" (db/sql/sealed.def), record id and owner
+ * id both the account id, field "email" (db/sql/sealed_fields.h); it is
+ * found by its blind index (field "email") over the normalised address.
+ * Opened plaintext lives only in the request arena.
  */
 #ifndef PERMIT_APP_ACCOUNTS_H
 #define PERMIT_APP_ACCOUNTS_H
@@ -17,9 +18,6 @@
 #include "pipe/pipe.h"
 #include "crypto/bidx.h"
 #include "crypto/keyring.h"
-
-#define APP_ACCOUNTS_TABLE "accounts"
-#define APP_ACCOUNTS_EMAIL "email"   /* seal field and blind-index field */
 
 /*
  * POST /api/v1/accounts {"email","password"}: 201 {"account":{"id","email",

@@ -4,49 +4,65 @@
  */
 #include "app/application_fields.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "pipe/json.h"
 #include "app/nik.h"
 
+/* How a field is judged (RULE of db/sql/sealed_fields.h). */
+enum app_rule {
+	APP_RULE_TEXT,          /* validate_text() up to the list's limit */
+	APP_RULE_NIK,           /* agrees with birth_date and sex */
+	APP_RULE_KK,
+	APP_RULE_NPWP,          /* may be the applicant's NIK */
+	APP_RULE_BIRTH_DATE,
+	APP_RULE_SEX,
+	APP_RULE_PHONE,
+	APP_RULE_DEPART_ON,
+	APP_RULE_RETURN_ON      /* not before depart_on */
+};
+
+/* When a field must be there (NEED of db/sql/sealed_fields.h). */
+enum app_need {
+	APP_NEED_REQUIRED,
+	APP_NEED_OPTIONAL,
+	APP_NEED_RENEWAL        /* required for a renewal, refused for a new
+	                         * passport */
+};
+
 static const struct {
 	const char *name;
 	enum app_field_group group;
+	enum app_rule rule;
+	size_t max;             /* APP_RULE_TEXT's limit, in code points */
+	enum app_need need;
 } app_fields[APP_FIELD_COUNT] = {
-	[APP_F_FULL_NAME]       = { "full_name",       APP_GROUP_APPLICANT },
-	[APP_F_NIK]             = { "nik",             APP_GROUP_APPLICANT },
-	[APP_F_KK_NUMBER]       = { "kk_number",       APP_GROUP_APPLICANT },
-	[APP_F_NPWP]            = { "npwp",            APP_GROUP_APPLICANT },
-	[APP_F_BIRTH_DATE]      = { "birth_date",      APP_GROUP_APPLICANT },
-	[APP_F_BIRTH_PLACE]     = { "birth_place",     APP_GROUP_APPLICANT },
-	[APP_F_SEX]             = { "sex",             APP_GROUP_APPLICANT },
-	[APP_F_PHONE]           = { "phone",           APP_GROUP_APPLICANT },
-	[APP_F_ADDRESS]         = { "address",         APP_GROUP_APPLICANT },
-	[APP_F_MOTHER_NAME]     = { "mother_name",     APP_GROUP_APPLICANT },
-	[APP_F_PREVIOUS_NUMBER] = { "previous_number", APP_GROUP_PASSPORT },
-	[APP_F_ORIGIN]          = { "origin",          APP_GROUP_TRAVEL },
-	[APP_F_DESTINATION]     = { "destination",     APP_GROUP_TRAVEL },
-	[APP_F_DEPART_ON]       = { "depart_on",       APP_GROUP_TRAVEL },
-	[APP_F_RETURN_ON]       = { "return_on",       APP_GROUP_TRAVEL },
-	[APP_F_PURPOSE]         = { "purpose",         APP_GROUP_TRAVEL },
+#define APP_FIELD_DEF(name, column, field, group, rule, limit, need) \
+	[APP_F_##name] = { field, APP_GROUP_##group, APP_RULE_##rule, (limit), \
+	    APP_NEED_##need },
+	DB_SEALED_FIELDS_APPLICATIONS(APP_FIELD_DEF, )
+#undef APP_FIELD_DEF
 };
 
 static const char *const app_top_keys[] = {
 	"kind", "office", "applicant", "passport", "travel", NULL
 };
-static const char *const app_applicant_keys[] = {
-	"full_name", "nik", "kk_number", "npwp", "birth_date", "birth_place",
-	"sex", "phone", "address", "mother_name", NULL
-};
-static const char *const app_passport_keys[] = {
-	"type", "previous_number", NULL
-};
-static const char *const app_travel_keys[] = {
-	"origin", "destination", "depart_on", "return_on", "purpose", NULL
-};
 
 /* Office codes of migrations/0001: "ABC" or "ABC-DEF". */
 #define APP_OFFICE_MAX 7
+
+/* Where judging a body's fields stands. */
+struct app_judge {
+	arena *a;
+	const json_t *obj;                   /* the object at hand */
+	const char *prefix;                  /* its path: "applicant", ... */
+	const struct validate_date *today;
+	struct validate_date depart;         /* once depart_on is judged */
+	unsigned char judged[APP_FIELD_COUNT];
+	struct app_application_input *in;
+	struct pipe_response *res;
+};
 
 const char *
 app_field_name(enum app_field f)
@@ -60,169 +76,208 @@ app_field_group(enum app_field f)
 	return app_fields[f].group;
 }
 
-/* A required string field into in->field[f]. 0 or -1 (422 in res). */
-static int
-app_read(arena *a, const json_t *obj, const char *prefix, enum app_field f,
-    enum pipe_json_need need, struct app_application_input *in,
-    struct pipe_response *res)
+/*
+ * The keys an object of group `g` may hold: its fields, then `extra` (a
+ * plaintext key, or NULL), NULL-terminated in keys[].
+ */
+static void
+app_group_keys(enum app_field_group g, const char *extra,
+    const char *keys[APP_FIELD_COUNT + 2])
 {
-	return pipe_json_string(a, obj, prefix, app_fields[f].name, need,
-	    &in->field[f], NULL, res);
+	size_t n = 0;
+
+	for (int f = 0; f < APP_FIELD_COUNT; f++)
+		if (app_fields[f].group == g)
+			keys[n++] = app_fields[f].name;
+	if (extra != NULL)
+		keys[n++] = extra;
+	keys[n] = NULL;
 }
 
-/* A free-text field: read and checked with validate_text(max). */
 static int
-app_read_text(arena *a, const json_t *obj, const char *prefix,
-    enum app_field f, size_t max, struct app_application_input *in,
-    struct pipe_response *res)
+app_refuse(struct app_judge *j, enum app_field f, const char *message)
 {
-	enum validate_result r;
-
-	if (app_read(a, obj, prefix, f, PIPE_JSON_REQUIRED, in, res) != 0)
-		return -1;
-	if ((r = validate_text(in->field[f], max)) != VALIDATE_OK)
-		return pipe_json_refuse(a, res, prefix, app_fields[f].name, validate_message(r));
-	return 0;
+	return pipe_json_refuse(j->a, j->res, j->prefix, app_fields[f].name,
+	    message);
 }
 
-/* A NIK-module check's result as a 422 on prefix.key. */
+/* A validate.h check's result: 0, or -1 with the 422. */
 static int
-app_nik_fault(arena *a, struct pipe_response *res, const char *prefix,
-    enum app_field f, enum nik_result r)
+app_valid(struct app_judge *j, enum app_field f, enum validate_result r)
 {
-	if (r == NIK_OK)
+	return r == VALIDATE_OK ? 0 : app_refuse(j, f, validate_message(r));
+}
+
+/* A nik.h check's result: 0, or -1 with the 422. */
+static int
+app_nik_valid(struct app_judge *j, enum app_field f, enum nik_result r)
+{
+	return r == NIK_OK ? 0 : app_refuse(j, f, nik_message(r));
+}
+
+/*
+ * Reads field `f` of j->obj into in->field[f] by its need (NULL when it may
+ * be, and is, absent). 0, or -1 with the 422.
+ */
+static int
+app_read(struct app_judge *j, enum app_field f)
+{
+	enum pipe_json_need need = PIPE_JSON_REQUIRED;
+	const json_t *v;
+
+	switch (app_fields[f].need) {
+	case APP_NEED_REQUIRED:
+		break;
+	case APP_NEED_OPTIONAL:
+		need = PIPE_JSON_OPTIONAL;
+		break;
+	case APP_NEED_RENEWAL:
+		if (j->in->passport_type != NULL &&
+		    strcmp(j->in->passport_type, "renewal") == 0)
+			break;
+		v = json_object_get(j->obj, app_fields[f].name);
+		if (v != NULL && !json_is_null(v))
+			return app_refuse(j, f, "is only for a renewal");
 		return 0;
-	return pipe_json_refuse(a, res, prefix, app_fields[f].name, nik_message(r));
+	}
+	return pipe_json_string(j->a, j->obj, j->prefix, app_fields[f].name,
+	    need, &j->in->field[f], NULL, j->res);
 }
 
-/* full_name, birth_date, sex: what the NIK is then checked against. */
+/* Checks the value read of `f` by its rule. 0, or -1 with the 422. */
 static int
-app_parse_person(arena *a, const json_t *obj, const char *p,
-    const struct validate_date *today, struct app_application_input *in,
-    struct pipe_response *res)
+app_check(struct app_judge *j, enum app_field f)
 {
-	const char *sex;
-	enum validate_result r;
+	const char *const *field = j->in->field;
+	const char *v = field[f];
 
-	if (app_read_text(a, obj, p, APP_F_FULL_NAME, VALIDATE_NAME_MAX, in,
-	    res) != 0 ||
-	    app_read(a, obj, p, APP_F_BIRTH_DATE, PIPE_JSON_REQUIRED, in, res) != 0)
+	switch (app_fields[f].rule) {
+	case APP_RULE_TEXT:
+		return app_valid(j, f, validate_text(v, app_fields[f].max));
+	case APP_RULE_NIK:
+		return app_nik_valid(j, f, nik_check(v, field[APP_F_BIRTH_DATE],
+		    field[APP_F_SEX][0]));
+	case APP_RULE_KK:
+		return app_nik_valid(j, f, nik_check_kk(v));
+	case APP_RULE_NPWP:
+		return app_nik_valid(j, f, nik_check_npwp(v, field[APP_F_NIK]));
+	case APP_RULE_BIRTH_DATE:
+		return app_valid(j, f, validate_birth_date(v, j->today, NULL));
+	case APP_RULE_SEX:
+		if (strcmp(v, "M") == 0 || strcmp(v, "F") == 0)
+			return 0;
+		return app_refuse(j, f, "must be \"M\" or \"F\"");
+	case APP_RULE_PHONE:
+		return app_valid(j, f, validate_phone(v));
+	case APP_RULE_DEPART_ON:
+		return app_valid(j, f, validate_depart_on(v, j->today,
+		    &j->depart));
+	case APP_RULE_RETURN_ON:
+		return app_valid(j, f, validate_return_on(v, &j->depart, NULL));
+	}
+	abort();   /* every rule is a case above */
+}
+
+static int app_judge_field(struct app_judge *j, enum app_field f);
+
+/*
+ * The fields a rule compares `f` with, all in f's own object, judged before
+ * it: a body is refused for the birth date before a NIK that must agree
+ * with it, and a rule sees only values that passed their own.
+ */
+static int
+app_judge_inputs(struct app_judge *j, enum app_field f)
+{
+	switch (app_fields[f].rule) {
+	case APP_RULE_NIK:
+		if (app_judge_field(j, APP_F_BIRTH_DATE) != 0)
+			return -1;
+		return app_judge_field(j, APP_F_SEX);
+	case APP_RULE_NPWP:
+		return app_judge_field(j, APP_F_NIK);
+	case APP_RULE_RETURN_ON:
+		return app_judge_field(j, APP_F_DEPART_ON);
+	default:
+		return 0;
+	}
+}
+
+/* Field `f` read and checked, once. 0, or -1 with the 422. */
+static int
+app_judge_field(struct app_judge *j, enum app_field f)
+{
+	if (j->judged[f])
+		return 0;
+	j->judged[f] = 1;
+	if (app_judge_inputs(j, f) != 0 || app_read(j, f) != 0)
 		return -1;
-	r = validate_birth_date(in->field[APP_F_BIRTH_DATE], today, NULL);
-	if (r != VALIDATE_OK)
-		return pipe_json_refuse(a, res, p, "birth_date", validate_message(r));
-	if (app_read(a, obj, p, APP_F_SEX, PIPE_JSON_REQUIRED, in, res) != 0)
-		return -1;
-	sex = in->field[APP_F_SEX];
-	if (strcmp(sex, "M") != 0 && strcmp(sex, "F") != 0)
-		return pipe_json_refuse(a, res, p, "sex", "must be \"M\" or \"F\"");
+	return j->in->field[f] != NULL ? app_check(j, f) : 0;
+}
+
+/*
+ * Turns to object `obj` at `prefix`, of group `g`, refusing any key but its
+ * fields and `extra` (its one plaintext key, or NULL). 0, or -1 with the 422.
+ */
+static int
+app_judge_enter(struct app_judge *j, const json_t *obj, const char *prefix,
+    enum app_field_group g, const char *extra)
+{
+	const char *keys[APP_FIELD_COUNT + 2];
+
+	j->obj = obj;
+	j->prefix = prefix;
+	app_group_keys(g, extra, keys);
+	return pipe_json_known(j->a, obj, prefix, keys, j->res);
+}
+
+/* The fields of group `g` in the list's order, save that a rule's inputs
+ * go first (app_judge_inputs). 0, or -1 with the 422. */
+static int
+app_judge_group(struct app_judge *j, enum app_field_group g)
+{
+	for (int f = 0; f < APP_FIELD_COUNT; f++)
+		if (app_fields[f].group == g &&
+		    app_judge_field(j, (enum app_field)f) != 0)
+			return -1;
 	return 0;
 }
 
-/* nik, kk_number, npwp (optional). */
 static int
-app_parse_numbers(arena *a, const json_t *obj, const char *p,
-    struct app_application_input *in, struct pipe_response *res)
+app_parse_applicant(struct app_judge *j, const json_t *body)
 {
-	const char *nik;
-
-	if (app_read(a, obj, p, APP_F_NIK, PIPE_JSON_REQUIRED, in, res) != 0)
-		return -1;
-	nik = in->field[APP_F_NIK];
-	if (app_nik_fault(a, res, p, APP_F_NIK, nik_check(nik,
-	    in->field[APP_F_BIRTH_DATE], in->field[APP_F_SEX][0])) != 0 ||
-	    app_read(a, obj, p, APP_F_KK_NUMBER, PIPE_JSON_REQUIRED, in, res) != 0 ||
-	    app_nik_fault(a, res, p, APP_F_KK_NUMBER,
-	    nik_check_kk(in->field[APP_F_KK_NUMBER])) != 0 ||
-	    app_read(a, obj, p, APP_F_NPWP, PIPE_JSON_OPTIONAL, in, res) != 0)
-		return -1;
-	if (in->field[APP_F_NPWP] != NULL &&
-	    app_nik_fault(a, res, p, APP_F_NPWP,
-	    nik_check_npwp(in->field[APP_F_NPWP], nik)) != 0)
-		return -1;
-	return 0;
-}
-
-static int
-app_parse_applicant(arena *a, const json_t *body,
-    const struct validate_date *today, struct app_application_input *in,
-    struct pipe_response *res)
-{
-	const char *p = "applicant";
 	json_t *obj;
-	enum validate_result r;
 
-	if (pipe_json_object(a, body, NULL, p, PIPE_JSON_REQUIRED, &obj, res) != 0 ||
-	    pipe_json_known(a, obj, p, app_applicant_keys, res) != 0 ||
-	    app_parse_person(a, obj, p, today, in, res) != 0 ||
-	    app_parse_numbers(a, obj, p, in, res) != 0 ||
-	    app_read_text(a, obj, p, APP_F_BIRTH_PLACE, VALIDATE_BIRTH_PLACE_MAX,
-	    in, res) != 0 ||
-	    app_read(a, obj, p, APP_F_PHONE, PIPE_JSON_REQUIRED, in, res) != 0)
+	if (pipe_json_object(j->a, body, NULL, "applicant", PIPE_JSON_REQUIRED,
+	    &obj, j->res) != 0 ||
+	    app_judge_enter(j, obj, "applicant", APP_GROUP_APPLICANT, NULL) != 0)
 		return -1;
-	if ((r = validate_phone(in->field[APP_F_PHONE])) != VALIDATE_OK)
-		return pipe_json_refuse(a, res, p, "phone", validate_message(r));
-	if (app_read_text(a, obj, p, APP_F_ADDRESS, VALIDATE_ADDRESS_MAX, in,
-	    res) != 0 ||
-	    app_read_text(a, obj, p, APP_F_MOTHER_NAME, VALIDATE_NAME_MAX, in,
-	    res) != 0)
-		return -1;
-	return 0;
+	return app_judge_group(j, APP_GROUP_APPLICANT);
 }
 
-/* "passport": {"type", "previous_number" (renewal only)}. */
+/* "passport": {"type", then its sealed fields (by type)}. */
 static int
-app_parse_passport(arena *a, const json_t *obj,
-    struct app_application_input *in, struct pipe_response *res)
+app_parse_passport(struct app_judge *j, const json_t *obj)
 {
 	const char *p = "passport";
 	const char *type;
 
-	if (pipe_json_known(a, obj, p, app_passport_keys, res) != 0 ||
-	    pipe_json_string(a, obj, p, "type", PIPE_JSON_REQUIRED, &type, NULL,
-	    res) != 0)
+	if (app_judge_enter(j, obj, p, APP_GROUP_PASSPORT, "type") != 0 ||
+	    pipe_json_string(j->a, obj, p, "type", PIPE_JSON_REQUIRED, &type,
+	    NULL, j->res) != 0)
 		return -1;
 	if (strcmp(type, "new") != 0 && strcmp(type, "renewal") != 0)
-		return pipe_json_refuse(a, res, p, "type",
+		return pipe_json_refuse(j->a, j->res, p, "type",
 		    "must be \"new\" or \"renewal\"");
-	in->passport_type = type;
-	if (strcmp(type, "new") == 0) {
-		if (json_object_get(obj, "previous_number") != NULL &&
-		    !json_is_null(json_object_get(obj, "previous_number")))
-			return pipe_json_refuse(a, res, p, "previous_number",
-			    "is only for a renewal");
-		return 0;
-	}
-	return app_read_text(a, obj, p, APP_F_PREVIOUS_NUMBER,
-	    VALIDATE_NAME_MAX, in, res);
+	j->in->passport_type = type;
+	return app_judge_group(j, APP_GROUP_PASSPORT);
 }
 
-/* "travel": {"origin", "destination", "depart_on", "return_on", "purpose"}. */
 static int
-app_parse_travel(arena *a, const json_t *obj,
-    const struct validate_date *today, struct app_application_input *in,
-    struct pipe_response *res)
+app_parse_travel(struct app_judge *j, const json_t *obj)
 {
-	const char *p = "travel";
-	struct validate_date depart;
-	enum validate_result r;
-
-	if (pipe_json_known(a, obj, p, app_travel_keys, res) != 0 ||
-	    app_read_text(a, obj, p, APP_F_ORIGIN, VALIDATE_NAME_MAX, in, res) != 0 ||
-	    app_read_text(a, obj, p, APP_F_DESTINATION, VALIDATE_NAME_MAX, in,
-	    res) != 0 ||
-	    app_read(a, obj, p, APP_F_DEPART_ON, PIPE_JSON_REQUIRED, in, res) != 0)
+	if (app_judge_enter(j, obj, "travel", APP_GROUP_TRAVEL, NULL) != 0)
 		return -1;
-	r = validate_depart_on(in->field[APP_F_DEPART_ON], today, &depart);
-	if (r != VALIDATE_OK)
-		return pipe_json_refuse(a, res, p, "depart_on", validate_message(r));
-	if (app_read(a, obj, p, APP_F_RETURN_ON, PIPE_JSON_REQUIRED, in, res) != 0)
-		return -1;
-	r = validate_return_on(in->field[APP_F_RETURN_ON], &depart, NULL);
-	if (r != VALIDATE_OK)
-		return pipe_json_refuse(a, res, p, "return_on", validate_message(r));
-	return app_read_text(a, obj, p, APP_F_PURPOSE, VALIDATE_PURPOSE_MAX, in,
-	    res);
+	return app_judge_group(j, APP_GROUP_TRAVEL);
 }
 
 /* kind and office: the plaintext workflow fields. */
@@ -255,11 +310,11 @@ app_parse_head(arena *a, const json_t *body, struct app_application_input *in,
 
 /* The passport or travel object: required for its kind, refused otherwise. */
 static int
-app_parse_kind_part(arena *a, const json_t *body,
-    const struct validate_date *today, struct app_application_input *in,
-    struct pipe_response *res)
+app_parse_kind_part(struct app_judge *j, const json_t *body)
 {
-	int passport = in->kind == APP_KIND_PASSPORT;
+	arena *a = j->a;
+	struct pipe_response *res = j->res;
+	int passport = j->in->kind == APP_KIND_PASSPORT;
 	json_t *pp, *tr;
 
 	if (pipe_json_object(a, body, NULL, "passport",
@@ -273,8 +328,7 @@ app_parse_kind_part(arena *a, const json_t *body,
 	if (!passport && pp != NULL)
 		return pipe_json_refuse(a, res, NULL, "passport",
 		    "is only for a passport application");
-	return passport ? app_parse_passport(a, pp, in, res) :
-	    app_parse_travel(a, tr, today, in, res);
+	return passport ? app_parse_passport(j, pp) : app_parse_travel(j, tr);
 }
 
 int
@@ -282,11 +336,13 @@ app_application_parse(arena *a, const json_t *body,
     const struct validate_date *today, struct app_application_input *out,
     struct pipe_response *res)
 {
+	struct app_judge j = { .a = a, .today = today, .in = out, .res = res };
+
 	memset(out, 0, sizeof(*out));
 	if (pipe_json_known(a, body, NULL, app_top_keys, res) != 0 ||
 	    app_parse_head(a, body, out, res) != 0 ||
-	    app_parse_applicant(a, body, today, out, res) != 0 ||
-	    app_parse_kind_part(a, body, today, out, res) != 0)
+	    app_parse_applicant(&j, body) != 0 ||
+	    app_parse_kind_part(&j, body) != 0)
 		return -1;
 	return 0;
 }

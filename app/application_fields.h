@@ -2,10 +2,11 @@
  * application_fields — an application's body, read and validated into a C
  * struct (API.md, Citizen: validation), before anything is written.
  *
- * The sixteen identity fields are named by enum app_field, in the order of
- * the s_* columns of migrations/0003 and db/sql/applications.def; their JSON
- * names are also the field names sealed into each ciphertext's additional
- * data (crypto/seal.h), so they never change.
+ * The identity fields are those of DB_SEALED_FIELDS_APPLICATIONS
+ * (db/sql/sealed_fields.h), where each is declared once with its column,
+ * its JSON name (also the field name sealed into each ciphertext's
+ * additional data, crypto/seal.h, so it never changes), its JSON object and
+ * its rule; enum app_field follows that list's order.
  *
  * Everything here is pure: no database, no clock (the caller passes today),
  * no allocation but the request arena's (field paths of 422 bodies).
@@ -17,24 +18,13 @@
 
 #include "pipe/pipe.h"
 #include "app/validate.h"
+#include "db/sql/sealed_fields.h"
 
+/* APP_F_FULL_NAME, APP_F_NIK, ... in the list's (the columns') order. */
 enum app_field {
-	APP_F_FULL_NAME,
-	APP_F_NIK,
-	APP_F_KK_NUMBER,
-	APP_F_NPWP,              /* optional */
-	APP_F_BIRTH_DATE,
-	APP_F_BIRTH_PLACE,
-	APP_F_SEX,
-	APP_F_PHONE,
-	APP_F_ADDRESS,
-	APP_F_MOTHER_NAME,
-	APP_F_PREVIOUS_NUMBER,   /* passport renewal only */
-	APP_F_ORIGIN,            /* travel_permit only, from here on */
-	APP_F_DESTINATION,
-	APP_F_DEPART_ON,
-	APP_F_RETURN_ON,
-	APP_F_PURPOSE,
+#define APP_FIELD_ENUM(name, ...) APP_F_##name,
+	DB_SEALED_FIELDS_APPLICATIONS(APP_FIELD_ENUM, )
+#undef APP_FIELD_ENUM
 	APP_FIELD_COUNT
 };
 

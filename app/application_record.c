@@ -8,34 +8,33 @@
 
 #include "app/validate.h"
 #include "core/log.h"
+#include "db/sealed.h"
 
-#define APP_TABLE "applications"
+/* A column of an application row (DB_COLS_APPLICATION, db/sql/
+ * applications.def). */
+#define APP_COL(name) DB_COL(APPLICATION, name)
 
-/* Columns of DB_SQL_APPLICATION_COLUMNS (db/sql/applications.def). */
-enum app_col {
-	APP_COL_ID,
-	APP_COL_KIND,
-	APP_COL_STATUS,
-	APP_COL_OFFICE,
-	APP_COL_APPOINTMENT,
-	APP_COL_PASSPORT_TYPE,
-	APP_COL_DEK,
-	APP_COL_FIELD0,                              /* s_full_name ... */
-	APP_COL_CREATED = APP_COL_FIELD0 + APP_FIELD_COUNT,
-	APP_COL_UPDATED
+/* Each sealed field's column in an application row. */
+static const int app_field_col[APP_FIELD_COUNT] = {
+#define APP_FIELD_COL(name, ...) [APP_F_##name] = APP_COL(name),
+	DB_SEALED_FIELDS_APPLICATIONS(APP_FIELD_COL, )
+#undef APP_FIELD_COL
 };
 
-/* Columns of APP_LIST. */
-enum app_list_col {
-	APP_LCOL_ID,
-	APP_LCOL_KIND,
-	APP_LCOL_STATUS,
-	APP_LCOL_OFFICE,
-	APP_LCOL_APPOINTMENT,
-	APP_LCOL_DEK,
-	APP_LCOL_NIK,
-	APP_LCOL_CREATED
-};
+/* A column of an APP_LIST row. */
+#define APP_LCOL(name) DB_COL(APP_LIST, name)
+
+/* The binding of application `id` of `owner`: the table's name comes from
+ * the registry of sealed tables (db/sql/sealed.def). */
+static struct seal_binding
+app_binding(const char *id, const char *owner)
+{
+	struct seal_binding b = {
+		db_sealed(DB_SEALED_APPLICATIONS)->table, id, owner,
+	};
+
+	return b;
+}
 
 #define APP_NIK_LAST 4
 
@@ -80,7 +79,7 @@ app_record_seal(arena *a, const struct keyring *kr, const char *id,
     const char *owner, const struct app_application_input *in,
     struct app_record_sealed *out)
 {
-	struct seal_binding b = { APP_TABLE, id, owner };
+	struct seal_binding b = app_binding(id, owner);
 	struct seal_dek dek;
 	int rc = -1;
 
@@ -154,7 +153,7 @@ app_open_fields(arena *a, const struct seal_dek *dek,
 {
 	for (int f = 0; f < APP_FIELD_COUNT; f++)
 		if (app_open_one(a, dek, b, (enum app_field)f, r, row,
-		    APP_COL_FIELD0 + f, &plain[f]) != 0)
+		    app_field_col[f], &plain[f]) != 0)
 			return -1;
 	return 0;
 }
@@ -179,16 +178,17 @@ app_build(const struct db_result *r, int row,
 {
 	json_t *app = app_object();
 	json_t *groups[3] = { app_object(), NULL, NULL };
-	const char *ptype = db_text(r, row, APP_COL_PASSPORT_TYPE);
+	const char *ptype = db_text(r, row, APP_COL(PASSPORT_TYPE));
 
-	app_set(app, "id", app_json_str_or_null(db_text(r, row, APP_COL_ID)));
-	app_set(app, "kind", app_json_str_or_null(db_text(r, row, APP_COL_KIND)));
+	app_set(app, "id", app_json_str_or_null(db_text(r, row, APP_COL(ID))));
+	app_set(app, "kind",
+	    app_json_str_or_null(db_text(r, row, APP_COL(KIND))));
 	app_set(app, "status",
-	    app_json_str_or_null(db_text(r, row, APP_COL_STATUS)));
+	    app_json_str_or_null(db_text(r, row, APP_COL(STATUS))));
 	app_set(app, "office",
-	    app_json_str_or_null(db_text(r, row, APP_COL_OFFICE)));
+	    app_json_str_or_null(db_text(r, row, APP_COL(OFFICE))));
 	app_set(app, "appointment",
-	    app_json_str_or_null(db_text(r, row, APP_COL_APPOINTMENT)));
+	    app_json_str_or_null(db_text(r, row, APP_COL(APPOINTMENT))));
 	if (ptype != NULL) {
 		groups[APP_GROUP_PASSPORT] = app_object();
 		app_set(groups[APP_GROUP_PASSPORT], "type", json_string(ptype));
@@ -204,9 +204,9 @@ app_build(const struct db_result *r, int row,
 	/* Decisions come with the back office; none can exist yet. */
 	app_set(app, "decision", json_null());
 	app_set(app, "created_at",
-	    app_json_str_or_null(db_text(r, row, APP_COL_CREATED)));
+	    app_json_str_or_null(db_text(r, row, APP_COL(CREATED_AT))));
 	app_set(app, "updated_at",
-	    app_json_str_or_null(db_text(r, row, APP_COL_UPDATED)));
+	    app_json_str_or_null(db_text(r, row, APP_COL(UPDATED_AT))));
 	return app;
 }
 
@@ -214,14 +214,14 @@ enum app_open
 app_record_open(arena *a, const struct keyring *kr, const char *owner,
     const struct db_result *r, int row, json_t **out)
 {
-	struct seal_binding b = { APP_TABLE, db_text(r, row, APP_COL_ID), owner };
+	struct seal_binding b = app_binding(db_text(r, row, APP_COL(ID)), owner);
 	const char *plain[APP_FIELD_COUNT];
 	struct seal_dek dek;
 	enum app_open rc = APP_OPEN_NOT_OWNER;
 
 	*out = NULL;
 	if (b.record_id == NULL ||
-	    app_unwrap(a, kr, &b, r, row, APP_COL_DEK, &dek) != 0) {
+	    app_unwrap(a, kr, &b, r, row, APP_COL(DEK_WRAPPED), &dek) != 0) {
 		log_error("an application's data key did not open for the "
 		    "session's account");
 		return rc;
@@ -249,44 +249,63 @@ app_last4(const char *nik)
 	return json_stringn(nik + n - APP_NIK_LAST, APP_NIK_LAST);
 }
 
+/* A summary of row `row` from its plaintext columns and `last4` (stolen). */
+static json_t *
+app_summary_build(const struct db_result *r, int row, json_t *last4)
+{
+	json_t *s = app_object();
+
+	app_set(s, "id", app_json_str_or_null(db_text(r, row, APP_LCOL(ID))));
+	app_set(s, "kind", app_json_str_or_null(db_text(r, row, APP_LCOL(KIND))));
+	app_set(s, "status",
+	    app_json_str_or_null(db_text(r, row, APP_LCOL(STATUS))));
+	app_set(s, "office",
+	    app_json_str_or_null(db_text(r, row, APP_LCOL(OFFICE))));
+	app_set(s, "appointment",
+	    app_json_str_or_null(db_text(r, row, APP_LCOL(APPOINTMENT))));
+	app_set(s, "nik_last4", last4);
+	app_set(s, "created_at",
+	    app_json_str_or_null(db_text(r, row, APP_LCOL(CREATED_AT))));
+	return s;
+}
+
+/* The last four digits of row `row`'s NIK, opened as `owner`'s, into
+ * *last4 (NULL unless APP_OPEN_OK). */
+static enum app_open
+app_summary_nik(arena *a, const struct keyring *kr, const char *owner,
+    const struct db_result *r, int row, json_t **last4)
+{
+	struct seal_binding b = app_binding(db_text(r, row, APP_LCOL(ID)), owner);
+	struct seal_dek dek;
+	const char *nik = NULL;
+
+	*last4 = NULL;
+	if (b.record_id == NULL ||
+	    app_unwrap(a, kr, &b, r, row, APP_LCOL(DEK_WRAPPED), &dek) != 0)
+		return APP_OPEN_NOT_OWNER;
+	if (app_open_one(a, &dek, &b, APP_F_NIK, r, row, APP_LCOL(NIK),
+	    &nik) == 0 && nik != NULL)
+		*last4 = app_last4(nik);
+	seal_dek_wipe(&dek);
+	return *last4 != NULL ? APP_OPEN_OK : APP_OPEN_CORRUPT;
+}
+
 enum app_open
 app_record_summary(arena *a, const struct keyring *kr, const char *owner,
     const struct db_result *r, int row, json_t **out)
 {
-	struct seal_binding b = { APP_TABLE, db_text(r, row, APP_LCOL_ID), owner };
-	struct seal_dek dek;
-	const char *nik = NULL;
-	json_t *s, *last4;
-	enum app_open rc = APP_OPEN_NOT_OWNER;
+	const char *id = db_text(r, row, APP_LCOL(ID));
+	json_t *last4;
+	enum app_open rc = app_summary_nik(a, kr, owner, r, row, &last4);
 
-	*out = NULL;
-	if (b.record_id == NULL ||
-	    app_unwrap(a, kr, &b, r, row, APP_LCOL_DEK, &dek) != 0) {
-		log_error("an application's data key did not open for the "
-		    "session's account");
+	if (rc == APP_OPEN_OK) {
+		*out = app_summary_build(r, row, last4);
 		return rc;
 	}
-	rc = APP_OPEN_CORRUPT;
-	if (app_open_one(a, &dek, &b, APP_F_NIK, r, row, APP_LCOL_NIK, &nik) != 0 ||
-	    nik == NULL || (last4 = app_last4(nik)) == NULL) {
-		log_error("an application's NIK did not open");
-		goto out;
-	}
-	s = app_object();
-	app_set(s, "id", json_string(b.record_id));
-	app_set(s, "kind", app_json_str_or_null(db_text(r, row, APP_LCOL_KIND)));
-	app_set(s, "status",
-	    app_json_str_or_null(db_text(r, row, APP_LCOL_STATUS)));
-	app_set(s, "office",
-	    app_json_str_or_null(db_text(r, row, APP_LCOL_OFFICE)));
-	app_set(s, "appointment",
-	    app_json_str_or_null(db_text(r, row, APP_LCOL_APPOINTMENT)));
-	app_set(s, "nik_last4", last4);
-	app_set(s, "created_at",
-	    app_json_str_or_null(db_text(r, row, APP_LCOL_CREATED)));
-	*out = s;
-	rc = APP_OPEN_OK;
-out:
-	seal_dek_wipe(&dek);
+	*out = app_summary_build(r, row, json_null());
+	app_set(*out, "unreadable", json_true());
+	log_error("application %s is listed as unreadable: its %s did not open "
+	    "for the session's account", id != NULL ? id : "(no id)",
+	    rc == APP_OPEN_NOT_OWNER ? "data key" : "NIK");
 	return rc;
 }

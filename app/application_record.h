@@ -53,17 +53,21 @@ int app_record_seal(arena *a, const struct keyring *kr, const char *id,
     struct app_record_sealed *out) __attribute__((warn_unused_result));
 
 /*
- * Opens row `row` of `r`, a result with DB_SQL_APPLICATION_COLUMNS (db/sql/
- * applications.def), as a row of `owner` (the session's account), into the
- * application object of API.md in *out (arena JSON). Logs a failure without
- * any identity data.
+ * Opens row `row` of `r`, a result with the columns DB_COLS_APPLICATION
+ * (db/sql/applications.def), as a row of `owner` (the session's account),
+ * into the application object of API.md in *out (arena JSON). Logs a
+ * failure without any identity data.
  */
 enum app_open app_record_open(arena *a, const struct keyring *kr,
     const char *owner, const struct db_result *r, int row, json_t **out);
 
 /*
  * A list summary: row `row` of an APP_LIST result, opened as `owner`'s, into
- * {"id","kind","status","office","appointment","nik_last4","created_at"}.
+ * {"id","kind","status","office","appointment","nik_last4","created_at"}
+ * in *out, whatever the result. A row whose data key or NIK does not open
+ * for `owner` (a lost KEK, a damaged row) is summarised from its plaintext
+ * workflow columns alone, with "nik_last4": null and "unreadable": true,
+ * and one line naming the application's id is logged.
  */
 enum app_open app_record_summary(arena *a, const struct keyring *kr,
     const char *owner, const struct db_result *r, int row, json_t **out);

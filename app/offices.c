@@ -30,11 +30,13 @@ app_office_json(const struct db_result *r, int row)
 {
 	long long quota;
 
-	if (db_int64(r, row, 3, &quota) != 0)
+	if (db_int64(r, row, DB_COL(OFFICES_LIST, DAILY_QUOTA), &quota) != 0)
 		return NULL;
 	return json_pack("{s:s, s:s, s:s, s:I}",
-	    "code", db_text(r, row, 0), "name", db_text(r, row, 1),
-	    "city", db_text(r, row, 2), "daily_quota", (json_int_t)quota);
+	    "code", db_text(r, row, DB_COL(OFFICES_LIST, CODE)),
+	    "name", db_text(r, row, DB_COL(OFFICES_LIST, NAME)),
+	    "city", db_text(r, row, DB_COL(OFFICES_LIST, CITY)),
+	    "daily_quota", (json_int_t)quota);
 }
 
 void
@@ -90,8 +92,9 @@ app_office_today(const struct pipe_request *req, int i,
 
 	if ((st = pipe_prefetched(req, i, &r)) != PIPE_NEXT)
 		return st;
-	office = db_text(r, 0, 0) != NULL;
-	if (db_rows(r) != 1 || validate_date_parse(db_text(r, 0, office ? 0 : 1),
+	office = db_text(r, 0, DB_COL(OFFICE_TODAY, OFFICE)) != NULL;
+	if (db_rows(r) != 1 || validate_date_parse(db_text(r, 0, office ?
+	    DB_COL(OFFICE_TODAY, OFFICE) : DB_COL(OFFICE_TODAY, JAKARTA)),
 	    today) != VALIDATE_OK) {
 		log_error("%s: malformed row", __func__);
 		return PIPE_FAILED;
@@ -195,10 +198,11 @@ app_day_json(const struct db_result *r, int row)
 {
 	long long capacity, remaining;
 
-	if (db_int64(r, row, 1, &capacity) != 0 ||
-	    db_int64(r, row, 2, &remaining) != 0)
+	if (db_int64(r, row, DB_COL(OFFICE_DAYS, CAPACITY), &capacity) != 0 ||
+	    db_int64(r, row, DB_COL(OFFICE_DAYS, REMAINING), &remaining) != 0)
 		return NULL;
-	return json_pack("{s:s, s:I, s:I}", "date", db_text(r, row, 0),
+	return json_pack("{s:s, s:I, s:I}",
+	    "date", db_text(r, row, DB_COL(OFFICE_DAYS, DAY)),
 	    "capacity", (json_int_t)capacity, "remaining", (json_int_t)remaining);
 }
 

@@ -60,21 +60,25 @@ app_signin_lookup(const struct pipe_request *req, struct app_signin *s)
 	arena *a = req->arena;
 	struct db_result *r;
 	enum pipe_status st;
-	const char *office;
+	const char *office, *blocked;
 
 	memset(s, 0, sizeof(*s));
 	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT ||
 	    db_rows(r) != 1)
 		return st;
-	s->id = db_text(r, 0, 0);
-	office = db_text(r, 0, 2);
+	s->id = db_text(r, 0, DB_COL(ACCOUNT_FOR_SIGNIN, ID));
+	office = db_text(r, 0, DB_COL(ACCOUNT_FOR_SIGNIN, OFFICE));
 	s->office = office != NULL && *office != '\0' ? office : NULL;
-	s->pw_hash = db_text(r, 0, 3);
-	s->blocked = db_text(r, 0, 7) == NULL || strcmp(db_text(r, 0, 7), "f") != 0;
+	s->pw_hash = db_text(r, 0, DB_COL(ACCOUNT_FOR_SIGNIN, PASSWORD_HASH));
+	blocked = db_text(r, 0, DB_COL(ACCOUNT_FOR_SIGNIN, BLOCKED));
+	s->blocked = blocked == NULL || strcmp(blocked, "f") != 0;
 	if (s->id == NULL || s->pw_hash == NULL ||
-	    pipe_role_parse(db_text(r, 0, 1), &s->role) != 0 ||
-	    db_bytes(r, a, 0, 4, &s->wrapped, &s->wrapped_len) != 0 ||
-	    db_bytes(r, a, 0, 6, &s->sealed, &s->sealed_len) != 0) {
+	    pipe_role_parse(db_text(r, 0, DB_COL(ACCOUNT_FOR_SIGNIN, ROLE)),
+	    &s->role) != 0 ||
+	    db_bytes(r, a, 0, DB_COL(ACCOUNT_FOR_SIGNIN, DEK_WRAPPED),
+	    &s->wrapped, &s->wrapped_len) != 0 ||
+	    db_bytes(r, a, 0, DB_COL(ACCOUNT_FOR_SIGNIN, EMAIL),
+	    &s->sealed, &s->sealed_len) != 0) {
 		log_error("the sign-in look-up returned an unexpected row");
 		return PIPE_FAILED;
 	}
@@ -163,8 +167,10 @@ app_signin_rehash(const struct pipe_ctx *ctx, const struct app_signin *s,
 static int
 app_signin_bound(const struct app_signin *s, const struct db_result *r)
 {
-	if (r != NULL && db_rows(r) == 1 && db_text(r, 0, 0) != NULL &&
-	    strcmp(db_text(r, 0, 0), s->id) == 0)
+	const char *bound = r != NULL && db_rows(r) == 1 ?
+	    db_text(r, 0, DB_COL(BIND, ACCOUNT_ID)) : NULL;
+
+	if (bound != NULL && strcmp(bound, s->id) == 0)
 		return 1;
 	log_error("a session just opened did not bind its account");
 	return 0;

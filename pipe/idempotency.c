@@ -96,10 +96,11 @@ pipe_idem_existing(struct pipe_ctx *ctx, const struct pipe_request *req,
 	    &r))) != PIPE_NEXT)
 		return st;
 	if (db_rows(r) != 1 ||
-	    db_bytes(r, req->arena, 0, 0, &hash, &hlen) != 0 ||
+	    db_bytes(r, req->arena, 0, DB_COL(IDEM_GET, REQUEST_HASH), &hash,
+	    &hlen) != 0 ||
 	    hlen != sizeof(state->hash) || bidx_cmp(hash, state->hash) != 0 ||
-	    db_int64(r, 0, 1, &status) != 0 ||
-	    (rid = db_text(r, 0, 2)) == NULL) {
+	    db_int64(r, 0, DB_COL(IDEM_GET, STATUS), &status) != 0 ||
+	    (rid = db_text(r, 0, DB_COL(IDEM_GET, RESOURCE_ID))) == NULL) {
 		pipe_error(res, 409, "conflict",
 		    "This Idempotency-Key was used for another request.", NULL);
 		return PIPE_ANSWERED;

@@ -75,18 +75,18 @@ pipe_principal_read(const struct pipe_request *req, struct pipe_binding *b,
 		log_error("the binding returned %d rows", r != NULL ? db_rows(r) : -1);
 		return -1;
 	}
-	*mode = pipe_mode_parse(db_text(r, 0, 3));
-	if ((id = db_text(r, 0, 0)) == NULL)
+	*mode = pipe_mode_parse(db_text(r, 0, DB_COL(BIND, MODE)));
+	if ((id = db_text(r, 0, DB_COL(BIND, ACCOUNT_ID))) == NULL)
 		return 0;   /* no live session: anonymous */
-	if (pipe_role_parse(db_text(r, 0, 1), &who->role) != 0) {
+	if (pipe_role_parse(db_text(r, 0, DB_COL(BIND, ROLE)), &who->role) != 0) {
 		log_error("the binding returned an unexpected role");
 		return -1;
 	}
-	office = db_text(r, 0, 2);
+	office = db_text(r, 0, DB_COL(BIND, OFFICE));
 	who->account_id = arena_strdup(req->arena, id);
 	who->office = office != NULL && *office != '\0' ?
 	    arena_strdup(req->arena, office) : NULL;
-	touch = db_text(r, 0, 4);
+	touch = db_text(r, 0, DB_COL(BIND, TOUCH_DUE));
 	b->touch_due = b->hashed && touch != NULL && strcmp(touch, "t") == 0;
 	return 0;
 }

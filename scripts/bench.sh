@@ -1,32 +1,104 @@
 #!/usr/bin/env bash
 # `make bench`: measurements, never pass/fail.
 #
-#   1. the C micro-benchmarks (tests/bench/bench_*): crypto ns/op and ms/op
-#   2. wrk through nginx, on a throwaway stack with the release build:
-#      GET /api/v1/health (permitd + PostgreSQL) against a static file served
-#      by the same nginx, with requests/s, latency percentiles and the ratio.
+#   1. The C micro-benchmarks (tests/bench/bench_*): crypto ns/op and ms/op.
+#   2. On a throwaway stack (scripts/stack.bash: private PostgreSQL, release
+#      permitd, nginx) with BENCH_CITIZENS seeded citizens (each registered,
+#      signed in once and holding one passport application), through nginx
+#      with wrk (BENCH_CONNECTIONS connections, BENCH_SECONDS each):
+#        - a static file, as the floor nginx alone sets;
+#        - GET /api/v1/health;
+#        - the owner-bound read GET /api/v1/applications/{id}, rotating over
+#          the citizens' cookies and their own applications (tests/bench/
+#          read.lua reads the `TOKEN CSRF APP_ID ACCOUNT_ID` lines that the
+#          seeding writes);
+#        - the submit POST /api/v1/applications (passport), with the CSRF
+#          header and a new valid applicant, whose NIK no other request
+#          shares, per request (tests/bench/submit.lua), its answers tallied
+#          by status;
+#      and pgbench, as permit_app, with the same client count and duration
+#      and -M prepared, replaying the read's statements straight against
+#      PostgreSQL as its ceiling: BEGIN, the session binding, the
+#      application SELECT, COMMIT (BENCH_READ_TX below names them; their SQL
+#      is taken from db/sql/*.def at run time, through db/stmt.c), each
+#      client bound to one seeded session and its application.
 #
-# BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32) and
-# BENCH_WORKERS (permitd workers, default 2) tune the run.
+# For each: requests/s (TPS for pgbench), p50, p99 (wrk's, or pgbench's
+# per-transaction log) and errors (non-2xx or socket errors; failed or
+# aborted transactions for pgbench); the CPU per request of
+# permitd (master and workers), PostgreSQL (every process of the cluster)
+# and nginx (master and workers), from utime+stime (+ cutime+cstime, which
+# holds the CPU of children that ended, such as pgbench's backends) of
+# /proc/PID/stat summed over each group before and after the run, divided
+# by the requests completed (pgbench's PostgreSQL CPU includes starting its
+# backends, a few ms in all); the CPU of everything else on the machine
+# during the run (`other load`, in cores: /proc/stat's busy time less the
+# three groups and the load generator), since a p99 means little on a busy
+# machine. Database round trips per request come from a short separate pass
+# of each route at log_level=info (permitd's access log ends with
+# flights=N); the measured runs log at warn. Worker RSS is VmRSS of each
+# permitd worker after the runs. The targets are printed beside the figures
+# with met/not met; none fails the run. Exits non-zero only when the stack
+# could not be set up.
+#
+# The bench's permitd config differs from a deployment's in: max_requests 0
+# (a recycled worker's CPU would be lost), max_active_applications 1000 (so
+# that submits do not hit the per-account bound), and Argon2id at its
+# minimum (opslimit 1, memlimit 8 KiB) so that seeding is fast; sign-in is
+# not measured here (the micro-benchmarks time Argon2id at the defaults).
+#
+# BENCH_DEBUG=1 also prints the pgbench script and the raw CPU snapshots.
+# Tunables: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32),
+# BENCH_WORKERS (permitd workers, default 4), BENCH_CITIZENS (default 128,
+# or BENCH_CONNECTIONS when more; 9999 at most). Each citizen holds at most
+# 1000 active applications, so BENCH_CITIZENS × 999 submits fit in a run.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-$ROOT/build}
 BIN=$BUILD/release
-STACK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/permitd-bench.XXXXXX")
-chmod 0755 "$STACK_DIR"
 SECONDS_=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-32}
-STACK_WORKERS=${BENCH_WORKERS:-2}
-STACK_LOG_LEVEL=warn
+STACK_WORKERS=${BENCH_WORKERS:-4}
+CITIZENS=${BENCH_CITIZENS:-$((CONNS > 128 ? CONNS : 128))}
+for v in "$SECONDS_" "$CONNS" "$STACK_WORKERS" "$CITIZENS"; do
+	[[ $v =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_* must be positive integers" >&2; exit 2; }
+done
+[ "$CITIZENS" -le 9999 ] || { echo "bench: BENCH_CITIZENS is at most 9999" >&2; exit 2; }
+STACK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/permitd-bench.XXXXXX")
+chmod 0755 "$STACK_DIR"
+THREADS=$((CONNS < 2 ? CONNS : 2))   # wrk and pgbench threads
+FLIGHT_SECONDS=1                     # each route of the round-trip pass
+IDLE_TIMEOUT=1800                    # session_idle_timeout, also pgbench's
+HZ=$(getconf CLK_TCK)
 PG_PORT=0
 HTTP_PORT=0
 # shellcheck source=scripts/stack.bash
 . "$ROOT/scripts/stack.bash"
 PG_PORT=$(stack_pick_port $((30000 + RANDOM % 5000)))
 HTTP_PORT=$(stack_pick_port $((35000 + RANDOM % 5000)))
+URL=http://127.0.0.1:$HTTP_PORT
+CITIZENS_FILE=$STACK_DIR/citizens.txt
+LUA=$ROOT/tests/bench
+
+# The read's database work as pgbench replays it, one statement a line: its
+# name in db/sql/*.def, the pgbench variable for each of its $1, $2, ... in
+# order, then what pgbench does with the row (\gset: exactly one row is
+# required, its columns become variables for the statements after it).
+# :hash and :app are the client's seeded session and application, :idle the
+# config's session_idle_timeout. BEGIN and COMMIT are around it. This is the
+# one place to change when permitd's read runs other statements. (Today
+# permitd also sends BIND_PRINCIPAL with its BEGIN and reads SERVICE_MODE:
+# the round-trips column shows it; the ceiling is the read without them.)
+BENCH_READ_TX=(
+	'SESSION_BIND :hash :idle \gset'
+	'APP_GET :app :account_id \gset r_'
+)
 
 cleanup() {
+	local rc=$?
+	[ "$rc" -eq 0 ] || [ ! -s "$STACK_DIR/setup.log" ] ||
+		{ echo "bench: the stack could not be set up:" >&2; tail -n 20 "$STACK_DIR/setup.log" >&2; }
 	stack_nginx_stop
 	stack_permitd_stop || true
 	stack_pg_down
@@ -34,36 +106,516 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# ---------------------------------------------------------------------------
+# CPU accounting
+
+# Clock ticks used by PID and by its children that ended (utime, stime,
+# cutime, cstime: /proc/PID/stat fields 14 to 17); 0 when PID is gone.
+proc_ticks() { # PID
+	local line f
+	read -r line 2>/dev/null <"/proc/$1/stat" || { echo 0; return; }
+	read -ra f <<<"${line##*) }"   # f[0] is field 3
+	echo $((f[11] + f[12] + f[13] + f[14]))
+}
+
+# Ticks of MASTER and its live children.
+group_ticks() { # MASTER_PID
+	local pid sum=0
+	for pid in "$1" $(pgrep -P "$1" || true); do
+		sum=$((sum + $(proc_ticks "$pid")))
+	done
+	echo "$sum"
+}
+
+pg_master() { head -n 1 "$STACK_DIR/pg/postmaster.pid"; }
+
+# Busy ticks of the whole machine (/proc/stat: all but idle and iowait).
+machine_ticks() {
+	local _cpu user nice sys _idle _iowait irq soft steal _rest
+	read -r _cpu user nice sys _idle _iowait irq soft steal _rest </proc/stat
+	echo $((user + nice + sys + irq + soft + steal))
+}
+
+# "permitd postgres nginx loadgen machine wall": ticks, wall in ns. The load
+# generator (wrk, pgbench) descends from this shell: its CPU is in the
+# shell's cutime+cstime once it has ended.
+cpu_snapshot() {
+	echo "$(group_ticks "$PERMITD_PID") $(group_ticks "$(pg_master)")" \
+	    "$(group_ticks "$NGINX_PID") $(proc_ticks $$) $(machine_ticks)" \
+	    "$(date +%s%N)"
+}
+
+# Backends end after their clients; the postmaster reaps them (and so
+# counts their CPU) soon after. Waits until it has, for at most 2 s.
+pg_settle() { # BACKENDS_BEFORE
+	local i
+	for i in $(seq 40); do
+		[ "$(pgrep -P "$(pg_master)" | wc -l)" -le "$1" ] && return 0
+		sleep 0.05
+	done
+}
+
+# Sets COST[LABEL]: "permitd_us postgres_us nginx_us other_cores" per
+# request from two snapshots and the requests completed.
+cost_record() { # LABEL BEFORE AFTER REQUESTS
+	local label=$1
+	[ -z "${BENCH_DEBUG:-}" ] || echo "cost $label: $2 -> $3, $4 requests" >&2
+	COST[$label]=$(awk -v b="$2" -v a="$3" -v n="$4" -v hz="$HZ" '
+		BEGIN {
+			split(b, x); split(a, y)
+			for (i = 1; i <= 6; i++) d[i] = y[i] - x[i]
+			wall = d[6] / 1e9
+			other = (d[5] - d[1] - d[2] - d[3] - d[4]) / hz / wall
+			if (other < 0) other = 0
+			if (n <= 0) { printf "- - - %.2f\n", other; exit }
+			us = 1e6 / hz / n
+			printf "%.1f %.1f %.1f %.2f\n", d[1] * us, d[2] * us, d[3] * us, other
+		}')
+}
+
+# ---------------------------------------------------------------------------
+# Stack and seeding
+
+bench_config() { # LOG_LEVEL
+	STACK_LOG_LEVEL=$1 stack_config_write
+	cat >>"$STACK_CONFIG" <<EOF
+# scripts/bench.sh: workers are never recycled mid-run, submits stay under
+# the per-account bound, seeding's Argon2id is cheap.
+max_requests = 0
+max_active_applications = 1000
+pwhash_opslimit = 1
+pwhash_memlimit = 8192
+session_idle_timeout = $IDLE_TIMEOUT
+EOF
+}
+
+# permitd again with log level LEVEL; waits for its workers.
+permitd_restart() { # LEVEL
+	local i
+	stack_permitd_stop || true
+	bench_config "$1"
+	rm -f "$STACK_SOCKET"
+	stack_permitd_start
+	for i in $(seq 100); do
+		[ "$(pgrep -P "$PERMITD_PID" | wc -l)" -ge "$STACK_WORKERS" ] && return 0
+		sleep 0.05
+	done
+	stack_die "permitd's workers did not start"
+}
+
+# Registers, signs in and submits one application for citizen N; prints
+# `TOKEN CSRF APP_ID ACCOUNT_ID`. Its applicant is born 1 January 1960 with
+# serial N (the runs' applicants are born later).
+seed_one() { # N
+	local n=$1 email cred out token csrf account app body serial
+	email="bench$n@example.test"
+	cred=$(printf '{"email":"%s","password":"correct horse battery"}' "$email")
+	curl -fsS -o /dev/null -H 'Content-Type: application/json' \
+	    --data "$cred" "$URL/api/v1/accounts" || return 1
+	out=$(curl -fsS -D - -H 'Content-Type: application/json' \
+	    --data "$cred" "$URL/api/v1/sessions") || return 1
+	token=$(sed -n 's/^set-cookie: permit_session=\([^;]*\);.*/\1/Ip' <<<"$out")
+	csrf=$(tail -n 1 <<<"$out" | jq -r .csrf_token)
+	account=$(tail -n 1 <<<"$out" | jq -r .account.id)
+	serial=$(printf '%04d' "$n")
+	body='{"kind":"passport","office":"JKT-SEL","applicant":{'
+	body+='"full_name":"Siti Rahayu Seed","nik":"317405010160'$serial'",'
+	body+='"kk_number":"3174010112340000","npwp":"123456782'$serial'07",'
+	body+='"birth_date":"1960-01-01","birth_place":"Bogor","sex":"M",'
+	body+='"phone":"08120000'$serial'","address":"Jalan Kemang Raya No. 12",'
+	body+='"mother_name":"Dewi Lestari"},"passport":{"type":"new"}}'
+	app=$(curl -fsS -b "permit_session=$token" -H "X-CSRF-Token: $csrf" \
+	    -H 'Content-Type: application/json' --data "$body" \
+	    "$URL/api/v1/applications" | jq -r .application.id) || return 1
+	[ -n "$token" ] && [ -n "$app" ] && [ "$app" != null ] || return 1
+	printf '%s %s %s %s\n' "$token" "$csrf" "$app" "$account"
+}
+
+seed() {
+	export URL
+	export -f seed_one
+	seq 1 "$CITIZENS" | xargs -P 4 -n 1 bash -c 'seed_one "$1"' _ >"$CITIZENS_FILE" ||
+		stack_die "seeding failed (log: $STACK_DIR/log/permitd.log)"
+	[ "$(wc -l <"$CITIZENS_FILE")" -eq "$CITIZENS" ] ||
+		stack_die "seeded $(wc -l <"$CITIZENS_FILE") of $CITIZENS citizens"
+}
+
+# ---------------------------------------------------------------------------
+# Runs
+
+declare -A RPS P50 P99 ERRS NOTE COST FLIGHTS
+
+# The value of KEY in a `BENCH key=value ...` line.
+kv() { # LINE KEY
+	sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"
+}
+
+ms() { awk -v us="$1" 'BEGIN { printf "%.2f", us / 1000 }'; }
+
+# A measured wrk run of BENCH_SECONDS: records its figures under LABEL.
+run_wrk() { # LABEL PATH [SCRIPT [SCRIPT ARGS...]]
+	local label=$1 path=$2 script=${3:-report.lua} before after out line st
+	shift 3 || shift $#
+	before=$(cpu_snapshot)
+	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_}s" -s "$LUA/$script" \
+	    "$URL$path" -- "$@" 2>&1) || true
+	after=$(cpu_snapshot)
+	line=$(grep '^BENCH ' <<<"$out" || true)
+	if [ -z "$line" ]; then
+		NOTE[$label]="wrk failed: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
+		return 0
+	fi
+	RPS[$label]=$(kv "$line" rps)
+	P50[$label]=$(ms "$(kv "$line" p50_us)")
+	P99[$label]=$(ms "$(kv "$line" p99_us)")
+	ERRS[$label]=$(($(kv "$line" non2xx) + $(kv "$line" socket_errors)))
+	st=$(kv "$line" statuses)
+	[ -z "$st" ] || NOTE[$label]="statuses $st ($(tr ',' '\n' <<<"$st" |
+	    awk -F: '{ n += $2; if ($1 ~ /^2/) ok += $2 }
+		END { printf "%.1f %% 2xx", n ? 100 * ok / n : 0 }'))"
+	line=$(sed -n 's/^BENCH_SAMPLE //p' <<<"$out")
+	[ -z "$line" ] || NOTE[$label]+="; first non-2xx: $line"
+	cost_record "$label" "$before" "$after" "$(kv "$(grep '^BENCH ' <<<"$out")" requests)"
+}
+
+# An unmeasured wrk run (warm-up, the round-trip pass).
+wrk_quiet() { # SECONDS CONNECTIONS PATH SCRIPT [ARGS...]
+	local s=$1 c=$2 path=$3 script=$4
+	shift 4
+	wrk -t1 -c"$c" -d"${s}s" -s "$LUA/$script" "$URL$path" -- "$@" >/dev/null 2>&1 || true
+}
+
+# ---------------------------------------------------------------------------
+# pgbench
+
+# `NAME NPARAMS SQL` for every statement permitd prepares, one a line (the
+# SQL holds no newline), from db/stmt.c itself: compiled here, since the
+# SQL is C string literals and macros.
+stmt_dump() {
+	local prog=$STACK_DIR/stmt-dump
+	printf '%s\n' '#include <stdio.h>' '#include "db/stmt.h"' \
+	    'int main(void) {' \
+	    '	for (int i = 0; i < DB_STMT_COUNT; i++) {' \
+	    '		const struct db_stmt_def *d = db_stmt_def((enum db_stmt)i);' \
+	    '		printf("%s %d %s\n", d->name, d->nparams, d->sql);' \
+	    '	}' \
+	    '	return 0;' '}' >"$prog.c"
+	"${CC:-cc}" -std=c11 -I"$ROOT" -o "$prog" "$prog.c" "$ROOT/db/stmt.c" && "$prog"
+}
+
+# pgbench reads :NAME as a variable even inside a string literal, and
+# to_char formats hold HH24:MI:SS. `":"` in a format is a literal colon
+# too, so the formats are rewritten to HH24":"MI":"SS, which formats alike.
+pgb_escape_formats() {
+	# \x27 is a single quote: to_char(ARG, 'FORMAT'), ARG free of parentheses.
+	# shellcheck disable=SC2016
+	perl -pe 's{(to_char\([^()\x27]*(?:\x27[^\x27]*\x27[^()\x27]*)*,\s*\x27)([^\x27]*)}
+	    {my ($head, $format) = ($1, $2); $format =~ s/:(?=\w)/":"/g; $head . $format}gex'
+}
+
+# Writes the pgbench script to FILE: a once-per-client look-up of its
+# session and application, then the transaction of BENCH_READ_TX. Returns
+# non-zero (with a reason on stderr) when the statements do not fit.
+pgb_script() { # FILE
+	local file=$1 stmts entry name params extra sql want i vars
+	stmts=$(stmt_dump) || { echo "could not read db/stmt.c" >&2; return 1; }
+	{
+		echo "-- Generated by scripts/bench.sh from BENCH_READ_TX and db/sql/*.def."
+		echo "-- Each client takes one seeded session and its application."
+		echo '\if :bench_ready = 0'
+		echo 'SELECT s.hash, s.app FROM (VALUES'
+		awk 'NR > 1 { printf ",\n" } { printf "\t(%d, '\''\\x%s'\'', '\''%s'\'')", NR - 1, $2, $1 }
+		    END { printf "\n" }' "$STACK_DIR/pgb-sessions.txt"
+		echo ") AS s (n, hash, app) WHERE s.n = :client_id % $(wc -l <"$STACK_DIR/pgb-sessions.txt") \gset"
+		echo '\set bench_ready 1'
+		echo '\endif'
+		echo 'BEGIN;'
+	} >"$file"
+	vars=" hash app idle "
+	for entry in "${BENCH_READ_TX[@]}"; do
+		read -r name extra <<<"$entry"
+		params=()
+		while [[ $extra == :* ]]; do
+			params+=("${extra%% *}")
+			extra=${extra#"${params[-1]}"}
+			extra=${extra# }
+		done
+		sql=$(grep -m 1 "^$name " <<<"$stmts") ||
+			{ echo "no statement $name in db/sql/*.def" >&2; return 1; }
+		sql=${sql#"$name "}
+		want=${sql%% *}
+		sql=${sql#* }
+		[ "$want" -eq "${#params[@]}" ] ||
+			{ echo "$name takes $want parameters, BENCH_READ_TX gives ${#params[@]}" >&2; return 1; }
+		for ((i = ${#params[@]}; i >= 1; i--)); do
+			sql=${sql//\$$i/${params[i - 1]}}
+			vars+="${params[i - 1]#:} "
+		done
+		printf '%s %s\n' "$(pgb_escape_formats <<<"$sql")" "$extra" >>"$file"
+		# Columns a \gset without prefix turns into variables.
+		if [ "$extra" = '\gset' ]; then
+			vars+=$(sed -n 's/^SELECT \(.*\) FROM .*/\1/p' <<<"$sql" | tr -d ' ' | tr ',' ' ')" "
+		fi
+	done
+	echo 'COMMIT;' >>"$file"
+	# Any :NAME left over that is not one of ours would become a parameter.
+	for i in $(grep -v '^--' "$file" | grep -oE '(^|[^:]):[A-Za-z_][A-Za-z0-9_]*' |
+	    sed 's/.*://' | sort -u); do
+		[[ $vars == *" $i "* || $i == client_id || $i == bench_ready ]] ||
+			{ echo "the statements hold :$i, which pgbench would take for a variable" >&2; return 1; }
+	done
+}
+
+pgb_sessions() {
+	# Each seeded citizen signed in once: its session, and its first application.
+	psql -X -q -tA -F ' ' -v ON_ERROR_STOP=1 "$(stack_dsn postgres)" -c "
+	    SELECT DISTINCT ON (s.account_id) a.id, encode(s.token_hash, 'hex')
+	    FROM sessions s JOIN applications a ON a.account_id = s.account_id
+	    ORDER BY s.account_id, a.created_at" >"$STACK_DIR/pgb-sessions.txt"
+	[ -s "$STACK_DIR/pgb-sessions.txt" ]
+}
+
+# How pgbench's clients map onto the seeded sessions.
+pgb_sharing() {
+	if [ "$CITIZENS" -ge "$CONNS" ]; then
+		echo "one seeded session per client"
+	else
+		echo "$CONNS clients share $CITIZENS seeded sessions"
+	fi
+}
+
+PGB_ARGS=()
+pgb_prepare() {
+	local script=$STACK_DIR/read.pgbench out why
+	if ! pgb_sessions || ! why=$(pgb_script "$script" 2>&1); then
+		NOTE[pgbench]="not run: ${why:-no seeded sessions}"
+		return 1
+	fi
+	[ -z "${BENCH_DEBUG:-}" ] || cat "$script" >&2
+	PGB_ARGS=(-n -M prepared -f "$script" -D bench_ready=0 -D "idle=$IDLE_TIMEOUT")
+	# One transaction first: \gset fails it unless each statement gives a row.
+	if ! out=$(pgbench "${PGB_ARGS[@]}" -c 1 -t 1 "$(stack_dsn permit_app)" 2>&1) ||
+	    ! grep -q 'actually processed: 1/1' <<<"$out"; then
+		NOTE[pgbench]="not run: $(grep -m 2 -i 'error' <<<"$out" | tr '\n' ' ')"
+		return 1
+	fi
+}
+
+# pgbench for BENCH_SECONDS with BENCH_CONNECTIONS clients.
+run_pgbench() {
+	local before after out n failed aborted backends
+	pgb_prepare || return 0
+	backends=$(pgrep -P "$(pg_master)" | wc -l)
+	before=$(cpu_snapshot)
+	out=$(pgbench "${PGB_ARGS[@]}" -c "$CONNS" -j "$THREADS" -T "$SECONDS_" \
+	    -l --log-prefix="$STACK_DIR/pgb" "$(stack_dsn permit_app)" 2>&1) || true
+	pg_settle "$backends"
+	after=$(cpu_snapshot)
+	n=$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")
+	failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' <<<"$out")
+	aborted=$(grep -c 'aborted in command' <<<"$out" || true)
+	if [ -z "$n" ]; then
+		NOTE[pgbench]="failed: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
+		return 0
+	fi
+	RPS[pgbench]=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' <<<"$out" |
+	    awk '{ printf "%.1f", $1 }')
+	read -r "P50[pgbench]" "P99[pgbench]" < <(cat "$STACK_DIR"/pgb.* | awk '{ print $3 }' |
+	    sort -n | awk '{ v[NR] = $1 }
+		function at(p,  i) { i = int(p * NR); if (i < p * NR) i++; return i < 1 ? v[1] : v[i] }
+		END { if (NR == 0) print "- -"; else printf "%.2f %.2f\n", at(0.5) / 1000, at(0.99) / 1000 }')
+	ERRS[pgbench]=$((${failed:-0} + aborted))
+	[ "$aborted" -eq 0 ] || NOTE[pgbench]="$aborted clients aborted: $(grep -m 1 'aborted' <<<"$out")"
+	cost_record pgbench "$before" "$after" "$n"
+	FLIGHTS[pgbench]="$((2 + ${#BENCH_READ_TX[@]})).00"
+}
+
+# ---------------------------------------------------------------------------
+# Round trips: a short pass of each route at log_level=info.
+
+# Mean flights=N per route of the access log lines after byte OFFSET.
+flights_read() { # OFFSET
+	tail -c +"$(($1 + 1))" "$STACK_DIR/log/permitd.log" |
+	    sed -nE 's/.* ([A-Z]+) (\/[^ ]*) 2[0-9][0-9] [0-9.]+ms worker=[0-9]+ flights=([0-9]+)$/\1 \2 \3/p' |
+	    awk '{ if ($2 ~ /\/[0-9a-f]+-[0-9a-f-]+$/) sub(/\/[^\/]+$/, "/{id}", $2)
+		n[$1 " " $2]++; s[$1 " " $2] += $3 }
+		END { for (k in n) printf "%s %.2f\n", k, s[k] / n[k] }'
+}
+
+flights_pass() {
+	local offset out
+	offset=$(stat -c %s "$STACK_DIR/log/permitd.log")
+	wrk_quiet "$FLIGHT_SECONDS" 2 /api/v1/health report.lua
+	wrk_quiet "$FLIGHT_SECONDS" 2 /api/v1/applications read.lua "$CITIZENS_FILE" 1
+	wrk_quiet "$FLIGHT_SECONDS" 2 /api/v1/applications submit.lua "$CITIZENS_FILE" 1 1985
+	sleep 0.2   # a worker logs after it answers
+	out=$(flights_read "$offset")
+	FLIGHTS[health]=$(sed -n 's|^GET /api/v1/health ||p' <<<"$out")
+	FLIGHTS[read]=$(sed -n 's|^GET /api/v1/applications/{id} ||p' <<<"$out")
+	FLIGHTS[submit]=$(sed -n 's|^POST /api/v1/applications ||p' <<<"$out")
+	FLIGHTS[static]=0.00
+}
+
+# ---------------------------------------------------------------------------
+# Report
+
+worker_rss() { # -> "max_mib mean_mib count"
+	local pid
+	for pid in $(pgrep -P "$PERMITD_PID"); do
+		sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB/\1/p' "/proc/$pid/status"
+	done | awk '{ s += $1; if ($1 > m) m = $1 }
+		END { if (NR) printf "%.1f %.1f %d\n", m / 1024, s / NR / 1024, NR; else print "- - 0" }'
+}
+
+conditions() {
+	local commit pgv
+	commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+	[ -z "$(git -C "$ROOT" status --porcelain 2>/dev/null)" ] || commit+=" (with local changes)"
+	pgv=$(psql -X -tA "$(stack_dsn postgres)" -c "SELECT current_setting('server_version') || ', fsync ' || current_setting('fsync') || ', synchronous_commit ' || current_setting('synchronous_commit') || ', shared_buffers ' || current_setting('shared_buffers')")
+	printf '%-12s %s\n' \
+	    date "$(date -u '+%Y-%m-%d %H:%M:%S UTC')" \
+	    commit "$commit" \
+	    cores "$(nproc) (load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs)" \
+	    permitd "release build, $STACK_WORKERS workers, max_requests 0, log_level warn (info in the round-trip pass)" \
+	    "" "bench config: max_active_applications 1000; Argon2id lowered to opslimit 1, memlimit 8 KiB (seeding)" \
+	    nginx "$(sed -n 's/^worker_processes \([0-9]*\);/\1/p' "$STACK_NGINX/nginx.conf") worker processes, access log on" \
+	    PostgreSQL "$pgv" \
+	    wrk "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f2): $THREADS threads, $CONNS connections, ${SECONDS_} s per route" \
+	    pgbench "$CONNS clients, $THREADS threads, ${SECONDS_} s, -M prepared, as permit_app, $(pgb_sharing)" \
+	    seeded "$CITIZENS citizens (one session, one passport application each)" \
+	    "round trips" "a ${FLIGHT_SECONDS} s pass per route, 2 connections, log_level info"
+}
+
+LABELS=(static health read submit pgbench)
+declare -A TITLE=(
+	[static]="static /index.html"
+	[health]="GET /api/v1/health"
+	[read]="GET /api/v1/applications/{id}"
+	[submit]="POST /api/v1/applications"
+	[pgbench]="pgbench: the read's SQL (TPS)"
+)
+
+# CELL padded to WIDTH characters (not bytes: µ, ≤ and ≥ are wider in
+# UTF-8), on the left when WIDTH is negative. Several CELL WIDTH pairs make
+# a row.
+row() { # CELL WIDTH [CELL WIDTH ...]
+	local LC_ALL=C.UTF-8 out="" cell w pad
+	while [ $# -ge 2 ]; do
+		cell=$1 w=$2
+		shift 2
+		pad=$(( (w < 0 ? -w : w) - ${#cell} ))
+		((pad > 0)) || pad=0
+		if ((w < 0)); then
+			out+="$cell$(printf '%*s' "$pad" '') "
+		else
+			out+="$(printf '%*s' "$pad" '')$cell "
+		fi
+	done
+	out="${out%"${out##*[! ]}"}"
+	printf '%s\n' "$out"
+}
+
+report_runs() {
+	local l c
+	echo
+	echo "== throughput and latency ($CONNS connections, ${SECONDS_} s each; times in ms)"
+	row "" -34 requests/s 12 p50 8 p99 8 errors 8
+	for l in "${LABELS[@]}"; do
+		row "${TITLE[$l]}" -34 "${RPS[$l]:--}" 12 "${P50[$l]:--}" 8 \
+		    "${P99[$l]:--}" 8 "${ERRS[$l]:--}" 8
+	done
+	echo
+	echo "== cost per request (CPU µs per request; other load: cores busy with anything else)"
+	row "" -34 permitd 9 PostgreSQL 11 nginx 7 "round trips" 12 "other load" 11
+	for l in "${LABELS[@]}"; do
+		read -r -a c <<<"${COST[$l]:-- - - -}"
+		[ "$l" != pgbench ] || c[0]=- c[2]=-
+		[ "$l" != static ] || c[0]=- c[1]=-
+		row "${TITLE[$l]}" -34 "${c[0]}" 9 "${c[1]}" 11 "${c[2]}" 7 \
+		    "${FLIGHTS[$l]:--}" 12 "${c[3]}" 11
+	done
+	for l in "${LABELS[@]}"; do
+		[ -z "${NOTE[$l]:-}" ] || printf '%s: %s\n' "${TITLE[$l]}" "${NOTE[$l]}"
+	done
+}
+
+# met / not met / n/a for FIGURE OP LIMIT (OP: le or ge).
+verdict() { # FIGURE OP LIMIT
+	awk -v f="$1" -v op="$2" -v t="$3" 'BEGIN {
+		if (f == "" || f == "-") { print "n/a"; exit }
+		ok = op == "le" ? f + 0 <= t + 0 : f + 0 >= t + 0
+		print ok ? "met" : "not met" }'
+}
+
+target_row() { # WHAT FIGURE TARGET VERDICT
+	row "$1" -44 "$2" 24 "$3" 10 "$4" -7
+}
+
+# "VALUE UNIT", or "-" when VALUE was not measured.
+unit() { # VALUE UNIT
+	case $1 in "" | -) echo - ;; *) echo "$1 $2" ;; esac
+}
+
+report_targets() {
+	local ratio rss pg_read pg_tx l v at=""
+	[ "$CONNS" -eq 32 ] || at=" ($CONNS conns)"
+	read -r -a rss <<<"$(worker_rss)"
+	echo
+	echo "== worker RSS: max ${rss[0]} MiB, mean ${rss[1]} MiB over ${rss[2]} workers (after the runs)"
+	echo
+	echo "== targets (ratios and per-request costs, as the machine is shared)"
+	target_row "" figure target ""
+	ratio=$(awk -v r="${RPS[read]:-}" -v p="${RPS[pgbench]:-}" 'BEGIN {
+		if (r == "" || p == "" || p + 0 == 0) print "-"; else printf "%.1f", 100 * r / p }')
+	target_row "owner-bound read / pgbench TPS" "$(unit "$ratio" %)" "≥ 65 %" "$(verdict "$ratio" ge 65)"
+	v=$(cut -d' ' -f1 <<<"${COST[read]:--}")
+	target_row "permitd CPU per read" "$(unit "$v" µs)" "≤ 50 µs" "$(verdict "$v" le 50)"
+	v=$(cut -d' ' -f1 <<<"${COST[health]:--}")
+	target_row "permitd CPU per health" "$(unit "$v" µs)" "≤ 20 µs" "$(verdict "$v" le 20)"
+	pg_read=$(cut -d' ' -f2 <<<"${COST[read]:--}")
+	pg_tx=$(cut -d' ' -f2 <<<"${COST[pgbench]:--}")
+	v=$(awk -v r="$pg_read" -v t="$pg_tx" 'BEGIN {
+		if (r == "-" || t == "-" || r == "" || t == "" || t + 0 == 0) print "-"
+		else printf "%.2f", r / t }')
+	target_row "PostgreSQL CPU per read / per pgbench tx" "$(unit "$v" "($pg_read / $pg_tx µs)")" "≤ 1" \
+	    "$(verdict "$v" le 1)"
+	target_row "permitd worker RSS (max)" "$(unit "${rss[0]}" MiB)" "≤ 10 MiB" "$(verdict "${rss[0]}" le 10)"
+	for l in read health submit; do
+		target_row "p99 ${TITLE[$l]}$at" "$(unit "${P99[$l]:--}" ms)" "≤ 5 ms" "$(verdict "${P99[$l]:--}" le 5)"
+	done
+	echo "(p99 ≤ 5 ms is stated at 32 connections on an otherwise idle machine: see other load)"
+}
+
+# ---------------------------------------------------------------------------
+
 echo "== micro-benchmarks (release build)"
 for b in "$BIN"/tests/bench/bench_*; do
 	[ -x "$b" ] && "$b"
 done
 
 echo
-echo "== HTTP through nginx: wrk -t2 -c$CONNS -d${SECONDS_}s, permitd workers: $STACK_WORKERS"
-stack_pg_up
-stack_db_up 2>/dev/null
-stack_config_write
-stack_keyring 2>/dev/null
+echo "== HTTP through nginx and pgbench: setting up a throwaway stack"
+stack_pg_up 2>"$STACK_DIR/setup.log"
+stack_db_up 2>>"$STACK_DIR/setup.log"
+bench_config info
+stack_keyring 2>>"$STACK_DIR/setup.log"
 stack_permitd_start
 stack_nginx_start
-curl -fsS "http://127.0.0.1:$HTTP_PORT/api/v1/health" >/dev/null
+curl -fsS "$URL/api/v1/health" >/dev/null || stack_die "the stack does not answer"
+seed
+flights_pass
+permitd_restart warn
+wrk_quiet 1 "$CONNS" /api/v1/applications read.lua "$CITIZENS_FILE" 1   # warm-up
+sleep 1
 
-# Prints "rps p50 p90 p99" for one URL.
-bench_url() {
-	local out
-	out=$(wrk -t2 -c"$CONNS" -d"${SECONDS_}s" --latency "$1")
-	awk '
-		/Requests\/sec:/ { rps = $2 }
-		/^ +50%/ { p50 = $2 } /^ +90%/ { p90 = $2 } /^ +99%/ { p99 = $2 }
-		/Non-2xx/ { bad = $NF }
-		END { printf "%s %s %s %s %s\n", rps, p50, p90, p99, bad + 0 }' <<<"$out"
-}
-
-read -r s_rps s_50 s_90 s_99 s_bad < <(bench_url "http://127.0.0.1:$HTTP_PORT/index.html")
-read -r h_rps h_50 h_90 h_99 h_bad < <(bench_url "http://127.0.0.1:$HTTP_PORT/api/v1/health")
-
-printf '%-28s %12s %10s %10s %10s %8s\n' target "requests/s" p50 p90 p99 non-2xx
-printf '%-28s %12s %10s %10s %10s %8s\n' "static /index.html" "$s_rps" "$s_50" "$s_90" "$s_99" "$s_bad"
-printf '%-28s %12s %10s %10s %10s %8s\n' "permitd /api/v1/health" "$h_rps" "$h_50" "$h_90" "$h_99" "$h_bad"
-awk -v h="$h_rps" -v s="$s_rps" 'BEGIN { printf "health / static throughput ratio: %.3f\n", h / s }'
+echo
+echo "== conditions"
+conditions
+run_wrk static /index.html
+run_wrk health /api/v1/health
+run_wrk read /api/v1/applications read.lua "$CITIZENS_FILE" "$THREADS"
+run_pgbench
+run_wrk submit /api/v1/applications submit.lua "$CITIZENS_FILE" "$THREADS" 1970
+report_runs
+report_targets
+exit 0

@@ -92,16 +92,18 @@ all_within() { # FILE MAX STATUSES...
 	all_within "$load" $((DB_DEADLINE + 1)) 200 409 503
 	grep -q '^503 ' "$load"
 	all_within "$health" 1 503
-	# Back by itself: the same workers answer again.
-	local i ok=0
-	for i in $(seq 50); do
-		api GET /api/v1/health
-		[ "$status" = 200 ] && break
+	# Back by itself within seconds: every worker answers again (a worker
+	# that found the database down retries within a second), the same
+	# workers as before.
+	local i j ok=0
+	for i in $(seq 25); do
+		ok=0
+		for j in $(seq 8); do
+			as rina GET "/api/v1/applications/$app"
+			[ "$status" = 200 ] && ok=$((ok + 1))
+		done
+		[ "$ok" = 8 ] && break
 		sleep 0.2
-	done
-	for i in $(seq 8); do
-		as rina GET "/api/v1/applications/$app"
-		[ "$status" = 200 ] && ok=$((ok + 1))
 	done
 	[ "$ok" = 8 ]
 	[ "$(worker_pids)" = "$before" ]

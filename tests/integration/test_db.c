@@ -84,16 +84,18 @@ write_marker_then_fail(struct db *db, void *arg)
 	return DB_ERROR;
 }
 
+/* The service mode, as the binding of an anonymous request reads it. */
 static enum db_status
 read_mode(struct db *db, void *arg)
 {
 	arena *a = arena_new(4096);
 	struct db_result *r = NULL;
-	enum db_status st = db_exec(db, a, DB_STMT_SERVICE_MODE, NULL, 0, &r);
+	const struct db_param p[2] = { DB_NULL, DB_TEXT("60") };
+	enum db_status st = db_exec(db, a, DB_STMT_BIND, p, 2, &r);
 
 	if (st == DB_OK) {
 		assert_int_equal(db_rows(r), 1);
-		snprintf(arg, 64, "%s", db_text(r, 0, 0));
+		snprintf(arg, 64, "%s", db_text(r, 0, DB_COL(BIND, MODE)));
 	}
 	arena_free(a);
 	return st;
@@ -164,10 +166,10 @@ exec_with_wrong_param_count_fails(void **state)
 	arena *a = arena_new(4096);
 
 	assert_int_equal(db_begin(db, NULL), DB_OK);
-	assert_int_equal(db_exec(db, a, DB_STMT_SERVICE_MODE, one, 1, NULL), DB_ERROR);
+	assert_int_equal(db_exec(db, a, DB_STMT_OFFICES_LIST, one, 1, NULL), DB_ERROR);
 	assert_int_equal(db_exec(db, a, DB_STMT_BIND_PRINCIPAL, one, 1, NULL), DB_ERROR);
 	/* Refused before sending: the transaction is still usable. */
-	assert_int_equal(db_exec(db, a, DB_STMT_SERVICE_MODE, NULL, 0, NULL), DB_OK);
+	assert_int_equal(db_exec(db, a, DB_STMT_OFFICES_LIST, NULL, 0, NULL), DB_OK);
 	assert_int_equal(db_commit(db), DB_OK);
 	arena_free(a);
 }
@@ -177,7 +179,7 @@ exec_outside_a_transaction_fails(void **state)
 {
 	arena *a = arena_new(4096);
 
-	assert_int_equal(db_exec(*state, a, DB_STMT_SERVICE_MODE, NULL, 0, NULL),
+	assert_int_equal(db_exec(*state, a, DB_STMT_OFFICES_LIST, NULL, 0, NULL),
 	    DB_ERROR);
 	arena_free(a);
 }
