@@ -1,8 +1,9 @@
 /*
  * cli/rewrap — permitctl keys rewrap and keys retire (contract in rewrap.h).
  *
- * permitctl cannot use db/sql (permitd's runtime set, prepared as the
- * runtime role), so its statements are this static table, parameterised.
+ * The statements are db/sql/ctl/keys.def, four per sealed table, derived
+ * from the registry db/sql/sealed.def; this file walks that registry, so a
+ * new sealed table needs no change here.
  */
 #include "cli/rewrap.h"
 
@@ -11,49 +12,42 @@
 #include <string.h>
 #include <time.h>
 
-#include <libpq-fe.h>
-
 #include "cli/cli.h"
-#include "cli/pg.h"
+#include "core/arena.h"
 #include "crypto/keyring.h"
 #include "crypto/seal.h"
+#include "db/db.h"
+#include "db/sealed.h"
 
-/* One table holding wrapped DEKs, and how its rows are bound (seal.h). */
-struct cli_dek_table {
-	const char *table;    /* the binding's table name */
-	const char *select;   /* $1 active KEK, $2 batch: id, owner, dek_wrapped */
-	const char *update;   /* $1 id, $2 dek_wrapped, $3 kek_id */
-	const char *count;    /* $1 a KEK id: DEKs not under it */
+/* The statements of each sealed table (db/sql/ctl/keys.def). */
+struct cli_sealed_stmts {
+	enum db_stmt count;    /* $1 active KEK: DEKs not under it */
+	enum db_stmt batch;    /* $1 active KEK, $2 batch: id, owner, dek_wrapped */
+	enum db_stmt update;   /* $1 id, $2 dek_wrapped, $3 kek_id */
+	enum db_stmt deks;     /* $1 a KEK: DEKs under it */
 };
 
-static const struct cli_dek_table cli_dek_tables[] = {
-	{ "accounts",
-	  "SELECT id::text, id::text, dek_wrapped FROM accounts"
-	  " WHERE kek_id <> $1 ORDER BY id LIMIT $2::integer"
-	  " FOR UPDATE SKIP LOCKED",
-	  "UPDATE accounts SET dek_wrapped = $2, kek_id = $3 WHERE id = $1::uuid",
-	  "SELECT count(*) FROM accounts WHERE kek_id <> $1" },
-	{ "applications",
-	  "SELECT id::text, account_id::text, dek_wrapped FROM applications"
-	  " WHERE kek_id <> $1 ORDER BY id LIMIT $2::integer"
-	  " FOR UPDATE SKIP LOCKED",
-	  "UPDATE applications SET dek_wrapped = $2, kek_id = $3"
-	  " WHERE id = $1::uuid",
-	  "SELECT count(*) FROM applications WHERE kek_id <> $1" },
+static const struct cli_sealed_stmts cli_sealed_stmts[DB_SEALED_COUNT] = {
+#define DB_SEALED(name, table, id, owner) [DB_SEALED_##name] = { \
+	DB_STMT_REWRAP_COUNT_##name, DB_STMT_REWRAP_BATCH_##name, \
+	DB_STMT_REWRAP_UPDATE_##name, DB_STMT_KEK_DEKS_##name },
+#include "db/sql/sealed.def"
+#undef DB_SEALED
 };
-
-#define CLI_NTABLES (sizeof(cli_dek_tables) / sizeof(cli_dek_tables[0]))
-
-/* DEKs wrapped by KEK $1, in every table: what retire must see at 0. */
-static const char cli_sql_using_kek[] =
-    "SELECT (SELECT count(*) FROM accounts WHERE kek_id = $1)"
-    " + (SELECT count(*) FROM applications WHERE kek_id = $1)";
 
 /* Options shared by rewrap and retire. */
 struct cli_rewrap_opts {
 	const char *database;
 	long batch;
 	const char *id;       /* retire's KEK id */
+};
+
+/* What a command works with: the keyring, an owner connection, an arena
+ * for results (reset after each batch). */
+struct cli_keys_env {
+	struct keyring *kr;
+	struct db *db;
+	arena *a;
 };
 
 static int
@@ -89,93 +83,83 @@ cli_rewrap_args(int argc, char **argv, int want_id,
 	return want_id && o->id == NULL ? -1 : 0;
 }
 
-/* One count(*) of `sql` with the single text parameter `p`. 0 or -1. */
+/* The count(*) `stmt` returns for the one text parameter `p`. 0 or -1. */
 static int
-cli_count(PGconn *conn, const char *sql, const char *p, long long *out)
+cli_count(struct cli_keys_env *e, enum db_stmt stmt, const char *p,
+    long long *out)
 {
-	const char *vals[1] = { p };
-	PGresult *res = PQexecParams(conn, sql, 1, NULL, vals, NULL, NULL, 0);
-	int rc = -1;
+	struct db_param param = DB_TEXT(p);
+	struct db_result *r;
 
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
-		*out = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-		rc = 0;
-	} else {
-		cli_pg_report(conn, res, "count");
-	}
-	PQclear(res);
-	return rc;
+	if (db_exec(e->db, e->a, stmt, &param, 1, &r) != DB_OK ||
+	    db_int64(r, 0, 0, out) != 0)
+		return -1;
+	return 0;
 }
 
-/* Re-wraps one row's DEK and writes it back. 0, or -1 (printed). */
+/* Re-wraps row `i` of `rows` (table `t`) and writes it back. 0, or -1. */
 static int
-cli_rewrap_row(PGconn *conn, const struct keyring *kr,
-    const struct cli_dek_table *t, const PGresult *rows, int i)
+cli_rewrap_row(struct cli_keys_env *e, enum db_sealed t,
+    const struct db_result *rows, int i)
 {
-	struct seal_binding b = { t->table, PQgetvalue(rows, i, 0),
-	    PQgetvalue(rows, i, 1) };
-	unsigned char out[SEAL_WRAPPED_MAX], *wrapped;
+	struct seal_binding b = { db_sealed(t)->table, db_text(rows, i, 0),
+	    db_text(rows, i, 1) };
+	unsigned char out[SEAL_WRAPPED_MAX];
+	const unsigned char *wrapped;
 	char kek[KEYRING_ID_SIZE];
+	struct db_param p[3];
+	struct db_result *r;
 	size_t wlen, outlen;
-	const char *vals[3];
-	int lens[3] = { 0, 0, 0 }, fmts[3] = { 0, 1, 0 };
-	PGresult *res;
-	int rc;
 
-	wrapped = PQunescapeBytea((const unsigned char *)PQgetvalue(rows, i, 2),
-	    &wlen);
-	rc = wrapped != NULL ? seal_dek_rewrap(kr, &b, wrapped, wlen, out,
-	    &outlen, kek) : -1;
-	PQfreemem(wrapped);
-	if (rc != 0) {
+	if (b.record_id == NULL || b.owner_id == NULL ||
+	    db_bytes(rows, e->a, i, 2, &wrapped, &wlen) != 0 ||
+	    seal_dek_rewrap(e->kr, &b, wrapped, wlen, out, &outlen, kek) != 0) {
 		fprintf(stderr, "permitctl keys rewrap: %s %s: the data key does "
-		    "not open with this keyring\n", t->table, b.record_id);
+		    "not open with this keyring\n", b.table,
+		    b.record_id != NULL ? b.record_id : "?");
 		return -1;
 	}
-	vals[0] = b.record_id;
-	vals[1] = (const char *)out;
-	lens[1] = (int)outlen;
-	vals[2] = kek;
-	res = PQexecParams(conn, t->update, 3, NULL, vals, lens, fmts, 0);
-	rc = PQresultStatus(res) == PGRES_COMMAND_OK &&
-	    strcmp(PQcmdTuples(res), "1") == 0 ? 0 : -1;
-	if (rc != 0)
-		cli_pg_report(conn, res, "rewrap update");
-	PQclear(res);
-	return rc;
+	p[0] = DB_TEXT(b.record_id);
+	p[1] = DB_BYTES(out, outlen);
+	p[2] = DB_TEXT(kek);
+	if (db_exec(e->db, e->a, cli_sealed_stmts[t].update, p, 3, &r) != DB_OK)
+		return -1;
+	if (db_affected(r) != 1) {
+		fprintf(stderr, "permitctl keys rewrap: %s %s: not updated\n",
+		    b.table, b.record_id);
+		return -1;
+	}
+	return 0;
 }
 
 /* One batch of table `t` in its own transaction: *done gets the rows
  * re-wrapped (0 when none is left). 0, or -1 (rolled back, printed). */
 static int
-cli_rewrap_batch(PGconn *conn, const struct keyring *kr,
-    const struct cli_dek_table *t, long batch, int *done)
+cli_rewrap_batch(struct cli_keys_env *e, enum db_sealed t, long batch,
+    int *done)
 {
 	char nbuf[24];
-	const char *vals[2] = { keyring_active_kek_id(kr), nbuf };
-	PGresult *rows = NULL;
+	const struct db_param p[2] = { DB_TEXT(keyring_active_kek_id(e->kr)),
+	    DB_TEXT(nbuf) };
+	struct db_result *rows;
 	int rc = -1;
 
 	*done = 0;
 	snprintf(nbuf, sizeof(nbuf), "%ld", batch);
-	if (cli_pg_command(conn, "BEGIN", "begin") != 0)
+	if (db_begin(e->db, NULL) != DB_OK)
 		return -1;
-	rows = PQexecParams(conn, t->select, 2, NULL, vals, NULL, NULL, 0);
-	if (PQresultStatus(rows) != PGRES_TUPLES_OK) {
-		cli_pg_report(conn, rows, "rewrap select");
+	if (db_exec(e->db, e->a, cli_sealed_stmts[t].batch, p, 2, &rows) != DB_OK)
 		goto out;
-	}
-	for (int i = 0; i < PQntuples(rows); i++)
-		if (cli_rewrap_row(conn, kr, t, rows, i) != 0)
+	for (int i = 0; i < db_rows(rows); i++)
+		if (cli_rewrap_row(e, t, rows, i) != 0)
 			goto out;
-	if (cli_pg_command(conn, "COMMIT", "commit") != 0)
+	if (db_commit(e->db) != DB_OK)
 		goto out;
-	*done = PQntuples(rows);
+	*done = db_rows(rows);
 	rc = 0;
 out:
-	if (rc != 0)
-		(void)cli_pg_command(conn, "ROLLBACK", "rollback");
-	PQclear(rows);
+	db_rollback(e->db);
+	arena_reset(e->a);
 	return rc;
 }
 
@@ -190,79 +174,85 @@ cli_now(void)
 
 /* Every table, batch after batch, with progress on stdout. 0 or -1. */
 static int
-cli_rewrap_all(PGconn *conn, const struct keyring *kr, long batch,
-    long long total)
+cli_rewrap_all(struct cli_keys_env *e, long batch, long long total)
 {
-	const char *active = keyring_active_kek_id(kr);
 	double start = cli_now(), secs;
 	long long n = 0;
 	int done;
 
-	for (size_t t = 0; t < CLI_NTABLES; t++) {
+	for (int t = 0; t < DB_SEALED_COUNT; t++) {
 		do {
-			if (cli_rewrap_batch(conn, kr, &cli_dek_tables[t], batch,
-			    &done) != 0)
+			if (cli_rewrap_batch(e, (enum db_sealed)t, batch, &done) != 0)
 				return -1;
 			n += done;
 			secs = cli_now() - start;
 			if (done > 0)
 				printf("keys rewrap: %s: %lld/%lld (%.0f/s)\n",
-				    cli_dek_tables[t].table, n, total,
+				    db_sealed((enum db_sealed)t)->table, n, total,
 				    secs > 0 ? (double)n / secs : (double)n);
 			fflush(stdout);
 		} while (done > 0);
 	}
 	printf("keys rewrap: %lld data keys re-wrapped under kek %s\n", n,
-	    active);
+	    keyring_active_kek_id(e->kr));
 	return 0;
 }
 
-/* The keyring of cfg and an owner connection. 0, or -1 (printed). */
+/* The keyring of cfg, an owner connection and an arena. 0, or -1 (printed;
+ * nothing left to close). */
 static int
-cli_rewrap_open(const struct config *cfg, const struct cli_rewrap_opts *o,
-    const char *what, struct keyring **kr, PGconn **conn)
+cli_keys_env_open(const struct config *cfg, const char *database,
+    const char *what, struct cli_keys_env *e)
 {
 	char err[512];
 
-	*conn = NULL;
-	if (keyring_load(cfg->keyring, kr, err, sizeof(err)) != 0) {
+	memset(e, 0, sizeof(*e));
+	if (keyring_load(cfg->keyring, &e->kr, err, sizeof(err)) != 0) {
 		fprintf(stderr, "permitctl keys %s: %s\n", what, err);
 		return -1;
 	}
-	if ((*conn = cli_pg_connect(cli_database(o->database), NULL)) == NULL) {
-		keyring_free(*kr);
-		*kr = NULL;
+	if (db_open_ctl(cli_database(database), NULL, &e->db) != DB_OK) {
+		keyring_free(e->kr);
+		e->kr = NULL;
 		return -1;
 	}
+	e->a = arena_new(16384);
 	return 0;
+}
+
+static void
+cli_keys_env_close(struct cli_keys_env *e)
+{
+	db_close(e->db);
+	arena_free(e->a);
+	keyring_free(e->kr);
 }
 
 int
 cli_keys_rewrap(int argc, char **argv, const struct config *cfg)
 {
 	struct cli_rewrap_opts o = { NULL, cfg->rewrap_batch, NULL };
-	struct keyring *kr;
-	PGconn *conn;
+	struct cli_keys_env e;
 	long long total = 0, n;
 	int rc = 1;
 
 	if (cli_rewrap_args(argc, argv, 0, &o) != 0)
 		return cli_rewrap_usage();
-	if (cli_rewrap_open(cfg, &o, "rewrap", &kr, &conn) != 0)
+	if (cli_keys_env_open(cfg, o.database, "rewrap", &e) != 0)
 		return 1;
-	for (size_t t = 0; t < CLI_NTABLES; t++) {
-		if (cli_count(conn, cli_dek_tables[t].count,
-		    keyring_active_kek_id(kr), &n) != 0)
+	for (int t = 0; t < DB_SEALED_COUNT; t++) {
+		if (cli_count(&e, cli_sealed_stmts[t].count,
+		    keyring_active_kek_id(e.kr), &n) != 0)
 			goto out;
 		total += n;
 	}
+	arena_reset(e.a);
 	printf("keys rewrap: %lld data keys to re-wrap under kek %s, %ld per "
-	    "transaction\n", total, keyring_active_kek_id(kr), o.batch);
-	if (cli_rewrap_all(conn, kr, o.batch, total) == 0)
+	    "transaction\n", total, keyring_active_kek_id(e.kr), o.batch);
+	if (cli_rewrap_all(&e, o.batch, total) == 0)
 		rc = 0;
 out:
-	PQfinish(conn);
-	keyring_free(kr);
+	cli_keys_env_close(&e);
 	return rc;
 }
 
@@ -270,21 +260,23 @@ int
 cli_keys_retire(int argc, char **argv, const struct config *cfg)
 {
 	struct cli_rewrap_opts o = { NULL, 0, NULL };
-	struct keyring *kr;
-	PGconn *conn;
-	long long n;
+	struct cli_keys_env e;
+	long long total = 0, n;
 	char err[512];
 	int rc = 1;
 
 	if (cli_rewrap_args(argc, argv, 1, &o) != 0)
 		return cli_rewrap_usage();
-	if (cli_rewrap_open(cfg, &o, "retire", &kr, &conn) != 0)
+	if (cli_keys_env_open(cfg, o.database, "retire", &e) != 0)
 		return 1;
-	if (cli_count(conn, cli_sql_using_kek, o.id, &n) != 0)
-		goto out;
-	if (n > 0) {
+	for (int t = 0; t < DB_SEALED_COUNT; t++) {
+		if (cli_count(&e, cli_sealed_stmts[t].deks, o.id, &n) != 0)
+			goto out;
+		total += n;
+	}
+	if (total > 0) {
 		fprintf(stderr, "permitctl keys retire: kek %s still wraps %lld "
-		    "data keys; run `permitctl keys rewrap` first\n", o.id, n);
+		    "data keys; run `permitctl keys rewrap` first\n", o.id, total);
 		goto out;
 	}
 	if (keyring_retire(cfg->keyring, o.id, err, sizeof(err)) != 0) {
@@ -294,7 +286,6 @@ cli_keys_retire(int argc, char **argv, const struct config *cfg)
 	printf("keys retire: kek %s removed from %s\n", o.id, cfg->keyring);
 	rc = 0;
 out:
-	PQfinish(conn);
-	keyring_free(kr);
+	cli_keys_env_close(&e);
 	return rc;
 }
