@@ -14,6 +14,7 @@ static const struct db_stmt_def db_stmt_table[DB_STMT_COUNT] = {
 #include "db/sql/offices.def"
 #include "db/sql/accounts.def"
 #include "db/sql/applications.def"
+#include "db/sql/instances.def"
 #include "db/sql/ctl/bootstrap.def"
 #include "db/sql/ctl/migrate.def"
 #include "db/sql/ctl/keys.def"

@@ -40,6 +40,7 @@ enum db_stmt {
 #include "db/sql/offices.def"
 #include "db/sql/accounts.def"
 #include "db/sql/applications.def"
+#include "db/sql/instances.def"
 #include "db/sql/ctl/bootstrap.def"
 #include "db/sql/ctl/migrate.def"
 #include "db/sql/ctl/keys.def"
