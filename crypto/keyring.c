@@ -131,7 +131,8 @@ keyring_decode_key(const char *name, unsigned line, struct keyring_span b64,
 
 static int
 keyring_parse_entry(const char *name, unsigned line, const char *p, size_t n,
-    struct keyring *kr, struct keyring_seen *seen, char *err, size_t errlen)
+    enum keyring_kind kind, struct keyring *kr, struct keyring_seen *seen,
+    char *err, size_t errlen)
 {
 	struct keyring_span f[4];
 	struct keyring_key *k;
@@ -140,6 +141,9 @@ keyring_parse_entry(const char *name, unsigned line, const char *p, size_t n,
 	if (keyring_split(p, n, f, 4, &nf) != 0 || nf < 3)
 		return keyring_fail(err, errlen, "%s: line %u: expected "
 		    "`TYPE ID BASE64-KEY [active]'", name, line);
+	if (kind == KEYRING_ARCHIVE && (nf != 3 || !keyring_span_is(f[0], "kek")))
+		return keyring_fail(err, errlen, "%s: line %u: an archive holds "
+		    "only `kek ID BASE64-KEY' entries", name, line);
 	if (!keyring_id_valid(f[1]))
 		return keyring_fail(err, errlen, "%s: line %u: bad id (1-%d of "
 		    "A-Z a-z 0-9 _ . -)", name, line, KEYRING_ID_MAX);
@@ -195,10 +199,34 @@ keyring_parse_entry(const char *name, unsigned line, const char *p, size_t n,
 	return 0;
 }
 
+/* The checks that span the whole file, once it is parsed. 0 or -1. */
+static int
+keyring_parse_complete(const char *name, unsigned lines, enum keyring_kind kind,
+    const struct keyring *kr, const struct keyring_seen *seen, char *err,
+    size_t errlen)
+{
+	if (lines == 0)
+		return keyring_fail(err, errlen, "%s: empty", name);
+	if (kind == KEYRING_ARCHIVE)
+		return 0;
+	if (kr->nkek == 0)
+		return keyring_fail(err, errlen, "%s: no kek", name);
+	if (seen->active_line == 0)
+		return keyring_fail(err, errlen, "%s: no active kek (mark one "
+		    "`active')", name);
+	if (seen->bidx_line == 0)
+		return keyring_fail(err, errlen, "%s: no bidx key", name);
+	if (seen->token_line == 0)
+		return keyring_fail(err, errlen, "%s: no token key", name);
+	return 0;
+}
+
 static int
 keyring_parse_rw(const char *name, const char *buf, size_t len,
-    struct keyring **out, char *err, size_t errlen)
+    enum keyring_kind kind, struct keyring **out, char *err, size_t errlen)
 {
+	const char *header = kind == KEYRING_ARCHIVE ? KEYRING_ARCHIVE_HEADER :
+	    KEYRING_HEADER;
 	struct keyring_seen seen = { 0 };
 	struct keyring *kr;
 	size_t pos = 0;
@@ -232,11 +260,9 @@ keyring_parse_rw(const char *name, const char *buf, size_t len,
 			}
 		}
 		if (line == 1) {
-			if (n != strlen(KEYRING_HEADER) ||
-			    memcmp(p, KEYRING_HEADER, n) != 0) {
+			if (n != strlen(header) || memcmp(p, header, n) != 0) {
 				keyring_fail(err, errlen, "%s: bad header, "
-				    "expected `%s' on line 1", name,
-				    KEYRING_HEADER);
+				    "expected `%s' on line 1", name, header);
 				goto out;
 			}
 			continue;
@@ -247,23 +273,12 @@ keyring_parse_rw(const char *name, const char *buf, size_t len,
 		}
 		if (n == 0 || *p == '#')
 			continue;
-		if (keyring_parse_entry(name, line, p, n, kr, &seen, err,
+		if (keyring_parse_entry(name, line, p, n, kind, kr, &seen, err,
 		    errlen) != 0)
 			goto out;
 	}
-
-	if (line == 0) {
-		keyring_fail(err, errlen, "%s: empty", name);
-	} else if (kr->nkek == 0) {
-		keyring_fail(err, errlen, "%s: no kek", name);
-	} else if (seen.active_line == 0) {
-		keyring_fail(err, errlen, "%s: no active kek (mark one "
-		    "`active')", name);
-	} else if (seen.bidx_line == 0) {
-		keyring_fail(err, errlen, "%s: no bidx key", name);
-	} else if (seen.token_line == 0) {
-		keyring_fail(err, errlen, "%s: no token key", name);
-	} else {
+	if (keyring_parse_complete(name, line, kind, kr, &seen, err,
+	    errlen) == 0) {
 		*out = kr;
 		rc = 0;
 	}
@@ -282,7 +297,7 @@ keyring_parse(const char *name, const char *buf, size_t len,
 		return keyring_fail(err, errlen, "%s: libsodium failed to "
 		    "initialise", name);
 	}
-	if (keyring_parse_rw(name, buf, len, out, err, errlen) != 0)
+	if (keyring_parse_rw(name, buf, len, KEYRING_RING, out, err, errlen) != 0)
 		return -1;
 	if (sodium_mprotect_readonly(*out) != 0) {
 		log_error("sodium_mprotect_readonly: %s", strerror(errno));
@@ -295,8 +310,8 @@ keyring_parse(const char *name, const char *buf, size_t len,
 }
 
 int
-keyring_read_fd(const char *name, int fd, struct keyring **out, mode_t *mode,
-    char *err, size_t errlen)
+keyring_read_fd(const char *name, int fd, enum keyring_kind kind,
+    struct keyring **out, mode_t *mode, char *err, size_t errlen)
 {
 	struct stat st;
 	char *buf;
@@ -334,7 +349,7 @@ keyring_read_fd(const char *name, int fd, struct keyring **out, mode_t *mode,
 			break;
 		len += (size_t)r;
 	}
-	rc = keyring_parse_rw(name, buf, len, out, err, errlen);
+	rc = keyring_parse_rw(name, buf, len, kind, out, err, errlen);
 out:
 	sodium_memzero(buf, KEYRING_FILE_MAX + 1);
 	sodium_free(buf);
@@ -361,7 +376,7 @@ keyring_load(const char *path, struct keyring **out, char *err, size_t errlen)
 		return keyring_fail(err, errlen, "%s: %s", path,
 		    strerror(errno));
 	}
-	rc = keyring_read_fd(path, fd, out, &mode, err, errlen);
+	rc = keyring_read_fd(path, fd, KEYRING_RING, out, &mode, err, errlen);
 	close(fd);
 	if (rc != 0)
 		return -1;
