@@ -91,6 +91,25 @@ db_begin_pipelined(struct db *db, const char *const vals[3])
 	return st != DB_OK ? st : st_bind;
 }
 
+/* A ctl connection's transaction: BEGIN alone. It binds no principal: it
+ * runs as the owner role, whose policies admit every row, or a superuser. */
+static enum db_status
+db_begin_ctl(struct db *db, const struct db_principal *who)
+{
+	enum db_status st = DB_OK;
+	PGresult *res;
+
+	if (who != NULL) {
+		log_error("a permitctl transaction binds no principal");
+		return DB_ERROR;
+	}
+	res = PQexec(db->conn, "BEGIN");
+	if (!db_result_ok(res))
+		st = db_fail(db, res, "BEGIN");
+	PQclear(res);
+	return st;
+}
+
 enum db_status
 db_begin(struct db *db, const struct db_principal *who)
 {
@@ -106,6 +125,8 @@ db_begin(struct db *db, const struct db_principal *who)
 		db_rollback(db);
 		return DB_ERROR;
 	}
+	if (db->set == DB_SET_CTL)
+		return db_begin_ctl(db, who);
 	if (who != NULL) {
 		vals[0] = db_or_empty(who->account_id);
 		vals[1] = db_or_empty(who->role);
