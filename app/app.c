@@ -7,15 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "app/service.h"
 #include "app/sessions.h"
 #include "core/log.h"
 #include "crypto/keyring.h"
 #include "db/db.h"
-
-struct app_service {
-	struct config cfg;
-	struct keyring *keys;
-};
 
 int
 app_load(const char *path, struct app_service **out, char *err, size_t errlen)

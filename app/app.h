@@ -46,11 +46,53 @@ void app_ctx_close(struct pipe_ctx *ctx);
 /*
  * The master's periodic duties on the database, off the request path, every
  * session_sweep_interval: dead sessions are deleted, by one host at a time
- * (an advisory lock). Connects
- * for the occasion and disconnects, so no connection is inherited by the
- * workers forked later; every wait is bounded by health_deadline, so a hung
- * database delays the master that long at most. Failures are logged.
+ * (an advisory lock). Connects for the occasion and disconnects, so no
+ * connection is inherited by the workers forked later; every wait is
+ * bounded by health_deadline, so a hung database delays the master that
+ * long at most. Failures are logged.
  */
 void app_housekeep(const struct app_service *svc);
+
+/*
+ * This master in the database (migrations/0006, table instances), so that
+ * `permitctl keys retire` never retires a KEK a running permitd still wraps
+ * new data keys under, and `keys rewrap` never moves data keys to a KEK a
+ * running permitd cannot open with. The edge (fcgi/master.c) announces at
+ * start, after every successful reload, whenever an older generation of
+ * workers has gone, and every APP_INSTANCE_HEARTBEAT seconds (the database
+ * stops counting a master it has not heard from for 30 s); and leaves at a
+ * clean exit. Announcing never stops the master from serving: a database
+ * that is down is logged (once per outage) and tried again at the next
+ * heartbeat.
+ */
+#define APP_INSTANCE_HEARTBEAT 10.0   /* seconds */
+
+struct app_instance;
+
+/* This master: a random id, the host name, its pid and start time. 0 with
+ * *out (the caller's; app_instance_close), or -1 out of memory (logged). */
+int app_instance_open(struct app_instance **out)
+    __attribute__((warn_unused_result));
+
+/*
+ * Records that this master holds the KEKs of `current` (the service its new
+ * workers start with) and that its workers wrap new data keys under the
+ * active KEK of `current` and of each of draining[0..n) (the services of
+ * older worker generations still running). Connects with current's
+ * `database`, writes and disconnects, so no worker forked later inherits
+ * the session; every wait is bounded by current's health_deadline, so a
+ * database that is down or hung delays the master that long at most. 0, or
+ * -1 (logged).
+ */
+int app_instance_announce(struct app_instance *in,
+    const struct app_service *current,
+    const struct app_service *const *draining, size_t n);
+
+/* Removes this master's row (a clean exit), with current's `database`. */
+void app_instance_leave(struct app_instance *in,
+    const struct app_service *current);
+
+/* Releases `in`; NULL allowed. Does not touch the database. */
+void app_instance_close(struct app_instance *in);
 
 #endif

@@ -3,30 +3,33 @@
  * the owner role (migrations), the runtime role (permitd) and the database.
  * Idempotent: a second run reports what exists, re-asserts the roles'
  * attributes and the database's privileges, and succeeds.
+ *
+ * Every statement is in db/sql/ctl/bootstrap.def; the names below fill the
+ * DDL templates' slots (db_ddl quotes them). PostgreSQL's own messages go
+ * to stderr through db/'s log.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/pg.h"
+#include "core/arena.h"
+#include "db/db.h"
 
 #define CLI_DB_OWNER "permit_owner"
 #define CLI_DB_APP "permit_app"
-#define CLI_DB_SQL 2048
 
 struct cli_db_role {
 	const char *name;
-	const char *attributes;    /* appended to CREATE ROLE and ALTER ROLE */
+	enum db_ddl create, alter;   /* the role's attributes, in both */
 	const char *password_env;
 };
 
-/* permit_app: no ownership, no RLS bypass, inherits nothing (invariant 4). */
 static const struct cli_db_role cli_db_roles[] = {
-	{ CLI_DB_OWNER, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
-	  "NOBYPASSRLS", "PERMIT_OWNER_PASSWORD" },
-	{ CLI_DB_APP, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION "
-	  "NOBYPASSRLS NOINHERIT", "PERMIT_APP_PASSWORD" },
+	{ CLI_DB_OWNER, DB_DDL_OWNER_ROLE_CREATE, DB_DDL_OWNER_ROLE_ALTER,
+	  "PERMIT_OWNER_PASSWORD" },
+	{ CLI_DB_APP, DB_DDL_APP_ROLE_CREATE, DB_DDL_APP_ROLE_ALTER,
+	  "PERMIT_APP_PASSWORD" },
 };
 
 /* [a-z_][a-z0-9_]{0,62}: a plain identifier that needs no case folding. */
@@ -40,133 +43,98 @@ cli_db_name_valid(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
-/* 1 and the first column in `first` (may be NULL) if `sql` with `param`
- * returns a row; 0 if none; -1 on error (printed). */
+/* Runs look-up `stmt` with `param`: 1 and its first column in *first (may
+ * be NULL; lives until `a` is reset) when it returns a row, 0 when none,
+ * -1 on failure (logged). */
 static int
-cli_db_lookup(PGconn *conn, const char *sql, const char *param,
-    char *first, size_t firstlen)
+cli_db_lookup(struct db *db, arena *a, enum db_stmt stmt, const char *param,
+    const char **first)
 {
-	PGresult *res = PQexecParams(conn, sql, 1, NULL, &param, NULL, NULL, 0);
-	int rc = -1;
+	struct db_param p = DB_TEXT(param);
+	struct db_result *r;
 
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		cli_pg_report(conn, res, "look-up");
-		goto out;
-	}
-	rc = PQntuples(res) > 0;
-	if (rc == 1 && first != NULL)
-		snprintf(first, firstlen, "%s", PQgetvalue(res, 0, 0));
-out:
-	PQclear(res);
-	return rc;
+	if (db_exec(db, a, stmt, &p, 1, &r) != DB_OK)
+		return -1;
+	if (db_rows(r) == 0)
+		return 0;
+	if (first != NULL)
+		*first = db_text(r, 0, 0);
+	return 1;
 }
 
-/* ALTER ROLE ... PASSWORD with the password hashed here (SCRAM, by the
- * server's password_encryption) so it never travels or logs in clear. */
+/* Creates the role, or re-asserts its attributes when it exists; sets its
+ * password when its environment variable is set. */
 static int
-cli_db_set_password(PGconn *conn, const char *role, const char *ident,
-    const char *password)
-{
-	char *hash = NULL, *lit = NULL, sql[CLI_DB_SQL];
-	int rc = -1;
-
-	if ((hash = PQencryptPasswordConn(conn, password, role, NULL)) == NULL) {
-		cli_pg_report(conn, NULL, "password");
-		goto out;
-	}
-	if ((lit = PQescapeLiteral(conn, hash, strlen(hash))) == NULL) {
-		cli_pg_report(conn, NULL, "password");
-		goto out;
-	}
-	snprintf(sql, sizeof(sql), "ALTER ROLE %s PASSWORD %s", ident, lit);
-	rc = cli_pg_command(conn, sql, role);
-	if (rc == 0)
-		printf("role %s: password set\n", role);
-out:
-	PQfreemem(lit);
-	PQfreemem(hash);
-	return rc;
-}
-
-/* Creates the role, or re-asserts its attributes when it exists. */
-static int
-cli_db_ensure_role(PGconn *conn, const struct cli_db_role *r)
+cli_db_ensure_role(struct db *db, arena *a, const struct cli_db_role *r)
 {
 	const char *password = getenv(r->password_env);
-	char sql[CLI_DB_SQL], *ident;
-	int exists, rc = -1;
+	int exists;
 
-	exists = cli_db_lookup(conn, "SELECT 1 FROM pg_roles WHERE rolname = $1",
-	    r->name, NULL, 0);
+	exists = cli_db_lookup(db, a, DB_STMT_ROLE_EXISTS, r->name, NULL);
 	if (exists < 0)
 		return -1;
-	if ((ident = PQescapeIdentifier(conn, r->name, strlen(r->name))) == NULL) {
-		cli_pg_report(conn, NULL, r->name);
+	if (db_ddl(db, exists ? r->alter : r->create,
+	    (const char *const[]){ r->name }, 1) != DB_OK)
 		return -1;
-	}
-	snprintf(sql, sizeof(sql), "%s ROLE %s %s", exists ? "ALTER" : "CREATE",
-	    ident, r->attributes);
-	if (cli_pg_command(conn, sql, r->name) != 0)
-		goto out;
 	printf("role %s: %s\n", r->name, exists ? "exists (attributes checked)" :
 	    "created");
-	if (password != NULL && *password != '\0' &&
-	    cli_db_set_password(conn, r->name, ident, password) != 0)
-		goto out;
-	rc = 0;
-out:
-	PQfreemem(ident);
-	return rc;
+	if (password != NULL && *password != '\0') {
+		if (db_role_password(db, r->name, password) != DB_OK)
+			return -1;
+		printf("role %s: password set\n", r->name);
+	}
+	return 0;
 }
 
 /* Creates database `name` owned by the owner role; refuses one that exists
  * under another owner rather than hand it over. */
 static int
-cli_db_ensure_database(PGconn *conn, const char *name, const char *ident)
+cli_db_ensure_database(struct db *db, arena *a, const char *name)
 {
-	char owner[128], sql[CLI_DB_SQL];
+	const char *owner = NULL;
 	int exists;
 
-	exists = cli_db_lookup(conn, "SELECT pg_get_userbyid(datdba) "
-	    "FROM pg_database WHERE datname = $1", name, owner, sizeof(owner));
+	exists = cli_db_lookup(db, a, DB_STMT_DATABASE_OWNER, name, &owner);
 	if (exists < 0)
 		return -1;
 	if (exists) {
-		if (strcmp(owner, CLI_DB_OWNER) != 0) {
+		if (owner == NULL || strcmp(owner, CLI_DB_OWNER) != 0) {
 			fprintf(stderr, "permitctl: database %s exists but is owned "
-			    "by %s, not %s\n", name, owner, CLI_DB_OWNER);
+			    "by %s, not %s\n", name, owner != NULL ? owner : "?",
+			    CLI_DB_OWNER);
 			return -1;
 		}
 		printf("database %s: exists\n", name);
 		return 0;
 	}
-	snprintf(sql, sizeof(sql), "CREATE DATABASE %s OWNER " CLI_DB_OWNER
-	    " ENCODING 'UTF8' TEMPLATE template0", ident);
-	if (cli_pg_command(conn, sql, "create database") != 0)
+	/* Outside any transaction, as PostgreSQL requires. */
+	if (db_ddl(db, DB_DDL_DATABASE_CREATE,
+	    (const char *const[]){ name, CLI_DB_OWNER }, 2) != DB_OK)
 		return -1;
 	printf("database %s: created\n", name);
 	return 0;
 }
 
-/* On the new database: nobody but the two roles gets in, nobody but the
- * owner creates objects, and permit_app may only look up names in public. */
+/* On the new database, in one transaction. */
 static int
-cli_db_privileges(PGconn *conn, const char *name, const char *ident)
+cli_db_privileges(const char *conninfo, const char *name)
 {
-	char sql[CLI_DB_SQL];
+	const char *const args[] = { name, name, CLI_DB_APP, CLI_DB_OWNER,
+	    CLI_DB_APP };
+	struct db *db;
+	int rc = -1;
 
-	snprintf(sql, sizeof(sql),
-	    "BEGIN;"
-	    "REVOKE ALL ON DATABASE %s FROM PUBLIC;"
-	    "GRANT CONNECT ON DATABASE %s TO " CLI_DB_APP ";"
-	    "REVOKE CREATE ON SCHEMA public FROM PUBLIC;"
-	    "ALTER SCHEMA public OWNER TO " CLI_DB_OWNER ";"
-	    "GRANT USAGE ON SCHEMA public TO " CLI_DB_APP ";"
-	    "COMMIT", ident, ident);
-	if (cli_pg_command(conn, sql, "privileges") != 0)
+	if (db_open_ctl(conninfo, name, &db) != DB_OK)
 		return -1;
-	printf("database %s: privileges set\n", name);
-	return 0;
+	if (db_begin(db, NULL) == DB_OK &&
+	    db_ddl(db, DB_DDL_DATABASE_PRIVILEGES, args, 5) == DB_OK &&
+	    db_commit(db) == DB_OK)
+		rc = 0;
+	db_rollback(db);
+	db_close(db);
+	if (rc == 0)
+		printf("database %s: privileges set\n", name);
+	return rc;
 }
 
 static int
@@ -180,30 +148,25 @@ cli_db_usage(void)
 static int
 cli_db_init(const char *conninfo, const char *name)
 {
-	PGconn *conn;
-	char *ident = NULL;
+	arena *a = arena_new(4096);
+	struct db *db = NULL;
 	int rc = 1;
 
-	if ((conn = cli_pg_connect(conninfo, NULL)) == NULL)
-		return 1;
+	if (db_open_ctl(conninfo, NULL, &db) != DB_OK)
+		goto out;
 	for (size_t i = 0; i < sizeof(cli_db_roles) / sizeof(cli_db_roles[0]); i++)
-		if (cli_db_ensure_role(conn, &cli_db_roles[i]) != 0)
+		if (cli_db_ensure_role(db, a, &cli_db_roles[i]) != 0)
 			goto out;
-	if ((ident = PQescapeIdentifier(conn, name, strlen(name))) == NULL) {
-		cli_pg_report(conn, NULL, name);
+	if (cli_db_ensure_database(db, a, name) != 0)
 		goto out;
-	}
-	if (cli_db_ensure_database(conn, name, ident) != 0)
-		goto out;
-	PQfinish(conn);
-	if ((conn = cli_pg_connect(conninfo, name)) == NULL)
-		goto out;
-	if (cli_db_privileges(conn, name, ident) != 0)
+	db_close(db);
+	db = NULL;
+	if (cli_db_privileges(conninfo, name) != 0)
 		goto out;
 	rc = 0;
 out:
-	PQfreemem(ident);
-	PQfinish(conn);
+	db_close(db);
+	arena_free(a);
 	return rc;
 }
 

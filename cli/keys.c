@@ -1,29 +1,39 @@
 /*
- * cli/keys — permitctl keys: the keyring file's life cycle.
+ * cli/keys — permitctl keys: the keyring's life cycle.
  *
- *   permitctl keys init      create the keyring (refuses an existing file)
- *   permitctl keys rotate    add a new KEK and make it active
- *   permitctl keys list      the keyring's ids (never key material)
- *   permitctl keys rewrap    re-wrap DEKs under the active KEK  (database)
- *   permitctl keys retire ID remove a KEK no DEK uses           (database)
+ *   permitctl keys init        create the keyring (refuses an existing file)
+ *   permitctl keys rotate      add a new KEK and make it active
+ *   permitctl keys list        the keyring's and the archive's ids (never
+ *                              key material)
+ *   permitctl keys rewrap      re-wrap DEKs under the active KEK  (database)
+ *   permitctl keys retire ID   move a KEK nothing uses to the archive
+ *                                                                 (database)
+ *   permitctl keys restore ID  bring an archived KEK back, not active
+ *   permitctl keys purge ID    destroy an archived KEK for good   (database)
  *
- * The file is cfg->keyring. rewrap and retire need the database to find and
- * count DEKs; they are wired where sealed records are stored, on top of
- * seal_dek_rewrap and keyring_retire.
+ * The files are cfg->keyring and its archive beside it (crypto/keyring.h).
+ * The commands marked (database) connect as the owner role (cli/keydb.h).
+ * The safe order, which the database enforces whatever order is tried:
+ * rotate, reload every permitd (`permitctl reload`), rewrap, retire.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/rewrap.h"
+#include "cli/keydb.h"
 #include "core/config.h"
 #include "crypto/keyring.h"
 
 static int
 keys_usage(void)
 {
-	fprintf(stderr, "usage: permitctl keys init|rotate|list|rewrap|"
-	    "retire ID\n");
+	fprintf(stderr,
+	    "usage: permitctl keys init|rotate|list\n"
+	    "       permitctl keys rewrap [--batch N] [--database OWNER_CONNINFO]\n"
+	    "       permitctl keys retire ID [--database OWNER_CONNINFO]\n"
+	    "       permitctl keys restore ID\n"
+	    "       permitctl keys purge ID [--yes] [--database OWNER_CONNINFO]\n"
+	    "rotation: keys rotate; permitctl reload; keys rewrap; keys retire OLD\n");
 	return 2;
 }
 
@@ -62,20 +72,25 @@ keys_rotate(const struct config *cfg)
 	}
 	printf("keys rotate: %s: added kek %s, now active; %s kept for "
 	    "opening\n", cfg->keyring, id, old);
-	printf("keys rotate: restart or reload permitd, then run `permitctl "
-	    "keys rewrap`\n");
+	printf("keys rotate: next, reload every permitd that uses this keyring "
+	    "(`permitctl reload`), then `permitctl keys rewrap`, then "
+	    "`permitctl keys retire %s`\n", old);
 	return 0;
 }
 
 static int
 keys_list(const struct config *cfg)
 {
+	char ids[KEYRING_MAX_KEKS][KEYRING_ID_SIZE], err[512];
 	struct keyring *kr;
-	char err[512];
 	const char *active;
+	size_t n;
 
-	if (keyring_load(cfg->keyring, &kr, err, sizeof(err)) != 0) {
+	if (keyring_load(cfg->keyring, &kr, err, sizeof(err)) != 0 ||
+	    keyring_archive_ids(cfg->keyring, ids, KEYRING_MAX_KEKS, &n, err,
+	    sizeof(err)) != 0) {
 		fprintf(stderr, "permitctl keys list: %s\n", err);
+		keyring_free(kr);
 		return 1;
 	}
 	active = keyring_active_kek_id(kr);
@@ -84,7 +99,24 @@ keys_list(const struct config *cfg)
 		printf("kek %s%s\n", keyring_kek_id(kr, i),
 		    strcmp(keyring_kek_id(kr, i), active) == 0 ? " active" : "");
 	printf("bidx %s\ntoken %s\n", keyring_bidx_id(kr), keyring_token_id(kr));
+	for (size_t i = 0; i < n; i++)
+		printf("kek %s archived\n", ids[i]);
 	keyring_free(kr);
+	return 0;
+}
+
+static int
+keys_restore(const struct config *cfg, const char *id)
+{
+	char err[512];
+
+	if (keyring_restore(cfg->keyring, id, err, sizeof(err)) != 0) {
+		fprintf(stderr, "permitctl keys restore: %s\n", err);
+		return 1;
+	}
+	printf("keys restore: kek %s is back in %s (not active): reload permitd "
+	    "(`permitctl reload`) so it opens what %s wraps, then "
+	    "`permitctl keys rewrap`\n", id, cfg->keyring, id);
 	return 0;
 }
 
@@ -102,9 +134,13 @@ cli_keys(int argc, char **argv, const struct config *cfg)
 		return keys_rotate(cfg);
 	if (strcmp(sub, "list") == 0 && argc == 2)
 		return keys_list(cfg);
+	if (strcmp(sub, "restore") == 0 && argc == 3 && argv[2][0] != '-')
+		return keys_restore(cfg, argv[2]);
 	if (strcmp(sub, "rewrap") == 0)
 		return cli_keys_rewrap(argc - 1, argv + 1, cfg);
 	if (strcmp(sub, "retire") == 0)
 		return cli_keys_retire(argc - 1, argv + 1, cfg);
+	if (strcmp(sub, "purge") == 0)
+		return cli_keys_purge(argc - 1, argv + 1, cfg);
 	return keys_usage();
 }

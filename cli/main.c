@@ -1,5 +1,6 @@
 /*
- * permitctl — the operator's tool: database bootstrap, migrations, keys.
+ * permitctl — the operator's tool: database bootstrap, migrations, keys,
+ * reloading permitd.
  *
  *   permitctl [-c CONFIG] COMMAND [ARGS]
  *
@@ -25,7 +26,11 @@ static const struct cli_command cli_commands[] = {
 	{ "migrate", cli_migrate,
 	  "migrate [up|status|verify] [--database OWNER_CONNINFO] [--dir migrations]" },
 	{ "keys", cli_keys,
-	  "keys init|rotate|list|rewrap [--batch N]|retire ID  [--database OWNER_CONNINFO]" },
+	  "keys init|rotate|list|restore ID\n"
+	  "       permitctl keys rewrap [--batch N]|retire ID|purge ID [--yes]"
+	  "  [--database OWNER_CONNINFO]" },
+	{ "reload", cli_reload,
+	  "reload [--timeout SECONDS]   (SIGHUP to the master named by pid_file)" },
 };
 
 #define CLI_NCOMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))

@@ -3,6 +3,9 @@
  * the owner role, each in its own transaction with its schema_migrations
  * row, under an advisory lock so concurrent runs apply each file once; and
  * refuses to go on when an applied file was edited or removed.
+ *
+ * Its statements are db/sql/ctl/migrate.def; a migration file is a trusted
+ * script (db_script), the one kind of free-form SQL permitctl sends.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,80 +13,56 @@
 
 #include "cli/cli.h"
 #include "cli/migfiles.h"
-#include "cli/pg.h"
-
-/* The advisory lock key every `migrate up` takes: "permit" as a number. */
-#define CLI_MIG_LOCK_KEY "123581013780852"
+#include "core/arena.h"
+#include "db/db.h"
 
 enum { COL_VERSION, COL_NAME, COL_CHECKSUM, COL_APPLIED_AT };
 
 struct cli_mig {
-	PGconn *conn;
+	struct db *db;
+	arena *a;                   /* results; lives for the whole command */
 	const char *dir;
 	struct cli_mig_set files;
-	PGresult *applied;   /* schema_migrations rows by version; NULL: none */
+	struct db_result *applied;  /* schema_migrations rows by version; NULL: none */
 };
 
-static const char cli_mig_sql_exists[] =
-    "SELECT to_regclass('public.schema_migrations') IS NOT NULL";
-
-static const char cli_mig_sql_create[] =
-    "CREATE TABLE public.schema_migrations ("
-    " version integer PRIMARY KEY CHECK (version > 0),"
-    " name text NOT NULL,"
-    " checksum text NOT NULL CHECK (checksum ~ '^[0-9a-f]{64}$'),"
-    " applied_at timestamptz NOT NULL DEFAULT now())";
-
-static const char cli_mig_sql_applied[] =
-    "SELECT version, name, checksum, to_char(applied_at AT TIME ZONE 'UTC',"
-    " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM public.schema_migrations"
-    " ORDER BY version";
-
-static const char cli_mig_sql_record[] =
-    "INSERT INTO public.schema_migrations (version, name, checksum)"
-    " VALUES ($1::integer, $2, $3)";
-
-/* 1 if schema_migrations exists, 0 if not, -1 on error (printed). */
+/* 1 if schema_migrations exists, 0 if not, -1 on error (logged). */
 static int
-cli_mig_table_exists(PGconn *conn)
+cli_mig_table_exists(struct cli_mig *m)
 {
-	PGresult *res = PQexec(conn, cli_mig_sql_exists);
-	int rc = -1;
+	struct db_result *r;
+	const char *v;
 
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-		rc = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
-	else
-		cli_pg_report(conn, res, "schema_migrations");
-	PQclear(res);
-	return rc;
+	if (db_exec(m->db, m->a, DB_STMT_MIGRATIONS_EXIST, NULL, 0, &r) != DB_OK)
+		return -1;
+	v = db_text(r, 0, 0);
+	return v != NULL && strcmp(v, "t") == 0;
 }
 
 /* Reads schema_migrations into m->applied (NULL when there is no table). */
 static int
 cli_mig_load_applied(struct cli_mig *m)
 {
-	int exists = cli_mig_table_exists(m->conn);
+	int exists = cli_mig_table_exists(m);
 
 	if (exists <= 0)
 		return exists;
-	m->applied = PQexec(m->conn, cli_mig_sql_applied);
-	if (PQresultStatus(m->applied) != PGRES_TUPLES_OK) {
-		cli_pg_report(m->conn, m->applied, "schema_migrations");
-		return -1;
-	}
-	return 0;
+	return db_exec(m->db, m->a, DB_STMT_MIGRATIONS_APPLIED, NULL, 0,
+	    &m->applied) == DB_OK ? 0 : -1;
 }
 
 static int
 cli_mig_napplied(const struct cli_mig *m)
 {
-	return m->applied != NULL ? PQntuples(m->applied) : 0;
+	return m->applied != NULL ? db_rows(m->applied) : 0;
 }
 
 static const char *
 cli_mig_col(const struct cli_mig *m, int row, int col)
 {
-	return PQgetvalue(m->applied, row, col);
+	const char *v = db_text(m->applied, row, col);
+
+	return v != NULL ? v : "";
 }
 
 /* The schema_migrations row of `version`, or -1 when it is pending. */
@@ -132,69 +111,38 @@ cli_mig_problems(const struct cli_mig *m)
 	return problems;
 }
 
-static void
-cli_mig_rollback(PGconn *conn)
-{
-	if (PQtransactionStatus(conn) != PQTRANS_IDLE)
-		PQclear(PQexec(conn, "ROLLBACK"));
-}
-
 /* Runs the file's SQL and records it, in one transaction. 0, or -1. */
 static int
-cli_mig_apply(PGconn *conn, const struct cli_mig_file *f)
+cli_mig_apply(struct cli_mig *m, const struct cli_mig_file *f)
 {
 	char version[16];
-	const char *params[3] = { version, f->name, f->checksum };
-	PGresult *res = NULL;
-	ExecStatusType st;
+	const struct db_param record[3] = { DB_TEXT(version), DB_TEXT(f->name),
+	    DB_TEXT(f->checksum) };
 	int rc = -1;
 
 	snprintf(version, sizeof(version), "%d", f->version);
-	if (cli_pg_command(conn, "BEGIN", f->file) != 0)
+	if (db_begin(m->db, NULL) != DB_OK)
 		return -1;
-	/* A trusted file of several statements: the simple query protocol. */
-	res = PQexec(conn, f->sql);
-	st = PQresultStatus(res);
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
-	    st != PGRES_EMPTY_QUERY) {
-		cli_pg_report(conn, res, f->file);
+	if (db_script(m->db, f->file, f->sql) != DB_OK ||
+	    db_exec(m->db, NULL, DB_STMT_MIGRATION_RECORD, record, 3,
+	    NULL) != DB_OK || db_commit(m->db) != DB_OK)
 		goto out;
-	}
-	if (PQtransactionStatus(conn) != PQTRANS_INTRANS) {
-		fprintf(stderr, "permitctl: %s: must not end its transaction "
-		    "(each migration runs in one that permitctl commits)\n", f->file);
-		goto out;
-	}
-	PQclear(res);
-	res = PQexecParams(conn, cli_mig_sql_record, 3, NULL, params, NULL, NULL, 0);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		cli_pg_report(conn, res, f->file);
-		goto out;
-	}
-	PQclear(res);
-	res = PQexec(conn, "COMMIT");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK ||
-	    strcmp(PQcmdStatus(res), "COMMIT") != 0) {
-		cli_pg_report(conn, res, f->file);
-		goto out;
-	}
 	rc = 0;
 out:
-	PQclear(res);
-	if (rc != 0)
-		cli_mig_rollback(conn);
+	db_rollback(m->db);   /* a no-op after the commit */
 	return rc;
 }
 
 /* Creates schema_migrations if missing; the caller holds the lock. */
 static int
-cli_mig_prepare_table(PGconn *conn)
+cli_mig_prepare_table(struct cli_mig *m)
 {
-	int exists = cli_mig_table_exists(conn);
+	int exists = cli_mig_table_exists(m);
 
 	if (exists != 0)
 		return exists < 0 ? -1 : 0;
-	return cli_pg_command(conn, cli_mig_sql_create, "schema_migrations");
+	return db_exec(m->db, NULL, DB_STMT_MIGRATIONS_CREATE, NULL, 0,
+	    NULL) == DB_OK ? 0 : -1;
 }
 
 static int
@@ -202,10 +150,9 @@ cli_mig_up(struct cli_mig *m)
 {
 	size_t applied_now = 0;
 
-	if (cli_pg_command(m->conn, "SELECT pg_advisory_lock(" CLI_MIG_LOCK_KEY ")",
-	    "advisory lock") != 0)
+	if (db_exec(m->db, NULL, DB_STMT_MIGRATE_LOCK, NULL, 0, NULL) != DB_OK)
 		return 1;
-	if (cli_mig_prepare_table(m->conn) != 0 || cli_mig_load_applied(m) != 0)
+	if (cli_mig_prepare_table(m) != 0 || cli_mig_load_applied(m) != 0)
 		return 1;
 	if (cli_mig_problems(m) > 0) {
 		fprintf(stderr, "permitctl: nothing applied: restore the applied "
@@ -217,7 +164,7 @@ cli_mig_up(struct cli_mig *m)
 
 		if (cli_mig_applied_row(m, f->version) >= 0)
 			continue;
-		if (cli_mig_apply(m->conn, f) != 0) {
+		if (cli_mig_apply(m, f) != 0) {
 			fprintf(stderr, "permitctl: %s failed; %zu applied before it\n",
 			    f->file, applied_now);
 			return 1;
@@ -290,13 +237,12 @@ cli_mig_run(const char *cmd, const char *conninfo, const char *dir)
 	struct cli_mig m = { .dir = dir };
 	int rc = 1;
 
+	m.a = arena_new(16384);
 	if (cli_migfiles_load(dir, &m.files) != 0)
 		goto out;
-	if ((m.conn = cli_pg_connect(conninfo, NULL)) == NULL)
+	if (db_open_ctl(conninfo, NULL, &m.db) != DB_OK)
 		goto out;
-	/* Unqualified names in migration files land in public, whatever the
-	 * conninfo's options say. */
-	if (cli_pg_command(m.conn, "SET search_path = public", "search_path") != 0)
+	if (db_exec(m.db, NULL, DB_STMT_SEARCH_PATH_PUBLIC, NULL, 0, NULL) != DB_OK)
 		goto out;
 	if (strcmp(cmd, "up") == 0)
 		rc = cli_mig_up(&m);
@@ -305,8 +251,8 @@ cli_mig_run(const char *cmd, const char *conninfo, const char *dir)
 	else
 		rc = cli_mig_verify(&m);
 out:
-	PQclear(m.applied);
-	PQfinish(m.conn);   /* also releases the advisory lock */
+	db_close(m.db);   /* also releases the advisory lock */
+	arena_free(m.a);  /* and m.applied with it */
 	cli_migfiles_free(&m.files);
 	return rc;
 }

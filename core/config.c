@@ -27,6 +27,7 @@ static const struct config_key config_keys[] = {
 	KEY(max_requests, CONFIG_T_LONG, 0, LONG_MAX),
 	KEY(drain_seconds, CONFIG_T_INT, 1, 3600),
 	KEY(log_level, CONFIG_T_STR, 0, 0),
+	KEY(pid_file, CONFIG_T_STR, 0, 0),
 	KEY(database, CONFIG_T_STR, 0, 0),
 	KEY(keyring, CONFIG_T_STR, 0, 0),
 	KEY(db_deadline, CONFIG_T_INT, 100, 60000),
@@ -57,6 +58,7 @@ config_defaults(struct config *c)
 	c->max_requests = 10000;
 	c->drain_seconds = 30;
 	snprintf(c->log_level, sizeof(c->log_level), "info");
+	snprintf(c->pid_file, sizeof(c->pid_file), "var/run/permitd.pid");
 	snprintf(c->database, sizeof(c->database), "dbname=permit user=permit_app");
 	snprintf(c->keyring, sizeof(c->keyring), "var/keyring");
 	c->db_deadline = 3000;

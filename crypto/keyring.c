@@ -131,7 +131,8 @@ keyring_decode_key(const char *name, unsigned line, struct keyring_span b64,
 
 static int
 keyring_parse_entry(const char *name, unsigned line, const char *p, size_t n,
-    struct keyring *kr, struct keyring_seen *seen, char *err, size_t errlen)
+    enum keyring_kind kind, struct keyring *kr, struct keyring_seen *seen,
+    char *err, size_t errlen)
 {
 	struct keyring_span f[4];
 	struct keyring_key *k;
@@ -140,6 +141,9 @@ keyring_parse_entry(const char *name, unsigned line, const char *p, size_t n,
 	if (keyring_split(p, n, f, 4, &nf) != 0 || nf < 3)
 		return keyring_fail(err, errlen, "%s: line %u: expected "
 		    "`TYPE ID BASE64-KEY [active]'", name, line);
+	if (kind == KEYRING_ARCHIVE && (nf != 3 || !keyring_span_is(f[0], "kek")))
+		return keyring_fail(err, errlen, "%s: line %u: an archive holds "
+		    "only `kek ID BASE64-KEY' entries", name, line);
 	if (!keyring_id_valid(f[1]))
 		return keyring_fail(err, errlen, "%s: line %u: bad id (1-%d of "
 		    "A-Z a-z 0-9 _ . -)", name, line, KEYRING_ID_MAX);
@@ -195,10 +199,34 @@ keyring_parse_entry(const char *name, unsigned line, const char *p, size_t n,
 	return 0;
 }
 
+/* The checks that span the whole file, once it is parsed. 0 or -1. */
+static int
+keyring_parse_complete(const char *name, unsigned lines, enum keyring_kind kind,
+    const struct keyring *kr, const struct keyring_seen *seen, char *err,
+    size_t errlen)
+{
+	if (lines == 0)
+		return keyring_fail(err, errlen, "%s: empty", name);
+	if (kind == KEYRING_ARCHIVE)
+		return 0;
+	if (kr->nkek == 0)
+		return keyring_fail(err, errlen, "%s: no kek", name);
+	if (seen->active_line == 0)
+		return keyring_fail(err, errlen, "%s: no active kek (mark one "
+		    "`active')", name);
+	if (seen->bidx_line == 0)
+		return keyring_fail(err, errlen, "%s: no bidx key", name);
+	if (seen->token_line == 0)
+		return keyring_fail(err, errlen, "%s: no token key", name);
+	return 0;
+}
+
 static int
 keyring_parse_rw(const char *name, const char *buf, size_t len,
-    struct keyring **out, char *err, size_t errlen)
+    enum keyring_kind kind, struct keyring **out, char *err, size_t errlen)
 {
+	const char *header = kind == KEYRING_ARCHIVE ? KEYRING_ARCHIVE_HEADER :
+	    KEYRING_HEADER;
 	struct keyring_seen seen = { 0 };
 	struct keyring *kr;
 	size_t pos = 0;
@@ -232,11 +260,9 @@ keyring_parse_rw(const char *name, const char *buf, size_t len,
 			}
 		}
 		if (line == 1) {
-			if (n != strlen(KEYRING_HEADER) ||
-			    memcmp(p, KEYRING_HEADER, n) != 0) {
+			if (n != strlen(header) || memcmp(p, header, n) != 0) {
 				keyring_fail(err, errlen, "%s: bad header, "
-				    "expected `%s' on line 1", name,
-				    KEYRING_HEADER);
+				    "expected `%s' on line 1", name, header);
 				goto out;
 			}
 			continue;
@@ -247,23 +273,12 @@ keyring_parse_rw(const char *name, const char *buf, size_t len,
 		}
 		if (n == 0 || *p == '#')
 			continue;
-		if (keyring_parse_entry(name, line, p, n, kr, &seen, err,
+		if (keyring_parse_entry(name, line, p, n, kind, kr, &seen, err,
 		    errlen) != 0)
 			goto out;
 	}
-
-	if (line == 0) {
-		keyring_fail(err, errlen, "%s: empty", name);
-	} else if (kr->nkek == 0) {
-		keyring_fail(err, errlen, "%s: no kek", name);
-	} else if (seen.active_line == 0) {
-		keyring_fail(err, errlen, "%s: no active kek (mark one "
-		    "`active')", name);
-	} else if (seen.bidx_line == 0) {
-		keyring_fail(err, errlen, "%s: no bidx key", name);
-	} else if (seen.token_line == 0) {
-		keyring_fail(err, errlen, "%s: no token key", name);
-	} else {
+	if (keyring_parse_complete(name, line, kind, kr, &seen, err,
+	    errlen) == 0) {
 		*out = kr;
 		rc = 0;
 	}
@@ -271,6 +286,21 @@ out:
 	if (rc != 0)
 		sodium_free(kr);
 	return rc;
+}
+
+/* A parsed keyring made read-only (keyring_parse and keyring_load share
+ * this, so what the tests and the fuzz target drive is what permitd runs).
+ * 0, or -1 with *out freed. */
+static int
+keyring_protect(const char *name, struct keyring **out, char *err,
+    size_t errlen)
+{
+	if (sodium_mprotect_readonly(*out) == 0)
+		return 0;
+	log_error("sodium_mprotect_readonly: %s", strerror(errno));
+	sodium_free(*out);
+	*out = NULL;
+	return keyring_fail(err, errlen, "%s: cannot protect keys", name);
 }
 
 int
@@ -282,25 +312,13 @@ keyring_parse(const char *name, const char *buf, size_t len,
 		return keyring_fail(err, errlen, "%s: libsodium failed to "
 		    "initialise", name);
 	}
-	if (keyring_parse_rw(name, buf, len, out, err, errlen) != 0)
+	if (keyring_parse_rw(name, buf, len, KEYRING_RING, out, err, errlen) != 0)
 		return -1;
-	if (sodium_mprotect_readonly(*out) != 0) {
-		log_error("sodium_mprotect_readonly: %s", strerror(errno));
-		sodium_free(*out);
-		*out = NULL;
-		return keyring_fail(err, errlen, "%s: cannot protect keys",
-		    name);
-	}
-	return 0;
+	return keyring_protect(name, out, err, errlen);
 }
 
-/* A parser of a keyring's text: keyring_parse, or keyring_parse_rw. */
-typedef int keyring_parse_fn(const char *name, const char *buf, size_t len,
-    struct keyring **out, char *err, size_t errlen);
-
-/* keyring_read_fd, handing the file's text to `parse`. */
-static int
-keyring_read_with(const char *name, int fd, keyring_parse_fn *parse,
+int
+keyring_read_fd(const char *name, int fd, enum keyring_kind kind,
     struct keyring **out, mode_t *mode, char *err, size_t errlen)
 {
 	struct stat st;
@@ -339,19 +357,11 @@ keyring_read_with(const char *name, int fd, keyring_parse_fn *parse,
 			break;
 		len += (size_t)r;
 	}
-	rc = parse(name, buf, len, out, err, errlen);
+	rc = keyring_parse_rw(name, buf, len, kind, out, err, errlen);
 out:
 	sodium_memzero(buf, KEYRING_FILE_MAX + 1);
 	sodium_free(buf);
 	return rc;
-}
-
-int
-keyring_read_fd(const char *name, int fd, struct keyring **out, mode_t *mode,
-    char *err, size_t errlen)
-{
-	return keyring_read_with(name, fd, keyring_parse_rw, out, mode, err,
-	    errlen);
 }
 
 int
@@ -374,12 +384,9 @@ keyring_load(const char *path, struct keyring **out, char *err, size_t errlen)
 		return keyring_fail(err, errlen, "%s: %s", path,
 		    strerror(errno));
 	}
-	/* keyring_parse makes it read-only, and is what the tests and the fuzz
-	 * target drive: they exercise this path, not a copy of it. */
-	rc = keyring_read_with(path, fd, keyring_parse, out, &mode, err,
-	    errlen);
+	rc = keyring_read_fd(path, fd, KEYRING_RING, out, &mode, err, errlen);
 	close(fd);
-	return rc;
+	return rc != 0 ? -1 : keyring_protect(path, out, err, errlen);
 }
 
 void
@@ -415,6 +422,12 @@ const char *
 keyring_kek_id(const struct keyring *kr, size_t i)
 {
 	return i < kr->nkek ? kr->kek[i].id : NULL;
+}
+
+int
+keyring_has_kek(const struct keyring *kr, const char *id)
+{
+	return id != NULL && keyring_find_kek(kr, id, strlen(id)) != NULL;
 }
 
 const char *

@@ -41,6 +41,8 @@
 #define KEYRING_MAX_KEKS  64
 #define KEYRING_FILE_MAX  (64 * 1024)
 #define KEYRING_HEADER    "permitd-keyring v1"
+#define KEYRING_ARCHIVE_HEADER "permitd-keyring-archive v1"
+#define KEYRING_ARCHIVE_SUFFIX ".archive"
 
 struct keyring;
 
@@ -73,6 +75,9 @@ const char *keyring_active_kek_id(const struct keyring *kr);
 size_t keyring_kek_count(const struct keyring *kr);
 const char *keyring_kek_id(const struct keyring *kr, size_t i);
 
+/* 1 if the keyring holds a KEK with this id, else 0. */
+int keyring_has_kek(const struct keyring *kr, const char *id);
+
 /* Ids of the blind-index and token keys; valid as long as `kr`. */
 const char *keyring_bidx_id(const struct keyring *kr);
 const char *keyring_token_id(const struct keyring *kr);
@@ -88,21 +93,67 @@ int keyring_init_file(const char *path, char *err, size_t errlen)
 /*
  * Adds a new random KEK to the file at `path` and makes it the active one;
  * the others stay for opening. The new id ("k" and one more than the highest
- * kN in the file) is copied to new_id. The file is validated as keyring_load
- * does, locked against a concurrent rotate/retire, and replaced atomically
- * (temporary file, fsync, rename) keeping its mode. Running processes see
- * the new KEK when they next load the keyring. 0, or -1 with err.
+ * kN in the keyring and its archive) is copied to new_id, so an id is never
+ * given to two keys. The file is validated as keyring_load does, locked
+ * against a concurrent change, and replaced atomically (temporary file,
+ * fsync, rename) keeping its mode. Running processes see the new KEK when
+ * they next load the keyring. 0, or -1 with err.
  */
 int keyring_rotate(const char *path, char new_id[KEYRING_ID_SIZE], char *err,
     size_t errlen) __attribute__((warn_unused_result));
 
 /*
- * Removes the KEK `id` from the file at `path`. Refuses the active KEK and
- * unknown ids. It does not know whether DEKs still use the KEK: the caller
- * (permitctl keys retire) counts them in the database first. Same locking
- * and atomic replacement as keyring_rotate. 0, or -1 with err.
+ * The archive: retired KEKs are kept, never destroyed by retiring, so that
+ * records sealed in a race and database dumps older than the rotation can
+ * still be opened (keyring_restore). It is the file beside the keyring, its
+ * path plus KEYRING_ARCHIVE_SUFFIX (var/keyring.archive), in the keyring's
+ * format with the header KEYRING_ARCHIVE_HEADER and kek entries only (none
+ * marked active, possibly none at all); the same mode rules (0600 or 0400;
+ * created 0600). Every change to it is made under the keyring's lock and
+ * written atomically like the keyring; a missing archive is an empty one.
+ * Back it up with the keyring.
+ */
+
+/* The archive's path for the keyring at `path`, into out[outlen]. 0, or
+ * -1 when it does not fit. */
+int keyring_archive_path(const char *path, char *out, size_t outlen);
+
+/*
+ * Moves the KEK `id` from the keyring at `path` into its archive: written
+ * to the archive first, then removed from the keyring, so at every moment
+ * the key is in one file or both, never in neither. Refuses the active KEK
+ * and unknown ids, and an archive that already holds another key under
+ * that id. It does not know whether anything still needs the KEK: the
+ * caller (permitctl keys retire) asks the database first. 0, or -1 with err.
  */
 int keyring_retire(const char *path, const char *id, char *err,
     size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * Moves the archived KEK `id` back into the keyring at `path`, not active
+ * (to open records that still need it): written to the keyring first, then
+ * removed from the archive. Refuses an id the archive does not hold or the
+ * keyring already holds. 0, or -1 with err.
+ */
+int keyring_restore(const char *path, const char *id, char *err,
+    size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * Destroys the archived KEK `id` for good (wiped, the archive rewritten).
+ * Whatever it still wraps can never be opened again: the caller
+ * (permitctl keys purge) confirms with the operator and asks the database
+ * first. 0, or -1 with err.
+ */
+int keyring_purge(const char *path, const char *id, char *err,
+    size_t errlen) __attribute__((warn_unused_result));
+
+/*
+ * The ids of the archived KEKs of the keyring at `path`, in file order,
+ * into ids[0..*n) (at most `max`). Key material never leaves crypto/.
+ * 0, or -1 with err (a malformed or too open archive).
+ */
+int keyring_archive_ids(const char *path, char ids[][KEYRING_ID_SIZE],
+    size_t max, size_t *n, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -1,10 +1,13 @@
 /*
- * keyring_file — writing the keyring file: init, rotate, retire.
+ * keyring_file — writing the keyring file and its archive: init, rotate,
+ * retire, restore, purge.
  *
- * A new file is created with O_CREAT|O_EXCL, mode 0600. An existing one is
- * changed under an exclusive flock on the file, by writing a temporary file
- * in the same directory and renaming it over the old one, so a reader sees
- * either the old keyring or the new one, never half of either.
+ * A new keyring is created with O_CREAT|O_EXCL, mode 0600. An existing one
+ * is changed under an exclusive flock on the keyring, by writing a temporary
+ * file in the same directory and renaming it over the old one, so a reader
+ * sees either the old keyring or the new one, never half of either. The
+ * archive is changed the same way, under the same (the keyring's) lock, so
+ * one lock orders every change to either file.
  */
 #include "crypto/keyring.h"
 #include "crypto/keyring_internal.h"
@@ -50,19 +53,29 @@ keyring_append_key(char *buf, size_t cap, size_t *len, const char *type,
 
 /* The file's text, into buf (guarded memory the caller wipes). */
 static int
-keyring_format(const struct keyring *kr, char *buf, size_t cap, size_t *len)
+keyring_format(const struct keyring *kr, enum keyring_kind kind, char *buf,
+    size_t cap, size_t *len)
 {
 	int n;
 
-	n = snprintf(buf, cap, "%s\n# permitd keys. Mode 0600. Format: "
-	    "crypto/keyring.h. Change with permitctl keys.\n", KEYRING_HEADER);
+	if (kind == KEYRING_ARCHIVE)
+		n = snprintf(buf, cap, "%s\n# Retired permitd keks, kept to open "
+		    "old records and dumps. Mode 0600. Format: crypto/keyring.h. "
+		    "Change with permitctl keys restore|purge.\n",
+		    KEYRING_ARCHIVE_HEADER);
+	else
+		n = snprintf(buf, cap, "%s\n# permitd keys. Mode 0600. Format: "
+		    "crypto/keyring.h. Change with permitctl keys.\n",
+		    KEYRING_HEADER);
 	if (n < 0 || (size_t)n >= cap)
 		return -1;
 	*len = (size_t)n;
 	for (size_t i = 0; i < kr->nkek; i++)
 		if (keyring_append_key(buf, cap, len, "kek", &kr->kek[i],
-		    i == kr->active) != 0)
+		    kind == KEYRING_RING && i == kr->active) != 0)
 			return -1;
+	if (kind == KEYRING_ARCHIVE)
+		return 0;
 	if (keyring_append_key(buf, cap, len, "bidx", &kr->bidx, 0) != 0 ||
 	    keyring_append_key(buf, cap, len, "token", &kr->token, 0) != 0)
 		return -1;
@@ -84,9 +97,10 @@ keyring_write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Formats kr and writes it to fd, then fsyncs. errno tells why on -1. */
+/* Formats kr as `kind` and writes it to fd, then fsyncs. errno tells why
+ * on -1. */
 static int
-keyring_write_fd(int fd, const struct keyring *kr)
+keyring_write_fd(int fd, const struct keyring *kr, enum keyring_kind kind)
 {
 	char *buf;
 	size_t len = 0;
@@ -95,7 +109,7 @@ keyring_write_fd(int fd, const struct keyring *kr)
 	buf = sodium_malloc(KEYRING_TEXT_MAX);
 	if (buf == NULL)
 		return -1;
-	if (keyring_format(kr, buf, KEYRING_TEXT_MAX, &len) != 0) {
+	if (keyring_format(kr, kind, buf, KEYRING_TEXT_MAX, &len) != 0) {
 		errno = EOVERFLOW;
 		goto out;
 	}
@@ -169,7 +183,7 @@ keyring_init_file(const char *path, char *err, size_t errlen)
 		goto out;
 	}
 	/* The umask may have taken bits away; never leave it more open. */
-	if (fchmod(fd, 0600) != 0 || keyring_write_fd(fd, kr) != 0) {
+	if (fchmod(fd, 0600) != 0 || keyring_write_fd(fd, kr, KEYRING_RING) != 0) {
 		keyring_fail(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		unlink(path);
@@ -223,10 +237,11 @@ keyring_lock(const char *path, int *fdp, char *err, size_t errlen)
 	return 0;
 }
 
-/* Writes kr to a temporary file beside `path` and renames it over. */
+/* Writes kr as `kind` to a temporary file beside `path` and renames it
+ * over. */
 static int
-keyring_replace(const char *path, const struct keyring *kr, mode_t mode,
-    char *err, size_t errlen)
+keyring_replace(const char *path, const struct keyring *kr,
+    enum keyring_kind kind, mode_t mode, char *err, size_t errlen)
 {
 	char tmp[PATH_MAX];
 	int fd, n;
@@ -238,7 +253,7 @@ keyring_replace(const char *path, const struct keyring *kr, mode_t mode,
 	if (fd < 0)
 		return keyring_fail(err, errlen, "%s: cannot create temporary "
 		    "file: %s", path, strerror(errno));
-	if (keyring_write_fd(fd, kr) != 0 || fchmod(fd, mode) != 0) {
+	if (keyring_write_fd(fd, kr, kind) != 0 || fchmod(fd, mode) != 0) {
 		keyring_fail(err, errlen, "%s: %s", tmp, strerror(errno));
 		close(fd);
 		unlink(tmp);
@@ -253,12 +268,10 @@ keyring_replace(const char *path, const struct keyring *kr, mode_t mode,
 	return 0;
 }
 
-/* The next kN: one more than the highest kN among the KEKs. */
-static int
-keyring_next_kek_id(const struct keyring *kr, char id[KEYRING_ID_SIZE])
+/* The highest N of the kN ids among kr's KEKs, or `max` if higher. */
+static unsigned long
+keyring_highest_kn(const struct keyring *kr, unsigned long max)
 {
-	unsigned long max = 0;
-
 	for (size_t i = 0; i < kr->nkek; i++) {
 		const char *s = kr->kek[i].id;
 		char *end;
@@ -271,11 +284,23 @@ keyring_next_kek_id(const struct keyring *kr, char id[KEYRING_ID_SIZE])
 		if (*end == '\0' && errno == 0 && v > max)
 			max = v;
 	}
-	/* Never reuse an id still named in the file (bidx, token included). */
+	return max;
+}
+
+/* The next kN: one more than the highest kN in the keyring and in its
+ * archive, whose ids stay taken (records and dumps name them). */
+static int
+keyring_next_kek_id(const struct keyring *kr, const struct keyring *arch,
+    char id[KEYRING_ID_SIZE])
+{
+	unsigned long max = keyring_highest_kn(arch, keyring_highest_kn(kr, 0));
+
+	/* Never reuse an id still named in a file (bidx, token included). */
 	for (unsigned long v = max + 1; v < max + 1 + 2 * KEYRING_MAX_KEKS;
 	    v++) {
 		snprintf(id, KEYRING_ID_SIZE, "k%lu", v);
 		if (keyring_find_kek(kr, id, strlen(id)) == NULL &&
+		    keyring_find_kek(arch, id, strlen(id)) == NULL &&
 		    strcmp(kr->bidx.id, id) != 0 && strcmp(kr->token.id, id) != 0)
 			return 0;
 	}
@@ -299,7 +324,8 @@ keyring_edit_open(const char *path, struct keyring **kr, mode_t *mode,
 	}
 	if (keyring_lock(path, fd, err, errlen) != 0)
 		return -1;
-	if (keyring_read_fd(path, *fd, kr, mode, err, errlen) != 0) {
+	if (keyring_read_fd(path, *fd, KEYRING_RING, kr, mode, err,
+	    errlen) != 0) {
 		close(*fd);
 		return -1;
 	}
@@ -307,70 +333,278 @@ keyring_edit_open(const char *path, struct keyring **kr, mode_t *mode,
 }
 
 int
-keyring_rotate(const char *path, char new_id[KEYRING_ID_SIZE], char *err,
-    size_t errlen)
+keyring_archive_path(const char *path, char *out, size_t outlen)
 {
-	struct keyring *kr;
-	mode_t mode;
-	int fd, rc = -1;
+	int n = snprintf(out, outlen, "%s%s", path, KEYRING_ARCHIVE_SUFFIX);
 
-	if (keyring_edit_open(path, &kr, &mode, &fd, err, errlen) != 0)
-		return -1;
-	if (kr->nkek == KEYRING_MAX_KEKS) {
-		keyring_fail(err, errlen, "%s: already %d keks; retire one "
-		    "first", path, KEYRING_MAX_KEKS);
-		goto out;
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+/* An empty archive, writable, to be written with mode 0600. */
+static int
+keyring_archive_empty(const char *name, struct keyring **arch, mode_t *mode,
+    char *err, size_t errlen)
+{
+	*arch = sodium_malloc(sizeof(**arch));
+	if (*arch == NULL) {
+		log_error("sodium_malloc failed");
+		return keyring_fail(err, errlen, "%s: out of memory", name);
 	}
-	if (keyring_next_kek_id(kr, kr->kek[kr->nkek].id) != 0) {
-		keyring_fail(err, errlen, "%s: no free kek id", path);
-		goto out;
-	}
-	randombytes_buf(kr->kek[kr->nkek].key, KEYRING_KEY_BYTES);
-	kr->active = kr->nkek;
-	kr->nkek++;
-	if (keyring_replace(path, kr, mode, err, errlen) != 0)
-		goto out;
-	snprintf(new_id, KEYRING_ID_SIZE, "%s", kr->kek[kr->active].id);
-	rc = 0;
-out:
-	keyring_free(kr);
-	close(fd);   /* releases the lock */
+	sodium_memzero(*arch, sizeof(**arch));
+	*mode = 0600;
+	return 0;
+}
+
+/*
+ * Reads the archive of the keyring at `path` (the caller holds the
+ * keyring's lock when it means to change it) into *arch, writable, its
+ * path into apath[PATH_MAX] and its mode into *mode. A missing archive is
+ * an empty one. 0, or -1 with err.
+ */
+static int
+keyring_archive_read(const char *path, char apath[PATH_MAX],
+    struct keyring **arch, mode_t *mode, char *err, size_t errlen)
+{
+	int fd, rc;
+
+	*arch = NULL;
+	if (keyring_archive_path(path, apath, PATH_MAX) != 0)
+		return keyring_fail(err, errlen, "%s: path too long", path);
+	fd = open(apath, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+	if (fd < 0 && errno == ENOENT)
+		return keyring_archive_empty(apath, arch, mode, err, errlen);
+	if (fd < 0)
+		return keyring_fail(err, errlen, "%s: %s", apath, strerror(errno));
+	rc = keyring_read_fd(apath, fd, KEYRING_ARCHIVE, arch, mode, err, errlen);
+	close(fd);
 	return rc;
 }
 
-int
-keyring_retire(const char *path, const char *id, char *err, size_t errlen)
+/* The index of KEK `id` in kr, or -1. */
+static long
+keyring_kek_index(const struct keyring *kr, const char *id)
 {
-	struct keyring *kr;
-	size_t i;
-	mode_t mode;
-	int fd, rc = -1;
-
-	if (keyring_edit_open(path, &kr, &mode, &fd, err, errlen) != 0)
-		return -1;
-	for (i = 0; i < kr->nkek; i++)
+	for (size_t i = 0; i < kr->nkek; i++)
 		if (strcmp(kr->kek[i].id, id) == 0)
-			break;
-	if (i == kr->nkek) {
-		keyring_fail(err, errlen, "%s: no kek '%s'", path, id);
-		goto out;
-	}
-	if (i == kr->active) {
-		keyring_fail(err, errlen, "%s: kek '%s' is the active one; "
-		    "rotate first", path, id);
-		goto out;
-	}
+			return (long)i;
+	return -1;
+}
+
+/* Removes (and wipes) kr's KEK at index i, keeping `active` on its key. */
+static void
+keyring_kek_remove(struct keyring *kr, size_t i)
+{
 	memmove(&kr->kek[i], &kr->kek[i + 1],
 	    (kr->nkek - i - 1) * sizeof(kr->kek[0]));
 	kr->nkek--;
 	sodium_memzero(&kr->kek[kr->nkek], sizeof(kr->kek[0]));
 	if (kr->active > i)
 		kr->active--;
-	if (keyring_replace(path, kr, mode, err, errlen) != 0)
+}
+
+/* Appends a copy of `k` to kr's KEKs. 0, or -1 when kr is full. */
+static int
+keyring_kek_append(struct keyring *kr, const struct keyring_key *k)
+{
+	if (kr->nkek == KEYRING_MAX_KEKS)
+		return -1;
+	memcpy(&kr->kek[kr->nkek++], k, sizeof(*k));
+	return 0;
+}
+
+/* What a change to the keyring and its archive works on: both files read,
+ * the keyring locked until keyring_both_close(). */
+struct keyring_both {
+	struct keyring *kr, *arch;
+	mode_t mode, amode;
+	char apath[PATH_MAX];
+	int fd;
+};
+
+static int
+keyring_both_open(const char *path, struct keyring_both *b, char *err,
+    size_t errlen)
+{
+	b->arch = NULL;
+	if (keyring_edit_open(path, &b->kr, &b->mode, &b->fd, err, errlen) != 0)
+		return -1;
+	if (keyring_archive_read(path, b->apath, &b->arch, &b->amode, err,
+	    errlen) != 0) {
+		keyring_free(b->kr);
+		close(b->fd);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+keyring_both_close(struct keyring_both *b)
+{
+	keyring_free(b->arch);
+	keyring_free(b->kr);
+	close(b->fd);   /* releases the lock */
+}
+
+int
+keyring_rotate(const char *path, char new_id[KEYRING_ID_SIZE], char *err,
+    size_t errlen)
+{
+	struct keyring_both b;
+	struct keyring *kr;
+	int rc = -1;
+
+	if (keyring_both_open(path, &b, err, errlen) != 0)
+		return -1;
+	kr = b.kr;
+	if (kr->nkek == KEYRING_MAX_KEKS) {
+		keyring_fail(err, errlen, "%s: already %d keks; retire one "
+		    "first", path, KEYRING_MAX_KEKS);
+		goto out;
+	}
+	if (keyring_next_kek_id(kr, b.arch, kr->kek[kr->nkek].id) != 0) {
+		keyring_fail(err, errlen, "%s: no free kek id", path);
+		goto out;
+	}
+	randombytes_buf(kr->kek[kr->nkek].key, KEYRING_KEY_BYTES);
+	kr->active = kr->nkek;
+	kr->nkek++;
+	if (keyring_replace(path, kr, KEYRING_RING, b.mode, err, errlen) != 0)
+		goto out;
+	snprintf(new_id, KEYRING_ID_SIZE, "%s", kr->kek[kr->active].id);
+	rc = 0;
+out:
+	keyring_both_close(&b);
+	return rc;
+}
+
+/* Puts kek `k` into the archive unless it holds that very key already.
+ * 0, or -1 with err (another key under the id, or a full archive). */
+static int
+keyring_archive_add(struct keyring_both *b, const struct keyring_key *k,
+    char *err, size_t errlen)
+{
+	long j = keyring_kek_index(b->arch, k->id);
+
+	if (j >= 0) {
+		if (sodium_memcmp(b->arch->kek[j].key, k->key,
+		    KEYRING_KEY_BYTES) == 0)
+			return 0;
+		return keyring_fail(err, errlen, "%s: holds another key under "
+		    "id '%s'; not overwritten", b->apath, k->id);
+	}
+	if (keyring_kek_append(b->arch, k) != 0)
+		return keyring_fail(err, errlen, "%s: already %d keks; purge one "
+		    "first", b->apath, KEYRING_MAX_KEKS);
+	return 0;
+}
+
+int
+keyring_retire(const char *path, const char *id, char *err, size_t errlen)
+{
+	struct keyring_both b;
+	long i;
+	int rc = -1;
+
+	if (keyring_both_open(path, &b, err, errlen) != 0)
+		return -1;
+	if ((i = keyring_kek_index(b.kr, id)) < 0) {
+		keyring_fail(err, errlen, "%s: no kek '%s'", path, id);
+		goto out;
+	}
+	if ((size_t)i == b.kr->active) {
+		keyring_fail(err, errlen, "%s: kek '%s' is the active one; "
+		    "rotate first", path, id);
+		goto out;
+	}
+	/* Archive first: the key is never in neither file. */
+	if (keyring_archive_add(&b, &b.kr->kek[i], err, errlen) != 0 ||
+	    keyring_replace(b.apath, b.arch, KEYRING_ARCHIVE, b.amode, err,
+	    errlen) != 0)
+		goto out;
+	keyring_kek_remove(b.kr, (size_t)i);
+	if (keyring_replace(path, b.kr, KEYRING_RING, b.mode, err, errlen) != 0)
 		goto out;
 	rc = 0;
 out:
-	keyring_free(kr);
-	close(fd);
+	keyring_both_close(&b);
 	return rc;
+}
+
+int
+keyring_restore(const char *path, const char *id, char *err, size_t errlen)
+{
+	struct keyring_both b;
+	long i;
+	int rc = -1;
+
+	if (keyring_both_open(path, &b, err, errlen) != 0)
+		return -1;
+	if ((i = keyring_kek_index(b.arch, id)) < 0) {
+		keyring_fail(err, errlen, "%s: no archived kek '%s'", b.apath, id);
+		goto out;
+	}
+	if (keyring_kek_index(b.kr, id) >= 0) {
+		keyring_fail(err, errlen, "%s: already holds kek '%s'", path, id);
+		goto out;
+	}
+	/* Keyring first: the key is never in neither file. */
+	if (keyring_kek_append(b.kr, &b.arch->kek[i]) != 0) {
+		keyring_fail(err, errlen, "%s: already %d keks; retire one "
+		    "first", path, KEYRING_MAX_KEKS);
+		goto out;
+	}
+	if (keyring_replace(path, b.kr, KEYRING_RING, b.mode, err, errlen) != 0)
+		goto out;
+	keyring_kek_remove(b.arch, (size_t)i);
+	if (keyring_replace(b.apath, b.arch, KEYRING_ARCHIVE, b.amode, err,
+	    errlen) != 0)
+		goto out;
+	rc = 0;
+out:
+	keyring_both_close(&b);
+	return rc;
+}
+
+int
+keyring_purge(const char *path, const char *id, char *err, size_t errlen)
+{
+	struct keyring_both b;
+	long i;
+	int rc = -1;
+
+	if (keyring_both_open(path, &b, err, errlen) != 0)
+		return -1;
+	if ((i = keyring_kek_index(b.arch, id)) < 0) {
+		keyring_fail(err, errlen, "%s: no archived kek '%s'", b.apath, id);
+		goto out;
+	}
+	keyring_kek_remove(b.arch, (size_t)i);
+	if (keyring_replace(b.apath, b.arch, KEYRING_ARCHIVE, b.amode, err,
+	    errlen) != 0)
+		goto out;
+	rc = 0;
+out:
+	keyring_both_close(&b);
+	return rc;
+}
+
+int
+keyring_archive_ids(const char *path, char ids[][KEYRING_ID_SIZE],
+    size_t max, size_t *n, char *err, size_t errlen)
+{
+	char apath[PATH_MAX];
+	struct keyring *arch;
+	mode_t mode;
+
+	*n = 0;
+	if (sodium_init() < 0)
+		return keyring_fail(err, errlen, "%s: libsodium failed to "
+		    "initialise", path);
+	/* No lock: the archive is replaced by rename, never written in place. */
+	if (keyring_archive_read(path, apath, &arch, &mode, err, errlen) != 0)
+		return -1;
+	for (size_t i = 0; i < arch->nkek && *n < max; i++)
+		snprintf(ids[(*n)++], KEYRING_ID_SIZE, "%s", arch->kek[i].id);
+	keyring_free(arch);
+	return 0;
 }

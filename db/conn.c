@@ -21,6 +21,9 @@
 #define DB_KEEPALIVES_INTERVAL "10"
 #define DB_KEEPALIVES_COUNT "3"
 #define DB_TCP_USER_TIMEOUT "10000"
+/* permitctl's: an operator waits a little longer rather than retry. */
+#define DB_CTL_APPLICATION_NAME "permitctl"
+#define DB_CTL_CONNECT_MS 10000
 /* A connect attempt outside a request's deadline. */
 #define DB_CONNECT_MS 2000
 /*
@@ -51,6 +54,12 @@ db_log_down(struct db *db, const char *msg)
 {
 	int n = (int)strcspn(msg, "\n");
 
+	/* An operator (ctl) gets libpq's whole explanation, hints included. */
+	if (db->set == DB_SET_CTL) {
+		n = (int)strlen(msg);
+		while (n > 0 && msg[n - 1] == '\n')
+			n--;
+	}
 	if (db->down)
 		log_debug("still unavailable: %.*s", n, msg);
 	else
@@ -59,8 +68,9 @@ db_log_down(struct db *db, const char *msg)
 }
 
 /*
- * Every statement of the .def tables prepared, then the session's time
- * limits set, in one flight. 0, or -1 (logged by the flight).
+ * Every runtime statement of the .def tables prepared (ctl ones run by
+ * text: db/stmt.h says why), then the session's time limits set, in one
+ * flight. 0, or -1 (logged by the flight).
  */
 static int
 db_prepare_all(struct db *db)
@@ -69,20 +79,23 @@ db_prepare_all(struct db *db)
 	char v[3][16];
 	const char *vals[3] = { v[0], v[1], v[2] };
 	enum db_status st;
+	int n = 0;
 
 	memset(c, 0, sizeof(c));
 	for (int s = 0; s < DB_STMT_COUNT; s++) {
-		c[s].stmt = db_stmt_def((enum db_stmt)s);
-		c[s].prepare = 1;
+		if (db_stmt_def((enum db_stmt)s)->set != DB_SET_RUNTIME)
+			continue;
+		c[n].stmt = db_stmt_def((enum db_stmt)s);
+		c[n++].prepare = 1;
 	}
 	snprintf(v[0], sizeof(v[0]), "%d", db->limits.statement_timeout_ms);
 	snprintf(v[1], sizeof(v[1]), "%d", db->limits.lock_timeout_ms);
 	snprintf(v[2], sizeof(v[2]), "%d", db->limits.idle_in_transaction_ms);
-	c[DB_STMT_COUNT].stmt = db_stmt_def(DB_STMT_SESSION_LIMITS);
-	c[DB_STMT_COUNT].nparams = 3;
-	c[DB_STMT_COUNT].values = vals;
-	st = db_flight(db, c, DB_STMT_COUNT + 1);
-	db_flight_clear(c, DB_STMT_COUNT + 1);
+	c[n].stmt = db_stmt_def(DB_STMT_SESSION_LIMITS);
+	c[n].nparams = 3;
+	c[n++].values = vals;
+	st = db_flight(db, c, n);
+	db_flight_clear(c, n);
 	db->flights--;   /* connecting is not a request's round trip */
 	return st == DB_OK ? 0 : -1;
 }
@@ -102,7 +115,8 @@ db_connect_poll(struct db *db)
 	if (db->down && (saved <= 0 || db_remaining_ms(db) > DB_DOWN_CONNECT_MS))
 		db_deadline(db, DB_DOWN_CONNECT_MS);
 	else if (saved <= 0)
-		db_deadline(db, DB_CONNECT_MS);
+		db_deadline(db, db->set == DB_SET_CTL ? DB_CTL_CONNECT_MS :
+		    DB_CONNECT_MS);
 	while (ps != PGRES_POLLING_OK) {
 		if (ps == PGRES_POLLING_FAILED || (ms = db_remaining_ms(db)) == 0)
 			goto out;
@@ -125,11 +139,13 @@ out:
 }
 
 /*
- * Connects with the defaults above: they come before the expanded conninfo
- * in the arrays, so the conninfo overrides any of them.
+ * Starts connecting with the defaults above: they come before the expanded
+ * conninfo in the arrays, so the conninfo overrides any of them. Only the
+ * first dbname is expanded as a conninfo; a ctl handle's second one, after
+ * it, overrides the database the conninfo names.
  */
-static enum db_status
-db_connect(struct db *db)
+static PGconn *
+db_connect_start(const struct db *db)
 {
 	const char *const keys[] = { "application_name", "keepalives_idle",
 	    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
@@ -137,8 +153,20 @@ db_connect(struct db *db)
 	const char *const vals[] = { DB_APPLICATION_NAME, DB_KEEPALIVES_IDLE,
 	    DB_KEEPALIVES_INTERVAL, DB_KEEPALIVES_COUNT, DB_TCP_USER_TIMEOUT,
 	    db->conninfo, NULL };
+	const char *const ctl_keys[] = { "application_name", "dbname",
+	    db->dbname != NULL ? "dbname" : NULL, NULL };
+	const char *const ctl_vals[] = { DB_CTL_APPLICATION_NAME, db->conninfo,
+	    db->dbname, NULL };
 
-	db->conn = PQconnectStartParams(keys, vals, 1);
+	if (db->set == DB_SET_CTL)
+		return PQconnectStartParams(ctl_keys, ctl_vals, 1);
+	return PQconnectStartParams(keys, vals, 1);
+}
+
+static enum db_status
+db_connect(struct db *db)
+{
+	db->conn = db_connect_start(db);
 	if (db->conn == NULL || PQstatus(db->conn) == CONNECTION_BAD) {
 		db_log_down(db, db->conn != NULL ? PQerrorMessage(db->conn) :
 		    "out of memory");
@@ -149,7 +177,7 @@ db_connect(struct db *db)
 		db_disconnect(db);
 		return DB_UNAVAILABLE;
 	}
-	if (db_prepare_all(db) != 0) {
+	if (db->set == DB_SET_RUNTIME && db_prepare_all(db) != 0) {
 		/* Unprepared statements make the database unusable: unmigrated
 		 * schema, or the server went away meanwhile. Retry later. */
 		db->down = 1;
@@ -159,22 +187,63 @@ db_connect(struct db *db)
 	if (db->down)
 		log_info("database connection restored");
 	db->down = 0;
+	db->connected = 1;
 	return DB_OK;
+}
+
+/* A handle of `set` for `conninfo` (and `dbname`, NULL allowed), not yet
+ * connected; NULL on out of memory (logged). */
+static struct db *
+db_new(enum db_set set, const char *conninfo, const char *dbname)
+{
+	struct db *db = calloc(1, sizeof(*db));
+
+	if (db == NULL || (db->conninfo = strdup(conninfo)) == NULL ||
+	    (dbname != NULL && (db->dbname = strdup(dbname)) == NULL)) {
+		log_error("out of memory");
+		if (db != NULL)
+			free(db->conninfo);
+		free(db);
+		return NULL;
+	}
+	db->set = set;
+	db->limits = (struct db_limits){ DB_LIMITS_DEFAULT };
+	return db;
 }
 
 int
 db_open(const char *conninfo, struct db **out)
 {
-	struct db *db = calloc(1, sizeof(*db));
+	struct db *db = db_new(DB_SET_RUNTIME, conninfo, NULL);
 
-	if (db == NULL || (db->conninfo = strdup(conninfo)) == NULL) {
-		log_error("out of memory");
-		free(db);
+	if (db == NULL)
 		return -1;
-	}
-	db->limits = (struct db_limits){ DB_LIMITS_DEFAULT };
 	*out = db;
 	return 0;
+}
+
+enum db_status
+db_open_ctl(const char *conninfo, const char *dbname, struct db **out)
+{
+	struct db *db = db_new(DB_SET_CTL, conninfo, dbname);
+	enum db_status st;
+
+	*out = NULL;
+	if (db == NULL)
+		return DB_ERROR;
+	if ((st = db_ensure(db)) != DB_OK) {
+		db_close(db);
+		return st;
+	}
+	*out = db;
+	return DB_OK;
+}
+
+void
+db_release(struct db *db)
+{
+	if (db != NULL)
+		db_disconnect(db);
 }
 
 void
@@ -191,6 +260,7 @@ db_close(struct db *db)
 		return;
 	db_disconnect(db);
 	free(db->conninfo);
+	free(db->dbname);
 	free(db);
 }
 
@@ -199,6 +269,12 @@ db_ensure(struct db *db)
 {
 	if (db->conn != NULL && !db->broken && PQstatus(db->conn) == CONNECTION_OK)
 		return DB_OK;
+	if (db->set == DB_SET_CTL && db->connected) {
+		/* A new session would silently drop the old one's advisory
+		 * lock, settings and transaction: fail instead. */
+		log_error("the database connection was lost; not reconnecting");
+		return DB_UNAVAILABLE;
+	}
 	db_disconnect(db);
 	if (db->down && db_clock() < db->retry_at)
 		return DB_UNAVAILABLE;

@@ -1,18 +1,39 @@
 /*
- * db — permitd's use of PostgreSQL through libpq.
+ * db — permitd's and permitctl's use of PostgreSQL through libpq: the one
+ * connection layer. Knows no HTTP and no crypto.
  *
- * One struct db per worker: one connection, every statement of db/sql/<module>.def
- * prepared on it at connect, re-connected on its own after a failure. Knows
- * no HTTP and no crypto.
+ * A handle is one connection that runs one statement set (db/stmt.h):
  *
- * Every transaction is bound to a principal (DESIGN.md invariant 4): db_begin()
- * sets the transaction-local settings permit.account_id, permit.role and
- * permit.office with set_config(..., true) before anything else runs, and the
- * forced row-level-security policies read them.
+ *   db_open()      permitd's runtime set: one struct db per worker, every
+ *                  statement of db/sql/<module>.def prepared on it at
+ *                  connect, re-connected on its own after a failure. Every
+ *                  transaction is bound to a principal (DESIGN.md invariant
+ *                  4): db_begin() sets the transaction-local settings
+ *                  permit.account_id, permit.role and permit.office with
+ *                  set_config(..., true) before anything else runs, the
+ *                  forced row-level-security policies read them, and
+ *                  db_exec() runs nothing outside such a transaction.
+ *   db_open_ctl()  permitctl's set (db/sql/ctl/<command>.def), as the owner
+ *                  role or a superuser. Statements run by text, so they may
+ *                  name tables a migration has not made yet. db_begin(db,
+ *                  NULL) opens a plain transaction (there is no principal
+ *                  to bind: the owner's policies admit every row); a
+ *                  statement outside one commits on its own. Only here:
+ *                  db_script() for a migration file and db_ddl() for DDL
+ *                  templates. A lost connection is not replaced, since its
+ *                  advisory lock and settings would silently go with it.
+ *
+ * db_exec() refuses a statement of the other set. Every exchange is a flight
+ * (db/flight.c): commands sent together, results read back, every wait under
+ * the handle's deadline (db_deadline), so a database that is gone or hung is
+ * DB_UNAVAILABLE within it, never a hang.
  *
  * Errors: functions return an enum db_status. DB_UNAVAILABLE means the server
- * cannot be reached (the caller answers 503 with Retry-After); the next call
- * tries to reconnect. Database error text is logged here, never returned.
+ * cannot be reached (permitd answers 503 with Retry-After); the next call
+ * tries to reconnect. Database error text is logged here (core/log, stderr),
+ * never returned: permitd logs SQLSTATE and the primary message only;
+ * permitctl, an operator's tool, logs PostgreSQL's whole message for the
+ * DBA to read.
  */
 #ifndef PERMIT_DB_DB_H
 #define PERMIT_DB_DB_H
@@ -65,13 +86,29 @@ struct db_limits {
 #define DB_LIMITS_DEFAULT 5000, 2000, 10000
 
 /*
- * A handle for `conninfo`, not yet connected: the first use (or db_ensure)
- * connects, and every use after a failure reconnects first. -1 only on out
- * of memory.
- * Owned by the caller; release with db_close().
+ * A runtime handle for `conninfo`, not yet connected: the first use (or
+ * db_ensure) connects, and every use after a failure reconnects first. -1
+ * only on out of memory. Owned by the caller; release with db_close().
  */
 int db_open(const char *conninfo, struct db **out);
 void db_close(struct db *db);
+
+/*
+ * A ctl handle for `conninfo` (as permitctl takes it; "" means libpq's
+ * defaults), on database `dbname` instead of the conninfo's when not NULL;
+ * application_name permitctl unless the conninfo says otherwise, 10 s to
+ * connect. Connects now: DB_OK with *out (db_close it), or DB_UNAVAILABLE
+ * (logged with libpq's reason) or DB_ERROR (out of memory) with *out NULL.
+ */
+enum db_status db_open_ctl(const char *conninfo, const char *dbname,
+    struct db **out);
+
+/*
+ * Closes the connection and keeps the handle; the next call on a runtime
+ * handle reconnects. For a process that talks to the database now and then
+ * and forks in between (permitd's master), so no child inherits a session.
+ */
+void db_release(struct db *db);
 
 /* The server-side limits of the handle's next connections (the current
  * one is replaced). Without a call: DB_LIMITS_DEFAULT. */
@@ -96,7 +133,8 @@ enum db_status db_ensure(struct db *db);
  */
 enum db_status db_ready(struct db *db);
 
-/* BEGIN and bind `who` (NULL: anonymous), in one round trip. */
+/* BEGIN and bind `who` (NULL: anonymous), in one round trip. On a ctl
+ * handle `who` must be NULL and only BEGIN is sent. */
 enum db_status db_begin(struct db *db, const struct db_principal *who);
 enum db_status db_commit(struct db *db);
 /* 1 while a transaction is open on the handle. */
@@ -117,8 +155,9 @@ enum db_status db_tx_run(struct db *db, const struct db_principal *who,
  * Several statements in one round trip (DESIGN.md: a request's statements
  * travel in as few flights as the logic allows). With DB_BATCH_BEGIN the
  * flight opens the transaction, and calls[0] must be a statement that binds
- * its principal (invariant 4: BIND or BIND_PRINCIPAL); without it, a
- * transaction must be open. DB_BATCH_COMMIT ends it in the same flight.
+ * its principal (invariant 4: BIND or BIND_PRINCIPAL); without it, a runtime
+ * handle must have a transaction open (a ctl handle's statements outside one
+ * commit on their own). DB_BATCH_COMMIT ends it in the same flight.
  * Every call gets its own status and, on DB_OK, its result in `a` (living
  * until `a` is reset; none kept when `a` is NULL). Returns DB_OK when every
  * call (and the COMMIT) succeeded; otherwise the first failure, the server
@@ -144,13 +183,44 @@ enum db_status db_batch(struct db *db, arena *a, unsigned flags,
     struct db_call *calls, int n);
 
 /*
- * Runs prepared statement `stmt` with `params` (count checked against the
- * statement's declared count), only inside db_begin()..db_commit(): outside
- * a transaction nothing is sent and the result is DB_ERROR. On DB_OK, *out is a result that lives until
- * `a` is reset (freed by arena_defer). `out` may be NULL to discard rows.
+ * Runs statement `stmt` of the handle's set with `params` (count checked
+ * against the statement's declared count); a statement of the other set is
+ * refused (DB_ERROR, nothing sent). A runtime statement runs only inside
+ * db_begin()..db_commit(): outside a transaction nothing is sent and the
+ * result is DB_ERROR. On DB_OK, *out is a result that lives until `a` is
+ * reset (freed by arena_defer). `out` may be NULL to discard rows.
  */
 enum db_status db_exec(struct db *db, arena *a, enum db_stmt stmt,
     const struct db_param *params, int nparams, struct db_result **out);
+
+/*
+ * Ctl only: runs `sql`, trusted text of several statements (a migration
+ * file, which cannot be a closed statement), with the simple query
+ * protocol, inside db_begin()..db_commit(). `name` names it in the log
+ * (e.g. the file). A failure is logged with PostgreSQL's message and leaves
+ * the transaction failed (roll it back); a script that ends the transaction
+ * itself (COMMIT, ROLLBACK) is refused with DB_ERROR.
+ */
+enum db_status db_script(struct db *db, const char *name, const char *sql);
+
+/*
+ * Ctl only: runs DDL template `ddl` (db/stmt.h) with its %I and %L slots
+ * filled from args[0..nargs), in order, quoted by PQescapeIdentifier and
+ * PQescapeLiteral; nargs must equal the template's slots. Inside or
+ * outside a transaction (a template that PostgreSQL refuses in one, such as
+ * CREATE DATABASE, must be run outside).
+ */
+enum db_status db_ddl(struct db *db, enum db_ddl ddl, const char *const *args,
+    int nargs);
+
+/*
+ * Ctl only: sets `role`'s password. It is hashed here by libpq (SCRAM, or
+ * what the server's password_encryption names), so it never travels or
+ * reaches a server log in clear; the hash goes through DDL template
+ * ROLE_PASSWORD.
+ */
+enum db_status db_role_password(struct db *db, const char *role,
+    const char *password);
 
 /*
  * Round trips to the server made on this handle so far (each statement

@@ -28,13 +28,19 @@ struct db_params {
 
 /* Checks `call` and turns its parameters into libpq's arrays in *p. */
 static int
-db_call_cmd(const struct db_call *call, struct db_params *p, struct db_cmd *c)
+db_call_cmd(const struct db *db, const struct db_call *call,
+    struct db_params *p, struct db_cmd *c)
 {
 	if ((unsigned)call->stmt >= DB_STMT_COUNT) {
 		log_error("no statement %d", (int)call->stmt);
 		return -1;
 	}
 	c->stmt = db_stmt_def(call->stmt);
+	if (c->stmt->set != db->set) {
+		log_error("%s: not a statement of this connection's set",
+		    c->stmt->name);
+		return -1;
+	}
 	if (call->nparams != c->stmt->nparams || call->nparams > DB_MAX_PARAMS ||
 	    (call->nparams > 0 && call->params == NULL)) {
 		log_error("%s: %d parameters given, %d declared", c->stmt->name,
@@ -53,7 +59,7 @@ db_call_cmd(const struct db_call *call, struct db_params *p, struct db_cmd *c)
 	return 0;
 }
 
-/* The statements that bind a transaction's principal (invariant 4). */
+/* The statements that bind a runtime transaction's principal (invariant 4). */
 static int
 db_stmt_binds(enum db_stmt s)
 {
@@ -92,7 +98,8 @@ db_batch_check(struct db *db, unsigned flags, const struct db_call *calls,
 		return -1;
 	}
 	if (flags & DB_BATCH_BEGIN) {
-		if (n == 0 || !db_stmt_binds(calls[0].stmt)) {
+		if (db->set == DB_SET_RUNTIME &&
+		    (n == 0 || !db_stmt_binds(calls[0].stmt))) {
 			log_error("a transaction must begin by binding its principal");
 			return -1;
 		}
@@ -103,7 +110,8 @@ db_batch_check(struct db *db, unsigned flags, const struct db_call *calls,
 			db_rollback(db);
 			return -1;
 		}
-	} else if (PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+	} else if (db->set == DB_SET_RUNTIME &&
+	    PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
 		/* Invariant 4: nothing runs without a bound principal. */
 		log_error("%s: outside a transaction (begin it bound)",
 		    n > 0 ? db_stmt_def(calls[0].stmt)->name : "a batch");
@@ -135,7 +143,7 @@ db_batch(struct db *db, arena *a, unsigned flags, struct db_call *calls,
 		    "BEGIN";
 	first = k;
 	for (int i = 0; i < n; i++)
-		if (db_call_cmd(&calls[i], &params[i], &cmds[k++]) != 0)
+		if (db_call_cmd(db, &calls[i], &params[i], &cmds[k++]) != 0)
 			return DB_ERROR;   /* refused before sending: nothing changed */
 	if (flags & DB_BATCH_COMMIT)
 		cmds[k++].sql = "COMMIT";

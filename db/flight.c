@@ -148,6 +148,9 @@ db_send(struct db *db, const struct db_cmd *c)
 	if (c->prepare)
 		return PQsendPrepare(db->conn, c->stmt->name, c->stmt->sql,
 		    c->stmt->nparams, NULL);
+	if (c->stmt->set == DB_SET_CTL)
+		return PQsendQueryParams(db->conn, c->stmt->sql, c->nparams,
+		    NULL, c->values, c->lengths, c->formats, 0);
 	return PQsendQueryPrepared(db->conn, c->stmt->name, c->nparams,
 	    c->values, c->lengths, c->formats, 0);
 }

@@ -11,6 +11,8 @@
 
 struct db {
 	char *conninfo;   /* malloc'd copy of the caller's conninfo */
+	char *dbname;     /* ctl: malloc'd database overriding conninfo's, or NULL */
+	enum db_set set;  /* the statements this connection runs (db/stmt.h) */
 	PGconn *conn;     /* NULL while not connected */
 	int broken;       /* the connection failed: db_ensure() replaces it */
 	int down;         /* the last connect failed (logged once per outage) */
@@ -18,6 +20,7 @@ struct db {
 	struct db_limits limits;
 	double deadline;  /* CLOCK_MONOTONIC seconds every wait ends by; 0: none */
 	double retry_at;  /* while down: no new connect attempt before this */
+	int connected;    /* ctl: it connected once, so it never reconnects */
 };
 
 struct db_result {
@@ -26,8 +29,9 @@ struct db_result {
 
 /*
  * One command of a flight: a literal command (`sql`: BEGIN, COMMIT, ...), a
- * prepared statement to run (`stmt` with its parameters), or one to prepare
- * (`stmt` with `prepare` set). `res` receives its result (the caller
+ * statement to run (`stmt` with its parameters: prepared for the runtime
+ * set, by its text for the ctl set), or one to prepare (`stmt` with
+ * `prepare` set). `res` receives its result (the caller
  * PQclears it); NULL when it was not run.
  */
 struct db_cmd {
@@ -64,10 +68,11 @@ int db_remaining_ms(const struct db *db);
 /*
  * The status of a failed command: `res` is its result (NULL allowed, e.g.
  * when libpq could not send). Logs the failure naming `what` (a statement
- * name), with SQLSTATE and primary message only (never DETAIL, which can
- * carry row values). No result, a connection already marked broken, a lost
- * connection or SQLSTATE 08xxx/57P01-3 give DB_UNAVAILABLE and mark `db`
- * broken; a refusal that passes with time (a lock or statement timeout, a
+ * name): on a runtime connection with SQLSTATE and primary message only
+ * (never DETAIL, which can carry row values); on a ctl connection (an
+ * operator's tool) PostgreSQL's whole message, as psql would show it. No
+ * result, a connection already marked broken, a lost connection or
+ * SQLSTATE 08xxx/57P01-3 give DB_UNAVAILABLE and mark `db` broken; a refusal that passes with time (a lock or statement timeout, a
  * cancel, a deadlock, a read-only server) gives DB_UNAVAILABLE and leaves
  * the connection usable; 23505/23P01 give DB_CONFLICT; anything else
  * DB_ERROR.
@@ -80,5 +85,8 @@ enum db_status db_status_of(const PGresult *res);
 
 /* 1 when `res` finished a command successfully (COMMAND_OK or TUPLES_OK). */
 int db_result_ok(const PGresult *res);
+
+/* DB_OK when `db` is a ctl connection, else DB_ERROR naming `what` (logged). */
+enum db_status db_require_ctl(const struct db *db, const char *what);
 
 #endif

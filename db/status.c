@@ -64,6 +64,33 @@ db_result_ok(const PGresult *res)
 }
 
 enum db_status
+db_require_ctl(const struct db *db, const char *what)
+{
+	if (db->set == DB_SET_CTL)
+		return DB_OK;
+	log_error("%s: only on a permitctl (db_open_ctl) connection", what);
+	return DB_ERROR;
+}
+
+/* An operator's tool shows PostgreSQL's whole message (position, detail,
+ * hint, context) as psql would; permitd never does (db_fail's contract). */
+static void
+db_fail_ctl(struct db *db, const PGresult *res, const char *what,
+    const char *state)
+{
+	const char *msg = res != NULL ? PQresultErrorMessage(res) : "";
+	int n;
+
+	if (*msg == '\0')
+		msg = db->conn != NULL ? PQerrorMessage(db->conn) : "not connected";
+	n = (int)strlen(msg);
+	while (n > 0 && msg[n - 1] == '\n')
+		n--;
+	log_error("%s: failed (%s): %.*s", what,
+	    state != NULL ? state : "no sqlstate", n, msg);
+}
+
+enum db_status
 db_status_of(const PGresult *res)
 {
 	const char *state = res != NULL ?
@@ -86,15 +113,21 @@ db_fail(struct db *db, const PGresult *res, const char *what)
 	}
 	if (msg == NULL)
 		msg = db->conn != NULL ? PQerrorMessage(db->conn) : "not connected";
+	if (db->set == DB_SET_CTL)
+		db_fail_ctl(db, res, what, state);
 	/* No result at all means libpq could not send or read: the connection
 	 * is in doubt, so it is replaced rather than trusted. */
 	if (res == NULL || db->broken || db->conn == NULL ||
 	    PQstatus(db->conn) == CONNECTION_BAD || db_sqlstate_unavailable(state)) {
 		db->broken = 1;
+		if (db->set == DB_SET_CTL)
+			return DB_UNAVAILABLE;
 		log_error("%s: database unavailable (%s): %.*s", what,
 		    state != NULL ? state : "no sqlstate", db_line(msg), msg);
 		return DB_UNAVAILABLE;
 	}
+	if (db->set == DB_SET_CTL)
+		return db_sqlstate_conflict(state) ? DB_CONFLICT : DB_ERROR;
 	if (db_sqlstate_transient(state)) {
 		log_warn("%s: refused for now (%s): %.*s", what, state,
 		    db_line(msg), msg);

@@ -31,12 +31,35 @@ db_command(struct db *db, const char *sql)
 	return st;
 }
 
+/* A ctl connection's transaction: BEGIN alone. It binds no principal: it
+ * runs as the owner role, whose policies admit every row, or a superuser. */
+static enum db_status
+db_begin_ctl(struct db *db, const struct db_principal *who)
+{
+	enum db_status st;
+
+	if (who != NULL) {
+		log_error("a permitctl transaction binds no principal");
+		return DB_ERROR;
+	}
+	if ((st = db_ensure(db)) != DB_OK)
+		return st;
+	if (PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
+		log_error("a transaction was left open; rolled back");
+		db_rollback(db);
+		return DB_ERROR;
+	}
+	return db_command(db, "BEGIN");
+}
+
 enum db_status
 db_begin(struct db *db, const struct db_principal *who)
 {
 	struct db_param p[3] = { DB_TEXT(""), DB_TEXT(""), DB_TEXT("") };
 	struct db_call bind = { DB_STMT_BIND_PRINCIPAL, p, 3, NULL, DB_ERROR };
 
+	if (db->set == DB_SET_CTL)
+		return db_begin_ctl(db, who);
 	if (who != NULL) {
 		p[0] = DB_TEXT(db_or_empty(who->account_id));
 		p[1] = DB_TEXT(db_or_empty(who->role));

@@ -6,8 +6,10 @@
  *
  * CONFIG defaults to $PERMIT_CONFIG, else conf/permitd.conf. The master
  * loads the keyring before it forks (refusing to start when it is missing,
- * malformed or readable by others), opens the listening socket and hands
- * both to its workers (fcgi/master.h).
+ * malformed or readable by others), opens the listening socket, takes the
+ * pid file (refusing to start when a live permitd holds it) and hands keys
+ * and socket to its workers (fcgi/master.h). A clean exit removes the pid
+ * file.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +20,7 @@
 #include "core/log.h"
 #include "fcgi/listen.h"
 #include "fcgi/master.h"
+#include "fcgi/pidfile.h"
 
 #define FCGI_DEFAULT_CONFIG "conf/permitd.conf"
 
@@ -34,8 +37,8 @@ main(int argc, char **argv)
 	struct fcgi_listener listener = { .fd = -1 };
 	struct app_service *svc = NULL;
 	const struct config *cfg;
-	char err[512];
-	int ch, check = 0, rc = 1;
+	char err[512], pid_file[CONFIG_STR];
+	int ch, check = 0, rc = 1, pid_fd = -1;
 
 	log_init("permitd", LOG_LEVEL_INFO);
 	while ((ch = getopt(argc, argv, "c:t")) != -1) {
@@ -66,7 +69,15 @@ main(int argc, char **argv)
 		log_error("%s", err);
 		goto out;
 	}
+	/* After the socket: a second permitd on a live socket is told so
+	 * first. Kept: a reload cannot move the pid file either. */
+	memcpy(pid_file, cfg->pid_file, sizeof(pid_file));
+	if (fcgi_pidfile_take(pid_file, &pid_fd, err, sizeof(err)) != 0) {
+		log_error("%s", err);
+		goto out;
+	}
 	rc = fcgi_master_run(path, &svc, listener.fd);
+	fcgi_pidfile_drop(pid_file, pid_fd);
 out:
 	if (listener.fd >= 0)
 		fcgi_listen_close(&listener);

@@ -20,6 +20,7 @@
 #define FCGI_BACKOFF_MAX    5.0
 #define FCGI_NUDGE_EVERY    0.5    /* re-send SIGTERM to stopping workers */
 #define FCGI_TICK           1.0
+#define FCGI_MAX_GENS       16     /* older worker generations still draining */
 
 struct fcgi_child {
 	pid_t pid;            /* 0: free slot */
@@ -28,10 +29,23 @@ struct fcgi_child {
 	double kill_at;       /* > 0: stopping; SIGKILL at this time */
 };
 
+/* An older generation of workers and the service they were started with:
+ * kept until its last worker is gone, because its active KEK is one they
+ * may still wrap new data keys under. */
+struct fcgi_gen {
+	unsigned gen;
+	struct app_service *svc;
+};
+
 struct fcgi_master {
 	const char *config_path;
 	struct app_service **svc;     /* replaced on SIGHUP */
 	const struct config *cfg;     /* *svc's */
+	struct fcgi_gen old[FCGI_MAX_GENS];
+	size_t nold;
+	struct app_instance *self;    /* this master in the database */
+	double next_announce;
+	int announce_now;             /* the KEKs held or sealed under changed */
 	/* The socket this master opened; a reload cannot move it. */
 	char listen[CONFIG_STR];
 	unsigned listen_mode;
@@ -240,6 +254,11 @@ fcgi_master_reload(struct fcgi_master *m, double now)
 	const struct config *cfg;
 	char err[512];
 
+	if (m->nold == FCGI_MAX_GENS) {
+		log_error("reload refused: %d older generations of workers are "
+		    "still finishing their requests", FCGI_MAX_GENS);
+		return;
+	}
 	if (app_load(m->config_path, &svc, err, sizeof(err)) != 0) {
 		log_error("reload refused, keeping the running config: %s", err);
 		return;
@@ -249,8 +268,10 @@ fcgi_master_reload(struct fcgi_master *m, double now)
 	    cfg->listen_mode != m->listen_mode)
 		log_warn("listen cannot change without a restart; still on %s",
 		    m->listen);
-	app_service_free(*m->svc);
+	m->old[m->nold].gen = m->gen;
+	m->old[m->nold++].svc = *m->svc;
 	*m->svc = svc;
+	m->announce_now = 1;
 	m->cfg = cfg;
 	m->gen++;
 	m->backoff = 0;
@@ -259,6 +280,62 @@ fcgi_master_reload(struct fcgi_master *m, double now)
 		if (m->kids[i].pid != 0 && m->kids[i].gen != m->gen)
 			fcgi_master_stop_child(m, &m->kids[i], now);
 	log_info("configuration reloaded; replacing workers");
+}
+
+/* 1 while a worker of generation `gen` runs. */
+static int
+fcgi_master_gen_live(const struct fcgi_master *m, unsigned gen)
+{
+	for (size_t i = 0; i < FCGI_MAX_CHILDREN; i++)
+		if (m->kids[i].pid != 0 && m->kids[i].gen == gen)
+			return 1;
+	return 0;
+}
+
+/* Frees the service of every older generation whose last worker is gone. */
+static void
+fcgi_master_forget_gens(struct fcgi_master *m)
+{
+	size_t i = 0;
+
+	while (i < m->nold) {
+		if (fcgi_master_gen_live(m, m->old[i].gen)) {
+			i++;
+			continue;
+		}
+		app_service_free(m->old[i].svc);
+		m->old[i] = m->old[--m->nold];
+		m->announce_now = 1;
+	}
+}
+
+/* Tells the database what this master holds and seals under: at once when
+ * that changed, else as a heartbeat. A database that is down costs at most
+ * its connect timeout, once per heartbeat; serving goes on regardless. */
+static void
+fcgi_master_announce(struct fcgi_master *m, double now)
+{
+	const struct app_service *old[FCGI_MAX_GENS];
+
+	if (!m->announce_now && now < m->next_announce)
+		return;
+	for (size_t i = 0; i < m->nold; i++)
+		old[i] = m->old[i].svc;
+	(void)app_instance_announce(m->self, *m->svc, old, m->nold);
+	m->announce_now = 0;
+	m->next_announce = fcgi_now() + APP_INSTANCE_HEARTBEAT;
+}
+
+/* A clean exit: every worker is gone. */
+static void
+fcgi_master_end(struct fcgi_master *m)
+{
+	for (size_t i = 0; i < m->nold; i++)
+		app_service_free(m->old[i].svc);
+	m->nold = 0;
+	app_instance_leave(m->self, *m->svc);
+	app_instance_close(m->self);
+	m->self = NULL;
 }
 
 /* Sleeps until a signal or the next timed duty, whichever comes first. */
@@ -293,12 +370,16 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 	memcpy(m.listen, m.cfg->listen, sizeof(m.listen));
 	m.listen_mode = m.cfg->listen_mode;
 	m.listen_fd = listen_fd;
+	if (app_instance_open(&m.self) != 0)
+		return 1;
+	m.announce_now = 1;
 	fcgi_master_signals(&waiting);
 	log_info("listening on %s with %d workers", m.listen, m.cfg->workers);
 	for (;;) {
 		now = fcgi_now();
 		fcgi_got_chld = 0;
 		fcgi_master_reap(&m, now);
+		fcgi_master_forget_gens(&m);
 		if (fcgi_got_stop && !m.draining)
 			fcgi_master_drain(&m, now);
 		if (fcgi_got_hup && !m.draining)
@@ -306,6 +387,9 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 		fcgi_got_hup = 0;
 		if (m.draining && fcgi_master_live(&m, 0) == 0)
 			break;
+		/* Before the first workers start: the database knows what they
+		 * will seal under before any of them can. */
+		fcgi_master_announce(&m, now);
 		if (!m.draining)
 			fcgi_master_spawn(&m, now);
 		fcgi_master_stragglers(&m, now);
@@ -316,6 +400,7 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 		}
 		fcgi_master_wait(&m, &waiting, now);
 	}
+	fcgi_master_end(&m);
 	log_info("stopped");
 	return 0;
 }

@@ -12,6 +12,13 @@
  *                        logged and the running one kept), starts new workers
  *                        with them and drains the old ones; `listen` cannot
  *                        change without a restart
+ *
+ * The master keeps its row in the database's instances table current
+ * (app_instance_announce): which KEKs it holds, and which its workers wrap
+ * new data keys under, that is the active KEK of the current generation and
+ * of every older one still draining after a reload. It announces before the
+ * first workers start, whenever that changes, and every
+ * APP_INSTANCE_HEARTBEAT seconds; it leaves at a clean exit.
  * Signal handlers only set flags; the loop waits in pselect() with the
  * signals unblocked only there.
  */
@@ -22,7 +29,8 @@ struct app_service;
 
 /*
  * Runs until stopped. `*svc` (app/app.h) is the master's and is replaced on
- * SIGHUP (the old one is freed); the caller frees the final *svc.
+ * SIGHUP (the old one is freed once its last worker is gone); the caller
+ * frees the final *svc.
  * `config_path` is re-read on SIGHUP. Returns the exit status (0).
  */
 int fcgi_master_run(const char *config_path, struct app_service **svc,

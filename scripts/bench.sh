@@ -69,7 +69,8 @@ STACK_DIR=$(mktemp -d "${TMPDIR:-/tmp}/permitd-bench.XXXXXX")
 chmod 0755 "$STACK_DIR"
 THREADS=$((CONNS < 2 ? CONNS : 2))   # wrk and pgbench threads
 FLIGHT_SECONDS=1                     # each route of the round-trip pass
-IDLE_TIMEOUT=1800                    # session_idle_timeout, also pgbench's
+IDLE_TIMEOUT=1800                    # session_idle_timeout
+TOUCH_INTERVAL=60                    # session_touch_interval, also pgbench's
 HZ=$(getconf CLK_TCK)
 PG_PORT=0
 HTTP_PORT=0
@@ -85,14 +86,13 @@ LUA=$ROOT/tests/bench
 # name in db/sql/*.def, the pgbench variable for each of its $1, $2, ... in
 # order, then what pgbench does with the row (\gset: exactly one row is
 # required, its columns become variables for the statements after it).
-# :hash and :app are the client's seeded session and application, :idle the
-# config's session_idle_timeout. BEGIN and COMMIT are around it. This is the
-# one place to change when permitd's read runs other statements. (Today
-# permitd also sends BIND_PRINCIPAL with its BEGIN and reads SERVICE_MODE:
-# the round-trips column shows it; the ceiling is the read without them.)
+# :hash and :app are the client's seeded session and application, :touch the
+# config's session_touch_interval. BEGIN READ ONLY and COMMIT are around it,
+# as permitd sends them (in the same flight). This is the one place to change
+# when permitd's read runs other statements.
 BENCH_READ_TX=(
-	'SESSION_BIND :hash :idle \gset'
-	'APP_GET :app :account_id \gset r_'
+	'BIND :hash :touch \gset'
+	'APP_GET :app \gset r_'
 )
 
 cleanup() {
@@ -186,6 +186,7 @@ max_active_applications = 1000
 pwhash_opslimit = 1
 pwhash_memlimit = 8192
 session_idle_timeout = $IDLE_TIMEOUT
+session_touch_interval = $TOUCH_INTERVAL
 EOF
 }
 
@@ -329,9 +330,9 @@ pgb_script() { # FILE
 		echo ") AS s (n, hash, app) WHERE s.n = :client_id % $(wc -l <"$STACK_DIR/pgb-sessions.txt") \gset"
 		echo '\set bench_ready 1'
 		echo '\endif'
-		echo 'BEGIN;'
+		echo 'BEGIN READ ONLY;'
 	} >"$file"
-	vars=" hash app idle "
+	vars=" hash app touch "
 	for entry in "${BENCH_READ_TX[@]}"; do
 		read -r name extra <<<"$entry"
 		params=()
@@ -392,7 +393,7 @@ pgb_prepare() {
 		return 1
 	fi
 	[ -z "${BENCH_DEBUG:-}" ] || cat "$script" >&2
-	PGB_ARGS=(-n -M prepared -f "$script" -D bench_ready=0 -D "idle=$IDLE_TIMEOUT")
+	PGB_ARGS=(-n -M prepared -f "$script" -D bench_ready=0 -D "touch=$TOUCH_INTERVAL")
 	# One transaction first: \gset fails it unless each statement gives a row.
 	if ! out=$(pgbench "${PGB_ARGS[@]}" -c 1 -t 1 "$(stack_dsn permit_app)" 2>&1) ||
 	    ! grep -q 'actually processed: 1/1' <<<"$out"; then

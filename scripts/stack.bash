@@ -63,6 +63,7 @@ stack_config_write() {
 # Written by scripts/stack.bash for a private development stack.
 listen = unix:$STACK_SOCKET
 listen_mode = 0660
+pid_file = $STACK_DIR/fcgi/permitd.pid
 workers = ${STACK_WORKERS:-2}
 log_level = ${STACK_LOG_LEVEL:-info}
 database = $(stack_dsn permit_app)

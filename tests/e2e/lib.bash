@@ -28,6 +28,7 @@ stack_start() {
 	mkdir -p "$E2E_DIR/fcgi" "$E2E_DIR/log" "$STACK_NGINX"
 	if [ ! -f "$STACK_CONFIG" ]; then
 		sed -e "s|^listen = .*|listen = unix:$STACK_SOCKET|" \
+		    -e "s|^pid_file = .*|pid_file = $E2E_DIR/fcgi/permitd.pid|" \
 		    "$PERMIT_TEST_CONFIG" >"$STACK_CONFIG"
 		printf '%s\n' "${E2E_EXTRA_CONFIG:-}" >>"$STACK_CONFIG"
 	fi

@@ -49,6 +49,7 @@ test_defaults_match_the_documented_ones(void **state)
 	assert_int_equal(c.max_active_applications, 5);
 	assert_int_equal(c.cookie_secure, 1);
 	assert_string_equal(c.keyring, "var/keyring");
+	assert_string_equal(c.pid_file, "var/run/permitd.pid");
 }
 
 static void

@@ -1,7 +1,9 @@
 /*
  * crypto/keyring rotation: keyring_rotate adds an active KEK, seal_dek_rewrap
- * moves a DEK under it without touching any field, keyring_retire removes
- * the old KEK, after which only re-wrapped DEKs still open.
+ * moves a DEK under it without touching any field, keyring_retire moves the
+ * old KEK to the archive, after which only re-wrapped DEKs open with the
+ * keyring; keyring_restore brings an archived KEK back, keyring_purge
+ * destroys it, and no id is ever given to two keys.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -67,7 +69,8 @@ teardown(void **state)
 	while (d != NULL && (de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (strcmp(de->d_name, "keyring") != 0)
+		if (strcmp(de->d_name, "keyring") != 0 &&
+		    strcmp(de->d_name, "keyring" KEYRING_ARCHIVE_SUFFIX) != 0)
 			others++;   /* a temporary file left behind */
 		snprintf(p, sizeof(p), "%s/%s", fx->dir, de->d_name);
 		unlink(p);
@@ -294,6 +297,214 @@ test_rotate_never_reuses_an_id(void **state)
 	assert_string_equal(id, "k4");
 }
 
+/* The archive's ids, space-separated, into buf. */
+static const char *
+archived(struct fx *fx, char *buf, size_t len)
+{
+	char ids[KEYRING_MAX_KEKS][KEYRING_ID_SIZE];
+	size_t n, used = 0;
+
+	assert_int_equal(keyring_archive_ids(fx->path, ids, KEYRING_MAX_KEKS, &n,
+	    fx->err, sizeof(fx->err)), 0);
+	buf[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+		    i > 0 ? " " : "", ids[i]);
+	return buf;
+}
+
+static void
+archive_path(struct fx *fx, char *out, size_t len)
+{
+	assert_int_equal(keyring_archive_path(fx->path, out, len), 0);
+}
+
+static void
+test_retire_moves_the_kek_to_a_0600_archive(void **state)
+{
+	struct fx *fx = *state;
+	char id[KEYRING_ID_SIZE], ids[256], apath[256];
+	struct keyring *kr;
+	struct stat st;
+
+	assert_string_equal(archived(fx, ids, sizeof(ids)), "");
+	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
+	    0);
+	assert_int_equal(keyring_retire(fx->path, "k1", fx->err,
+	    sizeof(fx->err)), 0);
+	assert_string_equal(archived(fx, ids, sizeof(ids)), "k1");
+	archive_path(fx, apath, sizeof(apath));
+	assert_int_equal(stat(apath, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	kr = load(fx);
+	assert_false(keyring_has_kek(kr, "k1"));
+	keyring_free(kr);
+}
+
+/* What retire archived opens again once restored; it comes back inactive. */
+static void
+test_restore_brings_an_archived_kek_back_for_opening(void **state)
+{
+	struct fx *fx = *state;
+	struct record r;
+	struct keyring *kr;
+	char id[KEYRING_ID_SIZE], ids[256];
+
+	kr = load(fx);
+	make_record(kr, &r, "rec-late");
+	keyring_free(kr);
+	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
+	    0);
+	assert_int_equal(keyring_retire(fx->path, "k1", fx->err,
+	    sizeof(fx->err)), 0);
+	assert_int_equal(keyring_restore(fx->path, "k1", fx->err,
+	    sizeof(fx->err)), 0);
+	assert_string_equal(archived(fx, ids, sizeof(ids)), "");
+	kr = load(fx);
+	assert_string_equal(keyring_active_kek_id(kr), "k2");
+	assert_readable(kr, &r);
+	keyring_free(kr);
+}
+
+static void
+test_restore_and_purge_refuse_what_is_not_archived(void **state)
+{
+	struct fx *fx = *state;
+
+	assert_int_equal(keyring_restore(fx->path, "k1", fx->err,
+	    sizeof(fx->err)), -1);
+	assert_non_null(strstr(fx->err, "no archived kek 'k1'"));
+	assert_int_equal(keyring_purge(fx->path, "k1", fx->err,
+	    sizeof(fx->err)), -1);
+	assert_non_null(strstr(fx->err, "no archived kek 'k1'"));
+}
+
+static void
+test_purge_destroys_the_archived_kek(void **state)
+{
+	struct fx *fx = *state;
+	char id[KEYRING_ID_SIZE], ids[256];
+
+	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
+	    0);
+	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
+	    0);
+	assert_int_equal(keyring_retire(fx->path, "k1", fx->err,
+	    sizeof(fx->err)), 0);
+	assert_int_equal(keyring_retire(fx->path, "k2", fx->err,
+	    sizeof(fx->err)), 0);
+	assert_string_equal(archived(fx, ids, sizeof(ids)), "k1 k2");
+	assert_int_equal(keyring_purge(fx->path, "k1", fx->err,
+	    sizeof(fx->err)), 0);
+	assert_string_equal(archived(fx, ids, sizeof(ids)), "k2");
+	assert_int_equal(keyring_restore(fx->path, "k1", fx->err,
+	    sizeof(fx->err)), -1);
+}
+
+/* Write an archive by hand: `body` after its header, with `mode`. */
+static void
+write_archive(struct fx *fx, const char *body, mode_t mode)
+{
+	char apath[256];
+	FILE *f;
+
+	archive_path(fx, apath, sizeof(apath));
+	f = fopen(apath, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n%s", KEYRING_ARCHIVE_HEADER, body);
+	fclose(f);
+	assert_int_equal(chmod(apath, mode), 0);
+}
+
+#define A_KEY "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+
+/* An archive that names a higher id than the keyring keeps it taken. */
+static void
+test_rotate_never_reuses_an_archived_id(void **state)
+{
+	struct fx *fx = *state;
+	char id[KEYRING_ID_SIZE];
+
+	write_archive(fx, "kek k7 " A_KEY "\n", 0600);
+	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
+	    0);
+	assert_string_equal(id, "k8");
+}
+
+static void
+test_retire_refuses_another_key_archived_under_the_id(void **state)
+{
+	struct fx *fx = *state;
+	char id[KEYRING_ID_SIZE];
+	struct keyring *kr;
+
+	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
+	    0);
+	write_archive(fx, "kek k1 " A_KEY "\n", 0600);
+	assert_int_equal(keyring_retire(fx->path, "k1", fx->err,
+	    sizeof(fx->err)), -1);
+	assert_non_null(strstr(fx->err, "another key under id 'k1'"));
+	kr = load(fx);
+	assert_true(keyring_has_kek(kr, "k1"));
+	keyring_free(kr);
+}
+
+static void
+test_archive_readable_by_others_is_refused(void **state)
+{
+	struct fx *fx = *state;
+	char ids[1][KEYRING_ID_SIZE], id[KEYRING_ID_SIZE];
+	size_t n;
+
+	write_archive(fx, "kek k7 " A_KEY "\n", 0644);
+	assert_int_equal(keyring_archive_ids(fx->path, ids, 1, &n, fx->err,
+	    sizeof(fx->err)), -1);
+	assert_non_null(strstr(fx->err, "mode 0644"));
+	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
+	    -1);
+}
+
+static void
+test_archive_holds_only_plain_keks(void **state)
+{
+	struct fx *fx = *state;
+	char ids[1][KEYRING_ID_SIZE];
+	size_t n;
+
+	write_archive(fx, "kek k7 " A_KEY " active\n", 0600);
+	assert_int_equal(keyring_archive_ids(fx->path, ids, 1, &n, fx->err,
+	    sizeof(fx->err)), -1);
+	assert_non_null(strstr(fx->err, "only `kek ID BASE64-KEY'"));
+	write_archive(fx, "bidx b7 " A_KEY "\n", 0600);
+	assert_int_equal(keyring_archive_ids(fx->path, ids, 1, &n, fx->err,
+	    sizeof(fx->err)), -1);
+	write_archive(fx, "kek k7 " A_KEY "\n", 0600);
+	assert_int_equal(keyring_archive_ids(fx->path, ids, 1, &n, fx->err,
+	    sizeof(fx->err)), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(ids[0], "k7");
+}
+
+/* The keyring's own format does not pass for an archive, nor the reverse. */
+static void
+test_keyring_and_archive_headers_differ(void **state)
+{
+	struct fx *fx = *state;
+	struct keyring *kr;
+	char apath[256], ids[1][KEYRING_ID_SIZE], cmd[600];
+	size_t n;
+
+	archive_path(fx, apath, sizeof(apath));
+	snprintf(cmd, sizeof(cmd), "cp -p '%s' '%s'", fx->path, apath);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(keyring_archive_ids(fx->path, ids, 1, &n, fx->err,
+	    sizeof(fx->err)), -1);
+	assert_non_null(strstr(fx->err, "bad header"));
+	write_archive(fx, "", 0600);
+	assert_int_equal(keyring_load(apath, &kr, fx->err, sizeof(fx->err)), -1);
+	assert_non_null(strstr(fx->err, "bad header"));
+}
+
 static void
 test_rewrap_with_wrong_owner_fails(void **state)
 {
@@ -326,6 +537,15 @@ main(void)
 		T(test_retire_refuses_unknown_kek),
 		T(test_rotate_never_reuses_an_id),
 		T(test_rewrap_with_wrong_owner_fails),
+		T(test_retire_moves_the_kek_to_a_0600_archive),
+		T(test_restore_brings_an_archived_kek_back_for_opening),
+		T(test_restore_and_purge_refuse_what_is_not_archived),
+		T(test_purge_destroys_the_archived_kek),
+		T(test_rotate_never_reuses_an_archived_id),
+		T(test_retire_refuses_another_key_archived_under_the_id),
+		T(test_archive_readable_by_others_is_refused),
+		T(test_archive_holds_only_plain_keks),
+		T(test_keyring_and_archive_headers_differ),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
