@@ -35,6 +35,12 @@ log_level_parse(const char *s, enum log_level *out)
 	return -1;
 }
 
+int
+log_enabled(enum log_level level)
+{
+	return level <= log_threshold;
+}
+
 void
 log_emit(enum log_level level, const char *func, const char *fmt, ...)
 {

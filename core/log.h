@@ -25,6 +25,10 @@ void log_init(const char *program, enum log_level level);
 /* Parses "error", "warn", "info" or "debug"; 0, or -1 if unknown. */
 int log_level_parse(const char *s, enum log_level *out);
 
+/* 1 when a message of `level` would be written: for callers whose
+ * arguments cost something to make. */
+int log_enabled(enum log_level level);
+
 void log_emit(enum log_level level, const char *func, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

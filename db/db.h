@@ -156,8 +156,9 @@ enum db_status db_tx_run(struct db *db, const struct db_principal *who,
  * travel in as few flights as the logic allows). With DB_BATCH_BEGIN the
  * flight opens the transaction, and calls[0] must be a statement that binds
  * its principal (invariant 4: BIND or BIND_PRINCIPAL); without it, a runtime
- * handle must have a transaction open (a ctl handle's statements outside one
- * commit on their own). DB_BATCH_COMMIT ends it in the same flight.
+ * handle must have a transaction open, or run only a binding statement, in a
+ * transaction of its own (a ctl handle's statements outside one commit on
+ * their own). DB_BATCH_COMMIT ends it in the same flight.
  * Every call gets its own status and, on DB_OK, its result in `a` (living
  * until `a` is reset; none kept when `a` is NULL). Returns DB_OK when every
  * call (and the COMMIT) succeeded; otherwise the first failure, the server

@@ -111,7 +111,8 @@ db_batch_check(struct db *db, unsigned flags, const struct db_call *calls,
 			return -1;
 		}
 	} else if (db->set == DB_SET_RUNTIME &&
-	    PQtransactionStatus(db->conn) == PQTRANS_IDLE) {
+	    PQtransactionStatus(db->conn) == PQTRANS_IDLE &&
+	    !(n == 1 && db_stmt_binds(calls[0].stmt))) {
 		/* Invariant 4: nothing runs without a bound principal. */
 		log_error("%s: outside a transaction (begin it bound)",
 		    n > 0 ? db_stmt_def(calls[0].stmt)->name : "a batch");
@@ -133,8 +134,9 @@ db_batch(struct db *db, arena *a, unsigned flags, struct db_call *calls,
 		calls[i].result = NULL;
 		calls[i].status = DB_ERROR;
 	}
-	if ((st = (flags & DB_BATCH_BEGIN) ? db_ready(db) :
-	    (db->conn == NULL || db->broken ? DB_UNAVAILABLE : DB_OK)) != DB_OK)
+	/* Between transactions the connection may be replaced (db_ready);
+	 * inside one it must be the one the transaction began on. */
+	if ((st = db_in_transaction(db) ? DB_OK : db_ready(db)) != DB_OK)
 		return st;
 	if (db_batch_check(db, flags, calls, n) != 0)
 		return DB_ERROR;

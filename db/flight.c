@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,6 +67,20 @@ db_wait(struct db *db, short events)
 	return rc > 0 ? 1 : 0;
 }
 
+/* Closes every descriptor above stderr (in a child that only cancels). */
+static void
+db_close_inherited(void)
+{
+	long max = sysconf(_SC_OPEN_MAX);
+
+#ifdef SYS_close_range
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) == 0)
+		return;
+#endif
+	for (long fd = 3; fd < (max > 0 && max < 65536 ? max : 65536); fd++)
+		(void)close((int)fd);
+}
+
 /*
  * Asks the server to cancel what this connection runs, from a short-lived
  * child: libpq's PQcancel waits for the server's answer with no time limit
@@ -82,6 +97,10 @@ db_cancel(struct db *db)
 	if (c == NULL)
 		return;
 	if ((pid = fork()) == 0) {
+		/* Nothing of the worker's stays open in the child (a web
+		 * server's connection would not see its end until the child
+		 * exits); PQcancel opens a socket of its own. */
+		db_close_inherited();
 		alarm(DB_CANCEL_SECONDS);
 		(void)PQcancel(c, err, sizeof(err));
 		_exit(0);

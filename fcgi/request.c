@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #define FCGI_SESSION_COOKIE "permit_session"
 
 static int
@@ -144,6 +146,21 @@ fcgi_read(FCGX_Stream *in, char *buf, size_t cap)
 		got += (size_t)n;
 	}
 	return got;
+}
+
+int
+fcgi_request_drained(FCGX_Stream *in)
+{
+	char scratch[4096];
+	size_t left = FCGI_DRAIN_MAX;
+	int n;
+
+	while (left > 0 && (n = FCGX_GetStr(scratch,
+	    (int)(left < sizeof(scratch) ? left : sizeof(scratch)), in)) > 0)
+		left -= (size_t)n;
+	if (left < FCGI_DRAIN_MAX)
+		sodium_memzero(scratch, sizeof(scratch));   /* request bytes */
+	return FCGX_HasSeenEOF(in) == EOF;
 }
 
 enum fcgi_request_status

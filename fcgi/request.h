@@ -51,4 +51,15 @@ const char *fcgi_cookie(arena *a, const char *header, const char *name);
  */
 int fcgi_content_type_json(const char *value);
 
+/*
+ * After the response: reads and throws away what is left of the request's
+ * stdin (the web server's end-of-body record, a refused body's rest), at
+ * most FCGI_DRAIN_MAX bytes. 1 when the stream reached its end: the web
+ * server has nothing more to send on this connection, so it can be closed
+ * at once, without libfcgi's lingering close (shutdown, then wait up to 2 s
+ * for the web server to close first). 0 otherwise.
+ */
+#define FCGI_DRAIN_MAX 65536
+int fcgi_request_drained(FCGX_Stream *in);
+
 #endif

@@ -97,8 +97,9 @@ fcgi_serve(FCGX_Request *rq, struct pipe_ctx *ctx, arena *a)
 		res.retry_after = ctx->cfg->retry_after;
 	if (fcgi_respond(rq->out, a, &res, allow) != 0)
 		log_info("client went away before the response was written");
-	log_info("%s %s %d %.2fms worker=%ld flights=%u",
-	    fcgi_log_safe(a, req.method, 16),
-	    fcgi_log_safe(a, req.path, FCGI_LOG_PATH_MAX), res.status,
-	    fcgi_now_ms() - start, (long)getpid(), res.flights);
+	if (log_enabled(LOG_LEVEL_INFO))
+		log_info("%s %s %d %.2fms flights=%u",
+		    fcgi_log_safe(a, req.method, 16),
+		    fcgi_log_safe(a, req.path, FCGI_LOG_PATH_MAX), res.status,
+		    fcgi_now_ms() - start, res.flights);
 }

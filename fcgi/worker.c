@@ -16,6 +16,7 @@
 #include "app/app.h"
 #include "core/arena.h"
 #include "core/log.h"
+#include "fcgi/request.h"
 #include "fcgi/serve.h"
 
 #define FCGI_ARENA_FIRST_CHUNK (128 * 1024)
@@ -153,6 +154,10 @@ fcgi_worker_loop(FCGX_Request *rq, struct pipe_ctx *ctx, arena *a)
 		fcgi_json_arena = a;
 		fcgi_serve(rq, ctx, a);
 		fcgi_worker_wipe_params(rq);
+		/* The whole request was read: close the connection at once
+		 * (the web server reads the response, then the end). */
+		if (fcgi_request_drained(rq->in))
+			FCGX_Detach(rq);
 		FCGX_Finish_r(rq);
 		arena_reset(a);
 		fcgi_json_arena = NULL;   /* JSON outside a request is a bug */

@@ -117,6 +117,10 @@ pipe_first_flight(struct pipe_ctx *ctx, const struct pipe_route *route,
 	memcpy(calls + 1, plan.call, sizeof(*calls) * (size_t)plan.n);
 	if (route->effect == PIPE_EFFECT_READ)
 		flags |= DB_BATCH_READ_ONLY | DB_BATCH_COMMIT;
+	/* A read of nothing but the binding (health) is one statement, which
+	 * is a transaction of its own: no BEGIN or COMMIT to send. */
+	if (route->effect == PIPE_EFFECT_READ && plan.n == 0)
+		flags = 0;
 	st = pipe_db(db_batch(ctx->db, req->arena, flags, calls, plan.n + 1));
 	b->call = calls[0];
 	req->prefetched = calls + 1;
