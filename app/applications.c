@@ -292,15 +292,6 @@ app_applications_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 	return app_answer(res, 201, app);
 }
 
-void
-app_applications_list_prefetch(const struct pipe_ctx *ctx,
-    const struct pipe_request *req, struct pipe_plan *plan)
-{
-	(void)ctx;
-	(void)req;
-	pipe_plan_add(plan, DB_STMT_APP_LIST, NULL, 0);
-}
-
 /* Whose list it is: rows open as `owner`'s. */
 struct app_list_reader {
 	arena *arena;

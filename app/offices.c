@@ -49,15 +49,6 @@ app_office_json(const struct db_result *r, int row, const void *arg)
 	    "daily_quota", (json_int_t)quota);
 }
 
-void
-app_offices_list_prefetch(const struct pipe_ctx *ctx,
-    const struct pipe_request *req, struct pipe_plan *plan)
-{
-	(void)ctx;
-	(void)req;
-	pipe_plan_add(plan, DB_STMT_OFFICES_LIST, NULL, 0);
-}
-
 enum pipe_status
 app_offices_list(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)

@@ -159,6 +159,9 @@ struct pipe_plan {
 typedef void pipe_prefetch(const struct pipe_ctx *ctx,
     const struct pipe_request *req, struct pipe_plan *plan);
 
+/* A route's `read`: the statement `stmt`, in static storage. */
+#define PIPE_READ(stmt) (&(const enum db_stmt){ (stmt) })
+
 /* Queues `stmt` with a copy (in plan->arena) of its parameters; a plan
  * over PIPE_PREFETCH_MAX is a programming error (abort). */
 void pipe_plan_add(struct pipe_plan *plan, enum db_stmt stmt,
@@ -199,6 +202,10 @@ struct pipe_route {
 	 * READ ONLY and commits in the first flight, so its handler runs after
 	 * it and reads only what its prefetch queued. */
 	pipe_prefetch *prefetch;
+	/* A read without parameters the route needs, or NULL: queued as a
+	 * prefetch would queue it, before anything `prefetch` queues
+	 * (PIPE_READ names it). */
+	const enum db_stmt *read;
 	/* 1 for a probe (health): the database gets health_deadline, not
 	 * db_deadline, so monitoring sees a hang at once. */
 	int probe;
