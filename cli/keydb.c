@@ -158,7 +158,7 @@ cli_kek_rows(struct cli_keys_env *e, const char *id, const char *what)
 }
 
 int
-cli_kek_unused(struct cli_keys_env *e, const char *id, const char *what,
+cli_kek_retire(struct cli_keys_env *e, const char *id, const char *what,
     int quiet_sealing)
 {
 	struct db_param p = DB_TEXT(id);
@@ -167,7 +167,9 @@ cli_kek_unused(struct cli_keys_env *e, const char *id, const char *what,
 	if (db_exec(e->db, NULL, DB_STMT_KEK_REGISTER, &p, 1, NULL) != DB_OK ||
 	    db_exec(e->db, NULL, DB_STMT_KEK_LOCK, &p, 1, NULL) != DB_OK)
 		return -1;
-	if ((rc = cli_kek_sealing(e, id, what, quiet_sealing)) != 0)
+	if ((rc = cli_kek_sealing(e, id, what, quiet_sealing)) != 0 ||
+	    (rc = cli_kek_rows(e, id, what)) != 0)
 		return rc;
-	return cli_kek_rows(e, id, what);
+	return db_exec(e->db, NULL, DB_STMT_KEK_RETIRE, &p, 1, NULL) == DB_OK ?
+	    0 : -1;
 }
