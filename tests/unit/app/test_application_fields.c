@@ -67,6 +67,15 @@ text_of(size_t n)
 	return json_string(buf);
 }
 
+/* Parses `b` into *in; asserts it is accepted. */
+static void
+assert_accepted(json_t *b, struct app_application_input *in)
+{
+	struct pipe_response res = { 0 };
+
+	assert_int_equal(app_application_parse(a, b, &today, in, &res), 0);
+}
+
 /* Parses `b` (decref'd here); asserts a 422 naming `field` with `message`
  * (NULL: any message). */
 static void
@@ -154,11 +163,10 @@ static void
 test_valid_bodies_fill_every_field_of_their_kind(void **state)
 {
 	struct app_application_input in;
-	struct pipe_response res = { 0 };
 	json_t *b = body_of("passport");
 
 	(void)state;
-	assert_int_equal(app_application_parse(a, b, &today, &in, &res), 0);
+	assert_accepted(b, &in);
 	assert_int_equal(in.kind, APP_KIND_PASSPORT);
 	assert_string_equal(in.passport_type, "new");
 	assert_string_equal(in.field[APP_F_NIK], "3174051705900001");
@@ -169,7 +177,7 @@ test_valid_bodies_fill_every_field_of_their_kind(void **state)
 	json_decref(b);
 
 	b = body_of("travel_permit");
-	assert_int_equal(app_application_parse(a, b, &today, &in, &res), 0);
+	assert_accepted(b, &in);
 	assert_int_equal(in.kind, APP_KIND_TRAVEL_PERMIT);
 	assert_null(in.passport_type);
 	assert_string_equal(in.field[APP_F_RETURN_ON], "2026-02-10");
@@ -181,14 +189,13 @@ static void
 test_an_absent_npwp_and_a_renewal_number_are_read_by_their_need(void **state)
 {
 	struct app_application_input in;
-	struct pipe_response res = { 0 };
 	json_t *b = body_of("passport");
 
 	(void)state;
 	set(b, "applicant", "npwp", NULL);
 	set(b, "passport", "type", json_string("renewal"));
 	set(b, "passport", "previous_number", json_string("A1234567"));
-	assert_int_equal(app_application_parse(a, b, &today, &in, &res), 0);
+	assert_accepted(b, &in);
 	assert_null(in.field[APP_F_NPWP]);
 	assert_string_equal(in.passport_type, "renewal");
 	assert_string_equal(in.field[APP_F_PREVIOUS_NUMBER], "A1234567");
