@@ -10,9 +10,7 @@ setup_file() {
 	stack_start
 	citizen_new rina
 	person_new F
-	as_post rina /api/v1/applications "$(passport_json)"
-	[ "$status" = 201 ]
-	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/app"
+	citizen_apply rina
 }
 
 teardown_file() {
@@ -44,7 +42,7 @@ flights_of() { # METHOD PATH STATUS
 
 @test "an owner-bound read, GET /api/v1/applications/{id}: one round trip" {
 	local app
-	app=$(cat "$BATS_FILE_TMPDIR/app")
+	app=$(citizen_app rina)
 	as rina GET "/api/v1/applications/$app"
 	[ "$status" = 200 ]
 	[ "$(flights_of GET "/api/v1/applications/$app" 200)" = 1 ]
