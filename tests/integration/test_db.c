@@ -9,11 +9,11 @@
 #include "tests/integration/itest.h"
 
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/monotime.h"
 #include "db/db.h"
 #include "db/internal.h"
 
@@ -41,15 +41,6 @@ db_teardown(void **state)
 {
 	db_close(*state);
 	return 0;
-}
-
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* The three settings as the handle's connection sees them now. */
@@ -319,9 +310,9 @@ server_down_is_unavailable_quickly_then_the_handle_recovers(void **state)
 	assert_int_equal(db_tx_run(db, NULL, read_mode, mode), DB_OK);
 	pg_sh("stop");
 	for (int attempt = 0; attempt < 2; attempt++) {
-		t = now_seconds();
+		t = monotime_now();
 		assert_int_equal(db_begin(db, NULL), DB_UNAVAILABLE);
-		assert_true(now_seconds() - t < 1.0);
+		assert_true(monotime_now() - t < 1.0);
 	}
 	pg_sh("start");
 	assert_int_equal(db_tx_run(db, NULL, read_mode, mode), DB_OK);
