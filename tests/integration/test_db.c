@@ -28,11 +28,7 @@ static char buf[256];
 static int
 db_setup(void **state)
 {
-	struct db *db = NULL;
-
-	assert_int_equal(db_open(itest_env("PERMIT_TEST_APP_DSN"), &db), 0);
-	assert_int_equal(db_ensure(db), DB_OK);
-	*state = db;
+	*state = itest_db("PERMIT_TEST_APP_DSN");
 	return 0;
 }
 
