@@ -115,6 +115,29 @@ itest_valuef(PGconn *c, char *buf, size_t len, const char *fmt, ...)
 	return itest_value(c, sql, buf, len);
 }
 
+/* cmocka fixtures whose state is one connection, as the superuser or as
+ * permit_app; itest_conn_teardown closes it. */
+static inline int
+itest_super_setup(void **state)
+{
+	*state = itest_connect("PERMIT_TEST_SUPER_DSN");
+	return 0;
+}
+
+static inline int
+itest_app_setup(void **state)
+{
+	*state = itest_connect("PERMIT_TEST_APP_DSN");
+	return 0;
+}
+
+static inline int
+itest_conn_teardown(void **state)
+{
+	PQfinish(*state);
+	return 0;
+}
+
 /* A runtime db/ handle on the conninfo in environment variable `name`,
  * connected (db_ensure). The caller db_close()s it. */
 static inline struct db *
