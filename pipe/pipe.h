@@ -200,7 +200,7 @@ struct pipe_route {
 	json_t *(*unavailable_body)(void);
 	/* The route's prefetched reads, or NULL. A READ route's transaction is
 	 * READ ONLY and commits in the first flight, so its handler runs after
-	 * it and reads only what its prefetch queued. */
+	 * it and reads only what its `read` and its prefetch queued. */
 	pipe_prefetch *prefetch;
 	/* A read without parameters the route needs, or NULL: queued as a
 	 * prefetch would queue it, before anything `prefetch` queues
