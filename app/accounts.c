@@ -255,15 +255,6 @@ app_me_csrf(const struct pipe_ctx *ctx, const struct pipe_request *req)
 	return csrf;
 }
 
-void
-app_me_prefetch(const struct pipe_ctx *ctx, const struct pipe_request *req,
-    struct pipe_plan *plan)
-{
-	(void)ctx;
-	(void)req;
-	pipe_plan_add(plan, DB_STMT_ACCOUNT_ME, NULL, 0);
-}
-
 enum pipe_status
 app_me_get(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)

@@ -28,10 +28,10 @@ pipe_handler app_accounts_create;
 
 /*
  * GET /api/v1/me: 200 {"account":{"id","email","role","office"},
- * "csrf_token"}; the email is opened with the session's account id.
+ * "csrf_token"}; the email is opened with the session's account id. Its
+ * route's read is ACCOUNT_ME.
  */
 pipe_handler app_me_get;
-pipe_prefetch app_me_prefetch;
 
 /*
  * Reads {"email","password"} (both strings, nothing else) from the body.

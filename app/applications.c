@@ -11,6 +11,7 @@
 #include "app/offices.h"
 #include "pipe/idempotency.h"
 #include "pipe/json.h"
+#include "pipe/rows.h"
 #include "app/uuid.h"
 #include "app/validate.h"
 #include "core/log.h"
@@ -291,39 +292,40 @@ app_applications_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 	return app_answer(res, 201, app);
 }
 
-void
-app_applications_list_prefetch(const struct pipe_ctx *ctx,
-    const struct pipe_request *req, struct pipe_plan *plan)
+/* Whose list it is: rows open as `owner`'s. */
+struct app_list_reader {
+	arena *arena;
+	const struct keyring *keys;
+	const char *owner;
+};
+
+/* A row the filter and RLS call ours that does not open is listed by its
+ * workflow data alone, marked unreadable: one record (a lost KEK, a damaged
+ * row) must not hide the others. Its identity data is shown nowhere; GET of
+ * it still fails. */
+static json_t *
+app_list_summary(const struct db_result *r, int row, const void *arg)
 {
-	(void)ctx;
-	(void)req;
-	pipe_plan_add(plan, DB_STMT_APP_LIST, NULL, 0);
+	const struct app_list_reader *lr = arg;
+	json_t *summary;
+
+	(void)app_record_summary(lr->arena, lr->keys, lr->owner, r, row,
+	    &summary);
+	return summary;
 }
 
 enum pipe_status
 app_applications_list(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
+	const struct app_list_reader lr = { req->arena, ctx->keys,
+	    who->account_id };
 	struct db_result *r;
 	enum pipe_status st;
-	json_t *list, *summary;
 
 	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT)
 		return st;
-	list = pipe_oom_check(json_array());
-	for (int i = 0; i < db_rows(r); i++) {
-		/* A row the filter and RLS call ours that does not open is
-		 * listed by its workflow data alone, marked unreadable: one
-		 * record (a lost KEK, a damaged row) must not hide the others.
-		 * Its identity data is shown nowhere; GET of it still fails. */
-		(void)app_record_summary(req->arena, ctx->keys, who->account_id,
-		    r, i, &summary);
-		if (json_array_append_new(list, summary) != 0)
-			pipe_oom();
-	}
-	res->status = 200;
-	res->body = pipe_oom_check(json_pack("{s:o}", "applications", list));
-	return PIPE_ANSWERED;
+	return pipe_rows_answer(res, "applications", r, app_list_summary, &lr);
 }
 
 /* One application by its {id}, for get (APP_GET) and cancel

@@ -24,9 +24,9 @@
 pipe_handler app_applications_create;
 pipe_prefetch app_applications_create_prefetch;
 
-/* 200 {"applications":[summary…]}, the account's own, newest first. */
+/* 200 {"applications":[summary…]}, the account's own, newest first. Its
+ * route's read is APP_LIST. */
 pipe_handler app_applications_list;
-pipe_prefetch app_applications_list_prefetch;
 
 /* 200 {"application":…} opened; 404 for anyone but the owner. */
 pipe_handler app_applications_get;

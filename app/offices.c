@@ -5,6 +5,7 @@
 
 #include "app/calendar.h"
 #include "pipe/query.h"
+#include "pipe/rows.h"
 #include "app/validate.h"
 #include "core/log.h"
 #include "db/db.h"
@@ -24,12 +25,21 @@ app_office_code_valid(const char *code)
 	return 1;
 }
 
+/* An unknown office and a malformed code: the same 404. */
+static enum pipe_status
+app_no_office(struct pipe_response *res)
+{
+	pipe_error(res, 404, "not_found", "No such office.", NULL);
+	return PIPE_ANSWERED;
+}
+
 /* One office row as API.md's object; NULL on a malformed row. */
 static json_t *
-app_office_json(const struct db_result *r, int row)
+app_office_json(const struct db_result *r, int row, const void *arg)
 {
 	long long quota;
 
+	(void)arg;
 	if (db_int64(r, row, DB_COL(OFFICES_LIST, DAILY_QUOTA), &quota) != 0)
 		return NULL;
 	return json_pack("{s:s, s:s, s:s, s:I}",
@@ -39,39 +49,18 @@ app_office_json(const struct db_result *r, int row)
 	    "daily_quota", (json_int_t)quota);
 }
 
-void
-app_offices_list_prefetch(const struct pipe_ctx *ctx,
-    const struct pipe_request *req, struct pipe_plan *plan)
-{
-	(void)ctx;
-	(void)req;
-	pipe_plan_add(plan, DB_STMT_OFFICES_LIST, NULL, 0);
-}
-
 enum pipe_status
 app_offices_list(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
 	struct db_result *r;
 	enum pipe_status st;
-	json_t *list, *office;
 
 	(void)ctx;
 	(void)who;
 	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT)
 		return st;
-	list = pipe_oom_check(json_array());
-	for (int i = 0; i < db_rows(r); i++) {
-		if ((office = app_office_json(r, i)) == NULL) {
-			log_error("malformed office row %d", i);
-			return pipe_internal(res);
-		}
-		if (json_array_append_new(list, office) != 0)
-			pipe_oom();
-	}
-	res->status = 200;
-	res->body = pipe_oom_check(json_pack("{s:o}", "offices", list));
-	return PIPE_ANSWERED;
+	return pipe_rows_answer(res, "offices", r, app_office_json, NULL);
 }
 
 void
@@ -169,10 +158,8 @@ app_days_default_from(const struct pipe_request *req,
 	    (st = app_office_today(req, APP_DAYS_TODAY, from,
 	    &found)) != PIPE_NEXT)
 		return st;
-	if (!found) {
-		pipe_error(res, 404, "not_found", "No such office.", NULL);
-		return PIPE_ANSWERED;
-	}
+	if (!found)
+		return app_no_office(res);
 	return PIPE_NEXT;
 }
 
@@ -194,10 +181,11 @@ app_days_range_check(const struct validate_date *from,
 
 /* One result row as API.md's day object; NULL on a malformed row. */
 static json_t *
-app_day_json(const struct db_result *r, int row)
+app_day_json(const struct db_result *r, int row, const void *arg)
 {
 	long long capacity, remaining;
 
+	(void)arg;
 	if (db_int64(r, row, DB_COL(OFFICE_DAYS, CAPACITY), &capacity) != 0 ||
 	    db_int64(r, row, DB_COL(OFFICE_DAYS, REMAINING), &remaining) != 0)
 		return NULL;
@@ -245,7 +233,6 @@ app_office_days(struct pipe_ctx *ctx, const struct pipe_request *req,
 	struct app_days_query q;
 	struct db_result *r;
 	enum pipe_status st;
-	json_t *days, *day;
 
 	(void)ctx;
 	(void)who;
@@ -258,26 +245,11 @@ app_office_days(struct pipe_ctx *ctx, const struct pipe_request *req,
 		q.to = q.from;
 	if (app_days_range_check(&q.from, &q.to, res) != 0)
 		return PIPE_ANSWERED;
-	if (!app_office_code_valid(req->params[0])) {
-		pipe_error(res, 404, "not_found", "No such office.", NULL);
-		return PIPE_ANSWERED;
-	}
+	if (!app_office_code_valid(req->params[0]))
+		return app_no_office(res);
 	if ((st = pipe_prefetched(req, APP_DAYS_ROWS, &r)) != PIPE_NEXT)
 		return st;
-	if (db_rows(r) == 0) {
-		pipe_error(res, 404, "not_found", "No such office.", NULL);
-		return PIPE_ANSWERED;
-	}
-	days = pipe_oom_check(json_array());
-	for (int i = 0; i < db_rows(r); i++) {
-		if ((day = app_day_json(r, i)) == NULL) {
-			log_error("malformed day row %d", i);
-			return pipe_internal(res);
-		}
-		if (json_array_append_new(days, day) != 0)
-			pipe_oom();
-	}
-	res->status = 200;
-	res->body = pipe_oom_check(json_pack("{s:o}", "days", days));
-	return PIPE_ANSWERED;
+	if (db_rows(r) == 0)
+		return app_no_office(res);
+	return pipe_rows_answer(res, "days", r, app_day_json, NULL);
 }

@@ -8,9 +8,9 @@
 #include "pipe/pipe.h"
 #include "app/validate.h"
 
-/* GET /api/v1/offices: 200 {"offices":[{"code","name","city","daily_quota"}]}. */
+/* GET /api/v1/offices: 200 {"offices":[{"code","name","city","daily_quota"}]}.
+ * Its route's read is OFFICES_LIST. */
 pipe_handler app_offices_list;
-pipe_prefetch app_offices_list_prefetch;
 
 /*
  * GET /api/v1/offices/{code}/days?from=D&to=D: 200 {"days":[{"date",

@@ -43,23 +43,17 @@ cli_db_name_valid(const char *s)
 	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
-/* Runs look-up `stmt` with `param`: 1 and its first column in *first (may
- * be NULL; lives until `a` is reset) when it returns a row, 0 when none,
- * -1 on failure (logged). */
+/* Runs look-up `stmt` with `param`: 1 when it returns a row (in *r, which
+ * lives until `a` is reset), 0 when none, -1 on failure (logged). */
 static int
 cli_db_lookup(struct db *db, arena *a, enum db_stmt stmt, const char *param,
-    const char **first)
+    struct db_result **r)
 {
 	struct db_param p = DB_TEXT(param);
-	struct db_result *r;
 
-	if (db_exec(db, a, stmt, &p, 1, &r) != DB_OK)
+	if (db_exec(db, a, stmt, &p, 1, r) != DB_OK)
 		return -1;
-	if (db_rows(r) == 0)
-		return 0;
-	if (first != NULL)
-		*first = db_text(r, 0, 0);
-	return 1;
+	return db_rows(*r) > 0;
 }
 
 /* Creates the role, or re-asserts its attributes when it exists; sets its
@@ -68,9 +62,10 @@ static int
 cli_db_ensure_role(struct db *db, arena *a, const struct cli_db_role *r)
 {
 	const char *password = getenv(r->password_env);
+	struct db_result *found;
 	int exists;
 
-	exists = cli_db_lookup(db, a, DB_STMT_ROLE_EXISTS, r->name, NULL);
+	exists = cli_db_lookup(db, a, DB_STMT_ROLE_EXISTS, r->name, &found);
 	if (exists < 0)
 		return -1;
 	if (db_ddl(db, exists ? r->alter : r->create,
@@ -91,13 +86,15 @@ cli_db_ensure_role(struct db *db, arena *a, const struct cli_db_role *r)
 static int
 cli_db_ensure_database(struct db *db, arena *a, const char *name)
 {
-	const char *owner = NULL;
+	struct db_result *r;
+	const char *owner;
 	int exists;
 
-	exists = cli_db_lookup(db, a, DB_STMT_DATABASE_OWNER, name, &owner);
+	exists = cli_db_lookup(db, a, DB_STMT_DATABASE_OWNER, name, &r);
 	if (exists < 0)
 		return -1;
 	if (exists) {
+		owner = db_text(r, 0, DB_COL(DATABASE_OWNER, OWNER));
 		if (owner == NULL || strcmp(owner, CLI_DB_OWNER) != 0) {
 			fprintf(stderr, "permitctl: database %s exists but is owned "
 			    "by %s, not %s\n", name, owner != NULL ? owner : "?",

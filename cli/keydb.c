@@ -62,45 +62,43 @@ cli_keys_count(struct cli_keys_env *e, enum db_stmt stmt, const char *p,
 	struct db_result *r;
 
 	if (db_exec(e->db, e->a, stmt, &param, 1, &r) != DB_OK ||
-	    db_int64(r, 0, 0, out) != 0)
+	    db_int64(r, 0, DB_COL(DEK_COUNT, DEKS), out) != 0)
 		return -1;
 	return 0;
 }
 
-/* Runs instances statement `stmt` for KEK `id`: its rows in *out. */
+/*
+ * Runs instances statement `stmt` for KEK `id` and, unless `quiet`, prints
+ * one line per live permitd it lists, saying that it `does` (what) kek
+ * `id`. The number of them, or -1 on failure.
+ */
 static int
 cli_instances(struct cli_keys_env *e, enum db_stmt stmt, const char *id,
-    struct db_result **out)
+    const char *what, const char *does, int quiet)
 {
 	struct db_param p = DB_TEXT(id);
+	struct db_result *r;
 
-	return db_exec(e->db, e->a, stmt, &p, 1, out) == DB_OK ? 0 : -1;
-}
-
-/* One line per instance of `r` (host, pid, seconds), after `lead`. */
-static void
-cli_instances_print(const struct db_result *r, const char *what,
-    const char *lead)
-{
-	for (int i = 0; i < db_rows(r); i++)
+	if (db_exec(e->db, e->a, stmt, &p, 1, &r) != DB_OK)
+		return -1;
+	for (int i = 0; !quiet && i < db_rows(r); i++)
 		fprintf(stderr, "permitctl keys %s: permitd on %s (pid %s, heard "
-		    "from %ss ago) %s\n", what, db_text(r, i, 0),
-		    db_text(r, i, 1), db_text(r, i, 2), lead);
+		    "from %ss ago) %s kek %s\n", what,
+		    db_text(r, i, DB_COL(LIVE_INSTANCE, HOST)),
+		    db_text(r, i, DB_COL(LIVE_INSTANCE, PID)),
+		    db_text(r, i, DB_COL(LIVE_INSTANCE, SECONDS)), does, id);
+	return db_rows(r);
 }
 
 int
 cli_instances_lacking(struct cli_keys_env *e, const char *id,
     const char *what)
 {
-	struct db_result *r;
-	char lead[128];
+	int n = cli_instances(e, DB_STMT_INSTANCES_LACKING, id, what,
+	    "does not hold", 0);
 
-	if (cli_instances(e, DB_STMT_INSTANCES_LACKING, id, &r) != 0)
-		return -1;
-	if (db_rows(r) == 0)
-		return 0;
-	snprintf(lead, sizeof(lead), "does not hold kek %s", id);
-	cli_instances_print(r, what, lead);
+	if (n <= 0)
+		return n;
 	fprintf(stderr, "permitctl keys %s: data keys re-wrapped under kek %s "
 	    "would not open there: reload it with this keyring first "
 	    "(`permitctl -c CONFIG reload` on its host)\n", what, id);
@@ -113,23 +111,17 @@ static int
 cli_kek_sealing(struct cli_keys_env *e, const char *id, const char *what,
     int quiet)
 {
-	struct db_result *r;
-	char lead[128];
+	int n = cli_instances(e, DB_STMT_INSTANCES_SEALING, id, what,
+	    "still wraps new data keys under", quiet);
 
-	if (cli_instances(e, DB_STMT_INSTANCES_SEALING, id, &r) != 0)
-		return -1;
-	if (db_rows(r) == 0)
-		return 0;
-	if (quiet)
-		return 2;
-	snprintf(lead, sizeof(lead), "still wraps new data keys under kek %s",
-	    id);
-	cli_instances_print(r, what, lead);
-	fprintf(stderr, "permitctl keys %s: reload it with a keyring whose "
-	    "active kek is another one (`permitctl -c CONFIG reload` on its "
-	    "host), re-wrap, and try again; a permitd that stopped without "
-	    "saying so stops counting 30 s after it was last heard from\n",
-	    what);
+	if (n <= 0)
+		return n;
+	if (!quiet)
+		fprintf(stderr, "permitctl keys %s: reload it with a keyring "
+		    "whose active kek is another one (`permitctl -c CONFIG "
+		    "reload` on its host), re-wrap, and try again; a permitd "
+		    "that stopped without saying so stops counting 30 s after "
+		    "it was last heard from\n", what);
 	return 2;
 }
 
@@ -158,7 +150,7 @@ cli_kek_rows(struct cli_keys_env *e, const char *id, const char *what)
 }
 
 int
-cli_kek_unused(struct cli_keys_env *e, const char *id, const char *what,
+cli_kek_retire(struct cli_keys_env *e, const char *id, const char *what,
     int quiet_sealing)
 {
 	struct db_param p = DB_TEXT(id);
@@ -167,7 +159,9 @@ cli_kek_unused(struct cli_keys_env *e, const char *id, const char *what,
 	if (db_exec(e->db, NULL, DB_STMT_KEK_REGISTER, &p, 1, NULL) != DB_OK ||
 	    db_exec(e->db, NULL, DB_STMT_KEK_LOCK, &p, 1, NULL) != DB_OK)
 		return -1;
-	if ((rc = cli_kek_sealing(e, id, what, quiet_sealing)) != 0)
+	if ((rc = cli_kek_sealing(e, id, what, quiet_sealing)) != 0 ||
+	    (rc = cli_kek_rows(e, id, what)) != 0)
 		return rc;
-	return cli_kek_rows(e, id, what);
+	return db_exec(e->db, NULL, DB_STMT_KEK_RETIRE, &p, 1, NULL) == DB_OK ?
+	    0 : -1;
 }

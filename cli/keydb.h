@@ -72,15 +72,15 @@ int cli_keys_count(struct cli_keys_env *e, enum db_stmt stmt, const char *p,
     long long *out);
 
 /*
- * Inside an open transaction: registers and locks KEK `id`'s row, then
- * checks that no live permitd wraps new DEKs under it and no sealed row
- * names it. 0 when nothing does (the row stays locked until the
- * transaction ends); 2 when a live permitd does, 1 when rows do (either
- * printed under "permitctl keys `what`", saying what to do; with
- * `quiet_sealing` nothing is printed for 2, so a caller can look again);
- * -1 on a database failure (logged).
+ * Inside an open transaction: registers and locks KEK `id`'s row, checks
+ * that no live permitd wraps new DEKs under it and no sealed row names it,
+ * and marks it retired. 0 when nothing did and it is marked (the row stays
+ * locked until the transaction ends; the caller commits); 2 when a live
+ * permitd does, 1 when rows do (either printed under "permitctl keys
+ * `what`", saying what to do; with `quiet_sealing` nothing is printed for
+ * 2, so a caller can look again); -1 on a database failure (logged).
  */
-int cli_kek_unused(struct cli_keys_env *e, const char *id, const char *what,
+int cli_kek_retire(struct cli_keys_env *e, const char *id, const char *what,
     int quiet_sealing);
 
 /*

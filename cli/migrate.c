@@ -16,8 +16,6 @@
 #include "core/arena.h"
 #include "db/db.h"
 
-enum { COL_VERSION, COL_NAME, COL_CHECKSUM, COL_APPLIED_AT };
-
 struct cli_mig {
 	struct db *db;
 	arena *a;                   /* results; lives for the whole command */
@@ -35,7 +33,7 @@ cli_mig_table_exists(struct cli_mig *m)
 
 	if (db_exec(m->db, m->a, DB_STMT_MIGRATIONS_EXIST, NULL, 0, &r) != DB_OK)
 		return -1;
-	v = db_text(r, 0, 0);
+	v = db_text(r, 0, DB_COL(MIGRATIONS_EXIST, PRESENT));
 	return v != NULL && strcmp(v, "t") == 0;
 }
 
@@ -57,12 +55,23 @@ cli_mig_napplied(const struct cli_mig *m)
 	return m->applied != NULL ? db_rows(m->applied) : 0;
 }
 
+/* Column number `col` of applied row `row`; "" for NULL. */
 static const char *
-cli_mig_col(const struct cli_mig *m, int row, int col)
+cli_mig_text(const struct cli_mig *m, int row, int col)
 {
 	const char *v = db_text(m->applied, row, col);
 
 	return v != NULL ? v : "";
+}
+
+/* Column `col` (named as in MIGRATIONS_APPLIED) of applied row `row`. */
+#define CLI_MIG_COL(m, row, col) \
+	cli_mig_text((m), (row), DB_COL(MIGRATIONS_APPLIED, col))
+
+static int
+cli_mig_version(const struct cli_mig *m, int row)
+{
+	return atoi(CLI_MIG_COL(m, row, VERSION));
 }
 
 /* The schema_migrations row of `version`, or -1 when it is pending. */
@@ -70,7 +79,7 @@ static int
 cli_mig_applied_row(const struct cli_mig *m, int version)
 {
 	for (int i = 0; i < cli_mig_napplied(m); i++)
-		if (atoi(cli_mig_col(m, i, COL_VERSION)) == version)
+		if (cli_mig_version(m, i) == version)
 			return i;
 	return -1;
 }
@@ -79,8 +88,8 @@ cli_mig_applied_row(const struct cli_mig *m, int version)
 static int
 cli_mig_differs(const struct cli_mig *m, int row, const struct cli_mig_file *f)
 {
-	return strcmp(cli_mig_col(m, row, COL_CHECKSUM), f->checksum) != 0 ||
-	    strcmp(cli_mig_col(m, row, COL_NAME), f->name) != 0;
+	return strcmp(CLI_MIG_COL(m, row, CHECKSUM), f->checksum) != 0 ||
+	    strcmp(CLI_MIG_COL(m, row, NAME), f->name) != 0;
 }
 
 /* Prints every applied migration whose file was edited, renamed or removed;
@@ -91,8 +100,8 @@ cli_mig_problems(const struct cli_mig *m)
 	int problems = 0;
 
 	for (int i = 0; i < cli_mig_napplied(m); i++) {
-		int version = atoi(cli_mig_col(m, i, COL_VERSION));
-		const char *name = cli_mig_col(m, i, COL_NAME);
+		int version = cli_mig_version(m, i);
+		const char *name = CLI_MIG_COL(m, i, NAME);
 		const struct cli_mig_file *f = cli_migfiles_find(&m->files, version);
 
 		if (f == NULL)
@@ -194,14 +203,14 @@ cli_mig_status(struct cli_mig *m)
 		} else {
 			printf("%-40s %s %s\n", f->file, cli_mig_differs(m, row, f) ?
 			    "EDITED since applied" : "applied",
-			    cli_mig_col(m, row, COL_APPLIED_AT));
+			    CLI_MIG_COL(m, row, APPLIED_AT));
 		}
 	}
 	for (int i = 0; i < cli_mig_napplied(m); i++)
-		if (cli_migfiles_find(&m->files, atoi(cli_mig_col(m, i, COL_VERSION))) == NULL)
+		if (cli_migfiles_find(&m->files, cli_mig_version(m, i)) == NULL)
 			printf("%04d_%-35s MISSING, applied %s\n",
-			    atoi(cli_mig_col(m, i, COL_VERSION)),
-			    cli_mig_col(m, i, COL_NAME), cli_mig_col(m, i, COL_APPLIED_AT));
+			    cli_mig_version(m, i),
+			    CLI_MIG_COL(m, i, NAME), CLI_MIG_COL(m, i, APPLIED_AT));
 	printf("migrate: %d applied, %d pending\n", cli_mig_napplied(m), pending);
 	return 0;
 }

@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "core/monotime.h"
 
 #define CLI_RELOAD_MAX_CHILDREN 1024
 #define CLI_RELOAD_POLL_US (100 * 1000)
@@ -174,15 +174,6 @@ cli_reload_old_left(long master, const long *before, size_t n)
 	return 0;
 }
 
-static double
-cli_reload_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 cli_reload(int argc, char **argv, const struct config *cfg)
 {
@@ -209,9 +200,9 @@ cli_reload(int argc, char **argv, const struct config *cfg)
 		    strerror(errno));
 		return 1;
 	}
-	deadline = cli_reload_now() + (double)timeout;
+	deadline = monotime_now() + (double)timeout;
 	while (cli_reload_old_left(pid, before, n)) {
-		if (cli_reload_now() >= deadline) {
+		if (monotime_now() >= deadline) {
 			fprintf(stderr, "permitctl reload: permitd (pid %ld) still "
 			    "runs workers from before the reload after %lds: it "
 			    "may have refused the new configuration or keyring "

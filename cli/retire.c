@@ -104,14 +104,11 @@ cli_retire_keyring_check(const struct config *cfg, const struct keyring *kr,
 static int
 cli_retire_in_db(struct cli_keys_env *e, const char *id, int last)
 {
-	struct db_param p = DB_TEXT(id);
-	int rc;
+	int rc = -1;
 
-	if (db_begin(e->db, NULL) != DB_OK)
-		return -1;
-	rc = cli_kek_unused(e, id, "retire", !last);
-	if (rc == 0 && (db_exec(e->db, NULL, DB_STMT_KEK_RETIRE, &p, 1,
-	    NULL) != DB_OK || db_commit(e->db) != DB_OK))
+	if (db_begin(e->db, NULL) == DB_OK &&
+	    (rc = cli_kek_retire(e, id, "retire", !last)) == 0 &&
+	    db_commit(e->db) != DB_OK)
 		rc = -1;
 	db_rollback(e->db);
 	arena_reset(e->a);
@@ -183,17 +180,14 @@ static int
 cli_purge_locked(struct cli_keys_env *e, const struct config *cfg,
     const char *id)
 {
-	struct db_param p = DB_TEXT(id);
 	char err[512];
 	int rc;
 
 	if (db_begin(e->db, NULL) != DB_OK)
 		return -1;
-	if ((rc = cli_kek_unused(e, id, "purge", 0)) != 0)
+	if ((rc = cli_kek_retire(e, id, "purge", 0)) != 0)
 		goto out;
 	rc = -1;
-	if (db_exec(e->db, NULL, DB_STMT_KEK_RETIRE, &p, 1, NULL) != DB_OK)
-		goto out;
 	if (keyring_purge(cfg->keyring, id, err, sizeof(err)) != 0) {
 		fprintf(stderr, "permitctl keys purge: %s\n", err);
 		goto out;

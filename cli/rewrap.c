@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/cli.h"
+#include "core/monotime.h"
 #include "cli/keydb.h"
 #include "crypto/seal.h"
 
@@ -127,20 +127,11 @@ out:
 	return rc;
 }
 
-static double
-cli_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Every table, batch after batch, with progress on stdout. 0 or -1. */
 static int
 cli_rewrap_all(struct cli_keys_env *e, long batch, long long total)
 {
-	double start = cli_now(), secs;
+	double start = monotime_now(), secs;
 	long long n = 0;
 	int done;
 
@@ -149,7 +140,7 @@ cli_rewrap_all(struct cli_keys_env *e, long batch, long long total)
 			if (cli_rewrap_batch(e, (enum db_sealed)t, batch, &done) != 0)
 				return -1;
 			n += done;
-			secs = cli_now() - start;
+			secs = monotime_now() - start;
 			if (done > 0)
 				printf("keys rewrap: %s: %lld/%lld (%.0f/s)\n",
 				    db_sealed((enum db_sealed)t)->table, n, total,

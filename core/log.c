@@ -1,4 +1,5 @@
 #include "core/log.h"
+#include "core/nametab.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -26,13 +27,12 @@ log_init(const char *program, enum log_level level)
 int
 log_level_parse(const char *s, enum log_level *out)
 {
-	for (size_t i = 0; i < sizeof(log_names) / sizeof(log_names[0]); i++) {
-		if (strcmp(s, log_names[i]) == 0) {
-			*out = (enum log_level)i;
-			return 0;
-		}
-	}
-	return -1;
+	size_t level;
+
+	if (nametab_find(NAMETAB(log_names), s, &level) != 0)
+		return -1;
+	*out = (enum log_level)level;
+	return 0;
 }
 
 int

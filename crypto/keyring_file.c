@@ -415,6 +415,7 @@ keyring_kek_append(struct keyring *kr, const struct keyring_key *k)
 /* What a change to the keyring and its archive works on: both files read,
  * the keyring locked until keyring_both_close(). */
 struct keyring_both {
+	const char *path;
 	struct keyring *kr, *arch;
 	mode_t mode, amode;
 	char apath[PATH_MAX];
@@ -425,6 +426,7 @@ static int
 keyring_both_open(const char *path, struct keyring_both *b, char *err,
     size_t errlen)
 {
+	b->path = path;
 	b->arch = NULL;
 	if (keyring_edit_open(path, &b->kr, &b->mode, &b->fd, err, errlen) != 0)
 		return -1;
@@ -445,36 +447,89 @@ keyring_both_close(struct keyring_both *b)
 	close(b->fd);   /* releases the lock */
 }
 
+/* Writes the keyring, or the archive, of `b` back to its file. */
+static int
+keyring_both_save_ring(const struct keyring_both *b, char *err, size_t errlen)
+{
+	return keyring_replace(b->path, b->kr, KEYRING_RING, b->mode, err,
+	    errlen);
+}
+
+static int
+keyring_both_save_archive(const struct keyring_both *b, char *err,
+    size_t errlen)
+{
+	return keyring_replace(b->apath, b->arch, KEYRING_ARCHIVE, b->amode, err,
+	    errlen);
+}
+
+/* The index of archived kek `id`, or -1 with err. */
+static long
+keyring_archived(const struct keyring_both *b, const char *id, char *err,
+    size_t errlen)
+{
+	long i = keyring_kek_index(b->arch, id);
+
+	if (i < 0)
+		keyring_fail(err, errlen, "%s: no archived kek '%s'", b->apath, id);
+	return i;
+}
+
+/* The refusal of a kek more in a full keyring; always -1. */
+static int
+keyring_ring_full(const struct keyring_both *b, char *err, size_t errlen)
+{
+	return keyring_fail(err, errlen, "%s: already %d keks; retire one "
+	    "first", b->path, KEYRING_MAX_KEKS);
+}
+
+/* One change to the keyring and its archive, made on both files read and
+ * under the keyring's lock; `id` names the kek it is about (NULL for a
+ * rotation). 0, or -1 with err. */
+typedef int keyring_change_fn(struct keyring_both *b, const char *id,
+    char *err, size_t errlen);
+
+/* Makes the change `fn` to the keyring at `path` and its archive. With
+ * `active` not NULL, it gets the active kek's id after a change that
+ * succeeded. 0, or -1 with err. */
+static int
+keyring_change(const char *path, keyring_change_fn *fn, const char *id,
+    char active[KEYRING_ID_SIZE], char *err, size_t errlen)
+{
+	struct keyring_both b;
+	int rc;
+
+	if (keyring_both_open(path, &b, err, errlen) != 0)
+		return -1;
+	rc = fn(&b, id, err, errlen);
+	if (rc == 0 && active != NULL)
+		snprintf(active, KEYRING_ID_SIZE, "%s", b.kr->kek[b.kr->active].id);
+	keyring_both_close(&b);
+	return rc;
+}
+
+static int
+keyring_rotate_both(struct keyring_both *b, const char *id, char *err,
+    size_t errlen)
+{
+	struct keyring *kr = b->kr;
+
+	(void)id;
+	if (kr->nkek == KEYRING_MAX_KEKS)
+		return keyring_ring_full(b, err, errlen);
+	if (keyring_next_kek_id(kr, b->arch, kr->kek[kr->nkek].id) != 0)
+		return keyring_fail(err, errlen, "%s: no free kek id", b->path);
+	randombytes_buf(kr->kek[kr->nkek].key, KEYRING_KEY_BYTES);
+	kr->active = kr->nkek++;
+	return keyring_both_save_ring(b, err, errlen);
+}
+
 int
 keyring_rotate(const char *path, char new_id[KEYRING_ID_SIZE], char *err,
     size_t errlen)
 {
-	struct keyring_both b;
-	struct keyring *kr;
-	int rc = -1;
-
-	if (keyring_both_open(path, &b, err, errlen) != 0)
-		return -1;
-	kr = b.kr;
-	if (kr->nkek == KEYRING_MAX_KEKS) {
-		keyring_fail(err, errlen, "%s: already %d keks; retire one "
-		    "first", path, KEYRING_MAX_KEKS);
-		goto out;
-	}
-	if (keyring_next_kek_id(kr, b.arch, kr->kek[kr->nkek].id) != 0) {
-		keyring_fail(err, errlen, "%s: no free kek id", path);
-		goto out;
-	}
-	randombytes_buf(kr->kek[kr->nkek].key, KEYRING_KEY_BYTES);
-	kr->active = kr->nkek;
-	kr->nkek++;
-	if (keyring_replace(path, kr, KEYRING_RING, b.mode, err, errlen) != 0)
-		goto out;
-	snprintf(new_id, KEYRING_ID_SIZE, "%s", kr->kek[kr->active].id);
-	rc = 0;
-out:
-	keyring_both_close(&b);
-	return rc;
+	return keyring_change(path, keyring_rotate_both, NULL, new_id, err,
+	    errlen);
 }
 
 /* Puts kek `k` into the archive unless it holds that very key already.
@@ -498,94 +553,73 @@ keyring_archive_add(struct keyring_both *b, const struct keyring_key *k,
 	return 0;
 }
 
+static int
+keyring_retire_both(struct keyring_both *b, const char *id, char *err,
+    size_t errlen)
+{
+	long i;
+
+	if ((i = keyring_kek_index(b->kr, id)) < 0)
+		return keyring_fail(err, errlen, "%s: no kek '%s'", b->path, id);
+	if ((size_t)i == b->kr->active)
+		return keyring_fail(err, errlen, "%s: kek '%s' is the active one; "
+		    "rotate first", b->path, id);
+	/* Archive first: the key is never in neither file. */
+	if (keyring_archive_add(b, &b->kr->kek[i], err, errlen) != 0 ||
+	    keyring_both_save_archive(b, err, errlen) != 0)
+		return -1;
+	keyring_kek_remove(b->kr, (size_t)i);
+	return keyring_both_save_ring(b, err, errlen);
+}
+
 int
 keyring_retire(const char *path, const char *id, char *err, size_t errlen)
 {
-	struct keyring_both b;
-	long i;
-	int rc = -1;
+	return keyring_change(path, keyring_retire_both, id, NULL, err, errlen);
+}
 
-	if (keyring_both_open(path, &b, err, errlen) != 0)
+static int
+keyring_restore_both(struct keyring_both *b, const char *id, char *err,
+    size_t errlen)
+{
+	long i;
+
+	if ((i = keyring_archived(b, id, err, errlen)) < 0)
 		return -1;
-	if ((i = keyring_kek_index(b.kr, id)) < 0) {
-		keyring_fail(err, errlen, "%s: no kek '%s'", path, id);
-		goto out;
-	}
-	if ((size_t)i == b.kr->active) {
-		keyring_fail(err, errlen, "%s: kek '%s' is the active one; "
-		    "rotate first", path, id);
-		goto out;
-	}
-	/* Archive first: the key is never in neither file. */
-	if (keyring_archive_add(&b, &b.kr->kek[i], err, errlen) != 0 ||
-	    keyring_replace(b.apath, b.arch, KEYRING_ARCHIVE, b.amode, err,
-	    errlen) != 0)
-		goto out;
-	keyring_kek_remove(b.kr, (size_t)i);
-	if (keyring_replace(path, b.kr, KEYRING_RING, b.mode, err, errlen) != 0)
-		goto out;
-	rc = 0;
-out:
-	keyring_both_close(&b);
-	return rc;
+	if (keyring_kek_index(b->kr, id) >= 0)
+		return keyring_fail(err, errlen, "%s: already holds kek '%s'",
+		    b->path, id);
+	/* Keyring first: the key is never in neither file. */
+	if (keyring_kek_append(b->kr, &b->arch->kek[i]) != 0)
+		return keyring_ring_full(b, err, errlen);
+	if (keyring_both_save_ring(b, err, errlen) != 0)
+		return -1;
+	keyring_kek_remove(b->arch, (size_t)i);
+	return keyring_both_save_archive(b, err, errlen);
 }
 
 int
 keyring_restore(const char *path, const char *id, char *err, size_t errlen)
 {
-	struct keyring_both b;
-	long i;
-	int rc = -1;
+	return keyring_change(path, keyring_restore_both, id, NULL, err, errlen);
+}
 
-	if (keyring_both_open(path, &b, err, errlen) != 0)
+static int
+keyring_purge_both(struct keyring_both *b, const char *id, char *err,
+    size_t errlen)
+{
+	long i;
+
+	if ((i = keyring_archived(b, id, err, errlen)) < 0)
 		return -1;
-	if ((i = keyring_kek_index(b.arch, id)) < 0) {
-		keyring_fail(err, errlen, "%s: no archived kek '%s'", b.apath, id);
-		goto out;
-	}
-	if (keyring_kek_index(b.kr, id) >= 0) {
-		keyring_fail(err, errlen, "%s: already holds kek '%s'", path, id);
-		goto out;
-	}
-	/* Keyring first: the key is never in neither file. */
-	if (keyring_kek_append(b.kr, &b.arch->kek[i]) != 0) {
-		keyring_fail(err, errlen, "%s: already %d keks; retire one "
-		    "first", path, KEYRING_MAX_KEKS);
-		goto out;
-	}
-	if (keyring_replace(path, b.kr, KEYRING_RING, b.mode, err, errlen) != 0)
-		goto out;
-	keyring_kek_remove(b.arch, (size_t)i);
-	if (keyring_replace(b.apath, b.arch, KEYRING_ARCHIVE, b.amode, err,
-	    errlen) != 0)
-		goto out;
-	rc = 0;
-out:
-	keyring_both_close(&b);
-	return rc;
+	keyring_kek_remove(b->arch, (size_t)i);
+	return keyring_both_save_archive(b, err, errlen);
 }
 
 int
 keyring_purge(const char *path, const char *id, char *err, size_t errlen)
 {
-	struct keyring_both b;
-	long i;
-	int rc = -1;
-
-	if (keyring_both_open(path, &b, err, errlen) != 0)
-		return -1;
-	if ((i = keyring_kek_index(b.arch, id)) < 0) {
-		keyring_fail(err, errlen, "%s: no archived kek '%s'", b.apath, id);
-		goto out;
-	}
-	keyring_kek_remove(b.arch, (size_t)i);
-	if (keyring_replace(b.apath, b.arch, KEYRING_ARCHIVE, b.amode, err,
-	    errlen) != 0)
-		goto out;
-	rc = 0;
-out:
-	keyring_both_close(&b);
-	return rc;
+	return keyring_change(path, keyring_purge_both, id, NULL, err, errlen);
 }
 
 int

@@ -11,6 +11,7 @@
 
 #include "app/app.h"
 #include "core/log.h"
+#include "core/monotime.h"
 #include "fcgi/listen.h"
 #include "fcgi/worker.h"
 
@@ -68,15 +69,6 @@ fcgi_master_on_signal(int sig)
 		fcgi_got_chld = 1;
 	else
 		fcgi_got_stop = 1;
-}
-
-static double
-fcgi_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Handlers without SA_RESTART; the signals stay blocked outside pselect(). */
@@ -323,7 +315,7 @@ fcgi_master_announce(struct fcgi_master *m, double now)
 		old[i] = m->old[i].svc;
 	(void)app_instance_announce(m->self, *m->svc, old, m->nold);
 	m->announce_now = 0;
-	m->next_announce = fcgi_now() + APP_INSTANCE_HEARTBEAT;
+	m->next_announce = monotime_now() + APP_INSTANCE_HEARTBEAT;
 }
 
 /* A clean exit: every worker is gone. */
@@ -376,7 +368,7 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 	fcgi_master_signals(&waiting);
 	log_info("listening on %s with %d workers", m.listen, m.cfg->workers);
 	for (;;) {
-		now = fcgi_now();
+		now = monotime_now();
 		fcgi_got_chld = 0;
 		fcgi_master_reap(&m, now);
 		fcgi_master_forget_gens(&m);
@@ -395,7 +387,7 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 		fcgi_master_stragglers(&m, now);
 		if (!m.draining && now >= m.next_housekeep) {
 			app_housekeep(*m.svc);
-			m.next_housekeep = fcgi_now() +
+			m.next_housekeep = monotime_now() +
 			    m.cfg->session_sweep_interval;
 		}
 		fcgi_master_wait(&m, &waiting, now);

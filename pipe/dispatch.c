@@ -110,6 +110,8 @@ pipe_first_flight(struct pipe_ctx *ctx, const struct pipe_route *route,
 	enum pipe_status st;
 
 	pipe_principal_call(ctx, route, req, b);
+	if (route->read != NULL)
+		pipe_plan_add(&plan, *route->read, NULL, 0);
 	if (route->prefetch != NULL)
 		route->prefetch(ctx, req, &plan);
 	calls = arena_alloc(req->arena, sizeof(*calls) * (size_t)(plan.n + 1));

@@ -13,23 +13,41 @@ pipe_json_refuse(arena *a, struct pipe_response *res, const char *prefix,
 	return -1;
 }
 
+/* The refusal of a value that is not a `type`. */
+static const char *
+pipe_json_must(json_type type)
+{
+	switch (type) {
+	case JSON_STRING:
+		return "must be a string";
+	case JSON_INTEGER:
+		return "must be an integer";
+	default:
+		return "must be an object";
+	}
+}
+
 /*
- * The value of `key`, or NULL when it is absent or JSON null. -1 with 422
- * when a required field is missing; 0 otherwise (*out may then be NULL for
- * an optional field).
+ * The value of `key` in *out when it is a `type` (JSON_STRING, JSON_INTEGER
+ * or JSON_OBJECT), or NULL when it is absent or JSON null. -1 with 422 when
+ * a required field is missing or the value is of another type; 0 otherwise
+ * (*out may then be NULL for an optional field).
  */
 static int
 pipe_json_field(arena *a, const json_t *obj, const char *prefix,
-    const char *key, enum pipe_json_need need, json_t **out,
+    const char *key, enum pipe_json_need need, json_type type, json_t **out,
     struct pipe_response *res)
 {
 	json_t *v = json_object_get(obj, key);
 
-	if (v != NULL && json_is_null(v))
-		v = NULL;
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return need == PIPE_JSON_REQUIRED ?
+		    pipe_json_refuse(a, res, prefix, key, "is required") : 0;
+	if (json_typeof(v) != type)
+		return pipe_json_refuse(a, res, prefix, key,
+		    pipe_json_must(type));
 	*out = v;
-	if (v == NULL && need == PIPE_JSON_REQUIRED)
-		return pipe_json_refuse(a, res, prefix, key, "is required");
 	return 0;
 }
 
@@ -86,26 +104,20 @@ pipe_json_string(arena *a, const json_t *obj, const char *prefix,
     struct pipe_response *res)
 {
 	json_t *v;
-	const char *s;
-	size_t n;
+	int rc = pipe_json_field(a, obj, prefix, key, need, JSON_STRING, &v, res);
 
 	*out = NULL;
 	if (len != NULL)
 		*len = 0;
-	if (pipe_json_field(a, obj, prefix, key, need, &v, res) != 0)
-		return -1;
 	if (v == NULL)
-		return 0;
-	if (!json_is_string(v))
-		return pipe_json_refuse(a, res, prefix, key, "must be a string");
-	s = json_string_value(v);
-	n = json_string_length(v);
-	if (strlen(s) != n)   /* only if the parser allowed \u0000 */
+		return rc;
+	/* Only if the parser allowed \u0000. */
+	if (strlen(json_string_value(v)) != json_string_length(v))
 		return pipe_json_refuse(a, res, prefix, key,
 		    "must not contain NUL characters");
-	*out = s;
+	*out = json_string_value(v);
 	if (len != NULL)
-		*len = n;
+		*len = json_string_length(v);
 	return 0;
 }
 
@@ -115,20 +127,13 @@ pipe_json_integer(arena *a, const json_t *obj, const char *prefix,
     struct pipe_response *res)
 {
 	json_t *v;
+	int rc = pipe_json_field(a, obj, prefix, key, need, JSON_INTEGER, &v, res);
 
+	if (v != NULL)
+		*out = (long long)json_integer_value(v);
 	if (present != NULL)
-		*present = 0;
-	if (pipe_json_field(a, obj, prefix, key, need, &v, res) != 0)
-		return -1;
-	if (v == NULL)
-		return 0;
-	if (!json_is_integer(v))
-		return pipe_json_refuse(a, res, prefix, key,
-		    "must be an integer");
-	*out = (long long)json_integer_value(v);
-	if (present != NULL)
-		*present = 1;
-	return 0;
+		*present = v != NULL;
+	return rc;
 }
 
 int
@@ -136,16 +141,5 @@ pipe_json_object(arena *a, const json_t *obj, const char *prefix,
     const char *key, enum pipe_json_need need, json_t **out,
     struct pipe_response *res)
 {
-	json_t *v;
-
-	*out = NULL;
-	if (pipe_json_field(a, obj, prefix, key, need, &v, res) != 0)
-		return -1;
-	if (v == NULL)
-		return 0;
-	if (!json_is_object(v))
-		return pipe_json_refuse(a, res, prefix, key,
-		    "must be an object");
-	*out = v;
-	return 0;
+	return pipe_json_field(a, obj, prefix, key, need, JSON_OBJECT, out, res);
 }

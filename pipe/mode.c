@@ -1,8 +1,7 @@
 #include "pipe/mode.h"
 
-#include <string.h>
-
 #include "core/log.h"
+#include "core/nametab.h"
 
 static const char *const pipe_mode_names[] = {
 	[PIPE_MODE_NORMAL] = "normal",
@@ -13,18 +12,18 @@ static const char *const pipe_mode_names[] = {
 const char *
 pipe_mode_name(enum pipe_mode mode)
 {
-	if ((size_t)mode >= sizeof(pipe_mode_names) / sizeof(pipe_mode_names[0]))
-		return "closed";
-	return pipe_mode_names[mode];
+	const char *name = nametab_name(NAMETAB(pipe_mode_names), mode);
+
+	return name != NULL ? name : "closed";
 }
 
 enum pipe_mode
 pipe_mode_parse(const char *s)
 {
-	for (size_t i = 0; s != NULL &&
-	    i < sizeof(pipe_mode_names) / sizeof(pipe_mode_names[0]); i++)
-		if (strcmp(s, pipe_mode_names[i]) == 0)
-			return (enum pipe_mode)i;
+	size_t mode;
+
+	if (nametab_find(NAMETAB(pipe_mode_names), s, &mode) == 0)
+		return (enum pipe_mode)mode;
 	log_error("service_state holds an unknown mode; answering as closed");
 	return PIPE_MODE_CLOSED;
 }

@@ -159,6 +159,9 @@ struct pipe_plan {
 typedef void pipe_prefetch(const struct pipe_ctx *ctx,
     const struct pipe_request *req, struct pipe_plan *plan);
 
+/* A route's `read`: the statement `stmt`, in static storage. */
+#define PIPE_READ(stmt) (&(const enum db_stmt){ (stmt) })
+
 /* Queues `stmt` with a copy (in plan->arena) of its parameters; a plan
  * over PIPE_PREFETCH_MAX is a programming error (abort). */
 void pipe_plan_add(struct pipe_plan *plan, enum db_stmt stmt,
@@ -197,8 +200,12 @@ struct pipe_route {
 	json_t *(*unavailable_body)(void);
 	/* The route's prefetched reads, or NULL. A READ route's transaction is
 	 * READ ONLY and commits in the first flight, so its handler runs after
-	 * it and reads only what its prefetch queued. */
+	 * it and reads only what its `read` and its prefetch queued. */
 	pipe_prefetch *prefetch;
+	/* A read without parameters the route needs, or NULL: queued as a
+	 * prefetch would queue it, before anything `prefetch` queues
+	 * (PIPE_READ names it). */
+	const enum db_stmt *read;
 	/* 1 for a probe (health): the database gets health_deadline, not
 	 * db_deadline, so monitoring sees a hang at once. */
 	int probe;

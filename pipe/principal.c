@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "core/log.h"
+#include "core/nametab.h"
 #include "crypto/csrf.h"
 #include "crypto/token.h"
 
@@ -23,24 +24,18 @@ static const char *const pipe_role_names[] = {
 const char *
 pipe_role_name(enum pipe_role role)
 {
-	if ((unsigned)role >= sizeof(pipe_role_names) / sizeof(pipe_role_names[0]))
-		return NULL;
-	return pipe_role_names[role];
+	return nametab_name(NAMETAB(pipe_role_names), role);
 }
 
 int
 pipe_role_parse(const char *s, enum pipe_role *out)
 {
-	if (s == NULL)
+	size_t role;
+
+	if (nametab_find(NAMETAB(pipe_role_names), s, &role) != 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(pipe_role_names) / sizeof(pipe_role_names[0]);
-	    i++) {
-		if (pipe_role_names[i] != NULL && strcmp(s, pipe_role_names[i]) == 0) {
-			*out = (enum pipe_role)i;
-			return 0;
-		}
-	}
-	return -1;
+	*out = (enum pipe_role)role;
+	return 0;
 }
 
 void

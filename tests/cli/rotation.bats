@@ -50,6 +50,22 @@ citizens_at_work() { # TAG
 	done
 }
 
+# Puts citizens TAG0, TAG1, ... to work in the background.
+load_start() { # TAG
+	mkdir -p "$LOAD_DIR"
+	rm -f "$LOAD_DIR/stop"
+	(BATS_TEST_TMPDIR=$LOAD_DIR citizens_at_work "$1") 3>&- &
+	LOAD_PID=$!
+}
+
+# Stops the citizens; fails, printing them, when any answer was not one
+# they expect.
+load_stop() {
+	touch "$LOAD_DIR/stop"
+	wait "$LOAD_PID"
+	[ ! -s "$LOAD_DIR/bad" ] || { cat "$LOAD_DIR/bad" >&2; return 1; }
+}
+
 # Waits until the citizens have created N more applications (up to 60 s).
 more_created() { # N
 	local want i
@@ -95,10 +111,7 @@ every_application_opens() {
 }
 
 @test "the recipe in the wrong orders, under load: each unsafe step refused, nothing lost" {
-	local load_pid
-	mkdir -p "$LOAD_DIR"
-	(BATS_TEST_TMPDIR=$LOAD_DIR citizens_at_work wrong) 3>&- &
-	load_pid=$!
+	load_start wrong
 	more_created 3
 
 	# rotate; then retire, rewrap and purge before any reload: refused.
@@ -141,28 +154,21 @@ every_application_opens() {
 	[ "$status" -eq 1 ]
 	[[ "$output" == *"Rotate first"* ]]
 
-	touch "$LOAD_DIR/stop"
-	wait "$load_pid"
-	[ ! -s "$LOAD_DIR/bad" ] || { cat "$LOAD_DIR/bad" >&2; false; }
+	load_stop
 	[ "$(keys_psql -c "SELECT count(*) FROM applications WHERE kek_id <> 'k3'")" = 0 ]
 	[ "$(keys_psql -c "SELECT count(*) FROM applications")" -eq "$(created)" ]
 	every_application_opens
 }
 
 @test "the recipe in its own order, under load, ends with one KEK in the keyring" {
-	local load_pid
-	rm -f "$LOAD_DIR/stop"
-	(BATS_TEST_TMPDIR=$LOAD_DIR citizens_at_work right) 3>&- &
-	load_pid=$!
+	load_start right
 	more_created 2
 	keys_ctl rotate
 	reload_ctl
 	retire_after_rewrap k3
 	reload_ctl
 	more_created 2
-	touch "$LOAD_DIR/stop"
-	wait "$load_pid"
-	[ ! -s "$LOAD_DIR/bad" ] || { cat "$LOAD_DIR/bad" >&2; false; }
+	load_stop
 	[ "$(grep -c '^kek ' "$KEYRING")" = 1 ]
 	grep -q '^kek k4 .* active$' "$KEYRING"
 	[ "$(keys_ctl list | grep -c ' archived$')" = 3 ]

@@ -53,6 +53,17 @@ as_post() { # NAME PATH JSON [curl args...]
 	    --data "$json" "$@"
 }
 
+# Citizen NAME submits a passport application for the current person
+# (person_new) and keeps its id for citizen_app; fails unless it answers 201.
+citizen_apply() { # NAME
+	as_post "$1" /api/v1/applications "$(passport_json)"
+	[ "$status" = 201 ] || { echo "apply as $1: $status $body" >&2; return 1; }
+	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/$1.app"
+}
+
+# The id of the application citizen_apply made for citizen NAME.
+citizen_app() { cat "$BATS_FILE_TMPDIR/$1.app"; }
+
 # The Luhn check digit of a digit string (doubling from the rightmost).
 luhn_digit() { # DIGITS
 	local s=$1 i v sum=0 n=${#1}

@@ -16,9 +16,7 @@ setup_file() {
 	citizen_new rina
 	citizen_new budi
 	person_new F
-	as_post rina /api/v1/applications "$(passport_json)"
-	[ "$status" = 201 ]
-	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/rina.app"
+	citizen_apply rina
 	# A second create of the same person is refused (409) while the
 	# database answers: a write whose outcome needs the database.
 	passport_json >"$BATS_FILE_TMPDIR/rina.body"
@@ -67,7 +65,7 @@ all_within() { # FILE MAX STATUSES...
 @test "PostgreSQL stopped for 10 s under load: every answer 503 within db_deadline + 1 s, health within 1 s, no worker stuck" {
 	local load=$BATS_TEST_TMPDIR/load health=$BATS_TEST_TMPDIR/health
 	local app before end
-	app=$(cat "$BATS_FILE_TMPDIR/rina.app")
+	app=$(citizen_app rina)
 	before=$(worker_pids)
 	pg_suspend
 	end=$((SECONDS + 10))
@@ -142,7 +140,7 @@ lock_account() { # NAME
 
 @test "the database restarted: the next request of every worker succeeds" {
 	local i app
-	app=$(cat "$BATS_FILE_TMPDIR/rina.app")
+	app=$(citizen_app rina)
 	# Each worker has a live connection before the restart.
 	for i in $(seq 6); do api GET /api/v1/health; done
 	pg_stop

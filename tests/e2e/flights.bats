@@ -10,9 +10,7 @@ setup_file() {
 	stack_start
 	citizen_new rina
 	person_new F
-	as_post rina /api/v1/applications "$(passport_json)"
-	[ "$status" = 201 ]
-	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/app"
+	citizen_apply rina
 }
 
 teardown_file() {
@@ -36,57 +34,55 @@ flights_of() { # METHOD PATH STATUS
 	return 1
 }
 
+# Fails unless the last request, METHOD PATH, answered STATUS in FLIGHTS
+# round trips.
+took() { # FLIGHTS METHOD PATH STATUS
+	[ "$status" = "$4" ] || { echo "$2 $3: $status, not $4" >&2; return 1; }
+	[ "$(flights_of "$2" "$3" "$4")" = "$1" ]
+}
+
 @test "GET /api/v1/health: one round trip" {
 	api GET /api/v1/health
-	[ "$status" = 200 ]
-	[ "$(flights_of GET /api/v1/health 200)" = 1 ]
+	took 1 GET /api/v1/health 200
 }
 
 @test "an owner-bound read, GET /api/v1/applications/{id}: one round trip" {
 	local app
-	app=$(cat "$BATS_FILE_TMPDIR/app")
+	app=$(citizen_app rina)
 	as rina GET "/api/v1/applications/$app"
-	[ "$status" = 200 ]
-	[ "$(flights_of GET "/api/v1/applications/$app" 200)" = 1 ]
+	took 1 GET "/api/v1/applications/$app" 200
 }
 
 @test "the owner's list and /me: one round trip each" {
 	as rina GET /api/v1/applications
-	[ "$status" = 200 ]
-	[ "$(flights_of GET /api/v1/applications 200)" = 1 ]
+	took 1 GET /api/v1/applications 200
 	as rina GET /api/v1/me
-	[ "$status" = 200 ]
-	[ "$(flights_of GET /api/v1/me 200)" = 1 ]
+	took 1 GET /api/v1/me 200
 }
 
 @test "the offices and an office's days: one round trip each" {
 	api GET /api/v1/offices
-	[ "$status" = 200 ]
-	[ "$(flights_of GET /api/v1/offices 200)" = 1 ]
+	took 1 GET /api/v1/offices 200
 	api GET /api/v1/offices/JKT-SEL/days
-	[ "$status" = 200 ]
-	[ "$(flights_of GET /api/v1/offices/JKT-SEL/days 200)" = 1 ]
+	took 1 GET /api/v1/offices/JKT-SEL/days 200
 }
 
 @test "a refused read (no session) costs the one round trip of the binding" {
 	api GET /api/v1/applications
-	[ "$status" = 401 ]
-	[ "$(flights_of GET /api/v1/applications 401)" = 1 ]
+	took 1 GET /api/v1/applications 401
 }
 
 @test "a submit, POST /api/v1/applications: two round trips" {
 	person_new M
 	as_post rina /api/v1/applications "$(passport_json)"
-	[ "$status" = 201 ]
-	[ "$(flights_of POST /api/v1/applications 201)" = 2 ]
+	took 2 POST /api/v1/applications 201
 }
 
 @test "a submit with an Idempotency-Key: three (the claim is decided on its own)" {
 	person_new F
 	as_post rina /api/v1/applications "$(passport_json)" \
 	    -H "Idempotency-Key: flights-$RANDOM"
-	[ "$status" = 201 ]
-	[ "$(flights_of POST /api/v1/applications 201)" = 3 ]
+	took 3 POST /api/v1/applications 201
 }
 
 @test "a cancel: two round trips" {
@@ -95,21 +91,17 @@ flights_of() { # METHOD PATH STATUS
 	as_post rina /api/v1/applications "$(passport_json)"
 	id=$(jq -r .application.id <<<"$body")
 	as rina POST "/api/v1/applications/$id/cancel"
-	[ "$status" = 200 ]
-	[ "$(flights_of POST "/api/v1/applications/$id/cancel" 200)" = 2 ]
+	took 2 POST "/api/v1/applications/$id/cancel" 200
 }
 
 @test "registering, signing in and out: two round trips each" {
 	local email="flights.$RANDOM@example.test"
 	api_json POST /api/v1/accounts "$(credentials "$email" "$CITIZEN_PASSWORD")"
-	[ "$status" = 201 ]
-	[ "$(flights_of POST /api/v1/accounts 201)" = 2 ]
+	took 2 POST /api/v1/accounts 201
 	api_json POST /api/v1/sessions "$(credentials "$email" "$CITIZEN_PASSWORD")" \
 	    -c "$BATS_TEST_TMPDIR/jar"
-	[ "$status" = 201 ]
-	[ "$(flights_of POST /api/v1/sessions 201)" = 2 ]
+	took 2 POST /api/v1/sessions 201
 	api DELETE /api/v1/sessions/current -b "$BATS_TEST_TMPDIR/jar" \
 	    -H "X-CSRF-Token: $(jq -r .csrf_token <<<"$body")"
-	[ "$status" = 204 ]
-	[ "$(flights_of DELETE /api/v1/sessions/current 204)" = 2 ]
+	took 2 DELETE /api/v1/sessions/current 204
 }

@@ -12,23 +12,19 @@ setup_file() {
 	citizen_new alice
 	citizen_new bob
 	person_new F
-	as_post alice /api/v1/applications "$(passport_json)"
-	[ "$status" = 201 ]
-	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/alice.app"
+	citizen_apply alice
 	person_new M
 	P_NAME="Bob Plaintext Zzq$RANDOM"
 	echo "$P_NAME" >"$BATS_FILE_TMPDIR/bob.name"
-	as_post bob /api/v1/applications "$(passport_json)"
-	[ "$status" = 201 ]
-	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/bob.app"
+	citizen_apply bob
 }
 
 teardown_file() {
 	stack_stop
 }
 
-alice_app() { cat "$BATS_FILE_TMPDIR/alice.app"; }
-bob_app() { cat "$BATS_FILE_TMPDIR/bob.app"; }
+alice_app() { citizen_app alice; }
+bob_app() { citizen_app bob; }
 
 # The 404 body of an id that exists nowhere.
 random_404() { # METHOD SUFFIX

@@ -12,9 +12,7 @@ setup_file() {
 	citizen_new mira
 	citizen_new nico
 	person_new F
-	as_post mira /api/v1/applications "$(passport_json)"
-	[ "$status" = 201 ]
-	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/mira.app"
+	citizen_apply mira
 	echo "$P_NAME" >"$BATS_FILE_TMPDIR/mira.name"
 }
 
@@ -28,7 +26,7 @@ teardown() {
 }
 
 set_mode() { psql_super -c "UPDATE service_state SET mode = '$1'"; }
-mira_app() { cat "$BATS_FILE_TMPDIR/mira.app"; }
+mira_app() { citizen_app mira; }
 
 assert_maintenance() {
 	[ "$status" = 503 ]

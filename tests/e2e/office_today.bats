@@ -34,6 +34,18 @@ still_day() { # ZONE DAY
 	[ "$(zone_day "$1")" = "$2" ] || skip "the day turned in $1 during the test"
 }
 
+# GET DJJ's days, with `to` TO days from WIT's today when given; $TODAY is
+# that today. Skips the test when WIT's day turns meanwhile.
+wit_days() { # [TO]
+	TODAY=$(zone_day $WIT)
+	if [ $# -gt 0 ]; then
+		api GET "/api/v1/offices/DJJ/days?to=$(zone_day $WIT "$1")"
+	else
+		api GET /api/v1/offices/DJJ/days
+	fi
+	still_day $WIT "$TODAY"
+}
+
 # A travel permit to DJJ departing on DEPART, back ten days later.
 djj_travel_json() { # DEPART
 	travel_json | jq -c --arg d "$1" --arg r "$(date -d "$1 + 10 days" +%F)" \
@@ -64,41 +76,28 @@ djj_travel_json() { # DEPART
 }
 
 @test "a WIT office's days start at its today" {
-	local today
-	today=$(zone_day $WIT)
-	api GET /api/v1/offices/DJJ/days
-	still_day $WIT "$today"
+	wit_days
 	[ "$status" = 200 ]
-	[ "$(jq -r '[.days[].date] | join(",")' <<<"$body")" = "$today" ]
+	[ "$(jq -r '[.days[].date] | join(",")' <<<"$body")" = "$TODAY" ]
 }
 
 @test "to without from runs from the office's today" {
-	local today
-	today=$(zone_day $WIT)
-	api GET "/api/v1/offices/DJJ/days?to=$(zone_day $WIT 2)"
-	still_day $WIT "$today"
+	wit_days 2
 	[ "$status" = 200 ]
-	[ "$(jq -r '[.days[].date] | join(",")' <<<"$body")" = "$today,$(zone_day $WIT 1),$(zone_day $WIT 2)" ]
+	[ "$(jq -r '[.days[].date] | join(",")' <<<"$body")" = "$TODAY,$(zone_day $WIT 1),$(zone_day $WIT 2)" ]
 }
 
 @test "to without from before the office's today is 422 naming to" {
-	local today
-	today=$(zone_day $WIT)
-	api GET "/api/v1/offices/DJJ/days?to=$(zone_day $WIT -1)"
-	still_day $WIT "$today"
+	wit_days -1
 	[ "$status" = 422 ]
 	[ "$(jq -r .error.field <<<"$body")" = to ]
 }
 
 @test "to without from spans at most 62 days from the office's today" {
-	local today
-	today=$(zone_day $WIT)
-	api GET "/api/v1/offices/DJJ/days?to=$(zone_day $WIT 61)"
-	still_day $WIT "$today"
+	wit_days 61
 	[ "$status" = 200 ]
 	[ "$(jq -r '.days | length' <<<"$body")" = 62 ]
-	api GET "/api/v1/offices/DJJ/days?to=$(zone_day $WIT 62)"
-	still_day $WIT "$today"
+	wit_days 62
 	[ "$status" = 422 ]
 	[ "$(jq -r .error.field <<<"$body")" = to ]
 }

@@ -11,9 +11,7 @@ setup_file() {
 	stack_start
 	citizen_new rina
 	person_new F
-	as_post rina /api/v1/applications "$(passport_json)"
-	[ "$status" = 201 ]
-	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/app"
+	citizen_apply rina
 	read_only on
 }
 
@@ -47,9 +45,9 @@ read_only() { # on|off
 }
 
 @test "an owner's application is read on a read-only database" {
-	as rina GET "/api/v1/applications/$(cat "$BATS_FILE_TMPDIR/app")"
+	as rina GET "/api/v1/applications/$(citizen_app rina)"
 	[ "$status" = 200 ]
-	[ "$(jq -r .application.id <<<"$body")" = "$(cat "$BATS_FILE_TMPDIR/app")" ]
+	[ "$(jq -r .application.id <<<"$body")" = "$(citizen_app rina)" ]
 	[ "$(jq -r '.application.applicant.nik | length' <<<"$body")" = 16 ]
 }
 
@@ -74,7 +72,7 @@ read_only() { # on|off
 }
 
 @test "a cancel on a read-only database is 503 unavailable" {
-	as rina POST "/api/v1/applications/$(cat "$BATS_FILE_TMPDIR/app")/cancel"
+	as rina POST "/api/v1/applications/$(citizen_app rina)/cancel"
 	[ "$status" = 503 ]
 	[ "$(error_code)" = unavailable ]
 }

@@ -17,6 +17,8 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "db/db.h"
+
 static inline const char *
 itest_env(const char *name)
 {
@@ -50,6 +52,31 @@ itest_ok(PGconn *c, const char *sql)
 	PQclear(r);
 }
 
+/* The SQL that vprintf makes of `fmt` and `ap`, into sql[len]; a text
+ * that does not fit fails the test. */
+static inline const char * __attribute__((format(printf, 3, 0)))
+itest_vsql(char *sql, size_t len, const char *fmt, va_list ap)
+{
+	int n = vsnprintf(sql, len, fmt, ap);
+
+	if (n < 0 || (size_t)n >= len)
+		fail_msg("SQL too long: %s", fmt);
+	return sql;
+}
+
+/* itest_ok of the SQL that printf makes of `fmt` and the arguments. */
+static inline void __attribute__((format(printf, 2, 3)))
+itest_okf(PGconn *c, const char *fmt, ...)
+{
+	char sql[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	itest_vsql(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	itest_ok(c, sql);
+}
+
 /* The first value of `sql`'s one row, copied into buf ("" for NULL). */
 static inline const char *
 itest_value(PGconn *c, const char *sql, char *buf, size_t len)
@@ -73,6 +100,54 @@ itest_sqlstate(PGconn *c, const char *sql, char *buf, size_t len)
 	snprintf(buf, len, "%s", s != NULL ? s : "");
 	PQclear(r);
 	return buf;
+}
+
+/* itest_value of the SQL that printf makes of `fmt` and the arguments. */
+static inline const char * __attribute__((format(printf, 4, 5)))
+itest_valuef(PGconn *c, char *buf, size_t len, const char *fmt, ...)
+{
+	char sql[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	itest_vsql(sql, sizeof(sql), fmt, ap);
+	va_end(ap);
+	return itest_value(c, sql, buf, len);
+}
+
+/* cmocka fixtures whose state is one connection, as the superuser or as
+ * permit_app; itest_conn_teardown closes it. */
+static inline int
+itest_super_setup(void **state)
+{
+	*state = itest_connect("PERMIT_TEST_SUPER_DSN");
+	return 0;
+}
+
+static inline int
+itest_app_setup(void **state)
+{
+	*state = itest_connect("PERMIT_TEST_APP_DSN");
+	return 0;
+}
+
+static inline int
+itest_conn_teardown(void **state)
+{
+	PQfinish(*state);
+	return 0;
+}
+
+/* A runtime db/ handle on the conninfo in environment variable `name`,
+ * connected (db_ensure). The caller db_close()s it. */
+static inline struct db *
+itest_db(const char *name)
+{
+	struct db *db = NULL;
+
+	assert_int_equal(db_open(itest_env(name), &db), 0);
+	assert_int_equal(db_ensure(db), DB_OK);
+	return db;
 }
 
 #endif

@@ -9,11 +9,11 @@
 #include "tests/integration/itest.h"
 
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/monotime.h"
 #include "db/db.h"
 #include "db/internal.h"
 
@@ -28,11 +28,7 @@ static char buf[256];
 static int
 db_setup(void **state)
 {
-	struct db *db = NULL;
-
-	assert_int_equal(db_open(itest_env("PERMIT_TEST_APP_DSN"), &db), 0);
-	assert_int_equal(db_ensure(db), DB_OK);
-	*state = db;
+	*state = itest_db("PERMIT_TEST_APP_DSN");
 	return 0;
 }
 
@@ -41,15 +37,6 @@ db_teardown(void **state)
 {
 	db_close(*state);
 	return 0;
-}
-
-static double
-now_seconds(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* The three settings as the handle's connection sees them now. */
@@ -319,9 +306,9 @@ server_down_is_unavailable_quickly_then_the_handle_recovers(void **state)
 	assert_int_equal(db_tx_run(db, NULL, read_mode, mode), DB_OK);
 	pg_sh("stop");
 	for (int attempt = 0; attempt < 2; attempt++) {
-		t = now_seconds();
+		t = monotime_now();
 		assert_int_equal(db_begin(db, NULL), DB_UNAVAILABLE);
-		assert_true(now_seconds() - t < 1.0);
+		assert_true(monotime_now() - t < 1.0);
 	}
 	pg_sh("start");
 	assert_int_equal(db_tx_run(db, NULL, read_mode, mode), DB_OK);

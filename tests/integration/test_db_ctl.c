@@ -54,10 +54,8 @@ static int
 fx_teardown(void **state)
 {
 	struct fx *f = *state;
-	char sql[256];
 
-	snprintf(sql, sizeof(sql), "DROP TABLE IF EXISTS public.%s", f->name);
-	itest_ok(f->super, sql);
+	itest_okf(f->super, "DROP TABLE IF EXISTS public.%s", f->name);
 	db_close(f->db);
 	PQfinish(f->super);
 	arena_free(f->a);
@@ -79,11 +77,8 @@ role_exists(struct fx *f, const char *role)
 static const char *
 table_exists(struct fx *f)
 {
-	char sql[256];
-
-	snprintf(sql, sizeof(sql), "SELECT to_regclass('public.%s') IS NOT NULL",
-	    f->name);
-	return itest_value(f->super, sql, buf, sizeof(buf));
+	return itest_valuef(f->super, buf, sizeof(buf),
+	    "SELECT to_regclass('public.%s') IS NOT NULL", f->name);
 }
 
 static void
@@ -219,18 +214,14 @@ static void
 role_password_is_stored_hashed(void **state)
 {
 	struct fx *f = *state;
-	char sql[256];
 
-	snprintf(sql, sizeof(sql), "CREATE ROLE %s", f->name);
-	itest_ok(f->super, sql);
+	itest_okf(f->super, "CREATE ROLE %s", f->name);
 	assert_int_equal(db_role_password(f->db, f->name, "it's \"quoted\""),
 	    DB_OK);
-	snprintf(sql, sizeof(sql), "SELECT left(rolpassword, 14) FROM pg_authid "
-	    "WHERE rolname = '%s'", f->name);
-	assert_string_equal(itest_value(f->super, sql, buf, sizeof(buf)),
-	    "SCRAM-SHA-256$");
-	snprintf(sql, sizeof(sql), "DROP ROLE %s", f->name);
-	itest_ok(f->super, sql);
+	assert_string_equal(itest_valuef(f->super, buf, sizeof(buf),
+	    "SELECT left(rolpassword, 14) FROM pg_authid WHERE rolname = '%s'",
+	    f->name), "SCRAM-SHA-256$");
+	itest_okf(f->super, "DROP ROLE %s", f->name);
 }
 
 static void
@@ -251,11 +242,9 @@ static void
 lost_ctl_connection_is_not_replaced(void **state)
 {
 	struct fx *f = *state;
-	char sql[256];
 
-	snprintf(sql, sizeof(sql), "SELECT pg_terminate_backend(%d)",
+	itest_okf(f->super, "SELECT pg_terminate_backend(%d)",
 	    PQbackendPID(f->db->conn));
-	itest_ok(f->super, sql);
 	usleep(100 * 1000);
 	assert_int_equal(db_exec(f->db, f->a, DB_STMT_MIGRATIONS_EXIST, NULL, 0,
 	    NULL), DB_UNAVAILABLE);

@@ -30,13 +30,10 @@ static char buf[512];
 static void
 clean(struct fx *f)
 {
-	char sql[256];
-
 	itest_ok(f->super, "DELETE FROM accounts WHERE id::text LIKE '6b6b0000-%'");
 	itest_ok(f->super, "DELETE FROM instances WHERE id = '" INSTANCE "'");
-	snprintf(sql, sizeof(sql), "DELETE FROM keks WHERE id LIKE 'it%ld%%'",
+	itest_okf(f->super, "DELETE FROM keks WHERE id LIKE 'it%ld%%'",
 	    (long)getpid());
-	itest_ok(f->super, sql);
 }
 
 static int
@@ -83,6 +80,18 @@ account_row(char *sql, size_t len, const char *n, const char *kek)
 	return sql;
 }
 
+/* The UPDATE that moves account ACC("01") under `kek` (its DEK re-wrapped,
+ * as keys rewrap does). */
+static const char *
+account_move(char *sql, size_t len, const char *kek)
+{
+	snprintf(sql, len, "UPDATE accounts SET kek_id = '%s',"
+	    " dek_wrapped = decode('01' || lpad(to_hex(length('%s')), 2, '0') ||"
+	    " encode(convert_to('%s', 'UTF8'), 'hex'), 'hex') WHERE id = '"
+	    ACC("01") "'", kek, kek, kek);
+	return sql;
+}
+
 /* Runs closed statement `s` with the one parameter `p` on `c`. */
 static PGresult *
 stmt1(PGconn *c, enum db_stmt s, const char *p)
@@ -114,11 +123,8 @@ retire_uncommitted(PGconn *c, const char *kek)
 static const char *
 kek_state(struct fx *f, const char *kek)
 {
-	char sql[128];
-
-	snprintf(sql, sizeof(sql), "SELECT coalesce((SELECT state FROM keks"
-	    " WHERE id = '%s'), 'none')", kek);
-	return itest_value(f->super, sql, buf, sizeof(buf));
+	return itest_valuef(f->super, buf, sizeof(buf), "SELECT coalesce(("
+	    "SELECT state FROM keks WHERE id = '%s'), 'none')", kek);
 }
 
 /* 1 when `c`'s query is still waiting after a moment (blocked on a lock). */
@@ -171,11 +177,8 @@ write_naming_a_retired_kek_is_refused(void **state)
 	assert_string_equal(itest_sqlstate(f->super, account_row(sql, sizeof(sql),
 	    "02", f->kek[0]), st, sizeof(st)), "23514");
 	/* Moving an existing row under it is refused the same way. */
-	snprintf(sql, sizeof(sql), "UPDATE accounts SET kek_id = '%s',"
-	    " dek_wrapped = decode('01' || lpad(to_hex(length('%s')), 2, '0') ||"
-	    " encode(convert_to('%s', 'UTF8'), 'hex'), 'hex') WHERE id = '"
-	    ACC("01") "'", f->kek[0], f->kek[0], f->kek[0]);
-	assert_string_equal(itest_sqlstate(f->super, sql, st, sizeof(st)), "23514");
+	assert_string_equal(itest_sqlstate(f->super, account_move(sql,
+	    sizeof(sql), f->kek[0]), st, sizeof(st)), "23514");
 	assert_string_equal(itest_value(f->super, "SELECT count(*) FROM accounts"
 	    " WHERE id::text LIKE '6b6b0000-%'", buf, sizeof(buf)), "1");
 }
@@ -191,11 +194,7 @@ moving_a_row_off_a_retired_kek_is_allowed(void **state)
 	itest_ok(f->super, account_row(sql, sizeof(sql), "01", f->kek[0]));
 	retire_uncommitted(f->owner, f->kek[0]);
 	itest_ok(f->owner, "COMMIT");
-	snprintf(sql, sizeof(sql), "UPDATE accounts SET kek_id = '%s',"
-	    " dek_wrapped = decode('01' || lpad(to_hex(length('%s')), 2, '0') ||"
-	    " encode(convert_to('%s', 'UTF8'), 'hex'), 'hex') WHERE id = '"
-	    ACC("01") "'", f->kek[1], f->kek[1], f->kek[1]);
-	itest_ok(f->super, sql);
+	itest_ok(f->super, account_move(sql, sizeof(sql), f->kek[1]));
 }
 
 static void
@@ -417,29 +416,29 @@ static void
 every_sealed_table_is_guarded_and_registered(void **state)
 {
 	struct fx *f = *state;
-	char sql[1024], names[256] = "";
+	char names[256] = "";
 
 	for (int t = 0; t < DB_SEALED_COUNT; t++) {
 		const char *table = db_sealed((enum db_sealed)t)->table;
 
-		snprintf(sql, sizeof(sql), "SELECT count(*) FROM pg_trigger tg"
+		if (strcmp(itest_valuef(f->super, buf, sizeof(buf),
+		    "SELECT count(*) FROM pg_trigger tg"
 		    " JOIN pg_proc p ON p.oid = tg.tgfoid"
 		    " WHERE tg.tgrelid = 'public.%s'::regclass"
 		    " AND tg.tgname = '%s_kek_guard' AND p.proname = 'permit_kek_guard'"
-		    " AND tg.tgenabled = 'O'", table, table);
-		if (strcmp(itest_value(f->super, sql, buf, sizeof(buf)), "1") != 0)
+		    " AND tg.tgenabled = 'O'", table, table), "1") != 0)
 			fail_msg("%s has no enabled %s_kek_guard trigger", table, table);
 		snprintf(names + strlen(names), sizeof(names) - strlen(names),
 		    "%s%s", t > 0 ? "," : "", table);
 	}
-	snprintf(sql, sizeof(sql), "SELECT coalesce(string_agg(c.relname, ','),"
+	assert_string_equal(itest_valuef(f->super, buf, sizeof(buf),
+	    "SELECT coalesce(string_agg(c.relname, ','),"
 	    " '') FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
 	    " WHERE n.nspname = 'public' AND c.relkind = 'r'"
 	    " AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid"
 	    " AND a.attname = 'dek_wrapped') AND EXISTS (SELECT 1 FROM"
 	    " pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'kek_id')"
-	    " AND NOT (c.relname = ANY (string_to_array('%s', ',')))", names);
-	assert_string_equal(itest_value(f->super, sql, buf, sizeof(buf)), "");
+	    " AND NOT (c.relname = ANY (string_to_array('%s', ',')))", names), "");
 }
 
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)

@@ -17,20 +17,6 @@ struct rls_fixture {
 static char buf[256];
 
 static int
-app_setup(void **state)
-{
-	*state = itest_connect("PERMIT_TEST_APP_DSN");
-	return 0;
-}
-
-static int
-app_teardown(void **state)
-{
-	PQfinish(*state);
-	return 0;
-}
-
-static int
 rls_setup(void **state)
 {
 	struct rls_fixture *f = calloc(1, sizeof(*f));
@@ -259,7 +245,8 @@ every_per_user_table_has_forced_row_security(void **state)
 	    " FROM (" PER_USER_TABLES ") t WHERE NOT forced", buf, sizeof(buf)), "");
 }
 
-#define APP_TEST(f) cmocka_unit_test_setup_teardown(f, app_setup, app_teardown)
+#define APP_TEST(f) \
+	cmocka_unit_test_setup_teardown(f, itest_app_setup, itest_conn_teardown)
 #define RLS_TEST(f) cmocka_unit_test_setup_teardown(f, rls_setup, rls_teardown)
 
 int

@@ -51,20 +51,6 @@ migrated_columns(PGconn *c, const char *table, char *buf, size_t len)
 	return buf;
 }
 
-static int
-setup(void **state)
-{
-	*state = itest_connect("PERMIT_TEST_SUPER_DSN");
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	PQfinish(*state);
-	return 0;
-}
-
 static void
 test_every_sealed_table_has_exactly_its_listed_columns_in_order(void **state)
 {
@@ -156,5 +142,6 @@ main(void)
 		cmocka_unit_test(test_a_listed_field_whose_column_is_renamed_is_seen),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, itest_super_setup,
+	    itest_conn_teardown);
 }

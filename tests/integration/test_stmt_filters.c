@@ -92,8 +92,7 @@ setup(void **state)
 	itest_ok(f->super, IDEM_ROW(ACC_A, KEY_SHARED_HEX, REQ_A_HEX)
 	    IDEM_ROW(ACC_B, KEY_SHARED_HEX, REQ_B_HEX)
 	    IDEM_ROW(ACC_B, KEY_ONLY_B_HEX, REQ_B_HEX));
-	assert_int_equal(db_open(itest_env("PERMIT_TEST_OWNER_DSN"), &f->db), 0);
-	assert_int_equal(db_ensure(f->db), DB_OK);
+	f->db = itest_db("PERMIT_TEST_OWNER_DSN");
 	f->a = arena_new(16384);
 	assert_non_null(f->a);
 	*state = f;

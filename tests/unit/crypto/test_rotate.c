@@ -31,6 +31,7 @@ struct fx {
 	char dir[64];
 	char path[128];
 	char err[256];
+	char id[KEYRING_ID_SIZE];   /* the last rotation's new kek */
 };
 
 /* One record: its wrapped DEK and its sealed fields. */
@@ -93,6 +94,50 @@ load(struct fx *fx)
 	return kr;
 }
 
+/* keyring_rotate, _retire, _restore, _purge and _archive_ids on the
+ * fixture's keyring: their return, the error in fx->err, a rotation's new
+ * id in fx->id. */
+static int
+rotate(struct fx *fx)
+{
+	return keyring_rotate(fx->path, fx->id, fx->err, sizeof(fx->err));
+}
+
+static int
+retire(struct fx *fx, const char *id)
+{
+	return keyring_retire(fx->path, id, fx->err, sizeof(fx->err));
+}
+
+static int
+restore(struct fx *fx, const char *id)
+{
+	return keyring_restore(fx->path, id, fx->err, sizeof(fx->err));
+}
+
+static int
+purge(struct fx *fx, const char *id)
+{
+	return keyring_purge(fx->path, id, fx->err, sizeof(fx->err));
+}
+
+static int
+archive_ids(struct fx *fx, char ids[][KEYRING_ID_SIZE], size_t max,
+    size_t *n)
+{
+	return keyring_archive_ids(fx->path, ids, max, n, fx->err,
+	    sizeof(fx->err));
+}
+
+/* The call that returned `rc` was refused, fx->err saying `why`. */
+static void
+assert_refused(struct fx *fx, int rc, const char *why)
+{
+	assert_int_equal(rc, -1);
+	if (strstr(fx->err, why) == NULL)
+		fail_msg("\"%s\" does not say \"%s\"", fx->err, why);
+}
+
 static void
 make_record(const struct keyring *kr, struct record *r, const char *id)
 {
@@ -153,12 +198,10 @@ test_rotate_adds_active_kek_and_keeps_old(void **state)
 {
 	struct fx *fx = *state;
 	struct keyring *kr;
-	char id[KEYRING_ID_SIZE];
 	struct stat st;
 
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
-	assert_string_equal(id, "k2");
+	assert_int_equal(rotate(fx), 0);
+	assert_string_equal(fx->id, "k2");
 	kr = load(fx);
 	assert_int_equal(keyring_kek_count(kr), 2);
 	assert_string_equal(keyring_active_kek_id(kr), "k2");
@@ -172,12 +215,10 @@ static void
 test_rotate_keeps_mode_0400(void **state)
 {
 	struct fx *fx = *state;
-	char id[KEYRING_ID_SIZE];
 	struct stat st;
 
 	assert_int_equal(chmod(fx->path, 0400), 0);
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
+	assert_int_equal(rotate(fx), 0);
 	assert_int_equal(stat(fx->path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0400);
 }
@@ -186,12 +227,9 @@ static void
 test_rotate_refuses_bad_keyring(void **state)
 {
 	struct fx *fx = *state;
-	char id[KEYRING_ID_SIZE];
 
 	assert_int_equal(chmod(fx->path, 0644), 0);
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    -1);
-	assert_non_null(strstr(fx->err, "mode 0644"));
+	assert_refused(fx, rotate(fx), "mode 0644");
 }
 
 static void
@@ -201,14 +239,12 @@ test_rewrap_keeps_fields_readable_under_new_kek(void **state)
 	struct record r;
 	struct keyring *old, *now;
 	struct seal_dek dek;
-	char id[KEYRING_ID_SIZE];
 	unsigned char before[NFIELDS][64];
 
 	old = load(fx);
 	make_record(old, &r, "rec-1");
 	memcpy(before, r.sealed, sizeof(before));
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
+	assert_int_equal(rotate(fx), 0);
 	now = load(fx);
 	assert_int_equal(seal_dek_unwrap(old, &r.b, r.wrapped, r.wlen, &dek),
 	    0);
@@ -231,20 +267,17 @@ test_retire_leaves_only_rewrapped_deks_openable(void **state)
 	struct record moved, stale;
 	struct keyring *kr;
 	struct seal_dek dek;
-	char id[KEYRING_ID_SIZE];
 
 	kr = load(fx);
 	make_record(kr, &moved, "rec-moved");
 	make_record(kr, &stale, "rec-stale");
 	keyring_free(kr);
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
+	assert_int_equal(rotate(fx), 0);
 	kr = load(fx);
 	rewrap(kr, &moved);
 	keyring_free(kr);
 
-	assert_int_equal(keyring_retire(fx->path, "k1", fx->err,
-	    sizeof(fx->err)), 0);
+	assert_int_equal(retire(fx, "k1"), 0);
 	kr = load(fx);
 	assert_int_equal(keyring_kek_count(kr), 1);
 	assert_string_equal(keyring_kek_id(kr, 0), "k2");
@@ -259,9 +292,7 @@ test_retire_refuses_active_kek(void **state)
 {
 	struct fx *fx = *state;
 
-	assert_int_equal(keyring_retire(fx->path, "k1", fx->err,
-	    sizeof(fx->err)), -1);
-	assert_non_null(strstr(fx->err, "kek 'k1' is the active one"));
+	assert_refused(fx, retire(fx, "k1"), "kek 'k1' is the active one");
 	assert_non_null(strstr(fx->err, fx->path));
 }
 
@@ -270,12 +301,8 @@ test_retire_refuses_unknown_kek(void **state)
 {
 	struct fx *fx = *state;
 
-	assert_int_equal(keyring_retire(fx->path, "k9", fx->err,
-	    sizeof(fx->err)), -1);
-	assert_non_null(strstr(fx->err, "no kek 'k9'"));
-	assert_int_equal(keyring_retire(fx->path, "b1", fx->err,
-	    sizeof(fx->err)), -1);
-	assert_non_null(strstr(fx->err, "no kek 'b1'"));
+	assert_refused(fx, retire(fx, "k9"), "no kek 'k9'");
+	assert_refused(fx, retire(fx, "b1"), "no kek 'b1'");
 }
 
 /* After retiring k2 of k1..k3, the next id is still fresh (k4). */
@@ -283,18 +310,13 @@ static void
 test_rotate_never_reuses_an_id(void **state)
 {
 	struct fx *fx = *state;
-	char id[KEYRING_ID_SIZE];
 
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
-	assert_string_equal(id, "k3");
-	assert_int_equal(keyring_retire(fx->path, "k2", fx->err,
-	    sizeof(fx->err)), 0);
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
-	assert_string_equal(id, "k4");
+	assert_int_equal(rotate(fx), 0);
+	assert_int_equal(rotate(fx), 0);
+	assert_string_equal(fx->id, "k3");
+	assert_int_equal(retire(fx, "k2"), 0);
+	assert_int_equal(rotate(fx), 0);
+	assert_string_equal(fx->id, "k4");
 }
 
 /* The archive's ids, space-separated, into buf. */
@@ -304,8 +326,7 @@ archived(struct fx *fx, char *buf, size_t len)
 	char ids[KEYRING_MAX_KEKS][KEYRING_ID_SIZE];
 	size_t n, used = 0;
 
-	assert_int_equal(keyring_archive_ids(fx->path, ids, KEYRING_MAX_KEKS, &n,
-	    fx->err, sizeof(fx->err)), 0);
+	assert_int_equal(archive_ids(fx, ids, KEYRING_MAX_KEKS, &n), 0);
 	buf[0] = '\0';
 	for (size_t i = 0; i < n; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
@@ -323,15 +344,13 @@ static void
 test_retire_moves_the_kek_to_a_0600_archive(void **state)
 {
 	struct fx *fx = *state;
-	char id[KEYRING_ID_SIZE], ids[256], apath[256];
+	char ids[256], apath[256];
 	struct keyring *kr;
 	struct stat st;
 
 	assert_string_equal(archived(fx, ids, sizeof(ids)), "");
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
-	assert_int_equal(keyring_retire(fx->path, "k1", fx->err,
-	    sizeof(fx->err)), 0);
+	assert_int_equal(rotate(fx), 0);
+	assert_int_equal(retire(fx, "k1"), 0);
 	assert_string_equal(archived(fx, ids, sizeof(ids)), "k1");
 	archive_path(fx, apath, sizeof(apath));
 	assert_int_equal(stat(apath, &st), 0);
@@ -348,17 +367,14 @@ test_restore_brings_an_archived_kek_back_for_opening(void **state)
 	struct fx *fx = *state;
 	struct record r;
 	struct keyring *kr;
-	char id[KEYRING_ID_SIZE], ids[256];
+	char ids[256];
 
 	kr = load(fx);
 	make_record(kr, &r, "rec-late");
 	keyring_free(kr);
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
-	assert_int_equal(keyring_retire(fx->path, "k1", fx->err,
-	    sizeof(fx->err)), 0);
-	assert_int_equal(keyring_restore(fx->path, "k1", fx->err,
-	    sizeof(fx->err)), 0);
+	assert_int_equal(rotate(fx), 0);
+	assert_int_equal(retire(fx, "k1"), 0);
+	assert_int_equal(restore(fx, "k1"), 0);
 	assert_string_equal(archived(fx, ids, sizeof(ids)), "");
 	kr = load(fx);
 	assert_string_equal(keyring_active_kek_id(kr), "k2");
@@ -371,34 +387,24 @@ test_restore_and_purge_refuse_what_is_not_archived(void **state)
 {
 	struct fx *fx = *state;
 
-	assert_int_equal(keyring_restore(fx->path, "k1", fx->err,
-	    sizeof(fx->err)), -1);
-	assert_non_null(strstr(fx->err, "no archived kek 'k1'"));
-	assert_int_equal(keyring_purge(fx->path, "k1", fx->err,
-	    sizeof(fx->err)), -1);
-	assert_non_null(strstr(fx->err, "no archived kek 'k1'"));
+	assert_refused(fx, restore(fx, "k1"), "no archived kek 'k1'");
+	assert_refused(fx, purge(fx, "k1"), "no archived kek 'k1'");
 }
 
 static void
 test_purge_destroys_the_archived_kek(void **state)
 {
 	struct fx *fx = *state;
-	char id[KEYRING_ID_SIZE], ids[256];
+	char ids[256];
 
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
-	assert_int_equal(keyring_retire(fx->path, "k1", fx->err,
-	    sizeof(fx->err)), 0);
-	assert_int_equal(keyring_retire(fx->path, "k2", fx->err,
-	    sizeof(fx->err)), 0);
+	assert_int_equal(rotate(fx), 0);
+	assert_int_equal(rotate(fx), 0);
+	assert_int_equal(retire(fx, "k1"), 0);
+	assert_int_equal(retire(fx, "k2"), 0);
 	assert_string_equal(archived(fx, ids, sizeof(ids)), "k1 k2");
-	assert_int_equal(keyring_purge(fx->path, "k1", fx->err,
-	    sizeof(fx->err)), 0);
+	assert_int_equal(purge(fx, "k1"), 0);
 	assert_string_equal(archived(fx, ids, sizeof(ids)), "k2");
-	assert_int_equal(keyring_restore(fx->path, "k1", fx->err,
-	    sizeof(fx->err)), -1);
+	assert_int_equal(restore(fx, "k1"), -1);
 }
 
 /* Write an archive by hand: `body` after its header, with `mode`. */
@@ -423,27 +429,21 @@ static void
 test_rotate_never_reuses_an_archived_id(void **state)
 {
 	struct fx *fx = *state;
-	char id[KEYRING_ID_SIZE];
 
 	write_archive(fx, "kek k7 " A_KEY "\n", 0600);
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
-	assert_string_equal(id, "k8");
+	assert_int_equal(rotate(fx), 0);
+	assert_string_equal(fx->id, "k8");
 }
 
 static void
 test_retire_refuses_another_key_archived_under_the_id(void **state)
 {
 	struct fx *fx = *state;
-	char id[KEYRING_ID_SIZE];
 	struct keyring *kr;
 
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    0);
+	assert_int_equal(rotate(fx), 0);
 	write_archive(fx, "kek k1 " A_KEY "\n", 0600);
-	assert_int_equal(keyring_retire(fx->path, "k1", fx->err,
-	    sizeof(fx->err)), -1);
-	assert_non_null(strstr(fx->err, "another key under id 'k1'"));
+	assert_refused(fx, retire(fx, "k1"), "another key under id 'k1'");
 	kr = load(fx);
 	assert_true(keyring_has_kek(kr, "k1"));
 	keyring_free(kr);
@@ -453,15 +453,12 @@ static void
 test_archive_readable_by_others_is_refused(void **state)
 {
 	struct fx *fx = *state;
-	char ids[1][KEYRING_ID_SIZE], id[KEYRING_ID_SIZE];
+	char ids[1][KEYRING_ID_SIZE];
 	size_t n;
 
 	write_archive(fx, "kek k7 " A_KEY "\n", 0644);
-	assert_int_equal(keyring_archive_ids(fx->path, ids, 1, &n, fx->err,
-	    sizeof(fx->err)), -1);
-	assert_non_null(strstr(fx->err, "mode 0644"));
-	assert_int_equal(keyring_rotate(fx->path, id, fx->err, sizeof(fx->err)),
-	    -1);
+	assert_refused(fx, archive_ids(fx, ids, 1, &n), "mode 0644");
+	assert_int_equal(rotate(fx), -1);
 }
 
 static void
@@ -472,15 +469,12 @@ test_archive_holds_only_plain_keks(void **state)
 	size_t n;
 
 	write_archive(fx, "kek k7 " A_KEY " active\n", 0600);
-	assert_int_equal(keyring_archive_ids(fx->path, ids, 1, &n, fx->err,
-	    sizeof(fx->err)), -1);
-	assert_non_null(strstr(fx->err, "only `kek ID BASE64-KEY'"));
+	assert_refused(fx, archive_ids(fx, ids, 1, &n),
+	    "only `kek ID BASE64-KEY'");
 	write_archive(fx, "bidx b7 " A_KEY "\n", 0600);
-	assert_int_equal(keyring_archive_ids(fx->path, ids, 1, &n, fx->err,
-	    sizeof(fx->err)), -1);
+	assert_int_equal(archive_ids(fx, ids, 1, &n), -1);
 	write_archive(fx, "kek k7 " A_KEY "\n", 0600);
-	assert_int_equal(keyring_archive_ids(fx->path, ids, 1, &n, fx->err,
-	    sizeof(fx->err)), 0);
+	assert_int_equal(archive_ids(fx, ids, 1, &n), 0);
 	assert_int_equal(n, 1);
 	assert_string_equal(ids[0], "k7");
 }
@@ -497,12 +491,10 @@ test_keyring_and_archive_headers_differ(void **state)
 	archive_path(fx, apath, sizeof(apath));
 	snprintf(cmd, sizeof(cmd), "cp -p '%s' '%s'", fx->path, apath);
 	assert_int_equal(system(cmd), 0);
-	assert_int_equal(keyring_archive_ids(fx->path, ids, 1, &n, fx->err,
-	    sizeof(fx->err)), -1);
-	assert_non_null(strstr(fx->err, "bad header"));
+	assert_refused(fx, archive_ids(fx, ids, 1, &n), "bad header");
 	write_archive(fx, "", 0600);
-	assert_int_equal(keyring_load(apath, &kr, fx->err, sizeof(fx->err)), -1);
-	assert_non_null(strstr(fx->err, "bad header"));
+	assert_refused(fx, keyring_load(apath, &kr, fx->err, sizeof(fx->err)),
+	    "bad header");
 }
 
 static void

@@ -1,4 +1,4 @@
-/* app/query: query strings into pairs; every malformed shape refused. */
+/* pipe/query: query strings into pairs; every malformed shape refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,57 +11,51 @@
 
 #include "tests/unit/arena_fixture.h"
 
-static void
-test_empty_query_has_no_pairs(void **state)
-{
-	struct pipe_query q;
+/* A query that parses; with n >= 0 it has n pairs, and with `name` set,
+ * pipe_query_get(name) is `value` (NULL: absent). */
+struct parse_case {
+	const char *raw;
+	int n;
+	const char *name, *value;
+};
 
-	(void)state;
-	assert_int_equal(pipe_query_parse(a, "", &q), 0);
-	assert_int_equal(q.n, 0);
-	assert_null(pipe_query_get(&q, "from"));
-}
-
-static void
-test_pairs_are_split_and_found(void **state)
-{
-	struct pipe_query q;
-
-	(void)state;
-	assert_int_equal(pipe_query_parse(a, "from=2026-12-01&to=2026-12-05", &q), 0);
-	assert_int_equal(q.n, 2);
-	assert_string_equal(pipe_query_get(&q, "from"), "2026-12-01");
-	assert_string_equal(pipe_query_get(&q, "to"), "2026-12-05");
-}
-
-static void
-test_percent_and_plus_are_decoded(void **state)
-{
-	struct pipe_query q;
-
-	(void)state;
-	assert_int_equal(pipe_query_parse(a, "n%61me=a+b%2Fc", &q), 0);
-	assert_string_equal(pipe_query_get(&q, "name"), "a b/c");
-}
+static const struct parse_case parse_cases[] = {
+	/* The empty query has no pairs. */
+	{ "", 0, "from", NULL },
+	/* Pairs are split on '&' and found by name. */
+	{ "from=2026-12-01&to=2026-12-05", 2, "from", "2026-12-01" },
+	{ "from=2026-12-01&to=2026-12-05", 2, "to", "2026-12-05" },
+	/* Percent escapes and '+' are decoded, in names and values. */
+	{ "n%61me=a+b%2Fc", -1, "name", "a b/c" },
+	/* An empty value is kept. */
+	{ "from=", -1, "from", "" },
+	/* Empty pieces are skipped. */
+	{ "&from=1&&to=2&", 2, NULL, NULL },
+};
 
 static void
-test_empty_value_is_kept(void **state)
+test_well_formed_queries_give_their_pairs(void **state)
 {
-	struct pipe_query q;
-
 	(void)state;
-	assert_int_equal(pipe_query_parse(a, "from=", &q), 0);
-	assert_string_equal(pipe_query_get(&q, "from"), "");
-}
+	for (size_t i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]);
+	    i++) {
+		const struct parse_case *c = &parse_cases[i];
+		const char *got;
+		struct pipe_query q;
 
-static void
-test_empty_pieces_are_skipped(void **state)
-{
-	struct pipe_query q;
-
-	(void)state;
-	assert_int_equal(pipe_query_parse(a, "&from=1&&to=2&", &q), 0);
-	assert_int_equal(q.n, 2);
+		if (pipe_query_parse(a, c->raw, &q) != 0)
+			fail_msg("\"%s\" refused", c->raw);
+		if (c->n >= 0 && q.n != (size_t)c->n)
+			fail_msg("\"%s\": %zu pairs, not %d", c->raw, q.n, c->n);
+		if (c->name == NULL)
+			continue;
+		got = pipe_query_get(&q, c->name);
+		if (c->value == NULL ? got != NULL :
+		    got == NULL || strcmp(got, c->value) != 0)
+			fail_msg("\"%s\": %s is \"%s\", not \"%s\"", c->raw,
+			    c->name, got != NULL ? got : "(absent)",
+			    c->value != NULL ? c->value : "(absent)");
+	}
 }
 
 static void
@@ -101,11 +95,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_empty_query_has_no_pairs),
-		cmocka_unit_test(test_pairs_are_split_and_found),
-		cmocka_unit_test(test_percent_and_plus_are_decoded),
-		cmocka_unit_test(test_empty_value_is_kept),
-		cmocka_unit_test(test_empty_pieces_are_skipped),
+		cmocka_unit_test(test_well_formed_queries_give_their_pairs),
 		cmocka_unit_test(test_malformed_queries_are_refused),
 		cmocka_unit_test(test_unknown_names_the_first_stranger),
 	};

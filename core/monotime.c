@@ -1,0 +1,15 @@
+/*
+ * monotime — the monotonic clock (contract in monotime.h).
+ */
+#include "core/monotime.h"
+
+#include <time.h>
+
+double
+monotime_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}

@@ -1,0 +1,26 @@
+/*
+ * rows — a result's rows as the JSON list a read answers with (contract in
+ * rows.h).
+ */
+#include "pipe/rows.h"
+
+#include "core/log.h"
+
+enum pipe_status
+pipe_rows_answer(struct pipe_response *res, const char *key,
+    const struct db_result *r, pipe_row_json *render, const void *arg)
+{
+	json_t *list = pipe_oom_check(json_array()), *item;
+
+	for (int i = 0; i < db_rows(r); i++) {
+		if ((item = render(r, i, arg)) == NULL) {
+			log_error("%s: row %d is malformed", key, i);
+			return pipe_internal(res);
+		}
+		if (json_array_append_new(list, item) != 0)
+			pipe_oom();
+	}
+	res->status = 200;
+	res->body = pipe_oom_check(json_pack("{s:o}", key, list));
+	return PIPE_ANSWERED;
+}
