@@ -2,9 +2,9 @@
  * accounts — registration, the signed-in account (GET /me), and the pieces
  * of an account that sign-in shares: its sealed email and its JSON.
  *
- * An account's email is sealed under the account's own DEK (DESIGN.md
- * invariants 1-3): table "accounts" (db/sql/sealed.def), record id and owner
- * id both the account id, field "email" (db/sql/sealed_fields.h); it is
+ * An account's email is sealed under the account's own DEK (invariants
+ * 1-3): table "accounts" (db/sql/sealed.def), record id and owner id both
+ * the account id, field "email" (db/sql/sealed_fields.h); it is
  * found by its blind index (field "email") over the normalised address.
  * Opened plaintext lives only in the request arena.
  */

@@ -1,6 +1,6 @@
 /*
  * application_fields — an application's body, read and validated into a C
- * struct (API.md, Citizen: validation), before anything is written.
+ * struct (HTTP API, Citizen: validation), before anything is written.
  *
  * The identity fields are those of DB_SEALED_FIELDS_APPLICATIONS
  * (db/sql/sealed_fields.h), where each is declared once with its column,
@@ -58,9 +58,9 @@ struct app_application_input {
 
 /*
  * Reads `body` (the request's JSON object) into *out, checking every rule
- * of API.md with app/validate.h and app/nik.h against `today`. Unknown keys
- * at any level, a missing or mistyped field and every rule's failure give
- * 422 invalid naming the dotted field ("applicant.nik", "travel.return_on",
+ * of the HTTP API with app/validate.h and app/nik.h against `today`.
+ * Unknown keys at any level, a missing or mistyped field and every rule's
+ * failure give 422 invalid naming the dotted field ("applicant.nik", "travel.return_on",
  * "passport"); messages never carry the value. 0 on success; -1 with `res`
  * filled. Nothing is written anywhere but *out and `res`.
  */

@@ -171,7 +171,7 @@ app_fill_groups(const char *plain[APP_FIELD_COUNT], json_t *groups[3])
 	}
 }
 
-/* The application object of API.md from a row and its opened fields. */
+/* The application object of the HTTP API from a row and its opened fields. */
 static json_t *
 app_build(const struct db_result *r, int row,
     const char *plain[APP_FIELD_COUNT])

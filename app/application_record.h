@@ -1,6 +1,6 @@
 /*
  * application_record — an application's sealed row and its JSON
- * representation (DESIGN.md invariants 1-3).
+ * representation (invariants 1-3).
  *
  * Sealing: a fresh DEK per application, wrapped by the active KEK and bound
  * to {"applications", the application's id, the owner's account id}; each
@@ -55,7 +55,7 @@ int app_record_seal(arena *a, const struct keyring *kr, const char *id,
 /*
  * Opens row `row` of `r`, a result with the columns DB_COLS_APPLICATION
  * (db/sql/applications.def), as a row of `owner` (the session's account),
- * into the application object of API.md in *out (arena JSON). Logs a
+ * into the application object of the HTTP API in *out (arena JSON). Logs a
  * failure without any identity data.
  */
 enum app_open app_record_open(arena *a, const struct keyring *kr,

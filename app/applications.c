@@ -150,7 +150,7 @@ app_applications_create_prefetch(const struct pipe_ctx *ctx,
  * database knows: the office the body names was looked up in the first
  * flight, before the parse, so every body gets the 422 it always did, an
  * unknown office last (its dates judged on Asia/Jakarta's today). birth_date
- * is judged on the office's today too: API.md's "in the past" names no
+ * is judged on the office's today too: the HTTP API's "in the past" names no
  * zone, and the office's day is Jakarta's or the next.
  */
 static enum pipe_status

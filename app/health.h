@@ -10,7 +10,7 @@
 /* 200 {"status":"ok","mode":...} with the mode pipe_serve() read. */
 pipe_handler app_health;
 
-/* The route's 503 body, {"status":"unavailable"} (API.md). Arena-owned. */
+/* The route's 503 body, {"status":"unavailable"} (HTTP API). Arena-owned. */
 json_t *app_health_unavailable(void);
 
 #endif

@@ -28,7 +28,7 @@ nik_message(enum nik_result r)
 	return "is invalid";
 }
 
-/* Province codes in use (API.md), as inclusive ranges. */
+/* Province codes in use (HTTP API), as inclusive ranges. */
 static const struct { int lo, hi; } provinces[] = {
 	{ 11, 19 }, { 21, 21 }, { 31, 36 }, { 51, 53 },
 	{ 61, 65 }, { 71, 76 }, { 81, 82 }, { 91, 96 },

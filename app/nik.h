@@ -1,5 +1,5 @@
 /*
- * nik — structural checks of Indonesian identity numbers (API.md, Citizen).
+ * nik — structural checks of Indonesian identity numbers (HTTP API, Citizen).
  *
  * NIK (Nomor Induk Kependudukan), KK (Kartu Keluarga) number and NPWP (tax
  * number). The NIK has no check digit: these checks prove a number

@@ -33,7 +33,7 @@ app_no_office(struct pipe_response *res)
 	return PIPE_ANSWERED;
 }
 
-/* One office row as API.md's object; NULL on a malformed row. */
+/* One office row as the HTTP API's object; NULL on a malformed row. */
 static json_t *
 app_office_json(const struct db_result *r, int row, const void *arg)
 {
@@ -179,7 +179,7 @@ app_days_range_check(const struct validate_date *from,
 	return 0;
 }
 
-/* One result row as API.md's day object; NULL on a malformed row. */
+/* One result row as the HTTP API's day object; NULL on a malformed row. */
 static json_t *
 app_day_json(const struct db_result *r, int row, const void *arg)
 {

@@ -1,5 +1,5 @@
 /*
- * sessions — signing in and out (API.md, Sessions; DESIGN.md invariant 9).
+ * sessions — signing in and out (HTTP API, Sessions; invariant 9).
  *
  * A session is a random token (crypto/token.h) held by the client in the
  * permit_session cookie; the database keeps only its keyed hash, with an

@@ -1,8 +1,8 @@
 /*
- * uuid — random record ids (API.md: ids are random UUIDs).
+ * uuid — random record ids (HTTP API: ids are random UUIDs).
  *
  * Ids are made in C, not by the database, because a record's seals bind
- * its id (DESIGN.md invariant 3) before the row is inserted.
+ * its id (invariant 3) before the row is inserted.
  */
 #ifndef PERMIT_APP_UUID_H
 #define PERMIT_APP_UUID_H

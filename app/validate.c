@@ -1,5 +1,5 @@
 /*
- * validate — the field rules of API.md other than identity numbers.
+ * validate — the field rules of the HTTP API other than identity numbers.
  * See validate.h for each contract. Nothing here allocates or keeps input.
  */
 #include "app/validate.h"

@@ -1,5 +1,5 @@
 /*
- * validate — the field rules of API.md that are not identity numbers.
+ * validate — the field rules of the HTTP API that are not identity numbers.
  *
  * Pure checks on caller-owned C strings: nothing here allocates, keeps a
  * pointer past the call, reads the clock or logs. "Today" is always a
@@ -32,7 +32,7 @@ enum validate_result {
 	VALIDATE_TOO_LATE        /* a date after the field's latest day */
 };
 
-/* Limits of API.md, in characters (Unicode code points). */
+/* Limits of the HTTP API, in characters (Unicode code points). */
 #define VALIDATE_NAME_MAX         100  /* full_name, mother_name */
 #define VALIDATE_BIRTH_PLACE_MAX  100
 #define VALIDATE_ADDRESS_MAX      300

@@ -5,7 +5,7 @@
  *
  * Callers use the macros, which name the calling function. Never pass a
  * request body, a cookie, a token or any identity field: log lines are not
- * sealed (DESIGN.md invariant 1).
+ * sealed (invariant 1).
  */
 #ifndef PERMIT_CORE_LOG_H
 #define PERMIT_CORE_LOG_H

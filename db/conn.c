@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/monotime.h"
 
 /* Applied unless the caller's conninfo says otherwise. Keepalives and the
  * TCP user timeout (TCP only) notice a server host that vanished without
@@ -134,7 +135,7 @@ out:
 		db_log_down(db, PQerrorMessage(db->conn));
 	db->deadline = saved;
 	if (rc != 0)
-		db->retry_at = db_clock() + DB_DOWN_RETRY_MS / 1e3;
+		db->retry_at = monotime_now() + DB_DOWN_RETRY_MS / 1e3;
 	return rc;
 }
 
@@ -276,7 +277,7 @@ db_ensure(struct db *db)
 		return DB_UNAVAILABLE;
 	}
 	db_disconnect(db);
-	if (db->down && db_clock() < db->retry_at)
+	if (db->down && monotime_now() < db->retry_at)
 		return DB_UNAVAILABLE;
 	return db_connect(db);
 }

@@ -7,7 +7,7 @@
  *   db_open()      permitd's runtime set: one struct db per worker, every
  *                  statement of db/sql/<module>.def prepared on it at
  *                  connect, re-connected on its own after a failure. Every
- *                  transaction is bound to a principal (DESIGN.md invariant
+ *                  transaction is bound to a principal (invariant
  *                  4): db_begin() sets the transaction-local settings
  *                  permit.account_id, permit.role and permit.office with
  *                  set_config(..., true) before anything else runs, the
@@ -73,7 +73,7 @@ struct db_param {
 struct db_result;
 
 /*
- * Time limits of a connection (DESIGN.md: every wait has a deadline). The
+ * Time limits of a connection (every wait has a deadline). The
  * server ends a statement, a lock wait or an idle transaction that exceeds
  * its limit (set on each new connection; 0 leaves the server's default).
  */
@@ -152,7 +152,7 @@ enum db_status db_tx_run(struct db *db, const struct db_principal *who,
     db_tx_fn *fn, void *arg);
 
 /*
- * Several statements in one round trip (DESIGN.md: a request's statements
+ * Several statements in one round trip (a request's statements
  * travel in as few flights as the logic allows). With DB_BATCH_BEGIN the
  * flight opens the transaction, and calls[0] must be a statement that binds
  * its principal (invariant 4: BIND or BIND_PRINCIPAL); without it, a runtime

@@ -11,22 +11,13 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/monotime.h"
 
 /* A cancel request that the server does not acknowledge is abandoned. */
 #define DB_CANCEL_SECONDS 2
-
-double
-db_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int
 db_remaining_ms(const struct db *db)
@@ -35,14 +26,14 @@ db_remaining_ms(const struct db *db)
 
 	if (db->deadline <= 0)
 		return -1;
-	left = (db->deadline - db_clock()) * 1e3;
+	left = (db->deadline - monotime_now()) * 1e3;
 	return left <= 0 ? 0 : (int)left + 1;
 }
 
 void
 db_deadline(struct db *db, int ms)
 {
-	db->deadline = ms > 0 ? db_clock() + (double)ms / 1e3 : 0;
+	db->deadline = ms > 0 ? monotime_now() + (double)ms / 1e3 : 0;
 }
 
 /*

@@ -59,9 +59,6 @@ enum db_status db_flight(struct db *db, struct db_cmd *cmds, int n);
 /* Clears every cmds[i].res. */
 void db_flight_clear(struct db_cmd *cmds, int n);
 
-/* CLOCK_MONOTONIC in seconds. */
-double db_clock(void);
-
 /* Milliseconds left before db->deadline: -1 without one, 0 once passed. */
 int db_remaining_ms(const struct db *db);
 

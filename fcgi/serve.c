@@ -1,25 +1,16 @@
 #include "fcgi/serve.h"
 
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/monotime.h"
 #include "fcgi/request.h"
 #include "fcgi/respond.h"
 #include "fcgi/router.h"
 #include "app/routes.h"
 
 #define FCGI_LOG_PATH_MAX 200
-
-static double
-fcgi_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
 
 /* `s` fit for a log line: printable ASCII, at most `max` bytes, in `a`. */
 static const char *
@@ -89,7 +80,7 @@ fcgi_serve(FCGX_Request *rq, struct pipe_ctx *ctx, arena *a)
 	struct pipe_response res = { 0 };
 	const struct pipe_route *route = NULL;
 	const char *allow = NULL;
-	double start = fcgi_now_ms();
+	double start = monotime_now() * 1e3;
 
 	if (fcgi_prepare(rq, ctx, &req, &route, &res, &allow) == 0)
 		pipe_serve(ctx, route, &req, &res);
@@ -101,5 +92,5 @@ fcgi_serve(FCGX_Request *rq, struct pipe_ctx *ctx, arena *a)
 		log_info("%s %s %d %.2fms flights=%u",
 		    fcgi_log_safe(a, req.method, 16),
 		    fcgi_log_safe(a, req.path, FCGI_LOG_PATH_MAX), res.status,
-		    fcgi_now_ms() - start, res.flights);
+		    monotime_now() * 1e3 - start, res.flights);
 }

@@ -5,7 +5,7 @@
 -- request, so every authenticated read was a write transaction waiting for
 -- a WAL flush, and none could run on a hot standby. permit_bind replaces it:
 -- it only reads (a read request's transaction is READ ONLY), binds the
--- transaction to a live session's account as before (DESIGN.md invariant
+-- transaction to a live session's account as before (invariant
 -- 4), returns the service mode in the same row (invariant 7: one look-up,
 -- one answer for every worker), and says when the session's activity is due
 -- to be recorded; permit_session_touch records it, at most once per

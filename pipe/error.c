@@ -1,5 +1,6 @@
 /*
- * error — API.md's error body, {"error":{"code","message"[,"field"]}}, and
+ * error — the HTTP API's error body, {"error":{"code","message"
+ * [,"field"]}}, and
  * the two answers every layer shares: 500 internal and out of memory.
  */
 #include <stdlib.h>

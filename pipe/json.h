@@ -1,9 +1,9 @@
 /*
- * json — typed, strict reading of a request body (DESIGN.md invariant 8).
+ * json — typed, strict reading of a request body (invariant 8).
  *
  * A handler takes the body with pipe_json_body(), refuses unknown keys with
  * pipe_json_known(), then reads each field with a typed getter. Every refusal
- * fills the response with API.md's error and returns -1, so a handler's
+ * fills the response with the HTTP API's error and returns -1, so a handler's
  * reading code is a run of `if (...) return 0;` lines:
  *
  *   missing body, or a body that is not an object   400 bad_request

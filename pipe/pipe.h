@@ -4,7 +4,7 @@
  *
  * fcgi/ parses a request into a struct pipe_request, looks its route up in
  * app/routes.c and calls pipe_serve(), which runs the route's handler inside
- * one database transaction bound to the principal (DESIGN.md invariant 4),
+ * one database transaction bound to the principal (invariant 4),
  * enforcing the maintenance mode (invariant 7), the route's role and the
  * CSRF token first. Handlers fill a struct pipe_response; fcgi/ writes it.
  *
@@ -138,7 +138,7 @@ typedef enum pipe_status pipe_handler(struct pipe_ctx *ctx,
 /*
  * The reads a route needs that depend only on the request and the bound
  * principal: they travel in the request's first flight, after BEGIN and the
- * binding, before anything is checked (DESIGN.md: a request's statements in
+ * binding, before anything is checked (a request's statements in
  * as few flights as the logic allows). Such a statement names the principal
  * through the transaction's own setting (db/sql: DB_SQL_WHO), never a
  * parameter, since the principal is not known when it is sent; if the
@@ -184,6 +184,17 @@ enum pipe_status pipe_prefetched(const struct pipe_request *req, int i,
 enum pipe_status pipe_commit(struct pipe_ctx *ctx, const struct pipe_request *req,
     struct db_call *calls, int n);
 
+/*
+ * One row of the route table (app/routes.c), written with designated
+ * initialisers. The row is the route's whole policy, which pipe_serve()
+ * enforces before the handler runs, in this order: who (access), what it
+ * does (effect: READ ONLY transaction or not, CSRF), when (scope: which
+ * maintenance modes admit it), and how its database work travels (read,
+ * prefetch, probe). What comes next belongs here too, beside `access`, so
+ * a policy never lives in a handler: a rate-limit class counted before any
+ * expensive work, a reviewer's office scope, and an audit row written in
+ * the request's own transaction.
+ */
 struct pipe_route {
 	const char *method;
 	const char *pattern;      /* "/api/v1/applications/{id}" */
@@ -193,9 +204,9 @@ struct pipe_route {
 	enum pipe_scope scope;
 	/*
 	 * The body of this route's 503 when the database cannot be reached, or
-	 * NULL for API.md's {"error":{"code":"unavailable",...}}. Health uses it
-	 * to answer {"status":"unavailable"}. Called with the request's arena as
-	 * Jansson's allocator; must not touch the database.
+	 * NULL for the HTTP API's {"error":{"code":"unavailable",...}}. Health
+	 * uses it to answer {"status":"unavailable"}. Called with the request's
+	 * arena as Jansson's allocator; must not touch the database.
 	 */
 	json_t *(*unavailable_body)(void);
 	/* The route's prefetched reads, or NULL. A READ route's transaction is
@@ -218,14 +229,15 @@ struct pipe_route {
  * route's prefetched reads and, for a read, commits; then the mode, the
  * role and CSRF are checked, the handler runs, and a write commits or
  * rolls back. A session whose activity is due to be recorded is touched
- * after, in a flight of its own. Always fills `res` (errors as API.md).
+ * after, in a flight of its own. Always fills `res` (errors as the HTTP
+ * API says).
  */
 void pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
     const struct pipe_request *req, struct pipe_response *res);
 
 /*
- * Fills `res` with API.md's error body. `code` and `message` must be static
- * strings that carry no request data; `field` is a dotted path or NULL.
+ * Fills `res` with the HTTP API's error body. `code` and `message` must be
+ * static strings that carry no request data; `field` is a dotted path or NULL.
  */
 void pipe_error(struct pipe_response *res, int status, const char *code,
     const char *message, const char *field);

@@ -1,6 +1,6 @@
 /*
- * principal — who a request runs as (DESIGN.md invariant 4), and its CSRF
- * token (API.md, Sessions). Used by pipe_serve() between BEGIN and the role
+ * principal — who a request runs as (invariant 4), and its CSRF
+ * token (HTTP API, Sessions). Used by pipe_serve() between BEGIN and the role
  * check; the handlers of accounts and sessions use the role names.
  *
  * The binding is the session look-up itself: permit_bind (migration 0007)

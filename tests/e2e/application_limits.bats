@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # An account holds at most max_active_applications active applications
-# (DESIGN.md, Anti-abuse); this file's permitd runs with a bound of 2.
+# (anti-abuse); this file's permitd runs with a bound of 2.
 
 load lib
 load citizen

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# Bad input to POST /api/v1/applications gets API.md's status, code and
-# field, and changes nothing (DESIGN.md invariant 8): one row per rule of
-# API.md's validation, each followed by a count of the applications table.
+# Bad input to POST /api/v1/applications gets the HTTP API's status, code and
+# field, and changes nothing (invariant 8): one row per rule of
+# the HTTP API's validation, each followed by a count of the applications table.
 
 load lib
 load citizen
@@ -64,7 +64,7 @@ long() { printf "%${1}s" '' | tr ' ' x; }
 
 @test "a 1 MiB body is 413 too_large" {
 	# Exactly 1 MiB: nginx (client_max_body_size 1m) passes it on, and
-	# permitd refuses it against body_limit (64 KiB) with API.md's body.
+	# permitd refuses it against body_limit (64 KiB) with the HTTP API's body.
 	local big=$BATS_TEST_TMPDIR/big.json head='{"kind":"passport","applicant":{"address":"' tail='"}}'
 	{ printf '%s' "$head"; long $((1048576 - ${#head} - ${#tail})); printf '%s' "$tail"; } >"$big"
 	[ "$(stat -c %s "$big")" = 1048576 ]
@@ -138,7 +138,7 @@ long() { printf "%${1}s" '' | tr ' ' x; }
 	invalid applicant.phone '.applicant.phone = "0812-3456-789"' "phone dashes"
 }
 
-@test "birth_date, sex and travel dates follow API.md" {
+@test "birth_date, sex and travel dates follow the HTTP API" {
 	local yesterday
 	yesterday=$(date -u -d '-1 day' +%F)
 	invalid applicant.birth_date '.applicant.birth_date = "1899-12-31"' "before 1900"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Every read bound to its owner (DESIGN.md invariants 3 and 4): another
+# Every read bound to its owner (invariants 3 and 4): another
 # citizen's application is a 404 byte-identical to a nonexistent one's,
 # state changes need the CSRF token, and ciphertext moved between rows does
 # not open (fails closed, never the other owner's plaintext).

@@ -143,5 +143,5 @@ header() {
 	grep -i "^$1:" "$headers" | head -n1 | cut -d: -f2- | sed 's/^ *//; s/\r$//'
 }
 
-# The error code of an API.md error body.
+# The error code of an API error body.
 error_code() { jq -r '.error.code' <<<"$body"; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Maintenance never changes who sees what (DESIGN.md invariant 7): read_only
+# Maintenance never changes who sees what (invariant 7): read_only
 # serves reads, still bound to their owner, and answers writes 503; closed
 # answers only health (and, later, admin); both bodies are static. The mode
 # lives in the database, so every worker agrees at once.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bats
 # The platform through a real nginx to real permitd workers: health, the
-# database going away and coming back, errors as API.md, invariant-6 headers.
+# database going away and coming back, errors as the HTTP API says, the
+# headers of invariant 6.
 
 load lib
 
@@ -13,7 +14,7 @@ teardown_file() {
 	stack_stop
 }
 
-# Every header of DESIGN.md invariant 6, on whatever $headers holds.
+# Every header of invariant 6, on whatever $headers holds.
 assert_security_headers() {
 	[ "$(header Content-Type)" = "application/json; charset=utf-8" ]
 	[ "$(header Cache-Control)" = "no-store" ]
@@ -24,7 +25,7 @@ assert_security_headers() {
 	[ "$(header X-Frame-Options)" = "DENY" ]
 }
 
-# An API.md error body with exactly error.code and error.message.
+# An API error body with exactly error.code and error.message.
 assert_error_body() { # CODE
 	[ "$(error_code)" = "$1" ]
 	[ "$(jq -r '.error.message | type' <<<"$body")" = string ]
@@ -63,7 +64,7 @@ wait_for_health() { # STATUS
 	[ "$(jq -r .mode <<<"$body")" = closed ]
 }
 
-@test "an unknown path is 404 not_found as API.md, with the headers" {
+@test "an unknown path is 404 not_found as the HTTP API, with the headers" {
 	api GET /api/v1/no-such-thing
 	[ "$status" = 404 ]
 	assert_error_body not_found
@@ -76,7 +77,7 @@ wait_for_health() { # STATUS
 	assert_error_body not_found
 }
 
-@test "a known path with another method is 405 with Allow, as API.md" {
+@test "a known path with another method is 405 with Allow, as the HTTP API" {
 	api DELETE /api/v1/health
 	[ "$status" = 405 ]
 	assert_error_body method_not_allowed
@@ -141,7 +142,7 @@ wait_for_health() { # STATUS
 	[ "$(header Retry-After)" -gt 0 ]
 	assert_security_headers
 
-	# An API route behind the database answers API.md's error body.
+	# An API route behind the database answers the HTTP API's error body.
 	API_TIMEOUT=1 api GET /api/v1/offices
 	[ "$status" = 503 ]
 	assert_error_body unavailable

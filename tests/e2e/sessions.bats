@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Sessions through nginx to permitd: sign in, the cookie and its CSRF token,
-# GET /me, sign out, and every way a session stops working (API.md,
-# Sessions; DESIGN.md invariants 4 and 9).
+# GET /me, sign out, and every way a session stops working (HTTP API,
+# Sessions; invariants 4 and 9).
 
 load lib
 
@@ -65,7 +65,7 @@ sessions_sql() { # SET-CLAUSE: changes this test's account's sessions
 	psql_super -c "UPDATE sessions SET $1 WHERE account_id = '$ACCOUNT_ID'"
 }
 
-@test "sign in: 201, the account, a CSRF token and the cookie of API.md" {
+@test "sign in: 201, the account, a CSRF token and the cookie of the HTTP API" {
 	register "$EMAIL" "$PASSWORD"
 	local id
 	id=$(jq -r .account.id <<<"$body")

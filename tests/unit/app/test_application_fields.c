@@ -1,6 +1,6 @@
 /*
  * app/application_fields: which field a body with several faults is refused
- * for (the first in the order API.md's rules are judged), and where valid
+ * for (the first in the order the HTTP API's rules are judged), and where valid
  * fields land. The e2e bad_input tests prove each rule alone; these pin the
  * order, so a body is refused for the same field whatever drives the loop.
  */

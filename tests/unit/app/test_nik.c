@@ -95,7 +95,7 @@ struct province_case {
 	int in_use;
 };
 
-/* Every edge of every range of API.md's province list. */
+/* Every edge of every range of the HTTP API's province list. */
 static const struct province_case province_edges[] = {
 	{ 0, 0 },  { 10, 0 }, { 11, 1 }, { 15, 1 }, { 19, 1 }, { 20, 0 },
 	{ 21, 1 }, { 22, 0 }, { 30, 0 }, { 31, 1 }, { 36, 1 }, { 37, 0 },

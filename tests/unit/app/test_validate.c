@@ -1,5 +1,5 @@
 /*
- * app/validate: the field rules of API.md. Each test walks one table of
+ * app/validate: the field rules of the HTTP API. Each test walks one table of
  * {input, expected} cases and proves one rule; a failing row is printed
  * with its index and label.
  */

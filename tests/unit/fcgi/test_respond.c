@@ -1,4 +1,4 @@
-/* Error bodies (API.md) and the response head (invariant 6). */
+/* Error bodies (HTTP API) and the response head (invariant 6). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

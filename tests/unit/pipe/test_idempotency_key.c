@@ -1,5 +1,5 @@
 /*
- * pipe/idempotency: which Idempotency-Key headers are accepted (API.md,
+ * pipe/idempotency: which Idempotency-Key headers are accepted (HTTP API,
  * Conventions: 1-64 characters), before anything is claimed.
  */
 #include <setjmp.h>
