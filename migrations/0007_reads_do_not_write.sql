@@ -16,6 +16,23 @@
 -- Refuses unless run as permit_owner (defined in 0001).
 SELECT permit_assert_migrator();
 
+-- Raises unless every one of p_seconds is a positive number of seconds:
+-- the intervals a caller passes (from permitd's configuration) are never
+-- trusted to be sane. Not granted to anyone: only the functions below call
+-- it, as its owner.
+CREATE FUNCTION permit_require_seconds(p_caller text, VARIADIC p_seconds integer[])
+RETURNS void
+LANGUAGE plpgsql IMMUTABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+	IF array_position(p_seconds, NULL) IS NOT NULL
+	    OR 0 >= ANY (p_seconds) THEN
+		RAISE EXCEPTION '%: seconds must be positive', p_caller;
+	END IF;
+END
+$$;
+
 -- The binding of every request. A NULL hash (no cookie) or a session that
 -- is unknown, revoked, expired, idle too long or of a blocked account binds
 -- the anonymous principal. Always one row.
@@ -29,9 +46,7 @@ AS $$
 DECLARE
 	s record;
 BEGIN
-	IF p_touch_seconds IS NULL OR p_touch_seconds <= 0 THEN
-		RAISE EXCEPTION 'permit_bind: touch seconds must be positive';
-	END IF;
+	PERFORM permit_require_seconds('permit_bind', p_touch_seconds);
 	SELECT st.mode INTO mode FROM service_state st;
 	touch_due := false;
 	PERFORM set_config('permit.account_id', '', true),
@@ -71,10 +86,8 @@ LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public, pg_temp
 AS $$
 BEGIN
-	IF p_idle_seconds IS NULL OR p_idle_seconds <= 0
-	    OR p_touch_seconds IS NULL OR p_touch_seconds <= 0 THEN
-		RAISE EXCEPTION 'permit_session_touch: seconds must be positive';
-	END IF;
+	PERFORM permit_require_seconds('permit_session_touch', p_idle_seconds,
+	    p_touch_seconds);
 	PERFORM set_config('synchronous_commit', 'off', true);
 	UPDATE sessions se
 	SET last_seen_at = now(),
@@ -86,6 +99,7 @@ BEGIN
 END
 $$;
 
+REVOKE ALL ON FUNCTION permit_require_seconds(text, integer[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION permit_bind(bytea, integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION permit_session_touch(bytea, integer, integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION permit_bind(bytea, integer) TO permit_app;

@@ -240,6 +240,26 @@ session_binding_ends_with_its_committed_transaction(void **state)
 	    buf, sizeof(buf)), "0");
 }
 
+/* The intervals permitd passes are checked, not trusted: a binding or an
+ * activity record with a touch interval that is not positive is refused. */
+static void
+binding_and_touch_refuse_intervals_that_are_not_positive(void **state)
+{
+	struct fx *f = *state;
+	static const char *const calls[] = {
+		"SELECT count(*) FROM permit_bind(NULL, 0)",
+		"SELECT count(*) FROM permit_bind(NULL, NULL)",
+		"SELECT permit_session_touch('\\x00'::bytea, 1800, -1)",
+		"SELECT permit_session_touch('\\x00'::bytea, 0, 60)",
+	};
+
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		assert_string_equal(itest_sqlstate(f->app, calls[i], buf,
+		    sizeof(buf)), "P0001");
+	assert_string_equal(itest_sqlstate(f->app,
+	    "SELECT count(*) FROM permit_bind(NULL, 60)", buf, sizeof(buf)), "");
+}
+
 static void
 public_cannot_call_the_definer_functions(void **state)
 {
@@ -272,6 +292,7 @@ main(void)
 		cmocka_unit_test(app_has_no_direct_insert_or_delete),
 		cmocka_unit_test(session_bind_binds_only_a_live_session),
 		cmocka_unit_test(session_binding_ends_with_its_committed_transaction),
+		cmocka_unit_test(binding_and_touch_refuse_intervals_that_are_not_positive),
 		cmocka_unit_test(public_cannot_call_the_definer_functions),
 	};
 
