@@ -180,9 +180,13 @@ bench_config() { # LOG_LEVEL
 	STACK_LOG_LEVEL=$1 stack_config_write
 	cat >>"$STACK_CONFIG" <<EOF
 # scripts/bench.sh: workers are never recycled mid-run, submits stay under
-# the per-account bound, seeding's Argon2id is cheap.
+# the per-account bound and the rate limits (all from 127.0.0.1), seeding's
+# Argon2id is cheap.
 max_requests = 0
 max_active_applications = 1000
+limit_registrations = 1000000
+limit_signin_failures = 1000000
+limit_submissions = 1000000
 pwhash_opslimit = 1
 pwhash_memlimit = 8192
 session_idle_timeout = $IDLE_TIMEOUT
