@@ -24,7 +24,7 @@ teardown_file() {
 
 @test "a burst of submissions (3 within 60 s) flags the account" {
 	local i
-	citizen_new burst
+	citizen_new_from burst "$(addr_new)"
 	for i in 1 2 3; do
 		person_new F
 		as_post burst /api/v1/applications "$(passport_json)"
@@ -37,11 +37,11 @@ teardown_file() {
 	[ "$(flags_of "$(citizen_id burst)" submission_burst)" = 1 ]
 	# The detail carries counts, no identity data.
 	[ "$(psql_super -At -c "SELECT detail FROM account_flags
-	    WHERE account_id = '$(citizen_id burst)'")" = "3 submissions within 60 s" ]
+	    WHERE account_id = '$(citizen_id burst)' AND rule = 'submission_burst'")" = "3 submissions within 60 s" ]
 }
 
 @test "an ordinary citizen (two submissions, one registration) is not flagged" {
-	citizen_new plain
+	citizen_new_from plain "$(addr_new)"
 	person_new F
 	as_post plain /api/v1/applications "$(passport_json)"
 	[ "$status" = 201 ]

@@ -70,3 +70,13 @@ flags_of() { # ID RULE
 	psql_super -At -c "SELECT count(*) FROM account_flags
 	    WHERE account_id = '$1' AND rule = '$2' AND resolved_at IS NULL"
 }
+
+# citizen_new, registered from ADDR (a household of its own: 127.0.0.1
+# registers every other file's citizens).
+citizen_new_from() { # NAME ADDR
+	local email="$1.$RANDOM$RANDOM@example.test"
+	echo "$email" >"$BATS_FILE_TMPDIR/$1.email"
+	register_from "$2" "$email"
+	[ "$status" = 201 ] || { echo "register $1: $status $body" >&2; return 1; }
+	citizen_signin "$1"
+}
