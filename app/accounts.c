@@ -184,8 +184,34 @@ out:
 	return rc;
 }
 
-/* The new account inserted and committed, in one flight: DB_OK, or the
- * failure (DB_CONFLICT: the email is taken). */
+/*
+ * The flag rule on registrations from one address (migrations/0008): the
+ * address's keyed hash, in a domain of its own, and the rule's call into
+ * *call. 0, or -1 when the request has no address or no hash was made (the
+ * rule then does not run for it).
+ */
+static int
+app_accounts_flag_call(const struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct app_account_new *n, struct db_param p[3], struct db_call *call)
+{
+	unsigned char *source = arena_alloc(req->arena, BIDX_BYTES);
+	const char *addr = req->client_addr;
+
+	if (addr == NULL || bidx_compute(ctx->keys, "flag.registration.address",
+	    (const unsigned char *)addr, strlen(addr), source) != 0)
+		return -1;
+	p[0] = DB_TEXT(n->id);
+	p[1] = DB_BYTES(source, BIDX_BYTES);
+	p[2] = DB_TEXT(arena_printf(req->arena, "%d",
+	    ctx->cfg->flag_registrations_per_address));
+	*call = (struct db_call){ DB_STMT_FLAG_REGISTRATION, p, 3, NULL,
+	    DB_ERROR };
+	return 0;
+}
+
+/* The new account inserted, its address's flag rule applied, and
+ * committed, in one flight: DB_OK, or the failure (DB_CONFLICT: the email
+ * is taken). */
 static enum db_status
 app_accounts_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct app_account_new *n)
@@ -198,10 +224,17 @@ app_accounts_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
 		DB_TEXT(n->kek_id),
 		DB_TEXT(n->pw_hash),
 	};
-	struct db_call insert = { DB_STMT_ACCOUNT_REGISTER, p, 6, NULL, DB_ERROR };
+	struct db_param flag[3];
+	struct db_call calls[2] = {
+		{ DB_STMT_ACCOUNT_REGISTER, p, 6, NULL, DB_ERROR },
+	};
+	int k = 1;
 
-	(void)pipe_commit(ctx, req, &insert, 1);
-	return insert.status;
+	if (app_accounts_flag_call(ctx, req, n, flag, &calls[1]) == 0)
+		k++;
+	(void)pipe_commit(ctx, req, calls, k);
+	return calls[0].status != DB_OK ? calls[0].status :
+	    k > 1 ? calls[1].status : DB_OK;
 }
 
 enum pipe_status

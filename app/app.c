@@ -81,7 +81,8 @@ app_ctx_open(const struct app_service *svc, struct pipe_ctx *ctx)
 
 /* The key of the sweep's advisory lock: "permit-sweep" as a number. */
 #define APP_SWEEP_LOCK "7377656570"
-/* Dead sessions deleted per sweep, at most. */
+/* Dead sessions deleted per sweep, at most (and as many spent rate-limit
+ * rows and old events). */
 #define APP_SWEEP_LIMIT "1000"
 
 void
@@ -98,10 +99,13 @@ app_housekeep(const struct app_service *svc)
 	db_deadline(db, svc->cfg.health_deadline);
 	if ((st = db_begin(db, NULL)) == DB_OK &&
 	    (st = db_exec(db, NULL, DB_STMT_SESSIONS_SWEEP, p, 2,
+	    NULL)) == DB_OK &&
+	    (st = db_exec(db, NULL, DB_STMT_LIMITS_SWEEP, p, 2,
 	    NULL)) == DB_OK)
 		st = db_commit(db);
 	if (st != DB_OK)
-		log_warn("the sweep of dead sessions did not run; next in %ds",
+		log_warn("the sweep of dead sessions and spent limits did not "
+		    "run; next in %ds",
 		    svc->cfg.session_sweep_interval);
 	db_close(db);
 }

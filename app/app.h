@@ -45,7 +45,8 @@ void app_ctx_close(struct pipe_ctx *ctx);
 
 /*
  * The master's periodic duties on the database, off the request path, every
- * session_sweep_interval: dead sessions are deleted, by one host at a time
+ * session_sweep_interval: dead sessions, spent rate-limit rows and events
+ * older than the flag rules look back are deleted, by one host at a time
  * (an advisory lock). Connects for the occasion and disconnects, so no
  * connection is inherited by the workers forked later; every wait is
  * bounded by health_deadline, so a hung database delays the master that

@@ -242,17 +242,25 @@ app_create_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
 {
 	struct app_record_sealed sealed;
 	struct db_param p[APP_INSERT_PARAMS];
-	struct db_call calls[2] = {
-		{ DB_STMT_APP_INSERT, p, APP_INSERT_PARAMS, NULL, DB_ERROR },
+	/* The burst rule (migrations/0008) counts the submission with it. */
+	const struct db_param burst[3] = {
+		DB_TEXT("submission"),
+		DB_TEXT(arena_printf(req->arena, "%d", ctx->cfg->flag_burst_count)),
+		DB_TEXT(arena_printf(req->arena, "%d",
+		    ctx->cfg->flag_burst_seconds)),
 	};
-	int n = 1;
+	struct db_call calls[3] = {
+		{ DB_STMT_APP_INSERT, p, APP_INSERT_PARAMS, NULL, DB_ERROR },
+		{ DB_STMT_FLAG_BURST, burst, 3, NULL, DB_ERROR },
+	};
+	int n = 2;
 	enum pipe_status st;
 
 	if (app_record_seal(req->arena, ctx->keys, id, who->account_id, in,
 	    &sealed) != 0)
 		return pipe_internal(res);
 	app_insert_params(id, who, in, &sealed, p);
-	n += pipe_idem_finish(req, who, idem, 201, id, &calls[1]);
+	n += pipe_idem_finish(req, who, idem, 201, id, &calls[2]);
 	st = pipe_commit(ctx, req, calls, n);
 	if (calls[0].status == DB_CONFLICT) {
 		pipe_error(res, 409, "conflict", "This NIK already has an active "

@@ -21,14 +21,15 @@ static const struct pipe_route app_route_table[] = {
 	  .scope = PIPE_SCOPE_NORMAL },
 	{ .method = "POST", .pattern = "/api/v1/accounts",
 	  .handler = app_accounts_create, .access = PIPE_ACCESS_PUBLIC,
-	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
+	  .limit = PIPE_LIMIT_REGISTRATION, .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
 	/* Sign-in is answered in every mode so an admin can always sign in to
 	 * end maintenance; outside normal mode the handler opens sessions for
 	 * admins only. It is public, so CSRF does not apply. */
 	{ .method = "POST", .pattern = "/api/v1/sessions",
 	  .handler = app_sessions_create,
 	  .prefetch = app_sessions_create_prefetch,
-	  .access = PIPE_ACCESS_PUBLIC, .effect = PIPE_EFFECT_WRITE,
+	  .access = PIPE_ACCESS_PUBLIC, .limit = PIPE_LIMIT_SIGNIN,
+	  .limit_subject = app_sessions_limit_subject, .effect = PIPE_EFFECT_WRITE,
 	  .scope = PIPE_SCOPE_ALWAYS },
 	{ .method = "DELETE", .pattern = "/api/v1/sessions/current",
 	  .handler = app_sessions_delete, .access = PIPE_ACCESS_SESSION,
@@ -40,7 +41,7 @@ static const struct pipe_route app_route_table[] = {
 	{ .method = "POST", .pattern = "/api/v1/applications",
 	  .handler = app_applications_create,
 	  .prefetch = app_applications_create_prefetch,
-	  .access = PIPE_ACCESS_CITIZEN,
+	  .access = PIPE_ACCESS_CITIZEN, .limit = PIPE_LIMIT_SUBMISSION,
 	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
 	{ .method = "GET", .pattern = "/api/v1/applications",
 	  .handler = app_applications_list,
@@ -57,6 +58,8 @@ static const struct pipe_route app_route_table[] = {
 	  .prefetch = app_applications_cancel_prefetch,
 	  .access = PIPE_ACCESS_CITIZEN,
 	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
+	/* POST and DELETE /api/v1/applications/{id}/booking (with bookings)
+	 * count as PIPE_LIMIT_BOOKING. */
 };
 
 const struct pipe_route *

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "app/accounts.h"
+#include "pipe/limit.h"
 #include "pipe/principal.h"
 #include "app/validate.h"
 #include "core/log.h"
@@ -50,6 +51,19 @@ app_sessions_create_prefetch(const struct pipe_ctx *ctx,
 		return;
 	p[0] = DB_BYTES(bidx, BIDX_BYTES);
 	pipe_plan_add(plan, DB_STMT_ACCOUNT_FOR_SIGNIN, p, 1);
+}
+
+const char *
+app_sessions_limit_subject(const struct pipe_request *req)
+{
+	const char *email = req->body == NULL ? NULL :
+	    json_string_value(json_object_get(req->body, "email"));
+	char *norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
+
+	if (email == NULL ||
+	    validate_email(email, norm, VALIDATE_EMAIL_BUFSZ) != VALIDATE_OK)
+		return NULL;
+	return norm;
 }
 
 /* The credentials' account from the first flight into *s (s->found 0 when
@@ -105,13 +119,14 @@ app_signin_verify(const struct pipe_ctx *ctx, const struct app_signin *s,
 }
 
 /* What sign-in's last flight sends: the session opened, the transaction
- * bound through it, and maybe a new password hash. */
+ * bound through it, maybe a new password hash, and the attempt's
+ * rate-limit counts given back (a success is no failure). */
 struct app_signin_flight {
 	char token[TOKEN_STR_SIZE];
 	unsigned char hash[TOKEN_HASH_BYTES];
 	char pw_hash[PW_HASH_SIZE];
 	struct db_param open[4], bind[2], rehash[2];
-	struct db_call calls[3];
+	struct db_call calls[3 + PIPE_LIMIT_KEYS];
 	int n;
 };
 
@@ -223,6 +238,7 @@ app_signin_start(struct pipe_ctx *ctx, const struct pipe_request *req,
 		goto out;
 	}
 	app_signin_rehash(ctx, s, password, password_len, &f);
+	f.n += pipe_limit_forgive(req, f.calls + f.n);
 	if ((st = pipe_commit(ctx, req, f.calls, f.n)) != PIPE_NEXT)
 		goto out;
 	st = PIPE_ANSWERED;

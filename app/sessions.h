@@ -21,6 +21,11 @@
 pipe_handler app_sessions_create;
 pipe_prefetch app_sessions_create_prefetch;
 
+/* Sign-in's rate-limit subject (PIPE_LIMIT_SIGNIN): the body's email,
+ * normalised, when it has the shape of one; failures count per account
+ * without knowing whether the account exists. */
+pipe_limit_subject app_sessions_limit_subject;
+
 /*
  * Makes the dummy hash that sign-ins for unknown emails verify against
  * (crypto/pw.h), at cfg's limits, so no sign-in pays for making it and the

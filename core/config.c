@@ -8,6 +8,8 @@
 
 #include <sodium.h>
 
+#include "core/netaddr.h"
+
 enum config_type { CONFIG_T_STR, CONFIG_T_INT, CONFIG_T_LONG, CONFIG_T_SIZE,
 	CONFIG_T_ULL, CONFIG_T_BOOL, CONFIG_T_OCTAL };
 
@@ -45,6 +47,19 @@ static const struct config_key config_keys[] = {
 	KEY(pwhash_opslimit, CONFIG_T_ULL, 1, 64),
 	KEY(pwhash_memlimit, CONFIG_T_SIZE, 8192, 4LL * 1024 * 1024 * 1024),
 	KEY(max_active_applications, CONFIG_T_INT, 1, 1000),
+	KEY(limit_registrations, CONFIG_T_INT, 1, 1000000),
+	KEY(limit_registrations_window, CONFIG_T_INT, 1, 7 * 86400),
+	KEY(limit_signin_failures, CONFIG_T_INT, 1, 1000000),
+	KEY(limit_signin_failures_window, CONFIG_T_INT, 1, 7 * 86400),
+	KEY(limit_submissions, CONFIG_T_INT, 1, 1000000),
+	KEY(limit_submissions_window, CONFIG_T_INT, 1, 7 * 86400),
+	KEY(limit_bookings, CONFIG_T_INT, 1, 1000000),
+	KEY(limit_bookings_window, CONFIG_T_INT, 1, 7 * 86400),
+	KEY(client_addr_header, CONFIG_T_STR, 0, 0),
+	KEY(trusted_proxies, CONFIG_T_STR, 0, 0),
+	KEY(flag_burst_count, CONFIG_T_INT, 2, 100000),
+	KEY(flag_burst_seconds, CONFIG_T_INT, 1, 86400),
+	KEY(flag_registrations_per_address, CONFIG_T_INT, 1, 100000),
 	KEY(rewrap_batch, CONFIG_T_INT, 1, 100000),
 };
 
@@ -76,6 +91,17 @@ config_defaults(struct config *c)
 	c->pwhash_opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
 	c->pwhash_memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 	c->max_active_applications = 5;
+	c->limit_registrations = 5;
+	c->limit_registrations_window = 3600;
+	c->limit_signin_failures = 10;
+	c->limit_signin_failures_window = 900;
+	c->limit_submissions = 10;
+	c->limit_submissions_window = 86400;
+	c->limit_bookings = 20;
+	c->limit_bookings_window = 3600;
+	c->flag_burst_count = 5;
+	c->flag_burst_seconds = 60;
+	c->flag_registrations_per_address = 3;
 	c->rewrap_batch = 500;
 }
 
@@ -187,6 +213,17 @@ config_line(struct config *c, char *line, const char **why, const char **key)
 	return 0;
 }
 
+/* 0 when `h` is "" or an HTTP header name (letters, digits, '-'). */
+static int
+config_header_check(const char *h)
+{
+	for (; *h != '\0'; h++)
+		if (!((*h >= 'A' && *h <= 'Z') || (*h >= 'a' && *h <= 'z') ||
+		    (*h >= '0' && *h <= '9') || *h == '-'))
+			return -1;
+	return 0;
+}
+
 int
 config_load(const char *path, struct config *c, char *err, size_t errlen)
 {
@@ -214,6 +251,16 @@ config_load(const char *path, struct config *c, char *err, size_t errlen)
 	}
 	if (ferror(f)) {
 		snprintf(err, errlen, "%s: read error", path);
+		goto out;
+	}
+	if (netaddr_list_check(c->trusted_proxies) != 0) {
+		snprintf(err, errlen, "%s: trusted_proxies: not a list of "
+		    "addresses and CIDR blocks", path);
+		goto out;
+	}
+	if (config_header_check(c->client_addr_header) != 0) {
+		snprintf(err, errlen, "%s: client_addr_header: not a header name",
+		    path);
 		goto out;
 	}
 	if (c->session_idle_timeout > c->session_lifetime) {

@@ -47,8 +47,18 @@ struct config {
 	unsigned long long pwhash_opslimit;
 	size_t pwhash_memlimit;
 
-	/* anti-abuse */
+	/* anti-abuse: each rate limit is `N` requests per `_window` seconds
+	 * (GCRA: one every window/N seconds, a burst of N) */
 	int max_active_applications;
+	int limit_registrations, limit_registrations_window;      /* per address */
+	int limit_signin_failures, limit_signin_failures_window;  /* per address
+	                                                           * and account */
+	int limit_submissions, limit_submissions_window;          /* per account */
+	int limit_bookings, limit_bookings_window;                /* per account */
+	char client_addr_header[CONFIG_STR];  /* "" : REMOTE_ADDR alone */
+	char trusted_proxies[CONFIG_STR];     /* netaddr list; "" : none */
+	int flag_burst_count, flag_burst_seconds;   /* N events within T s */
+	int flag_registrations_per_address;         /* more in a day: flagged */
 
 	/* operations */
 	int rewrap_batch;             /* DEKs re-wrapped per transaction */

@@ -169,7 +169,12 @@ enum db_status db_tx_run(struct db *db, const struct db_principal *who,
 enum {
 	DB_BATCH_BEGIN = 1,        /* BEGIN first */
 	DB_BATCH_READ_ONLY = 2,    /* ... BEGIN READ ONLY: the flight writes nothing */
-	DB_BATCH_COMMIT = 4        /* COMMIT last */
+	DB_BATCH_COMMIT = 4,       /* COMMIT last */
+	DB_BATCH_ROLLBACK = 8      /* ROLLBACK first, ending the transaction
+	                            * that is open (if any): what a refused
+	                            * request keeps (its rate-limit counts)
+	                            * then travels in the flight its ROLLBACK
+	                            * takes anyway */
 };
 
 struct db_call {

@@ -10,8 +10,8 @@
 
 /* More than any statement needs; checked, so a table typo cannot overflow. */
 #define DB_MAX_PARAMS 32
-/* BEGIN, the calls, COMMIT. */
-#define DB_MAX_CMDS (DB_BATCH_MAX + 2)
+/* ROLLBACK, BEGIN, the calls, COMMIT. */
+#define DB_MAX_CMDS (DB_BATCH_MAX + 3)
 
 static void
 db_pqclear(void *res)
@@ -103,7 +103,8 @@ db_batch_check(struct db *db, unsigned flags, const struct db_call *calls,
 			log_error("a transaction must begin by binding its principal");
 			return -1;
 		}
-		if (PQtransactionStatus(db->conn) != PQTRANS_IDLE) {
+		if (PQtransactionStatus(db->conn) != PQTRANS_IDLE &&
+		    !(flags & DB_BATCH_ROLLBACK)) {
 			/* A caller left one open: end it (and its binding) so
 			 * this request fails but the next one starts clean. */
 			log_error("a transaction was left open; rolled back");
@@ -140,6 +141,8 @@ db_batch(struct db *db, arena *a, unsigned flags, struct db_call *calls,
 		return st;
 	if (db_batch_check(db, flags, calls, n) != 0)
 		return DB_ERROR;
+	if ((flags & DB_BATCH_ROLLBACK) && db_in_transaction(db))
+		cmds[k++].sql = "ROLLBACK";
 	if (flags & DB_BATCH_BEGIN)
 		cmds[k++].sql = (flags & DB_BATCH_READ_ONLY) ? "BEGIN READ ONLY" :
 		    "BEGIN";

@@ -7,6 +7,8 @@
 
 #include <sodium.h>
 
+#include "core/netaddr.h"
+
 #define FCGI_SESSION_COOKIE "permit_session"
 
 static int
@@ -110,9 +112,67 @@ fcgi_request_params(FCGX_ParamArray envp, arena *a, struct pipe_request *req)
 	    FCGI_SESSION_COOKIE);
 	req->csrf_token = fcgi_param(envp, a, "HTTP_X_CSRF_TOKEN");
 	req->idempotency_key = fcgi_param(envp, a, "HTTP_IDEMPOTENCY_KEY");
-	req->client_addr = fcgi_param(envp, a, "REMOTE_ADDR");
+	req->client_addr = NULL;   /* fcgi_request_client: it needs the config */
 	req->body = NULL;
 	return FCGI_REQUEST_OK;
+}
+
+/* The canonical text of `n` in the arena. */
+static const char *
+fcgi_addr_text(arena *a, const struct netaddr *n)
+{
+	char buf[NETADDR_STR];
+
+	netaddr_format(n, buf);
+	return arena_strdup(a, buf);
+}
+
+const char *
+fcgi_client_addr(arena *a, const char *remote, const char *forwarded,
+    const char *trusted)
+{
+	struct netaddr hop, prev;
+	const char *end, *b, *e;
+
+	if (remote == NULL)
+		return NULL;
+	if (netaddr_parse(remote, strlen(remote), &hop) != 0)
+		return arena_strdup(a, remote);
+	end = forwarded != NULL ? forwarded + strlen(forwarded) : NULL;
+	while (end != NULL && netaddr_in_list(trusted, &hop)) {
+		/* The entry before `end`, blanks trimmed. */
+		for (b = end; b > forwarded && b[-1] != ','; b--)
+			;
+		e = end;
+		end = b > forwarded ? b - 1 : NULL;
+		while (b < e && fcgi_is_blank(*b))
+			b++;
+		while (e > b && fcgi_is_blank(e[-1]))
+			e--;
+		if (netaddr_parse(b, (size_t)(e - b), &prev) != 0)
+			break;
+		hop = prev;
+	}
+	return fcgi_addr_text(a, &hop);
+}
+
+const char *
+fcgi_request_client(FCGX_ParamArray envp, arena *a, const struct config *cfg)
+{
+	char name[sizeof("HTTP_") + CONFIG_STR];
+	const char *h = cfg->client_addr_header;
+	size_t i;
+
+	if (*h == '\0' || *cfg->trusted_proxies == '\0')
+		return fcgi_client_addr(a, FCGX_GetParam("REMOTE_ADDR", envp),
+		    NULL, NULL);
+	memcpy(name, "HTTP_", 5);
+	for (i = 0; h[i] != '\0'; i++)
+		name[5 + i] = h[i] == '-' ? '_' :
+		    (h[i] >= 'a' && h[i] <= 'z') ? (char)(h[i] - 32) : h[i];
+	name[5 + i] = '\0';
+	return fcgi_client_addr(a, FCGX_GetParam("REMOTE_ADDR", envp),
+	    FCGX_GetParam(name, envp), cfg->trusted_proxies);
 }
 
 /* CONTENT_LENGTH: -1 when absent (read to EOF), -2 when malformed. */

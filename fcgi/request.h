@@ -22,12 +22,31 @@ enum fcgi_request_status {
 
 /*
  * Fills method, path (REQUEST_URI without the query), query, the
- * permit_session cookie, X-CSRF-Token, Idempotency-Key and REMOTE_ADDR of
- * `req` from the CGI parameters `envp`; body stays NULL. FCGI_REQUEST_BAD
+ * permit_session cookie, X-CSRF-Token and Idempotency-Key of `req` from the CGI parameters `envp`; body stays NULL. FCGI_REQUEST_BAD
  * when the method or the URI is missing.
  */
 enum fcgi_request_status fcgi_request_params(FCGX_ParamArray envp, arena *a,
     struct pipe_request *req);
+
+/*
+ * The client's address, by the client-address rule: REMOTE_ADDR (the peer
+ * the web server saw), unless that peer is in the `trusted` list (proxies,
+ * core/netaddr.h) and the request carries `forwarded` (the value of the
+ * configured header, e.g. X-Forwarded-For, a comma-separated chain, newest
+ * hop last). Then the chain is walked from the right past trusted entries,
+ * and the first untrusted one is the client; a malformed entry ends the
+ * walk at the last trusted hop, and so does a chain of trusted hops only.
+ * Addresses come back in canonical text, in the arena; NULL without a
+ * REMOTE_ADDR. A client cannot choose its address: what it writes into the
+ * header is believed only where a trusted proxy vouches for the hop after it.
+ */
+const char *fcgi_client_addr(arena *a, const char *remote,
+    const char *forwarded, const char *trusted);
+
+/* fcgi_client_addr of the CGI parameters, as `cfg` configures it
+ * (client_addr_header, trusted_proxies). */
+const char *fcgi_request_client(FCGX_ParamArray envp, arena *a,
+    const struct config *cfg);
 
 /*
  * Reads the body from `in` and sets req->body to the JSON object it holds,

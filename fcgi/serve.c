@@ -44,6 +44,7 @@ fcgi_prepare(FCGX_Request *rq, struct pipe_ctx *ctx, struct pipe_request *req,
 		pipe_error(res, 400, "bad_request", "Malformed request.", NULL);
 		return -1;
 	}
+	req->client_addr = fcgi_request_client(rq->envp, req->arena, ctx->cfg);
 	st = fcgi_request_body(rq->in, rq->envp, ctx->cfg->body_limit, req);
 	if (st == FCGI_REQUEST_TOO_LARGE) {
 		pipe_error(res, 413, "too_large", "The request body is too large.",

@@ -4,14 +4,17 @@
  *
  * The order is fixed and every route goes through all of it (invariants 4
  * and 7): the first flight begins (READ ONLY for a read), binds the
- * principal and reads the mode (one statement), runs the route's prefetched
- * reads and, for a read, commits; then admit by mode, check the role, check
- * CSRF, run the handler, and for a write commit or roll back. No step is
+ * principal and reads the mode (one statement), counts the request against
+ * the route's rate limits, runs the route's prefetched reads and, for a
+ * read, commits; then admit by mode, check the role, check CSRF, refuse
+ * what is over a limit, run the handler, and for a write commit or roll
+ * back (keeping the counts of a request the handler refused). No step is
  * skipped for any mode or route.
  */
 #include <string.h>
 
 #include "pipe/pipe.h"
+#include "pipe/limit.h"
 #include "pipe/mode.h"
 #include "pipe/principal.h"
 #include "core/log.h"
@@ -96,37 +99,44 @@ pipe_role_check(const struct pipe_route *route, const struct pipe_principal *who
 }
 
 /*
- * The first flight: BEGIN, the binding, the prefetched reads, and COMMIT
- * for a read. PIPE_NEXT with req->prefetched set and the binding's result
- * in b, or the database failure.
+ * The first flight: BEGIN, the binding, the rate-limit counts, the
+ * prefetched reads, and COMMIT for a read. PIPE_NEXT with req->prefetched
+ * set and the results of the binding in b and of the counts in l, or the
+ * database failure.
  */
 static enum pipe_status
 pipe_first_flight(struct pipe_ctx *ctx, const struct pipe_route *route,
-    struct pipe_request *req, struct pipe_binding *b)
+    struct pipe_request *req, struct pipe_binding *b, struct pipe_limits *l)
 {
 	struct pipe_plan plan = { .arena = req->arena };
 	struct db_call *calls;
 	unsigned flags = DB_BATCH_BEGIN;
 	enum pipe_status st;
+	int n;
 
 	pipe_principal_call(ctx, route, req, b);
+	pipe_limit_plan(ctx, route, req, l);
 	if (route->read != NULL)
 		pipe_plan_add(&plan, *route->read, NULL, 0);
 	if (route->prefetch != NULL)
 		route->prefetch(ctx, req, &plan);
-	calls = arena_alloc(req->arena, sizeof(*calls) * (size_t)(plan.n + 1));
+	n = 1 + l->n + plan.n;
+	calls = arena_alloc(req->arena, sizeof(*calls) * (size_t)n);
 	calls[0] = b->call;
-	memcpy(calls + 1, plan.call, sizeof(*calls) * (size_t)plan.n);
+	memcpy(calls + 1, l->call, sizeof(*calls) * (size_t)l->n);
+	memcpy(calls + 1 + l->n, plan.call, sizeof(*calls) * (size_t)plan.n);
 	if (route->effect == PIPE_EFFECT_READ)
 		flags |= DB_BATCH_READ_ONLY | DB_BATCH_COMMIT;
 	/* A read of nothing but the binding (health) is one statement, which
 	 * is a transaction of its own: no BEGIN or COMMIT to send. */
-	if (route->effect == PIPE_EFFECT_READ && plan.n == 0)
+	if (route->effect == PIPE_EFFECT_READ && n == 1)
 		flags = 0;
-	st = pipe_db(db_batch(ctx->db, req->arena, flags, calls, plan.n + 1));
+	st = pipe_db(db_batch(ctx->db, req->arena, flags, calls, n));
 	b->call = calls[0];
-	req->prefetched = calls + 1;
+	memcpy(l->call, calls + 1, sizeof(*calls) * (size_t)l->n);
+	req->prefetched = calls + 1 + l->n;
 	req->nprefetched = plan.n;
+	req->limits = l;
 	return st;
 }
 
@@ -134,12 +144,13 @@ pipe_first_flight(struct pipe_ctx *ctx, const struct pipe_route *route,
  * it, else PIPE_ANSWERED (`res` set) or a failure. */
 static enum pipe_status
 pipe_admit(struct pipe_ctx *ctx, const struct pipe_route *route,
-    struct pipe_request *req, struct pipe_binding *b,
+    struct pipe_request *req, struct pipe_binding *b, struct pipe_limits *l,
     struct pipe_principal *who, struct pipe_response *res)
 {
 	enum pipe_status st;
+	int wait;
 
-	if ((st = pipe_first_flight(ctx, route, req, b)) != PIPE_NEXT)
+	if ((st = pipe_first_flight(ctx, route, req, b, l)) != PIPE_NEXT)
 		return st;
 	if (pipe_principal_read(req, b, who, &req->mode) != 0)
 		return PIPE_FAILED;
@@ -152,6 +163,12 @@ pipe_admit(struct pipe_ctx *ctx, const struct pipe_route *route,
 	if (pipe_role_check(route, who, res) != 0 ||
 	    pipe_principal_csrf(ctx, route, req, who, res) != 0)
 		return PIPE_ANSWERED;
+	if ((wait = pipe_limit_wait(l)) < 0)
+		return PIPE_FAILED;
+	if (wait > 0) {
+		pipe_limit_refuse(res, wait);
+		return PIPE_ANSWERED;
+	}
 	return PIPE_NEXT;
 }
 
@@ -171,12 +188,19 @@ pipe_handle(struct pipe_ctx *ctx, const struct pipe_route *route,
 	return st;
 }
 
-/* The end of the transaction a handler answered in: what it did stays
- * when it succeeded (committed here unless it committed itself), nothing
- * when it refused. PIPE_NEXT, or the commit's failure. */
+/* The end of the transaction a request was answered in: what it did
+ * stays when it succeeded (committed here unless its handler committed
+ * itself), nothing when it was refused, but its rate-limit counts when its
+ * handler refused it (`handled`). PIPE_NEXT, or the commit's failure. */
 static enum pipe_status
-pipe_end(struct pipe_ctx *ctx, const struct pipe_response *res)
+pipe_end(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_limits *l, int handled,
+    const struct pipe_response *res)
 {
+	if (res->status >= 400 && handled && l->n > 0) {
+		pipe_limit_keep(ctx, req, who, l);
+		return PIPE_NEXT;
+	}
 	if (!db_in_transaction(ctx->db))
 		return PIPE_NEXT;
 	if (res->status >= 400) {
@@ -193,18 +217,23 @@ pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
 	struct pipe_request r = *req;
 	struct pipe_principal who = { .role = PIPE_ROLE_NONE };
 	struct pipe_binding b;
+	struct pipe_limits l;
 	unsigned long flights = db_flights(ctx->db);
 	enum pipe_status st;
+	int handled = 0;
 
 	memset(res, 0, sizeof(*res));
 	memset(&b, 0, sizeof(b));
 	db_deadline(ctx->db, route->probe ? ctx->cfg->health_deadline :
 	    ctx->cfg->db_deadline);
-	st = pipe_admit(ctx, route, &r, &b, &who, res);
-	if (st == PIPE_NEXT)
+	memset(&l, 0, sizeof(l));
+	st = pipe_admit(ctx, route, &r, &b, &l, &who, res);
+	if (st == PIPE_NEXT) {
+		handled = 1;
 		st = pipe_handle(ctx, route, &r, &who, res);
+	}
 	if (st == PIPE_ANSWERED)
-		st = pipe_end(ctx, res);
+		st = pipe_end(ctx, &r, &who, &l, handled, res);
 	if (st == PIPE_NEXT && res->status < 400)
 		pipe_principal_touch(ctx, &r, &b);
 	else if (st != PIPE_NEXT)

@@ -25,6 +25,7 @@
 #include "db/db.h"
 
 struct keyring;  /* crypto/keyring.h */
+struct pipe_limits;  /* pipe/limit.h */
 
 /* Who may call a route. */
 enum pipe_access {
@@ -33,6 +34,20 @@ enum pipe_access {
 	PIPE_ACCESS_CITIZEN,
 	PIPE_ACCESS_REVIEWER,
 	PIPE_ACCESS_ADMIN
+};
+
+/*
+ * What a route's requests count against (pipe/limit.h, limits configured in
+ * core/config.h), before any expensive work; 429 rate_limited when over.
+ */
+enum pipe_limit {
+	PIPE_LIMIT_NONE,
+	PIPE_LIMIT_REGISTRATION,  /* attempts per client address */
+	PIPE_LIMIT_SIGNIN,        /* failures per client address and per the
+	                           * route's subject (the email's account);
+	                           * a success gives its counts back */
+	PIPE_LIMIT_SUBMISSION,    /* attempts per account */
+	PIPE_LIMIT_BOOKING        /* attempts per account */
 };
 
 /* What a route does, for maintenance modes and CSRF. */
@@ -91,13 +106,17 @@ struct pipe_request {
 	const char *session_token;        /* permit_session cookie, or NULL */
 	const char *csrf_token;           /* X-CSRF-Token header, or NULL */
 	const char *idempotency_key;      /* Idempotency-Key header, or NULL */
-	const char *client_addr;          /* REMOTE_ADDR as the web server saw it */
+	const char *client_addr;          /* the client's address (fcgi/request.h:
+	                                   * REMOTE_ADDR, or behind a trusted
+	                                   * proxy the forwarded one), or NULL */
 	enum pipe_mode mode;              /* set by pipe_serve() from this
 	                                   * transaction's binding before the
 	                                   * handler runs; fcgi/ leaves it 0 */
 	const struct db_call *prefetched; /* set by pipe_serve(): the route's
 	                                   * prefetched reads (pipe_prefetched) */
 	int nprefetched;
+	const struct pipe_limits *limits; /* set by pipe_serve(): the route's
+	                                   * rate-limit counts (pipe/limit.h) */
 };
 
 struct pipe_response {
@@ -184,16 +203,21 @@ enum pipe_status pipe_prefetched(const struct pipe_request *req, int i,
 enum pipe_status pipe_commit(struct pipe_ctx *ctx, const struct pipe_request *req,
     struct db_call *calls, int n);
 
+/* The subject a route's limit counts per (sign-in: the normalised email),
+ * a string in the request's arena, or NULL when the request names none.
+ * Reads the request but must not trust it, like a prefetch. */
+typedef const char *pipe_limit_subject(const struct pipe_request *req);
+
 /*
  * One row of the route table (app/routes.c), written with designated
  * initialisers. The row is the route's whole policy, which pipe_serve()
  * enforces before the handler runs, in this order: who (access), what it
  * does (effect: READ ONLY transaction or not, CSRF), when (scope: which
  * maintenance modes admit it), and how its database work travels (read,
- * prefetch, probe). What comes next belongs here too, beside `access`, so
- * a policy never lives in a handler: a rate-limit class counted before any
- * expensive work, a reviewer's office scope, and an audit row written in
- * the request's own transaction.
+ * prefetch, probe), and what its requests count against (limit: counted in
+ * the first flight, refused before the handler). What comes next belongs
+ * here too, so a policy never lives in a handler: a reviewer's office scope,
+ * and an audit row written in the request's own transaction.
  */
 struct pipe_route {
 	const char *method;
@@ -220,6 +244,11 @@ struct pipe_route {
 	/* 1 for a probe (health): the database gets health_deadline, not
 	 * db_deadline, so monitoring sees a hang at once. */
 	int probe;
+	/* What its requests count against (written beside `access` in the
+	 * table): refused 429 right after the role and CSRF checks; and the
+	 * subject a PIPE_LIMIT_SIGNIN counts per. */
+	enum pipe_limit limit;
+	pipe_limit_subject *limit_subject;
 };
 
 /*

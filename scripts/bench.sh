@@ -180,14 +180,51 @@ bench_config() { # LOG_LEVEL
 	STACK_LOG_LEVEL=$1 stack_config_write
 	cat >>"$STACK_CONFIG" <<EOF
 # scripts/bench.sh: workers are never recycled mid-run, submits stay under
-# the per-account bound, seeding's Argon2id is cheap.
+# the per-account bound and the rate limits (all from 127.0.0.1), seeding's
+# Argon2id is cheap.
 max_requests = 0
 max_active_applications = 1000
+limit_registrations = 1000000
+limit_signin_failures = 1000000
+limit_submissions = 1000000
 pwhash_opslimit = 1
 pwhash_memlimit = 8192
 session_idle_timeout = $IDLE_TIMEOUT
 session_touch_interval = $TOUCH_INTERVAL
 EOF
+	# The broker's pass: the default limits, 127.0.0.1 naming the client.
+	[ -z "${BENCH_BROKER:-}" ] || cat >>"$STACK_CONFIG" <<EOF
+client_addr_header = X-Forwarded-For
+trusted_proxies = 127.0.0.1
+limit_registrations = 5
+limit_submissions = 10
+EOF
+}
+
+# The broker script (tests/bench/broker.bash) at the default limits: one
+# account, 100 accounts from one address, 100 from 100 addresses, each
+# trying BROKER_ATTEMPTS filings. Prints each one's share; 1 when a limit
+# did not hold.
+run_broker() {
+	local attempts=${BROKER_ATTEMPTS:-30} rc=0
+	BROKER_URL=$URL BROKER_DIR=$STACK_DIR/broker
+	mkdir -p "$BROKER_DIR"
+	# shellcheck source=../tests/e2e/citizen.bash
+	. "$ROOT/tests/e2e/citizen.bash"
+	# shellcheck source=../tests/bench/broker.bash
+	. "$ROOT/tests/bench/broker.bash"
+	broker_scenario one-account 1 1 "$attempts"
+	broker_held 1 1 5 10 || rc=1
+	broker_scenario 100-accounts-one-address 100 1 "$attempts"
+	broker_held 100 1 5 10 || rc=1
+	broker_scenario 100-accounts-100-addresses 100 100 "$attempts"
+	broker_held 100 100 5 10 || rc=1
+	if [ "$rc" = 0 ]; then
+		echo "limits held: at most 5 accounts per address, 10 filings per account"
+	else
+		echo "LIMITS DID NOT HOLD"
+	fi
+	return "$rc"
 }
 
 # permitd again with log level LEVEL; waits for its workers.
@@ -619,4 +656,9 @@ run_pgbench
 run_wrk submit /api/v1/applications submit.lua "$CITIZENS_FILE" "$THREADS" 1970
 report_runs
 report_targets
+
+echo
+echo "== the broker (default limits; 127.0.0.1 trusted to name the client)"
+BENCH_BROKER=1 permitd_restart warn
+run_broker || exit 1
 exit 0

@@ -108,6 +108,55 @@ test_trailing_garbage_in_a_number_is_refused(void **state)
 	assert_non_null(strstr(err, "body_limit: bad value"));
 }
 
+/* The client-address settings: each text and whether it loads. */
+static const struct {
+	const char *text;
+	int ok;
+} client_addr_cases[] = {
+	{ "trusted_proxies = 127.0.0.1, 10.0.0.0/8 ::1 fd00::/8\n", 1 },
+	{ "trusted_proxies = 10.0.0.0/33\n", 0 },
+	{ "trusted_proxies = 10.0.0.0/\n", 0 },
+	{ "trusted_proxies = localhost\n", 0 },
+	{ "client_addr_header = X-Forwarded-For\n", 1 },
+	{ "client_addr_header = X Forwarded\n", 0 },
+	{ "client_addr_header = X_Forwarded\n", 0 },
+};
+
+static void
+test_client_addr_settings(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(client_addr_cases) /
+	    sizeof(client_addr_cases[0]); i++) {
+		assert_int_equal(write_config(client_addr_cases[i].text), 0);
+		if ((config_load(path, &c, err, sizeof(err)) == 0) !=
+		    client_addr_cases[i].ok)
+			fail_msg("case %zu: %s", i, client_addr_cases[i].text);
+		(void)teardown(NULL);
+	}
+}
+
+static void
+test_rate_limit_defaults(void **state)
+{
+	struct config c;
+
+	(void)state;
+	config_defaults(&c);
+	assert_int_equal(c.limit_registrations, 5);
+	assert_int_equal(c.limit_registrations_window, 3600);
+	assert_int_equal(c.limit_signin_failures, 10);
+	assert_int_equal(c.limit_signin_failures_window, 900);
+	assert_int_equal(c.limit_submissions, 10);
+	assert_int_equal(c.limit_submissions_window, 86400);
+	assert_int_equal(c.limit_bookings, 20);
+	assert_int_equal(c.limit_bookings_window, 3600);
+	assert_string_equal(c.trusted_proxies, "");
+}
+
 static void
 test_line_without_equals_is_refused(void **state)
 {
@@ -155,6 +204,8 @@ main(void)
 		cmocka_unit_test_teardown(test_out_of_range_value_is_refused, teardown),
 		cmocka_unit_test_teardown(test_trailing_garbage_in_a_number_is_refused, teardown),
 		cmocka_unit_test_teardown(test_line_without_equals_is_refused, teardown),
+		cmocka_unit_test_teardown(test_client_addr_settings, teardown),
+		cmocka_unit_test(test_rate_limit_defaults),
 		cmocka_unit_test_teardown(test_idle_longer_than_lifetime_is_refused, teardown),
 		cmocka_unit_test(test_missing_file_is_refused_naming_it),
 	};

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -116,8 +117,73 @@ params_split_path_and_query(void **state)
 	assert_string_equal(req.session_token, "tok");
 	assert_string_equal(req.csrf_token, "csrf");
 	assert_string_equal(req.idempotency_key, "key-1");
-	assert_string_equal(req.client_addr, "192.0.2.7");
 	assert_null(req.body);
+}
+
+/* The client-address rule: REMOTE_ADDR, a forwarded header, the trusted
+ * proxies, and the address it gives. */
+static const struct {
+	const char *remote, *forwarded, *trusted, *client;
+} client_cases[] = {
+	{ "192.0.2.7", NULL, NULL, "192.0.2.7" },
+	/* a spoofed header from a peer that is no trusted proxy */
+	{ "192.0.2.7", "198.51.100.1", "127.0.0.1", "192.0.2.7" },
+	{ "192.0.2.7", "198.51.100.1", NULL, "192.0.2.7" },
+	/* a trusted proxy: the right-most untrusted entry */
+	{ "127.0.0.1", "198.51.100.1", "127.0.0.1", "198.51.100.1" },
+	{ "127.0.0.1", "6.6.6.6, 198.51.100.1", "127.0.0.1", "198.51.100.1" },
+	{ "10.1.2.3", "6.6.6.6, 198.51.100.1 ,10.0.0.9", "10.0.0.0/8",
+	  "198.51.100.1" },
+	/* trusted proxy without a header, or a chain of trusted hops only */
+	{ "127.0.0.1", NULL, "127.0.0.1", "127.0.0.1" },
+	{ "10.1.2.3", "10.0.0.9", "10.0.0.0/8", "10.0.0.9" },
+	/* a malformed entry ends the walk at the last trusted hop */
+	{ "127.0.0.1", "198.51.100.1, junk", "127.0.0.1", "127.0.0.1" },
+	{ "127.0.0.1", "", "127.0.0.1", "127.0.0.1" },
+	/* IPv6, canonical text, and IPv4-mapped addresses */
+	{ "::1", "2001:DB8:0:0::1", "::1", "2001:db8::1" },
+	{ "::ffff:127.0.0.1", "192.0.2.9", "127.0.0.0/8", "192.0.2.9" },
+	{ "2001:db8::5", "192.0.2.9", "2001:db8::/32 127.0.0.1",
+	  "192.0.2.9" },
+	{ "2001:db9::5", "192.0.2.9", "2001:db8::/32", "2001:db9::5" },
+};
+
+static void
+client_addr_rule(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(client_cases) / sizeof(client_cases[0]);
+	    i++) {
+		const char *got = fcgi_client_addr(a, client_cases[i].remote,
+		    client_cases[i].forwarded, client_cases[i].trusted);
+
+		if (got == NULL || strcmp(got, client_cases[i].client) != 0)
+			fail_msg("case %zu: %s, not %s", i, got ? got : "NULL",
+			    client_cases[i].client);
+	}
+	assert_null(fcgi_client_addr(a, NULL, "192.0.2.9", "127.0.0.1"));
+}
+
+static void
+client_addr_from_configured_header(void **state)
+{
+	char *env[] = {
+		"REMOTE_ADDR=127.0.0.1",
+		"HTTP_X_REAL_CLIENT=6.6.6.6, 203.0.113.4",
+		"HTTP_X_FORWARDED_FOR=198.51.100.1",
+		NULL
+	};
+	struct config cfg;
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_string_equal(fcgi_request_client(env, a, &cfg), "127.0.0.1");
+	snprintf(cfg.client_addr_header, sizeof(cfg.client_addr_header),
+	    "X-Real-Client");
+	assert_string_equal(fcgi_request_client(env, a, &cfg), "127.0.0.1");
+	snprintf(cfg.trusted_proxies, sizeof(cfg.trusted_proxies),
+	    "127.0.0.1");
+	assert_string_equal(fcgi_request_client(env, a, &cfg), "203.0.113.4");
 }
 
 static void
@@ -166,6 +232,8 @@ main(void)
 		cmocka_unit_test(content_type_others_refused),
 		cmocka_unit_test(params_split_path_and_query),
 		cmocka_unit_test(params_without_query_or_headers),
+		cmocka_unit_test(client_addr_rule),
+		cmocka_unit_test(client_addr_from_configured_header),
 		cmocka_unit_test(params_without_method_or_uri_are_bad),
 	};
 

@@ -1,0 +1,74 @@
+/*
+ * limit — a route's rate-limit class, counted in PostgreSQL (migrations/
+ * 0008: GCRA, one row per key, one statement per count), so a limit holds
+ * across workers and hosts.
+ *
+ * pipe_serve() counts a request in its first flight, before the checks and
+ * long before any expensive work (Argon2id, sealing): each key of the
+ * route's class is one statement after the binding. Over any of them, the
+ * request is answered 429 rate_limited with Retry-After (seconds until one
+ * would pass) before its handler runs, and nothing is counted. A request
+ * its handler refuses (4xx) still counts: pipe_serve() sends the counts
+ * again, committed, in the flight that rolls the rest back.
+ *
+ * Keys are keyed hashes (crypto/bidx.h, the blind-index key) in a domain of
+ * their own per limit and per kind of key: an address or an email never
+ * reaches the database. A per-account key is made in the database from the
+ * bound principal under a secret of its domain, since the principal is not
+ * known to permitd when the first flight is sent.
+ *
+ * Lifetimes: a struct pipe_limits lives on pipe_serve()'s stack for the
+ * request; the calls point into it.
+ */
+#ifndef PERMIT_PIPE_LIMIT_H
+#define PERMIT_PIPE_LIMIT_H
+
+#include "pipe/pipe.h"
+#include "crypto/bidx.h"
+
+#define PIPE_LIMIT_KEYS 2
+
+struct pipe_limit_key {
+	unsigned char key[BIDX_BYTES];  /* the key, or the domain's secret */
+	char limit[16], window[16];
+	struct db_param params[3];
+};
+
+struct pipe_limits {
+	int n;                                  /* keys counted, 0 when none */
+	struct pipe_limit_key key[PIPE_LIMIT_KEYS];
+	int kind[PIPE_LIMIT_KEYS];              /* what each key is made of */
+	struct db_call call[PIPE_LIMIT_KEYS];   /* results: the first flight's */
+	int failures_only;   /* sign-in: a success gives its counts back */
+};
+
+/* The counts of `route`'s class for `req` into *l (l->n may be 0: the
+ * class counts nothing, or the request has nothing to key it by). */
+void pipe_limit_plan(const struct pipe_ctx *ctx, const struct pipe_route *route,
+    const struct pipe_request *req, struct pipe_limits *l);
+
+/* After the first flight: 0 when every count passed, else the seconds
+ * until the request would pass; -1 when a count failed or answered what
+ * it must not (logged). */
+int pipe_limit_wait(const struct pipe_limits *l);
+
+/* 429 rate_limited, Retry-After `wait`. */
+void pipe_limit_refuse(struct pipe_response *res, int wait);
+
+/*
+ * A refused request's counts, committed in the flight that rolls the rest
+ * of its transaction back (DB_BATCH_ROLLBACK), bound to `who` again (a
+ * per-account key needs the principal). Best effort: a failure is logged.
+ */
+void pipe_limit_keep(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_limits *l);
+
+/*
+ * For a handler whose route counts failures only (sign-in), on success:
+ * the calls that give the request's counts back, for its last flight (the
+ * account's failures cleared, the address's attempt returned), into
+ * out[PIPE_LIMIT_KEYS]. Their number.
+ */
+int pipe_limit_forgive(const struct pipe_request *req, struct db_call *out);
+
+#endif
