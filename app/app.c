@@ -33,6 +33,13 @@ app_load(const char *path, struct app_service **out, char *err, size_t errlen)
 	if (keyring_load(svc->cfg.keyring, &svc->keys, err, errlen) != 0)
 		goto fail;
 	log_init("permitd", level);
+	/* Not fatal: everything but the gateway's notifications works without
+	 * it, and an upgrade must not stop the service. They get 401 until it
+	 * is added and permitd reloaded. */
+	if (keyring_payment_id(svc->keys) == NULL)
+		log_warn("%s has no payment key: payment notifications are "
+		    "refused until `permitctl keys add-payment-key` and a "
+		    "reload", svc->cfg.keyring);
 	app_sessions_prime(&svc->cfg);
 	*out = svc;
 	return 0;
@@ -81,27 +88,49 @@ app_ctx_open(const struct app_service *svc, struct pipe_ctx *ctx)
 
 /* The key of the sweep's advisory lock: "permit-sweep" as a number. */
 #define APP_SWEEP_LOCK "7377656570"
+/* The lapse sweep's own lock, so it never waits for the sessions' sweep of
+ * another host: "permit-lapse" as a number. */
+#define APP_LAPSE_LOCK "6c61707365"
 /* Dead sessions deleted per sweep, at most. */
 #define APP_SWEEP_LIMIT "1000"
 
+/* One sweep's statement in a transaction of its own: DB_OK or why not. */
+static enum db_status
+app_sweep(struct db *db, enum db_stmt stmt, const char *lock,
+    const char *limit)
+{
+	const struct db_param p[] = { DB_TEXT(lock), DB_TEXT(limit) };
+	enum db_status st;
+
+	if ((st = db_begin(db, NULL)) == DB_OK &&
+	    (st = db_exec(db, NULL, stmt, p, 2, NULL)) == DB_OK)
+		st = db_commit(db);
+	db_rollback(db);
+	return st;
+}
+
+/*
+ * Dead sessions, then holds past pay_by (each lapse: slot freed,
+ * application submitted again, lapse recorded), each by one host at a
+ * time. A lapsed hold is already free for /days and new bookings; this
+ * settles its rows within session_sweep_interval, with no request needed.
+ */
 void
 app_housekeep(const struct app_service *svc)
 {
-	const struct db_param p[] = {
-		DB_TEXT(APP_SWEEP_LOCK), DB_TEXT(APP_SWEEP_LIMIT),
-	};
+	char limit[16];
 	struct db *db = NULL;
-	enum db_status st;
 
 	if (db_open(svc->cfg.database, &db) != 0)
 		return;
 	db_deadline(db, svc->cfg.health_deadline);
-	if ((st = db_begin(db, NULL)) == DB_OK &&
-	    (st = db_exec(db, NULL, DB_STMT_SESSIONS_SWEEP, p, 2,
-	    NULL)) == DB_OK)
-		st = db_commit(db);
-	if (st != DB_OK)
+	if (app_sweep(db, DB_STMT_SESSIONS_SWEEP, APP_SWEEP_LOCK,
+	    APP_SWEEP_LIMIT) != DB_OK)
 		log_warn("the sweep of dead sessions did not run; next in %ds",
+		    svc->cfg.session_sweep_interval);
+	snprintf(limit, sizeof(limit), "%d", svc->cfg.lapse_sweep_batch);
+	if (app_sweep(db, DB_STMT_BOOKINGS_SWEEP, APP_LAPSE_LOCK, limit) != DB_OK)
+		log_warn("the sweep of lapsed holds did not run; next in %ds",
 		    svc->cfg.session_sweep_interval);
 	db_close(db);
 }

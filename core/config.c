@@ -45,6 +45,10 @@ static const struct config_key config_keys[] = {
 	KEY(pwhash_opslimit, CONFIG_T_ULL, 1, 64),
 	KEY(pwhash_memlimit, CONFIG_T_SIZE, 8192, 4LL * 1024 * 1024 * 1024),
 	KEY(max_active_applications, CONFIG_T_INT, 1, 1000),
+	KEY(booking_days_ahead, CONFIG_T_INT, 1, 366),
+	KEY(hold_minutes, CONFIG_T_INT, 1, 7 * 24 * 60),
+	KEY(fee_passport, CONFIG_T_LONG, 0, 1000000000),
+	KEY(lapse_sweep_batch, CONFIG_T_INT, 1, 1000000),
 	KEY(rewrap_batch, CONFIG_T_INT, 1, 100000),
 };
 
@@ -76,6 +80,10 @@ config_defaults(struct config *c)
 	c->pwhash_opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
 	c->pwhash_memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
 	c->max_active_applications = 5;
+	c->booking_days_ahead = 30;
+	c->hold_minutes = 120;
+	c->fee_passport = 350000;
+	c->lapse_sweep_batch = 20000;
 	c->rewrap_batch = 500;
 }
 

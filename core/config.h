@@ -43,12 +43,20 @@ struct config {
 	int session_idle_timeout;     /* seconds */
 	int session_lifetime;         /* seconds */
 	int session_touch_interval;   /* seconds between records of activity */
-	int session_sweep_interval;   /* seconds between sweeps of dead sessions */
+	int session_sweep_interval;   /* seconds between sweeps of dead sessions
+	                                 and lapsed holds */
 	unsigned long long pwhash_opslimit;
 	size_t pwhash_memlimit;
 
 	/* anti-abuse */
 	int max_active_applications;
+
+	/* bookings */
+	int booking_days_ahead;       /* bookable from the office's tomorrow to
+	                                 this many days after its today */
+	int hold_minutes;             /* a hold lapses this long after booking */
+	long fee_passport;            /* whole rupiah, a passport's booking */
+	int lapse_sweep_batch;        /* lapsed holds settled per sweep, at most */
 
 	/* operations */
 	int rewrap_batch;             /* DEKs re-wrapped per transaction */
