@@ -89,8 +89,8 @@ app_ctx_open(const struct app_service *svc, struct pipe_ctx *ctx)
 /* The key of the sweep's advisory lock: "permit-sweep" as a number. */
 #define APP_SWEEP_LOCK "7377656570"
 /* The lapse sweep's own lock, so it never waits for the sessions' sweep of
- * another host: "permit-lapse" as a number. */
-#define APP_LAPSE_LOCK "6c61707365"
+ * another host. */
+#define APP_LAPSE_LOCK "7072706173"
 /* Dead sessions deleted per sweep, at most. */
 #define APP_SWEEP_LIMIT "1000"
 
