@@ -33,6 +33,13 @@ app_load(const char *path, struct app_service **out, char *err, size_t errlen)
 	if (keyring_load(svc->cfg.keyring, &svc->keys, err, errlen) != 0)
 		goto fail;
 	log_init("permitd", level);
+	/* Not fatal: everything but the gateway's notifications works without
+	 * it, and an upgrade must not stop the service. They get 401 until it
+	 * is added and permitd reloaded. */
+	if (keyring_payment_id(svc->keys) == NULL)
+		log_warn("%s has no payment key: payment notifications are "
+		    "refused until `permitctl keys add-payment-key` and a "
+		    "reload", svc->cfg.keyring);
 	app_sessions_prime(&svc->cfg);
 	*out = svc;
 	return 0;
@@ -81,32 +88,75 @@ app_ctx_open(const struct app_service *svc, struct pipe_ctx *ctx)
 
 /* The key of the sweep's advisory lock: "permit-sweep" as a number. */
 #define APP_SWEEP_LOCK "7377656570"
+/* The lapse sweep's own lock, so it never waits for the sessions' sweep of
+ * another host. */
+#define APP_LAPSE_LOCK "7072706173"
 /* Dead sessions deleted per sweep, at most (and as many spent rate-limit
  * rows and old events). */
 #define APP_SWEEP_LIMIT "1000"
 
+/*
+ * One duty's statement in a transaction of its own, its waits bounded by
+ * health_deadline from now: DB_OK or why not. Its first parameter is the
+ * advisory lock that makes it one host's at a time.
+ */
+static enum db_status
+app_duty(struct db *db, const struct config *cfg, enum db_stmt stmt,
+    const struct db_param *p, int n)
+{
+	enum db_status st;
+
+	db_deadline(db, cfg->health_deadline);
+	if ((st = db_begin(db, NULL)) == DB_OK &&
+	    (st = db_exec(db, NULL, stmt, p, n, NULL)) == DB_OK)
+		st = db_commit(db);
+	db_rollback(db);
+	return st;
+}
+
+/* The text of `v`, in `buf`. */
+static const char *
+app_int(char buf[16], int v)
+{
+	snprintf(buf, 16, "%d", v);
+	return buf;
+}
+
+/*
+ * Dead sessions and spent rate-limit rows; then holds past pay_by (each
+ * lapse: slot freed, application submitted again, lapse recorded), then
+ * the flag rules about lapses and give-ups; each by one host at a time. A
+ * lapsed hold is already free for /days and new bookings; this settles its
+ * rows within session_sweep_interval, with no request needed.
+ */
 void
 app_housekeep(const struct app_service *svc)
 {
-	const struct db_param p[] = {
-		DB_TEXT(APP_SWEEP_LOCK), DB_TEXT(APP_SWEEP_LIMIT),
-	};
+	const struct config *c = &svc->cfg;
+	char b[6][16];
+	const struct db_param sweep[] = {
+		DB_TEXT(APP_SWEEP_LOCK), DB_TEXT(APP_SWEEP_LIMIT) };
+	const struct db_param lapses[] = {
+		DB_TEXT(APP_LAPSE_LOCK), DB_TEXT(app_int(b[0], c->lapse_sweep_batch)) };
+	const struct db_param rules[] = {
+		DB_TEXT(APP_LAPSE_LOCK),
+		DB_TEXT(app_int(b[1], c->flag_lapses)),
+		DB_TEXT(app_int(b[2], c->flag_lapses_days)),
+		DB_TEXT(app_int(b[3], c->flag_give_up_days_before)),
+		DB_TEXT(app_int(b[4], c->flag_give_ups)),
+		DB_TEXT(app_int(b[5], c->flag_give_ups_days)) };
 	struct db *db = NULL;
-	enum db_status st;
 
-	if (db_open(svc->cfg.database, &db) != 0)
+	if (db_open(c->database, &db) != 0)
 		return;
-	db_deadline(db, svc->cfg.health_deadline);
-	if ((st = db_begin(db, NULL)) == DB_OK &&
-	    (st = db_exec(db, NULL, DB_STMT_SESSIONS_SWEEP, p, 2,
-	    NULL)) == DB_OK &&
-	    (st = db_exec(db, NULL, DB_STMT_LIMITS_SWEEP, p, 2,
-	    NULL)) == DB_OK)
-		st = db_commit(db);
-	if (st != DB_OK)
+	if (app_duty(db, c, DB_STMT_SESSIONS_SWEEP, sweep, 2) != DB_OK ||
+	    app_duty(db, c, DB_STMT_LIMITS_SWEEP, sweep, 2) != DB_OK)
 		log_warn("the sweep of dead sessions and spent limits did not "
-		    "run; next in %ds",
-		    svc->cfg.session_sweep_interval);
+		    "run; next in %ds", c->session_sweep_interval);
+	if (app_duty(db, c, DB_STMT_BOOKINGS_SWEEP, lapses, 2) != DB_OK ||
+	    app_duty(db, c, DB_STMT_FLAG_BOOKING_RULES, rules, 6) != DB_OK)
+		log_warn("the sweep of lapsed holds or its flag rules did not "
+		    "run; next in %ds", c->session_sweep_interval);
 	db_close(db);
 }
 

@@ -46,8 +46,9 @@ void app_ctx_close(struct pipe_ctx *ctx);
 /*
  * The master's periodic duties on the database, off the request path, every
  * session_sweep_interval: dead sessions, spent rate-limit rows and events
- * older than the flag rules look back are deleted, by one host at a time
- * (an advisory lock). Connects for the occasion and disconnects, so no
+ * older than the flag rules look back are deleted, then holds past pay_by
+ * settled (at most lapse_sweep_batch), each by one host at a time (an
+ * advisory lock each). Connects for the occasion and disconnects, so no
  * connection is inherited by the workers forked later; every wait is
  * bounded by health_deadline, so a hung database delays the master that
  * long at most. Failures are logged.

@@ -171,6 +171,25 @@ app_fill_groups(const char *plain[APP_FIELD_COUNT], json_t *groups[3])
 	}
 }
 
+/* The row's live booking, which the database built as a JSON object (no
+ * identity data in it), or JSON null (also, logged, for one that does not
+ * parse: it cannot happen short of a damaged server). */
+static json_t *
+app_booking(const struct db_result *r, int row)
+{
+	const char *text = db_text(r, row, APP_COL(BOOKING));
+	json_t *b;
+
+	if (text == NULL)
+		return pipe_oom_check(json_null());
+	b = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+	if (b == NULL || !json_is_object(b)) {
+		log_error("an application's booking is malformed");
+		return pipe_oom_check(json_null());
+	}
+	return b;
+}
+
 /* The application object of the HTTP API from a row and its opened fields. */
 static json_t *
 app_build(const struct db_result *r, int row,
@@ -201,6 +220,9 @@ app_build(const struct db_result *r, int row,
 		app_set(app, "passport", groups[APP_GROUP_PASSPORT]);
 	else
 		app_set(app, "travel", groups[APP_GROUP_TRAVEL]);
+	app_set(app, "booking", app_booking(r, row));
+	/* Entries come with the opening draw; none can exist yet. */
+	app_set(app, "entry", json_null());
 	/* Decisions come with the back office; none can exist yet. */
 	app_set(app, "decision", json_null());
 	app_set(app, "created_at",

@@ -8,6 +8,7 @@
 
 #include "app/application_fields.h"
 #include "app/application_record.h"
+#include "app/booking.h"
 #include "app/offices.h"
 #include "pipe/idempotency.h"
 #include "pipe/json.h"
@@ -230,6 +231,25 @@ app_insert_params(const char *id, const struct pipe_principal *who,
 }
 
 /*
+ * The burst rule's statement (migrations/0008), which counts this
+ * submission or booking and flags the account at flag_burst_count within
+ * flag_burst_seconds: it rides the request's last flight. Parameters in
+ * the request arena.
+ */
+static void
+app_burst_call(const struct pipe_ctx *ctx, const struct pipe_request *req,
+    const char *kind, struct db_call *call)
+{
+	struct db_param *p = arena_alloc(req->arena, 3 * sizeof(*p));
+
+	p[0] = DB_TEXT(kind);
+	p[1] = DB_TEXT(arena_printf(req->arena, "%d", ctx->cfg->flag_burst_count));
+	p[2] = DB_TEXT(arena_printf(req->arena, "%d",
+	    ctx->cfg->flag_burst_seconds));
+	*call = (struct db_call){ DB_STMT_FLAG_BURST, p, 3, NULL, DB_ERROR };
+}
+
+/*
  * Seals and inserts, with the Idempotency-Key's record and COMMIT in the
  * same flight: PIPE_NEXT with the new row opened in *app; answered (409
  * NIK active, 500) or the database failure.
@@ -242,20 +262,13 @@ app_create_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
 {
 	struct app_record_sealed sealed;
 	struct db_param p[APP_INSERT_PARAMS];
-	/* The burst rule (migrations/0008) counts the submission with it. */
-	const struct db_param burst[3] = {
-		DB_TEXT("submission"),
-		DB_TEXT(arena_printf(req->arena, "%d", ctx->cfg->flag_burst_count)),
-		DB_TEXT(arena_printf(req->arena, "%d",
-		    ctx->cfg->flag_burst_seconds)),
-	};
 	struct db_call calls[3] = {
 		{ DB_STMT_APP_INSERT, p, APP_INSERT_PARAMS, NULL, DB_ERROR },
-		{ DB_STMT_FLAG_BURST, burst, 3, NULL, DB_ERROR },
 	};
 	int n = 2;
 	enum pipe_status st;
 
+	app_burst_call(ctx, req, "submission", &calls[1]);
 	if (app_record_seal(req->arena, ctx->keys, id, who->account_id, in,
 	    &sealed) != 0)
 		return pipe_internal(res);
@@ -396,10 +409,8 @@ app_cancel_row(struct pipe_ctx *ctx, const struct pipe_request *req,
     struct pipe_response *res)
 {
 	struct db_param p[2] = { DB_TEXT(id), DB_TEXT(who->account_id) };
-	struct db_call calls[2] = {
-		{ DB_STMT_APP_CANCEL, p, 2, NULL, DB_ERROR },
-	};
-	int booked, n = 1;
+	struct db_call calls[3];
+	int booked, n = 0, cancel;
 	enum pipe_status st;
 
 	if (!app_cancellable(*app, &booked)) {
@@ -407,16 +418,19 @@ app_cancel_row(struct pipe_ctx *ctx, const struct pipe_request *req,
 		    "This application can no longer be cancelled.", NULL);
 		return PIPE_ANSWERED;
 	}
-	if (booked) {
-		/* Bookings (a later issue): give the office day's slot back
-		 * here, in this transaction, before the status changes. */
-	}
-	n += pipe_idem_finish(req, who, idem, 200, id, &calls[1]);
+	/* The slot goes back in this transaction, before the status changes. */
+	if (booked)
+		app_booking_release_call(req->arena, id, APP_BOOKING_CANCEL,
+		    &calls[n++]);
+	cancel = n;
+	calls[n++] = (struct db_call){ DB_STMT_APP_CANCEL, p, 2, NULL,
+	    DB_ERROR };
+	n += pipe_idem_finish(req, who, idem, 200, id, &calls[n]);
 	if ((st = pipe_commit(ctx, req, calls, n)) != PIPE_NEXT)
 		return st;
-	if (db_rows(calls[0].result) != 1)
+	if (db_rows(calls[cancel].result) != 1)
 		return PIPE_FAILED;   /* the row is locked and was cancellable */
-	return app_open_row(ctx, req, who, calls[0].result, app, res);
+	return app_open_row(ctx, req, who, calls[cancel].result, app, res);
 }
 
 void
@@ -445,6 +459,261 @@ app_applications_cancel(struct pipe_ctx *ctx, const struct pipe_request *req,
 	    (st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT ||
 	    (st = app_one(ctx, req, who, r, &app, res)) != PIPE_NEXT ||
 	    (st = app_cancel_row(ctx, req, who, id, &idem, &app,
+	    res)) != PIPE_NEXT)
+		return st;
+	return app_answer(res, 200, app);
+}
+
+/* Where a booking's prefetched reads are. */
+enum { APP_BOOK_APP, APP_BOOK_FLAGGED, APP_BOOK_DAY };
+
+/* The body's "date" when it is well-formed, else NULL: a prefetch only
+ * queues what the handler would accept. */
+static const char *
+app_book_date(const struct pipe_request *req)
+{
+	const char *v = req->body == NULL ? NULL :
+	    json_string_value(json_object_get(req->body, "date"));
+	struct validate_date d;
+
+	return v != NULL && validate_date_parse(v, &d) == VALIDATE_OK ? v : NULL;
+}
+
+/*
+ * A booking's first flight: the application locked, with its office's
+ * today; and, for a well-formed date, whether that day is closed there.
+ */
+void
+app_applications_book_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan)
+{
+	const char *id = app_id(req), *date = app_book_date(req);
+	const struct db_param p[2] = { DB_TEXT(id), DB_TEXT(date) };
+
+	(void)ctx;
+	if (id == NULL)
+		return;
+	pipe_plan_add(plan, DB_STMT_BOOKING_APP, p, 1);
+	pipe_plan_add(plan, DB_STMT_ACCOUNT_FLAGGED, NULL, 0);
+	if (date != NULL)
+		pipe_plan_add(plan, DB_STMT_BOOKING_DAY, p, 2);
+}
+
+/* The body {"date"}: PIPE_NEXT with *date and *day; answered (400/422). */
+static enum pipe_status
+app_book_input(const struct pipe_request *req, const char **date,
+    struct validate_date *day, struct pipe_response *res)
+{
+	static const char *const known[] = { "date", NULL };
+	json_t *body;
+
+	if (pipe_json_body(req, res, &body) != 0 ||
+	    pipe_json_known(req->arena, body, NULL, known, res) != 0 ||
+	    pipe_json_string(req->arena, body, NULL, "date",
+	    PIPE_JSON_REQUIRED, date, NULL, res) != 0)
+		return PIPE_ANSWERED;
+	if (validate_date_parse(*date, day) != VALIDATE_OK) {
+		pipe_json_refuse(req->arena, res, NULL, "date",
+		    "Not a date (YYYY-MM-DD).");
+		return PIPE_ANSWERED;
+	}
+	return PIPE_NEXT;
+}
+
+/*
+ * The locked application may take a slot: PIPE_NEXT with the office's
+ * *today; answered 404 (no such application of who's) or 409 (a travel
+ * permit, already booked, no longer active), or the database failure. A
+ * hold of its own already past pay_by counts as given back: the take
+ * settles it first.
+ */
+static enum pipe_status
+app_book_admit(const struct pipe_request *req, struct validate_date *today,
+    struct pipe_response *res)
+{
+	struct db_result *r;
+	const char *kind, *status, *lapsed;
+	enum pipe_status st;
+
+	if ((st = pipe_prefetched(req, APP_BOOK_APP, &r)) != PIPE_NEXT)
+		return st;
+	if (db_rows(r) != 1)
+		return app_not_found(res);
+	kind = db_text(r, 0, DB_COL(BOOKING_APP, KIND));
+	status = db_text(r, 0, DB_COL(BOOKING_APP, STATUS));
+	lapsed = db_text(r, 0, DB_COL(BOOKING_APP, LAPSED));
+	if (kind == NULL || status == NULL || lapsed == NULL ||
+	    validate_date_parse(db_text(r, 0, DB_COL(BOOKING_APP, TODAY)),
+	    today) != VALIDATE_OK) {
+		log_error("%s: malformed row", __func__);
+		return PIPE_FAILED;
+	}
+	if (strcmp(kind, "passport") != 0) {
+		pipe_error(res, 409, "conflict",
+		    "Travel permits need no appointment.", NULL);
+		return PIPE_ANSWERED;
+	}
+	if (strcmp(status, "booked") == 0 && strcmp(lapsed, "t") != 0) {
+		pipe_error(res, 409, "conflict",
+		    "This application is already booked.", NULL);
+		return PIPE_ANSWERED;
+	}
+	if (strcmp(status, "submitted") != 0 && strcmp(status, "booked") != 0) {
+		pipe_error(res, 409, "conflict",
+		    "This application can no longer be booked.", NULL);
+		return PIPE_ANSWERED;
+	}
+	/* A flagged account's new bookings are refused until an admin has
+	 * looked at it; nothing else about it changes. */
+	if ((st = pipe_prefetched(req, APP_BOOK_FLAGGED, &r)) != PIPE_NEXT)
+		return st;
+	if (db_rows(r) != 1 || db_text(r, 0, DB_COL(ACCOUNT_FLAGGED,
+	    FLAGGED)) == NULL) {
+		log_error("%s: malformed flag row", __func__);
+		return PIPE_FAILED;
+	}
+	if (strcmp(db_text(r, 0, DB_COL(ACCOUNT_FLAGGED, FLAGGED)), "t") == 0) {
+		pipe_error(res, 409, "conflict", "This account is under review: "
+		    "it cannot book until the review is done.", NULL);
+		return PIPE_ANSWERED;
+	}
+	return PIPE_NEXT;
+}
+
+/* The day is bookable at the application's office: PIPE_NEXT; answered
+ * 422 naming "date" (too soon, too far, closed) or the database failure. */
+static enum pipe_status
+app_book_day(const struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct validate_date *today, const struct validate_date *day,
+    struct pipe_response *res)
+{
+	static const char *const why[] = {
+		[APP_BOOKING_DAY_TOO_SOON] =
+		    "Days are bookable from the office's tomorrow.",
+		[APP_BOOKING_DAY_TOO_FAR] =
+		    "That day is not bookable yet.",
+	};
+	enum app_booking_day judged = app_booking_day_judge(today, day,
+	    ctx->cfg->booking_days_ahead);
+	struct db_result *r;
+	enum pipe_status st;
+
+	if (judged != APP_BOOKING_DAY_OK) {
+		pipe_json_refuse(req->arena, res, NULL, "date", why[judged]);
+		return PIPE_ANSWERED;
+	}
+	if ((st = pipe_prefetched(req, APP_BOOK_DAY, &r)) != PIPE_NEXT)
+		return st;
+	if (db_rows(r) != 1 || db_text(r, 0, DB_COL(BOOKING_DAY, CLOSED)) == NULL) {
+		log_error("%s: malformed row", __func__);
+		return PIPE_FAILED;
+	}
+	if (strcmp(db_text(r, 0, DB_COL(BOOKING_DAY, CLOSED)), "t") == 0) {
+		pipe_json_refuse(req->arena, res, NULL, "date",
+		    "The office is closed that day.");
+		return PIPE_ANSWERED;
+	}
+	return PIPE_NEXT;
+}
+
+/*
+ * The slot taken, the application read back and the Idempotency-Key's
+ * record, with COMMIT, in one flight: PIPE_NEXT with *app; answered 409
+ * quota_exhausted (nothing changed) or the database failure.
+ */
+static enum pipe_status
+app_book_take(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, const char *id, const char *date,
+    const struct pipe_idem_state *idem, json_t **app,
+    struct pipe_response *res)
+{
+	const struct db_param p[1] = { DB_TEXT(id) };
+	struct db_call calls[4];
+	int n = 3;
+	enum pipe_status st;
+
+	app_booking_take_call(req->arena, ctx->cfg, id, date, &calls[0]);
+	calls[1] = (struct db_call){ DB_STMT_APP_GET, p, 1, NULL, DB_ERROR };
+	app_burst_call(ctx, req, "booking", &calls[2]);
+	n += pipe_idem_finish(req, who, idem, 201, id, &calls[3]);
+	st = pipe_commit(ctx, req, calls, n);
+	if (calls[0].status == DB_CONFLICT) {
+		pipe_error(res, 409, "quota_exhausted",
+		    "That day is fully booked.", NULL);
+		return PIPE_ANSWERED;
+	}
+	if (st != PIPE_NEXT)
+		return st;
+	return app_one(ctx, req, who, calls[1].result, app, res);
+}
+
+enum pipe_status
+app_applications_book(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
+{
+	const char *id = app_id(req), *date;
+	struct validate_date day, today;
+	struct pipe_idem_state idem;
+	enum pipe_status st;
+	json_t *app;
+
+	if (pipe_idem_check(req, res) != 0)
+		return PIPE_ANSWERED;
+	if (id == NULL)
+		return app_not_found(res);
+	if ((st = app_claim(ctx, req, who, &idem, res)) != PIPE_NEXT ||
+	    (st = app_book_input(req, &date, &day, res)) != PIPE_NEXT ||
+	    (st = app_book_admit(req, &today, res)) != PIPE_NEXT ||
+	    (st = app_book_day(ctx, req, &today, &day, res)) != PIPE_NEXT ||
+	    (st = app_book_take(ctx, req, who, id, date, &idem, &app,
+	    res)) != PIPE_NEXT)
+		return st;
+	return app_answer(res, 201, app);
+}
+
+void
+app_applications_unbook_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan)
+{
+	(void)ctx;
+	app_one_prefetch(req, DB_STMT_APP_GET_FOR_UPDATE, plan);
+}
+
+/*
+ * The locked, opened application's booking given back, the application
+ * read back, with COMMIT: 200 with it; 409 when it has no booking; or the
+ * database failure.
+ */
+enum pipe_status
+app_applications_unbook(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
+{
+	const char *id = app_id(req), *released;
+	const struct db_param p[1] = { DB_TEXT(id) };
+	struct db_call calls[2];
+	struct db_result *r;
+	enum pipe_status st;
+	json_t *app;
+
+	if (id == NULL)
+		return app_not_found(res);
+	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT ||
+	    (st = app_one(ctx, req, who, r, &app, res)) != PIPE_NEXT)
+		return st;
+	if (json_is_null(json_object_get(app, "booking"))) {
+		pipe_error(res, 409, "conflict",
+		    "This application has no booking.", NULL);
+		return PIPE_ANSWERED;
+	}
+	app_booking_release_call(req->arena, id, APP_BOOKING_UNBOOK, &calls[0]);
+	calls[1] = (struct db_call){ DB_STMT_APP_GET, p, 1, NULL, DB_ERROR };
+	if ((st = pipe_commit(ctx, req, calls, 2)) != PIPE_NEXT)
+		return st;
+	released = db_text(calls[0].result, 0,
+	    DB_COL(BOOKING_RELEASE, RELEASED));
+	if (released == NULL || strcmp(released, "t") != 0)
+		return PIPE_FAILED;   /* the row is locked and had a booking */
+	if ((st = app_one(ctx, req, who, calls[1].result, &app,
 	    res)) != PIPE_NEXT)
 		return st;
 	return app_answer(res, 200, app);

@@ -37,4 +37,12 @@ pipe_prefetch app_applications_get_prefetch;
 pipe_handler app_applications_cancel;
 pipe_prefetch app_applications_cancel_prefetch;
 
+/* POST /applications/{id}/booking {"date"}: a hold on that day (booking.h).
+ * DELETE /applications/{id}/booking: the booking given back. */
+pipe_handler app_applications_book;
+pipe_prefetch app_applications_book_prefetch;
+
+pipe_handler app_applications_unbook;
+pipe_prefetch app_applications_unbook_prefetch;
+
 #endif

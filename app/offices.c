@@ -184,14 +184,19 @@ static json_t *
 app_day_json(const struct db_result *r, int row, const void *arg)
 {
 	long long capacity, remaining;
+	const char *closed;
 
 	(void)arg;
 	if (db_int64(r, row, DB_COL(OFFICE_DAYS, CAPACITY), &capacity) != 0 ||
 	    db_int64(r, row, DB_COL(OFFICE_DAYS, REMAINING), &remaining) != 0)
 		return NULL;
-	return json_pack("{s:s, s:I, s:I}",
+	closed = db_text(r, row, DB_COL(OFFICE_DAYS, CLOSED));
+	if (closed == NULL)
+		return NULL;
+	return json_pack("{s:s, s:I, s:I, s:b}",
 	    "date", db_text(r, row, DB_COL(OFFICE_DAYS, DAY)),
-	    "capacity", (json_int_t)capacity, "remaining", (json_int_t)remaining);
+	    "capacity", (json_int_t)capacity, "remaining", (json_int_t)remaining,
+	    "closed", strcmp(closed, "t") == 0);
 }
 
 /* A date as the statements take it, in the arena; NULL when absent. */

@@ -4,6 +4,7 @@
 #include "app/applications.h"
 #include "app/health.h"
 #include "app/offices.h"
+#include "app/payments.h"
 #include "app/sessions.h"
 
 static const struct pipe_route app_route_table[] = {
@@ -53,13 +54,26 @@ static const struct pipe_route app_route_table[] = {
 	  .prefetch = app_applications_get_prefetch,
 	  .access = PIPE_ACCESS_CITIZEN,
 	  .effect = PIPE_EFFECT_READ, .scope = PIPE_SCOPE_NORMAL },
+	{ .method = "POST", .pattern = "/api/v1/applications/{id}/booking",
+	  .handler = app_applications_book,
+	  .prefetch = app_applications_book_prefetch,
+	  .access = PIPE_ACCESS_CITIZEN, .limit = PIPE_LIMIT_BOOKING,
+	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
+	{ .method = "DELETE", .pattern = "/api/v1/applications/{id}/booking",
+	  .handler = app_applications_unbook,
+	  .prefetch = app_applications_unbook_prefetch,
+	  .access = PIPE_ACCESS_CITIZEN, .limit = PIPE_LIMIT_BOOKING,
+	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
 	{ .method = "POST", .pattern = "/api/v1/applications/{id}/cancel",
 	  .handler = app_applications_cancel,
 	  .prefetch = app_applications_cancel_prefetch,
 	  .access = PIPE_ACCESS_CITIZEN,
 	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
-	/* POST and DELETE /api/v1/applications/{id}/booking (with bookings)
-	 * count as PIPE_LIMIT_BOOKING. */
+	/* The payment gateway: public (no session, so no CSRF), authenticated
+	 * by its signature over the raw body, checked first in the handler. */
+	{ .method = "POST", .pattern = "/api/v1/payments/notifications",
+	  .handler = app_payments_notify, .access = PIPE_ACCESS_PUBLIC,
+	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
 };
 
 const struct pipe_route *

@@ -10,6 +10,10 @@
  *                                                                 (database)
  *   permitctl keys restore ID  bring an archived KEK back, not active
  *   permitctl keys purge ID    destroy an archived KEK for good   (database)
+ *   permitctl keys payment-key print the payment key (base64) for the
+ *                              payment gateway's configuration
+ *   permitctl keys add-payment-key  give a keyring from before payments
+ *                              its payment key
  *
  * The files are cfg->keyring and its archive beside it (crypto/keyring.h).
  * The commands marked (database) connect as the owner role (cli/keydb.h).
@@ -18,6 +22,8 @@
  */
 #include <stdio.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "cli/cli.h"
 #include "cli/keydb.h"
@@ -28,7 +34,7 @@ static int
 keys_usage(void)
 {
 	fprintf(stderr,
-	    "usage: permitctl keys init|rotate|list\n"
+	    "usage: permitctl keys init|rotate|list|payment-key|add-payment-key\n"
 	    "       permitctl keys rewrap [--batch N] [--database OWNER_CONNINFO]\n"
 	    "       permitctl keys retire ID [--database OWNER_CONNINFO]\n"
 	    "       permitctl keys restore ID\n"
@@ -47,7 +53,9 @@ keys_init(const struct config *cfg)
 		return 1;
 	}
 	printf("keys init: created %s (mode 0600) with kek k1 (active), "
-	    "bidx b1, token t1\n", cfg->keyring);
+	    "bidx b1, token t1, pay p1\n", cfg->keyring);
+	printf("keys init: `permitctl keys payment-key` prints the payment "
+	    "key for the payment gateway's configuration\n");
 	printf("keys init: back it up somewhere safe and apart from database "
 	    "dumps: without it no sealed field can be read\n");
 	return 0;
@@ -99,6 +107,8 @@ keys_list(const struct config *cfg)
 		printf("kek %s%s\n", keyring_kek_id(kr, i),
 		    strcmp(keyring_kek_id(kr, i), active) == 0 ? " active" : "");
 	printf("bidx %s\ntoken %s\n", keyring_bidx_id(kr), keyring_token_id(kr));
+	if (keyring_payment_id(kr) != NULL)
+		printf("pay %s\n", keyring_payment_id(kr));
 	for (size_t i = 0; i < n; i++)
 		printf("kek %s archived\n", ids[i]);
 	keyring_free(kr);
@@ -120,6 +130,46 @@ keys_restore(const struct config *cfg, const char *id)
 	return 0;
 }
 
+/* The payment key on stdout, alone on its line, for the gateway. */
+static int
+keys_payment_key(const struct config *cfg)
+{
+	char b64[KEYRING_KEY_BASE64_SIZE], err[512];
+	struct keyring *kr;
+	int rc = 1;
+
+	if (keyring_load(cfg->keyring, &kr, err, sizeof(err)) != 0) {
+		fprintf(stderr, "permitctl keys payment-key: %s\n", err);
+		return 1;
+	}
+	if (keyring_payment_key_base64(kr, b64, sizeof(b64)) != 0)
+		fprintf(stderr, "permitctl keys payment-key: %s has no payment "
+		    "key; add one with `permitctl keys add-payment-key`\n",
+		    cfg->keyring);
+	else {
+		printf("%s\n", b64);
+		rc = 0;
+	}
+	sodium_memzero(b64, sizeof(b64));
+	keyring_free(kr);
+	return rc;
+}
+
+static int
+keys_add_payment_key(const struct config *cfg)
+{
+	char err[512];
+
+	if (keyring_add_payment_key(cfg->keyring, err, sizeof(err)) != 0) {
+		fprintf(stderr, "permitctl keys add-payment-key: %s\n", err);
+		return 1;
+	}
+	printf("keys add-payment-key: %s: added pay p1; reload every permitd "
+	    "that uses this keyring (`permitctl reload`) and give the "
+	    "gateway `permitctl keys payment-key`\n", cfg->keyring);
+	return 0;
+}
+
 int
 cli_keys(int argc, char **argv, const struct config *cfg)
 {
@@ -134,6 +184,10 @@ cli_keys(int argc, char **argv, const struct config *cfg)
 		return keys_rotate(cfg);
 	if (strcmp(sub, "list") == 0 && argc == 2)
 		return keys_list(cfg);
+	if (strcmp(sub, "payment-key") == 0 && argc == 2)
+		return keys_payment_key(cfg);
+	if (strcmp(sub, "add-payment-key") == 0 && argc == 2)
+		return keys_add_payment_key(cfg);
 	if (strcmp(sub, "restore") == 0 && argc == 3 && argv[2][0] != '-')
 		return keys_restore(cfg, argv[2]);
 	if (strcmp(sub, "rewrap") == 0)

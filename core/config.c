@@ -60,6 +60,15 @@ static const struct config_key config_keys[] = {
 	KEY(flag_burst_count, CONFIG_T_INT, 2, 100000),
 	KEY(flag_burst_seconds, CONFIG_T_INT, 1, 86400),
 	KEY(flag_registrations_per_address, CONFIG_T_INT, 1, 100000),
+	KEY(flag_lapses, CONFIG_T_INT, 1, 100000),
+	KEY(flag_lapses_days, CONFIG_T_INT, 1, 3650),
+	KEY(flag_give_up_days_before, CONFIG_T_INT, 1, 366),
+	KEY(flag_give_ups, CONFIG_T_INT, 1, 100000),
+	KEY(flag_give_ups_days, CONFIG_T_INT, 1, 3650),
+	KEY(booking_days_ahead, CONFIG_T_INT, 1, 366),
+	KEY(hold_minutes, CONFIG_T_INT, 1, 7 * 24 * 60),
+	KEY(fee_passport, CONFIG_T_LONG, 0, 1000000000),
+	KEY(lapse_sweep_batch, CONFIG_T_INT, 1, 1000000),
 	KEY(rewrap_batch, CONFIG_T_INT, 1, 100000),
 };
 
@@ -102,6 +111,15 @@ config_defaults(struct config *c)
 	c->flag_burst_count = 5;
 	c->flag_burst_seconds = 60;
 	c->flag_registrations_per_address = 3;
+	c->flag_lapses = 2;
+	c->flag_lapses_days = 30;
+	c->flag_give_up_days_before = 2;
+	c->flag_give_ups = 2;
+	c->flag_give_ups_days = 30;
+	c->booking_days_ahead = 30;
+	c->hold_minutes = 120;
+	c->fee_passport = 350000;
+	c->lapse_sweep_batch = 20000;
 	c->rewrap_batch = 500;
 }
 

@@ -43,7 +43,8 @@ struct config {
 	int session_idle_timeout;     /* seconds */
 	int session_lifetime;         /* seconds */
 	int session_touch_interval;   /* seconds between records of activity */
-	int session_sweep_interval;   /* seconds between sweeps of dead sessions */
+	int session_sweep_interval;   /* seconds between sweeps of dead sessions
+	                                 and lapsed holds */
 	unsigned long long pwhash_opslimit;
 	size_t pwhash_memlimit;
 
@@ -58,7 +59,16 @@ struct config {
 	char client_addr_header[CONFIG_STR];  /* "" : REMOTE_ADDR alone */
 	char trusted_proxies[CONFIG_STR];     /* netaddr list; "" : none */
 	int flag_burst_count, flag_burst_seconds;   /* N events within T s */
-	int flag_registrations_per_address;         /* more in a day: flagged */
+	int flag_registrations_per_address;
+	int flag_lapses, flag_lapses_days;
+	int flag_give_up_days_before, flag_give_ups, flag_give_ups_days;         /* more in a day: flagged */
+
+	/* bookings */
+	int booking_days_ahead;       /* bookable from the office's tomorrow to
+	                                 this many days after its today */
+	int hold_minutes;             /* a hold lapses this long after booking */
+	long fee_passport;            /* whole rupiah, a passport's booking */
+	int lapse_sweep_batch;        /* lapsed holds settled per sweep, at most */
 
 	/* operations */
 	int rewrap_batch;             /* DEKs re-wrapped per transaction */

@@ -28,6 +28,7 @@ struct keyring_seen {
 	unsigned active_line;
 	unsigned bidx_line;
 	unsigned token_line;
+	unsigned pay_line;
 };
 
 int
@@ -74,6 +75,8 @@ keyring_id_taken(const struct keyring *kr, struct keyring_span id)
 	if (strlen(kr->bidx.id) == id.n && memcmp(kr->bidx.id, id.p, id.n) == 0)
 		return 1;
 	if (strlen(kr->token.id) == id.n && memcmp(kr->token.id, id.p, id.n) == 0)
+		return 1;
+	if (strlen(kr->pay.id) == id.n && memcmp(kr->pay.id, id.p, id.n) == 0)
 		return 1;
 	return 0;
 }
@@ -170,24 +173,26 @@ keyring_parse_entry(const char *name, unsigned line, const char *p, size_t n,
 		}
 		k = &kr->kek[kr->nkek];
 	} else if (keyring_span_is(f[0], "bidx") ||
-	    keyring_span_is(f[0], "token")) {
-		int is_bidx = keyring_span_is(f[0], "bidx");
-		unsigned *seen_line = is_bidx ? &seen->bidx_line :
-		    &seen->token_line;
+	    keyring_span_is(f[0], "token") || keyring_span_is(f[0], "pay")) {
+		const char *type = keyring_span_is(f[0], "bidx") ? "bidx" :
+		    keyring_span_is(f[0], "token") ? "token" : "pay";
+		unsigned *seen_line = type[0] == 'b' ? &seen->bidx_line :
+		    type[0] == 't' ? &seen->token_line : &seen->pay_line;
 
 		if (nf != 3)
 			return keyring_fail(err, errlen, "%s: line %u: unexpected "
 			    "'%.*s' after a %s key", name, line, (int)f[3].n,
-			    f[3].p, is_bidx ? "bidx" : "token");
+			    f[3].p, type);
 		if (*seen_line != 0)
 			return keyring_fail(err, errlen, "%s: more than one %s "
-			    "key (lines %u and %u)", name, is_bidx ? "bidx" :
-			    "token", *seen_line, line);
+			    "key (lines %u and %u)", name, type, *seen_line,
+			    line);
 		*seen_line = line;
-		k = is_bidx ? &kr->bidx : &kr->token;
+		k = type[0] == 'b' ? &kr->bidx : type[0] == 't' ? &kr->token :
+		    &kr->pay;
 	} else {
 		return keyring_fail(err, errlen, "%s: line %u: unknown entry "
-		    "type (kek, bidx or token)", name, line);
+		    "type (kek, bidx, token or pay)", name, line);
 	}
 
 	if (keyring_decode_key(name, line, f[2], k->key, err, errlen) != 0)
@@ -440,4 +445,10 @@ const char *
 keyring_token_id(const struct keyring *kr)
 {
 	return kr->token.id;
+}
+
+const char *
+keyring_payment_id(const struct keyring *kr)
+{
+	return kr->pay.id[0] != '\0' ? kr->pay.id : NULL;
 }

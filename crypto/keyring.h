@@ -10,16 +10,20 @@
  *     kek k2 Zm9v...base64...= active
  *     bidx b1 YmFy...base64...=
  *     token t1 YmF6...base64...=
+ *     pay p1 cXV4...base64...=
  *
  *   - The first line is exactly "permitd-keyring v1".
  *   - An entry is TYPE ID KEY [active], fields separated by blanks.
- *     TYPE is kek (key-encryption key), bidx (blind-index key) or token
- *     (token-hashing key). ID is 1-32 of [A-Za-z0-9_.-], unique in the file;
+ *     TYPE is kek (key-encryption key), bidx (blind-index key), token
+ *     (token-hashing key) or pay (the payment gateway's HMAC-SHA-256 key,
+ *     which the gateway holds too). ID is 1-32 of [A-Za-z0-9_.-], unique in the file;
  *     the KEK id is stored beside every wrapped DEK, so it never changes.
  *     KEY is 32 bytes in standard base64 with padding (sodium_bin2base64,
  *     ORIGINAL variant; `openssl rand -base64 32` gives the same shape).
  *   - At least one kek, exactly one of them marked "active" (new DEKs are
- *     wrapped with it; the others only open). Exactly one bidx and one token.
+ *     wrapped with it; the others only open). Exactly one bidx and one token; at most
+ *     one pay (a keyring from before payments has none: `permitctl keys
+ *     add-payment-key` adds it).
  *   - The file's mode is 0600 or 0400; anything group- or world-accessible
  *     is refused. At most KEYRING_FILE_MAX bytes.
  *
@@ -81,9 +85,29 @@ int keyring_has_kek(const struct keyring *kr, const char *id);
 const char *keyring_bidx_id(const struct keyring *kr);
 const char *keyring_token_id(const struct keyring *kr);
 
+/* The payment key's id, or NULL when the keyring has none. */
+const char *keyring_payment_id(const struct keyring *kr);
+
+/*
+ * The payment key in the file's base64, for the gateway's configuration
+ * (permitctl keys payment-key), into out[outlen] (the caller wipes it).
+ * 0, or -1 when there is none or it does not fit.
+ */
+#define KEYRING_KEY_BASE64_SIZE 45
+int keyring_payment_key_base64(const struct keyring *kr, char *out,
+    size_t outlen) __attribute__((warn_unused_result));
+
+/*
+ * Adds a random payment key, id p1, to the keyring at `path`, which has
+ * none (locked and replaced atomically as keyring_rotate does). 0, or -1
+ * with err.
+ */
+int keyring_add_payment_key(const char *path, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
 /*
  * Creates a new keyring file at `path`: kek k1 (active), bidx b1, token t1,
- * fresh random keys, mode 0600. Never overwrites: -1 if `path` exists.
+ * pay p1, fresh random keys, mode 0600. Never overwrites: -1 if `path` exists.
  * 0 on success; -1 with a message in err.
  */
 int keyring_init_file(const char *path, char *err, size_t errlen)

@@ -31,7 +31,7 @@
 
 /* One entry line: type, id, key, " active", newline. */
 #define KEYRING_LINE_MAX (8 + KEYRING_ID_SIZE + KEYRING_B64_SIZE + 8)
-#define KEYRING_TEXT_MAX (128 + (KEYRING_MAX_KEKS + 2) * KEYRING_LINE_MAX)
+#define KEYRING_TEXT_MAX (128 + (KEYRING_MAX_KEKS + 3) * KEYRING_LINE_MAX)
 
 static int
 keyring_append_key(char *buf, size_t cap, size_t *len, const char *type,
@@ -78,6 +78,9 @@ keyring_format(const struct keyring *kr, enum keyring_kind kind, char *buf,
 		return 0;
 	if (keyring_append_key(buf, cap, len, "bidx", &kr->bidx, 0) != 0 ||
 	    keyring_append_key(buf, cap, len, "token", &kr->token, 0) != 0)
+		return -1;
+	if (kr->pay.id[0] != '\0' &&
+	    keyring_append_key(buf, cap, len, "pay", &kr->pay, 0) != 0)
 		return -1;
 	return 0;
 }
@@ -167,6 +170,8 @@ keyring_init_file(const char *path, char *err, size_t errlen)
 	snprintf(kr->kek[0].id, KEYRING_ID_SIZE, "k1");
 	snprintf(kr->bidx.id, KEYRING_ID_SIZE, "b1");
 	snprintf(kr->token.id, KEYRING_ID_SIZE, "t1");
+	snprintf(kr->pay.id, KEYRING_ID_SIZE, "p1");
+	randombytes_buf(kr->pay.key, KEYRING_KEY_BYTES);
 	randombytes_buf(kr->kek[0].key, KEYRING_KEY_BYTES);
 	randombytes_buf(kr->bidx.key, KEYRING_KEY_BYTES);
 	randombytes_buf(kr->token.key, KEYRING_KEY_BYTES);
@@ -301,7 +306,8 @@ keyring_next_kek_id(const struct keyring *kr, const struct keyring *arch,
 		snprintf(id, KEYRING_ID_SIZE, "k%lu", v);
 		if (keyring_find_kek(kr, id, strlen(id)) == NULL &&
 		    keyring_find_kek(arch, id, strlen(id)) == NULL &&
-		    strcmp(kr->bidx.id, id) != 0 && strcmp(kr->token.id, id) != 0)
+		    strcmp(kr->bidx.id, id) != 0 && strcmp(kr->token.id, id) != 0 &&
+		    strcmp(kr->pay.id, id) != 0)
 			return 0;
 	}
 	return -1;
@@ -522,6 +528,43 @@ keyring_rotate_both(struct keyring_both *b, const char *id, char *err,
 	randombytes_buf(kr->kek[kr->nkek].key, KEYRING_KEY_BYTES);
 	kr->active = kr->nkek++;
 	return keyring_both_save_ring(b, err, errlen);
+}
+
+static int
+keyring_add_payment_both(struct keyring_both *b, const char *id, char *err,
+    size_t errlen)
+{
+	struct keyring *kr = b->kr;
+
+	(void)id;
+	if (kr->pay.id[0] != '\0')
+		return keyring_fail(err, errlen, "%s: already has payment key "
+		    "%s", b->path, kr->pay.id);
+	if (keyring_find_kek(kr, "p1", 2) != NULL ||
+	    keyring_find_kek(b->arch, "p1", 2) != NULL ||
+	    strcmp(kr->bidx.id, "p1") == 0 || strcmp(kr->token.id, "p1") == 0)
+		return keyring_fail(err, errlen, "%s: the id p1 is taken",
+		    b->path);
+	snprintf(kr->pay.id, KEYRING_ID_SIZE, "p1");
+	randombytes_buf(kr->pay.key, KEYRING_KEY_BYTES);
+	return keyring_both_save_ring(b, err, errlen);
+}
+
+int
+keyring_add_payment_key(const char *path, char *err, size_t errlen)
+{
+	return keyring_change(path, keyring_add_payment_both, NULL, NULL, err,
+	    errlen);
+}
+
+int
+keyring_payment_key_base64(const struct keyring *kr, char *out, size_t outlen)
+{
+	if (kr->pay.id[0] == '\0' || outlen < KEYRING_B64_SIZE)
+		return -1;
+	sodium_bin2base64(out, outlen, kr->pay.key, KEYRING_KEY_BYTES,
+	    KEYRING_B64);
+	return 0;
 }
 
 int

@@ -25,6 +25,7 @@ struct keyring {
 	struct keyring_key kek[KEYRING_MAX_KEKS];
 	struct keyring_key bidx;
 	struct keyring_key token;
+	struct keyring_key pay;           /* id "" when the keyring has none */
 };
 
 /* What a file holds: the keyring (keyring.h's format) or its archive (the

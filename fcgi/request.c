@@ -113,7 +113,11 @@ fcgi_request_params(FCGX_ParamArray envp, arena *a, struct pipe_request *req)
 	req->csrf_token = fcgi_param(envp, a, "HTTP_X_CSRF_TOKEN");
 	req->idempotency_key = fcgi_param(envp, a, "HTTP_IDEMPOTENCY_KEY");
 	req->client_addr = NULL;   /* fcgi_request_client: it needs the config */
+	req->signature_timestamp = fcgi_param(envp, a, "HTTP_X_PERMIT_TIMESTAMP");
+	req->signature = fcgi_param(envp, a, "HTTP_X_PERMIT_SIGNATURE");
 	req->body = NULL;
+	req->raw_body = NULL;
+	req->raw_body_len = 0;
 	return FCGI_REQUEST_OK;
 }
 
@@ -252,6 +256,8 @@ fcgi_request_body(FCGX_Stream *in, FCGX_ParamArray envp, size_t limit,
 		return FCGI_REQUEST_OK;
 	if (!fcgi_content_type_json(FCGX_GetParam("CONTENT_TYPE", envp)))
 		return FCGI_REQUEST_BAD;
+	req->raw_body = buf;   /* a signed body is verified byte for byte */
+	req->raw_body_len = got;
 	req->body = json_loadb(buf, got, JSON_REJECT_DUPLICATES, &jerr);
 	if (req->body == NULL || !json_is_object(req->body)) {
 		req->body = NULL;

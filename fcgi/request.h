@@ -22,7 +22,10 @@ enum fcgi_request_status {
 
 /*
  * Fills method, path (REQUEST_URI without the query), query, the
- * permit_session cookie, X-CSRF-Token and Idempotency-Key of `req` from the CGI parameters `envp`; body stays NULL. FCGI_REQUEST_BAD
+ * permit_session cookie, X-CSRF-Token, Idempotency-Key and the payment
+ * gateway's X-Permit-Timestamp and X-Permit-Signature of `req` from the CGI
+ * parameters `envp`; body stays NULL (the client's address needs the
+ * configuration: fcgi_request_client). FCGI_REQUEST_BAD
  * when the method or the URI is missing.
  */
 enum fcgi_request_status fcgi_request_params(FCGX_ParamArray envp, arena *a,
@@ -50,7 +53,8 @@ const char *fcgi_request_client(FCGX_ParamArray envp, arena *a,
 
 /*
  * Reads the body from `in` and sets req->body to the JSON object it holds,
- * or NULL when there is no body. CONTENT_LENGTH over `limit` is refused
+ * or NULL when there is no body, and req->raw_body to its bytes as read
+ * (in the arena), for a route whose signature covers them. CONTENT_LENGTH over `limit` is refused
  * without reading; otherwise at most limit+1 bytes are read. TOO_LARGE over
  * the limit; BAD for a malformed length, a content type other than JSON,
  * text that is not JSON or not UTF-8, or JSON that is not an object.

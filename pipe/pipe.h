@@ -103,6 +103,11 @@ struct pipe_request {
 	const char *query;                /* raw query string, "" when none */
 	const char *params[PIPE_MAX_PARAMS]; /* route captures: {id}, {code} */
 	json_t *body;                     /* a JSON object, or NULL without a body */
+	const char *raw_body;             /* the body's bytes as received (what
+	                                   * a signature covers), or NULL */
+	size_t raw_body_len;
+	const char *signature_timestamp;  /* X-Permit-Timestamp, or NULL */
+	const char *signature;            /* X-Permit-Signature, or NULL */
 	const char *session_token;        /* permit_session cookie, or NULL */
 	const char *csrf_token;           /* X-CSRF-Token header, or NULL */
 	const char *idempotency_key;      /* Idempotency-Key header, or NULL */

@@ -110,14 +110,17 @@ if ! (stack_pg_up && stack_db_up) >"$LOG/setup.log" 2>&1; then
 	count "stack setup" 0 1
 else
 	stack_config_write
-	# Every test file registers, signs in and submits from 127.0.0.1 into
-	# one database: the rate limits are out of their way, and the files
-	# that test a limit set theirs (E2E_EXTRA_CONFIG).
+	# Every test file registers, signs in, submits and books from
+	# 127.0.0.1 into one database: the rate limits and the request flag
+	# rules are out of their way, and the files that test one set theirs
+	# (E2E_EXTRA_CONFIG).
 	cat >>"$STACK_CONFIG" <<-EOF
 	limit_registrations = 1000000
 	limit_signin_failures = 1000000
 	limit_submissions = 1000000
 	limit_bookings = 1000000
+	flag_burst_count = 100000
+	flag_registrations_per_address = 100000
 	EOF
 	stack_keyring 2>>"$LOG/setup.log" || count "keyring" 0 1
 	export PERMIT_TEST_ROOT=$ROOT PERMIT_TEST_DIR=$STACK_DIR PERMIT_TEST_PG_DIR=$STACK_DIR

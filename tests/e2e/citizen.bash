@@ -75,13 +75,29 @@ luhn_digit() { # DIGITS
 	echo $(((10 - sum % 10) % 10))
 }
 
-# Fresh identity data in shell variables: a random 4-digit serial makes the
+# The next of the test run's NIK serials, 1000 to 9999: one counter for the
+# whole run (every file shares one database, where a NIK may hold one
+# active application of a kind), taken under a lock so that people made at
+# once in the background never share one. Past 9999 it wraps, by then to
+# serials whose applications the run has long finished with.
+nik_serial() {
+	local file=$PERMIT_TEST_DIR/nik.serial n
+	(
+		flock 9
+		n=$(cat "$file" 2>/dev/null || echo 999)
+		n=$((n >= 9999 ? 1000 : n + 1))
+		echo "$n" >"$file"
+		echo "$n"
+	) 9>>"$file.lock"
+}
+
+# Fresh identity data in shell variables: the run's next serial makes the
 # NIK (born 1990-05-17 in DKI Jakarta, day + 40 when F), KK, NPWP and phone
 # unique to this call.
 person_new() { # SEX (M|F)
 	local serial head
 	P_SEX=${1:-M}
-	serial=$(printf '%04d' $((RANDOM % 9000 + 1000)))
+	serial=$(nik_serial)
 	if [ "$P_SEX" = F ]; then
 		P_NIK=317405570590$serial
 	else

@@ -23,8 +23,25 @@ teardown_file() {
 	api GET '/api/v1/offices/JKT-SEL/days?from=2027-02-27&to=2027-03-02'
 	[ "$status" = 200 ]
 	[ "$(jq -r '[.days[].date] | join(",")' <<<"$body")" = 2027-02-27,2027-02-28,2027-03-01,2027-03-02 ]
-	[ "$(jq -r '.days[0].capacity' <<<"$body")" = 200 ]
-	[ "$(jq -r '.days[0].remaining' <<<"$body")" = 200 ]
+	[ "$(jq -r '.days[2].capacity' <<<"$body")" = 200 ]
+	[ "$(jq -r '.days[2].remaining' <<<"$body")" = 200 ]
+	[ "$(jq -r '.days[2].closed' <<<"$body")" = false ]
+}
+
+@test "weekends are closed by default: remaining 0" {
+	api GET '/api/v1/offices/JKT-SEL/days?from=2027-02-27&to=2027-02-28'
+	[ "$status" = 200 ]
+	[ "$(jq -c '[.days[] | [.closed, .remaining, .capacity]]' <<<"$body")" = '[[true,0,200],[true,0,200]]' ]
+}
+
+@test "a day's own capacity and closure override the office's" {
+	psql_super -c "INSERT INTO office_days (office, day, capacity, closed) VALUES
+	    ('MDN', '2027-05-04', 12, NULL), ('MDN', '2027-05-05', NULL, true),
+	    ('MDN', '2027-05-08', 30, false)"
+	api GET '/api/v1/offices/MDN/days?from=2027-05-04&to=2027-05-08'
+	[ "$status" = 200 ]
+	[ "$(jq -c '[.days[] | [.closed, .remaining]]' <<<"$body")" = '[[false,12],[true,0],[false,200],[false,200],[false,30]]' ] || {
+		echo "$body" >&2; false; }
 }
 
 @test "booked appointments lower remaining, never below zero" {

@@ -1,0 +1,169 @@
+/*
+ * payments — the payment gateway's notifications (contract in payments.h).
+ */
+#include "app/payments.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "app/validate.h"
+#include "core/log.h"
+#include "crypto/paysig.h"
+#include "db/db.h"
+#include "pipe/json.h"
+
+/* notification_id's length at most, as the table checks it. */
+#define APP_NOTIFICATION_ID_MAX 128
+
+/* 1 when s[0..n) are digits. */
+static int
+app_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/*
+ * 1 when `s` is an RFC 3339 time: YYYY-MM-DDTHH:MM:SS, an optional
+ * fraction, then Z or ±HH:MM. PostgreSQL reads it as timestamptz; anything
+ * else is refused here rather than left to fail there.
+ */
+static int
+app_rfc3339(const char *s)
+{
+	struct validate_date d;
+	char day[11];
+	size_t n = strlen(s), i = 19;
+
+	if (n < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    !app_digits(s + 11, 2) || !app_digits(s + 14, 2) ||
+	    !app_digits(s + 17, 2))
+		return 0;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (validate_date_parse(day, &d) != VALIDATE_OK)
+		return 0;
+	if (s[i] == '.') {
+		while (++i < n && s[i] >= '0' && s[i] <= '9')
+			;
+		if (i == 20)
+			return 0;
+	}
+	if (strcmp(s + i, "Z") == 0)
+		return 1;
+	return n - i == 6 && (s[i] == '+' || s[i] == '-') &&
+	    app_digits(s + i + 1, 2) && s[i + 3] == ':' &&
+	    app_digits(s + i + 4, 2);
+}
+
+/* The notification's fields. */
+struct app_notification {
+	const char *id, *billing_code, *paid_at;
+	long long amount;
+};
+
+/* The body: 0 with *n, or -1 with res (400, 422 naming the field). */
+static int
+app_notification_read(const struct pipe_request *req,
+    struct app_notification *n, struct pipe_response *res)
+{
+	static const char *const known[] = { "notification_id", "billing_code",
+	    "amount", "paid_at", NULL };
+	size_t idlen;
+	json_t *body;
+
+	if (pipe_json_body(req, res, &body) != 0 ||
+	    pipe_json_known(req->arena, body, NULL, known, res) != 0 ||
+	    pipe_json_string(req->arena, body, NULL, "notification_id",
+	    PIPE_JSON_REQUIRED, &n->id, &idlen, res) != 0 ||
+	    pipe_json_string(req->arena, body, NULL, "billing_code",
+	    PIPE_JSON_REQUIRED, &n->billing_code, NULL, res) != 0 ||
+	    pipe_json_integer(req->arena, body, NULL, "amount",
+	    PIPE_JSON_REQUIRED, &n->amount, NULL, res) != 0 ||
+	    pipe_json_string(req->arena, body, NULL, "paid_at",
+	    PIPE_JSON_REQUIRED, &n->paid_at, NULL, res) != 0)
+		return -1;
+	if (idlen == 0 || idlen > APP_NOTIFICATION_ID_MAX)
+		return pipe_json_refuse(req->arena, res, NULL,
+		    "notification_id", "Must be 1 to 128 characters.");
+	if (n->amount < 0)
+		return pipe_json_refuse(req->arena, res, NULL, "amount",
+		    "Must be a whole, non-negative number of rupiah.");
+	if (!app_rfc3339(n->paid_at))
+		return pipe_json_refuse(req->arena, res, NULL, "paid_at",
+		    "Must be an RFC 3339 time.");
+	return 0;
+}
+
+/* The signature over the raw body: 0, or -1 with 401 in res. */
+static int
+app_notification_signed(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_response *res)
+{
+	enum paysig_result r = paysig_verify(ctx->keys,
+	    req->signature_timestamp, req->signature,
+	    req->raw_body != NULL ? req->raw_body : "", req->raw_body_len,
+	    (long long)time(NULL));
+
+	if (r == PAYSIG_OK)
+		return 0;
+	if (r == PAYSIG_NO_KEY)
+		log_warn("a payment notification was refused: the keyring has "
+		    "no payment key (permitctl keys add-payment-key)");
+	pipe_error(res, 401, "unauthorized", "Bad or missing signature.", NULL);
+	return -1;
+}
+
+/* The database's outcome as the answer. */
+static enum pipe_status
+app_notification_answer(const char *outcome, struct pipe_response *res)
+{
+	if (strcmp(outcome, "confirmed") == 0) {
+		res->status = 200;
+		res->body = pipe_oom_check(json_pack("{s:s}", "status",
+		    "confirmed"));
+	} else if (strcmp(outcome, "refund") == 0) {
+		pipe_error(res, 409, "conflict", "The hold had lapsed; the "
+		    "payment is recorded for a refund.", NULL);
+	} else if (strcmp(outcome, "unknown") == 0) {
+		pipe_error(res, 404, "not_found", "No such billing code.", NULL);
+	} else if (strcmp(outcome, "mismatch") == 0) {
+		pipe_error(res, 422, "invalid",
+		    "The amount differs from the billed amount.", "amount");
+	} else {
+		log_error("%s: unknown outcome", __func__);
+		return pipe_internal(res);
+	}
+	return PIPE_ANSWERED;
+}
+
+enum pipe_status
+app_payments_notify(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
+{
+	struct app_notification n;
+	struct db_param p[4];
+	struct db_call call;
+	const char *outcome;
+	enum pipe_status st;
+
+	(void)who;
+	if (app_notification_signed(ctx, req, res) != 0 ||
+	    app_notification_read(req, &n, res) != 0)
+		return PIPE_ANSWERED;
+	p[0] = DB_TEXT(n.id);
+	p[1] = DB_TEXT(n.billing_code);
+	p[2] = DB_TEXT(arena_printf(req->arena, "%lld", n.amount));
+	p[3] = DB_TEXT(n.paid_at);
+	call = (struct db_call){ DB_STMT_PAYMENT_NOTIFY, p, 4, NULL, DB_ERROR };
+	/* Committed whatever the outcome: a refund's record must stay though
+	 * the answer is 409; unknown and mismatch changed nothing. */
+	if ((st = pipe_commit(ctx, req, &call, 1)) != PIPE_NEXT)
+		return st;
+	outcome = db_text(call.result, 0, DB_COL(PAYMENT_NOTIFY, OUTCOME));
+	if (db_rows(call.result) != 1 || outcome == NULL)
+		return PIPE_FAILED;
+	return app_notification_answer(outcome, res);
+}
