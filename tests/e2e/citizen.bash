@@ -165,3 +165,32 @@ assert_nowhere() { # FILE VALUE...
 		fi
 	done
 }
+
+# Holds citizen NAME's account row locked, as the superuser in the
+# background, until unlock_account (or 30 s); returns once the lock is held.
+lock_account() { # NAME
+	local i
+	PGAPPNAME=permit_test_locker psql_super -c "BEGIN; SELECT 1 FROM accounts
+	    WHERE id = '$(citizen_id "$1")' FOR UPDATE; SELECT pg_sleep(30);
+	    COMMIT" >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+	echo $! >"$BATS_FILE_TMPDIR/locker.pid"
+	for i in $(seq 50); do
+		[ "$(psql_super -tA -c "SELECT count(*) FROM pg_stat_activity
+		    WHERE application_name = 'permit_test_locker'
+		    AND query LIKE '%pg_sleep%' AND state = 'active'")" = 1 ] && return 0
+		sleep 0.1
+	done
+	echo "the lock was not taken" >&2
+	return 1
+}
+
+# Ends lock_account's transaction (its backend, not only its client).
+unlock_account() {
+	psql_super -tA -c "SELECT count(pg_terminate_backend(pid))
+	    FROM pg_stat_activity WHERE application_name = 'permit_test_locker'" \
+	    >/dev/null
+	if [ -f "$BATS_FILE_TMPDIR/locker.pid" ]; then
+		kill "$(cat "$BATS_FILE_TMPDIR/locker.pid")" 2>/dev/null || true
+		rm -f "$BATS_FILE_TMPDIR/locker.pid"
+	fi
+}

@@ -24,8 +24,7 @@ setup_file() {
 
 teardown_file() {
 	pg_resume
-	[ -f "$BATS_FILE_TMPDIR/locker.pid" ] &&
-	    kill "$(cat "$BATS_FILE_TMPDIR/locker.pid")" 2>/dev/null
+	unlock_account
 	stack_stop
 }
 
@@ -107,15 +106,6 @@ all_within() { # FILE MAX STATUSES...
 	[ "$(worker_pids)" = "$before" ]
 }
 
-# Holds citizen NAME's account row locked (as the superuser, in the
-# background) for 30 s or until killed.
-lock_account() { # NAME
-	psql_super -c "BEGIN; SELECT 1 FROM accounts WHERE id = '$(citizen_id "$1")'
-	    FOR UPDATE; SELECT pg_sleep(30); COMMIT" >/dev/null 2>&1 \
-	    3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
-	echo $! >"$BATS_FILE_TMPDIR/locker.pid"
-	sleep 0.5
-}
 
 @test "a citizen's locked row: that citizen's write is 503 within lock_timeout + 1 s, other citizens are served" {
 	local out
@@ -123,8 +113,7 @@ lock_account() { # NAME
 	person_new M
 	out=$(timed POST /api/v1/applications -H 'Content-Type: application/json' \
 	    --data-binary "$(passport_json)")
-	kill "$(cat "$BATS_FILE_TMPDIR/locker.pid")" 2>/dev/null || true
-	rm -f "$BATS_FILE_TMPDIR/locker.pid"
+	unlock_account
 	echo "$out" >"$BATS_TEST_TMPDIR/out"
 	all_within "$BATS_TEST_TMPDIR/out" $((LOCK_TIMEOUT + 1)) 503
 }
@@ -133,8 +122,7 @@ lock_account() { # NAME
 	lock_account rina
 	person_new F
 	as_post budi /api/v1/applications "$(passport_json)"
-	kill "$(cat "$BATS_FILE_TMPDIR/locker.pid")" 2>/dev/null || true
-	rm -f "$BATS_FILE_TMPDIR/locker.pid"
+	unlock_account
 	[ "$status" = 201 ]
 }
 

@@ -12,19 +12,8 @@ setup_file() {
 }
 
 teardown_file() {
-	[ -f "$BATS_FILE_TMPDIR/locker.pid" ] &&
-	    kill "$(cat "$BATS_FILE_TMPDIR/locker.pid")" 2>/dev/null
+	unlock_account
 	stack_stop
-}
-
-# Holds citizen NAME's account row locked (as the superuser, in the
-# background) until the returned transaction ends; its pid goes to
-# $BATS_FILE_TMPDIR/locker.pid.
-lock_account() { # NAME
-	psql_super -c "BEGIN; SELECT 1 FROM accounts WHERE id = '$(citizen_id "$1")'
-	    FOR UPDATE; SELECT pg_sleep(30); COMMIT" >/dev/null 2>&1 \
-	    3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
-	echo $! >"$BATS_FILE_TMPDIR/locker.pid"
 }
 
 # The pid of a permitd backend waiting on a row lock (up to 5 s), or fails.
@@ -54,8 +43,7 @@ waiting_backend() {
 	# ...and its backend is terminated while it waits.
 	psql_super -tA -c "SELECT pg_terminate_backend($backend)" >/dev/null
 	wait "$client"
-	kill "$(cat "$BATS_FILE_TMPDIR/locker.pid")" 2>/dev/null || true
-	rm -f "$BATS_FILE_TMPDIR/locker.pid"
+	unlock_account
 
 	[ "$(tail -n1 "$out")" = 503 ] || { cat "$out"; false; }
 	[ "$(head -n -1 "$out" | jq -r .error.code)" = unavailable ]
