@@ -145,3 +145,21 @@ header() {
 
 # The error code of an API error body.
 error_code() { jq -r '.error.code' <<<"$body"; }
+
+# Every header of invariant 6, on whatever $headers holds.
+assert_security_headers() {
+	[ "$(header Content-Type)" = "application/json; charset=utf-8" ]
+	[ "$(header Cache-Control)" = "no-store" ]
+	[ "$(header Vary)" = "Cookie" ]
+	[ "$(header X-Content-Type-Options)" = "nosniff" ]
+	[ "$(header Referrer-Policy)" = "no-referrer" ]
+	[ "$(header Content-Security-Policy)" = "default-src 'none'; frame-ancestors 'none'" ]
+	[ "$(header X-Frame-Options)" = "DENY" ]
+}
+
+# An API error body with exactly error.code and error.message.
+assert_error_body() { # CODE
+	[ "$(error_code)" = "$1" ]
+	[ "$(jq -r '.error.message | type' <<<"$body")" = string ]
+	[ "$(jq -c 'keys' <<<"$body")" = '["error"]' ]
+}

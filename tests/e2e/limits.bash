@@ -44,20 +44,12 @@ signin_from() { # ADDR EMAIL PASSWORD
 # 1..MAX seconds, and invariant 6's headers.
 assert_rate_limited() { # MAX
 	[ "$status" = 429 ] || { echo "status $status, not 429: $body" >&2; return 1; }
-	[ "$(error_code)" = rate_limited ]
-	[ "$(jq -r '.error.message | type' <<<"$body")" = string ]
-	[ "$(jq -c 'keys' <<<"$body")" = '["error"]' ]
+	assert_error_body rate_limited
 	local ra
 	ra=$(header Retry-After)
 	[[ $ra =~ ^[0-9]+$ ]] && [ "$ra" -ge 1 ] && [ "$ra" -le "$1" ] ||
 	    { echo "Retry-After '$ra' not within 1..$1" >&2; return 1; }
-	[ "$(header Content-Type)" = "application/json; charset=utf-8" ]
-	[ "$(header Cache-Control)" = "no-store" ]
-	[ "$(header Vary)" = "Cookie" ]
-	[ "$(header X-Content-Type-Options)" = "nosniff" ]
-	[ "$(header Referrer-Policy)" = "no-referrer" ]
-	[ "$(header Content-Security-Policy)" = "default-src 'none'; frame-ancestors 'none'" ]
-	[ "$(header X-Frame-Options)" = "DENY" ]
+	assert_security_headers
 }
 
 # Sleeps the Retry-After of the last answer.
