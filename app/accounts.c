@@ -195,7 +195,7 @@ app_accounts_flag_call(const struct pipe_ctx *ctx, const struct pipe_request *re
     const struct app_account_new *n, struct db_param p[3], struct db_call *call)
 {
 	unsigned char *source = arena_alloc(req->arena, BIDX_BYTES);
-	const char *addr = req->client_addr;
+	const char *addr = req->client_source;
 
 	if (addr == NULL || bidx_compute(ctx->keys, "flag.registration.address",
 	    (const unsigned char *)addr, strlen(addr), source) != 0)

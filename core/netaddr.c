@@ -44,6 +44,21 @@ netaddr_format(const struct netaddr *a, char buf[NETADDR_STR])
 		buf[0] = '\0';
 }
 
+int
+netaddr_source(const char *addr, char buf[NETADDR_SOURCE_STR])
+{
+	struct netaddr a;
+
+	if (netaddr_parse(addr, strlen(addr), &a) != 0)
+		return -1;
+	if (a.v6)
+		memset(a.addr + 8, 0, 8);
+	netaddr_format(&a, buf);
+	if (a.v6)
+		strcat(buf, "/64");
+	return 0;
+}
+
 /* The entry s[0..len) as a block: 0 with *net and *bits, or -1. */
 static int
 netaddr_block(const char *s, size_t len, struct netaddr *net, int *bits)

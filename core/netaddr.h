@@ -26,6 +26,16 @@ int netaddr_parse(const char *s, size_t len, struct netaddr *out);
 /* Its canonical text (inet_ntop) into buf[NETADDR_STR]. */
 void netaddr_format(const struct netaddr *a, char buf[NETADDR_STR]);
 
+/*
+ * What stands for one client where requests are counted per address (rate
+ * limits, flag rules): an IPv4 address itself; an IPv6 address's /64, in
+ * the form "2001:db8:1:2::/64", since a subscriber is given at least a /64
+ * and can take a fresh address of it for every request. 0 with buf, or -1
+ * when `addr` is no address.
+ */
+#define NETADDR_SOURCE_STR (NETADDR_STR + 4)
+int netaddr_source(const char *addr, char buf[NETADDR_SOURCE_STR]);
+
 /* 0 when `list` is a well-formed list (an empty one included), else -1. */
 int netaddr_list_check(const char *list);
 

@@ -113,6 +113,7 @@ fcgi_request_params(FCGX_ParamArray envp, arena *a, struct pipe_request *req)
 	req->csrf_token = fcgi_param(envp, a, "HTTP_X_CSRF_TOKEN");
 	req->idempotency_key = fcgi_param(envp, a, "HTTP_IDEMPOTENCY_KEY");
 	req->client_addr = NULL;   /* fcgi_request_client: it needs the config */
+	req->client_source = NULL;
 	req->signature_timestamp = fcgi_param(envp, a, "HTTP_X_PERMIT_TIMESTAMP");
 	req->signature = fcgi_param(envp, a, "HTTP_X_PERMIT_SIGNATURE");
 	req->body = NULL;
@@ -177,6 +178,16 @@ fcgi_request_client(FCGX_ParamArray envp, arena *a, const struct config *cfg)
 	name[5 + i] = '\0';
 	return fcgi_client_addr(a, FCGX_GetParam("REMOTE_ADDR", envp),
 	    FCGX_GetParam(name, envp), cfg->trusted_proxies);
+}
+
+const char *
+fcgi_client_source(arena *a, const char *addr)
+{
+	char buf[NETADDR_SOURCE_STR];
+
+	if (addr == NULL || netaddr_source(addr, buf) != 0)
+		return NULL;
+	return arena_strdup(a, buf);
 }
 
 /* CONTENT_LENGTH: -1 when absent (read to EOF), -2 when malformed. */

@@ -51,6 +51,9 @@ const char *fcgi_client_addr(arena *a, const char *remote,
 const char *fcgi_request_client(FCGX_ParamArray envp, arena *a,
     const struct config *cfg);
 
+/* netaddr_source of `addr` (NULL: none), in the arena, or NULL. */
+const char *fcgi_client_source(arena *a, const char *addr);
+
 /*
  * Reads the body from `in` and sets req->body to the JSON object it holds,
  * or NULL when there is no body, and req->raw_body to its bytes as read

@@ -45,6 +45,7 @@ fcgi_prepare(FCGX_Request *rq, struct pipe_ctx *ctx, struct pipe_request *req,
 		return -1;
 	}
 	req->client_addr = fcgi_request_client(rq->envp, req->arena, ctx->cfg);
+	req->client_source = fcgi_client_source(req->arena, req->client_addr);
 	st = fcgi_request_body(rq->in, rq->envp, ctx->cfg->body_limit, req);
 	if (st == FCGI_REQUEST_TOO_LARGE) {
 		pipe_error(res, 413, "too_large", "The request body is too large.",

@@ -55,7 +55,7 @@ pipe_limit_value(const struct pipe_route *route, const struct pipe_request *req,
 {
 	switch (kind) {
 	case PIPE_KEY_ADDRESS:
-		return req->client_addr;
+		return req->client_source;
 	case PIPE_KEY_SUBJECT:
 		return route->limit_subject != NULL ? route->limit_subject(req) :
 		    NULL;

@@ -114,6 +114,9 @@ struct pipe_request {
 	const char *client_addr;          /* the client's address (fcgi/request.h:
 	                                   * REMOTE_ADDR, or behind a trusted
 	                                   * proxy the forwarded one), or NULL */
+	const char *client_source;        /* what per-address limits and flag
+	                                   * rules count: client_addr, or its
+	                                   * /64 (core/netaddr.h), or NULL */
 	enum pipe_mode mode;              /* set by pipe_serve() from this
 	                                   * transaction's binding before the
 	                                   * handler runs; fcgi/ leaves it 0 */

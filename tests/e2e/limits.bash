@@ -52,6 +52,20 @@ assert_rate_limited() { # MAX
 	assert_security_headers
 }
 
+# "P passed, L limited": of the status codes that N requests wrote to
+# $BATS_TEST_TMPDIR/code.1..N, how many were 201 and how many 429.
+tally_codes() { # N
+	local i pass=0 limited=0
+	for i in $(seq "$1"); do
+		case $(cat "$BATS_TEST_TMPDIR/code.$i") in
+		201) pass=$((pass + 1)) ;;
+		429) limited=$((limited + 1)) ;;
+		esac
+	done
+	echo "$pass passed, $limited limited" >&2
+	echo "$pass passed, $limited limited"
+}
+
 # Sleeps the Retry-After of the last answer.
 wait_retry_after() {
 	sleep "$(header Retry-After)"

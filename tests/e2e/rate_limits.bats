@@ -57,8 +57,22 @@ teardown_file() {
 	[ "$status" = 201 ]
 }
 
+@test "registrations: IPv6 addresses of one /64 share a count, another /64 has its own" {
+	local net i
+	net=$(printf '2001:db8:%x:%x' "$BATS_TEST_NUMBER" "$RANDOM")
+	for i in 1 2 3; do
+		register_from "$net::$i" "v6$i.$RANDOM$RANDOM@example.test"
+		[ "$status" = 201 ]
+	done
+	register_from "$net:ffff::4" "v64.$RANDOM$RANDOM@example.test"
+	assert_rate_limited 2
+	register_from "$(printf '2001:db8:%x:%x::1' "$((BATS_TEST_NUMBER + 1000))" "$RANDOM")" \
+	    "v65.$RANDOM$RANDOM@example.test"
+	[ "$status" = 201 ]
+}
+
 @test "registrations: the limit holds across workers (12 at once, 3 pass)" {
-	local addr i pass=0 limited=0
+	local addr i
 	addr=$(addr_new)
 	for i in $(seq 12); do
 		curl -sS -o /dev/null -w '%{http_code}\n' -X POST \
@@ -67,14 +81,7 @@ teardown_file() {
 		    "$PERMIT_URL/api/v1/accounts" >"$BATS_TEST_TMPDIR/code.$i" &
 	done
 	wait
-	for i in $(seq 12); do
-		case $(cat "$BATS_TEST_TMPDIR/code.$i") in
-		201) pass=$((pass + 1)) ;;
-		429) limited=$((limited + 1)) ;;
-		esac
-	done
-	echo "passed $pass, limited $limited" >&2
-	[ "$pass" = 3 ] && [ "$limited" = 9 ]
+	[ "$(tally_codes 12)" = "3 passed, 9 limited" ]
 	# Both workers answered some of them.
 	[ "$(grep -E ' POST /api/v1/accounts (201|429) ' "$E2E_LOG" |
 	    sed -n 's/.*permitd\[\([0-9]*\)\].*/\1/p' | sort -u | wc -l)" -ge 2 ]
@@ -160,7 +167,7 @@ teardown_file() {
 }
 
 @test "submissions per account: the limit holds across workers (10 at once, 3 pass)" {
-	local i pass=0 limited=0
+	local i
 	citizen_new par
 	for i in $(seq 10); do
 		person_new F
@@ -170,14 +177,7 @@ teardown_file() {
 		    "$PERMIT_URL/api/v1/applications" >"$BATS_TEST_TMPDIR/code.$i" &
 	done
 	wait
-	for i in $(seq 10); do
-		case $(cat "$BATS_TEST_TMPDIR/code.$i") in
-		201) pass=$((pass + 1)) ;;
-		429) limited=$((limited + 1)) ;;
-		esac
-	done
-	echo "passed $pass, limited $limited" >&2
-	[ "$pass" = 3 ] && [ "$limited" = 7 ]
+	[ "$(tally_codes 10)" = "3 passed, 7 limited" ]
 }
 
 @test "a forwarding header from an address that is no trusted proxy is ignored" {

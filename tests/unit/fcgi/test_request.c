@@ -164,6 +164,25 @@ client_addr_rule(void **state)
 	assert_null(fcgi_client_addr(a, NULL, "192.0.2.9", "127.0.0.1"));
 }
 
+/* An IPv6 client counts as its /64: a fresh address of it is the same
+ * client to a per-address limit. IPv4 counts as the address. */
+static void
+client_source_is_the_ipv6_64(void **state)
+{
+	(void)state;
+	assert_string_equal(fcgi_client_source(a, "2001:db8:1:2:aaaa::7"),
+	    "2001:db8:1:2::/64");
+	assert_string_equal(fcgi_client_source(a, "2001:db8:1:2:bbbb::9"),
+	    "2001:db8:1:2::/64");
+	assert_string_equal(fcgi_client_source(a, "2001:db8:1:3::7"),
+	    "2001:db8:1:3::/64");
+	assert_string_equal(fcgi_client_source(a, "192.0.2.9"), "192.0.2.9");
+	assert_string_equal(fcgi_client_source(a, "::ffff:192.0.2.9"),
+	    "192.0.2.9");
+	assert_null(fcgi_client_source(a, "not-an-address"));
+	assert_null(fcgi_client_source(a, NULL));
+}
+
 static void
 client_addr_from_configured_header(void **state)
 {
@@ -234,6 +253,7 @@ main(void)
 		cmocka_unit_test(params_without_query_or_headers),
 		cmocka_unit_test(client_addr_rule),
 		cmocka_unit_test(client_addr_from_configured_header),
+		cmocka_unit_test(client_source_is_the_ipv6_64),
 		cmocka_unit_test(params_without_method_or_uri_are_bad),
 	};
 
