@@ -15,20 +15,24 @@
 /* notification_id's length at most, as the table checks it. */
 #define APP_NOTIFICATION_ID_MAX 128
 
-/* 1 when s[0..n) are digits. */
+/* The two digits at s as a number no greater than `max`, or -1. */
 static int
-app_digits(const char *s, size_t n)
+app_two(const char *s, int max)
 {
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
+	int v;
+
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return -1;
+	v = (s[0] - '0') * 10 + (s[1] - '0');
+	return v <= max ? v : -1;
 }
 
 /*
- * 1 when `s` is an RFC 3339 time: YYYY-MM-DDTHH:MM:SS, an optional
- * fraction, then Z or ±HH:MM. PostgreSQL reads it as timestamptz; anything
- * else is refused here rather than left to fail there.
+ * 1 when `s` is an RFC 3339 time: YYYY-MM-DDTHH:MM:SS (a leap second
+ * allowed), an optional fraction, then Z or an offset ±HH:MM of at most
+ * 14 hours, as every zone on earth has. PostgreSQL reads it as
+ * timestamptz; anything else is refused here rather than left to fail
+ * there.
  */
 static int
 app_rfc3339(const char *s)
@@ -38,8 +42,8 @@ app_rfc3339(const char *s)
 	size_t n = strlen(s), i = 19;
 
 	if (n < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-	    !app_digits(s + 11, 2) || !app_digits(s + 14, 2) ||
-	    !app_digits(s + 17, 2))
+	    app_two(s + 11, 23) < 0 || app_two(s + 14, 59) < 0 ||
+	    app_two(s + 17, 60) < 0)
 		return 0;
 	memcpy(day, s, 10);
 	day[10] = '\0';
@@ -54,8 +58,8 @@ app_rfc3339(const char *s)
 	if (strcmp(s + i, "Z") == 0)
 		return 1;
 	return n - i == 6 && (s[i] == '+' || s[i] == '-') &&
-	    app_digits(s + i + 1, 2) && s[i + 3] == ':' &&
-	    app_digits(s + i + 4, 2);
+	    app_two(s + i + 1, 14) >= 0 && s[i + 3] == ':' &&
+	    app_two(s + i + 4, 59) >= 0;
 }
 
 /* The notification's fields. */

@@ -360,6 +360,21 @@ fresh_hold() { # NAME
 	[ "$(state)" = "$s" ]
 }
 
+@test "a paid_at out of range is 422 on paid_at, not a database error: nothing changed" {
+	local s t b
+	fresh_hold wati
+	s=$(state)
+	for t in 2026-01-01T25:00:00Z 2026-01-01T10:61:00Z 2026-01-01T10:00:61Z \
+	    2026-01-01T10:00:00+99:00 2026-01-01T10:00:00+05:75 2026-02-30T10:00:00Z; do
+		b=$(jq -nc --arg c "$PAY_CODE" --arg t "$t" \
+		    '{notification_id: "n-wati", billing_code: $c, amount: 350000, paid_at: $t}')
+		notify "$b"
+		[ "$status" = 422 ] || { echo "$t: $status $body" >&2; false; }
+		[ "$(jq -r .error.field <<<"$body")" = paid_at ]
+	done
+	[ "$(state)" = "$s" ]
+}
+
 @test "a notification after the lapse: 409 conflict and a refund row" {
 	local code
 	code=$(cat "$BATS_FILE_TMPDIR/lapsed.code")
