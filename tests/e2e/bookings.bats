@@ -120,6 +120,22 @@ notification() { # ID CODE AMOUNT
 	[ "$(state)" = "$s" ]
 }
 
+@test "the database itself refuses a booking for the office's today, past permitd's check" {
+	local app s
+	citizen_new tono; person_new M; citizen_apply tono
+	app=$(citizen_app tono)
+	s=$(state)
+	run psql_super -c "BEGIN;
+	    SELECT set_config('permit.account_id',
+	        (SELECT account_id::text FROM applications WHERE id = '$app'), true);
+	    SELECT permit_booking_take(id, permit_office_today(office, now()),
+	        repeat('A', 32), 1, 10) FROM applications WHERE id = '$app';
+	    COMMIT;"
+	[ "$status" -ne 0 ]
+	[[ $output == *"after the office's today"* ]] || { echo "$output" >&2; false; }
+	[ "$(state)" = "$s" ]
+}
+
 @test "a travel permit needs no appointment: 409 conflict, nothing changed" {
 	local s app
 	citizen_new tari
