@@ -99,8 +99,8 @@ pipe_role_check(const struct pipe_route *route, const struct pipe_principal *who
 }
 
 /*
- * The first flight: BEGIN, the binding, the rate-limit counts, the
- * prefetched reads, and COMMIT for a read. PIPE_NEXT with req->prefetched
+ * The first flight: BEGIN, the binding, the rate-limit counts and the
+ * savepoint after them (when there are counts), the prefetched reads, and COMMIT for a read. PIPE_NEXT with req->prefetched
  * set and the results of the binding in b and of the counts in l, or the
  * database failure.
  */
@@ -112,7 +112,7 @@ pipe_first_flight(struct pipe_ctx *ctx, const struct pipe_route *route,
 	struct db_call *calls;
 	unsigned flags = DB_BATCH_BEGIN;
 	enum pipe_status st;
-	int n;
+	int n, mark;
 
 	pipe_principal_call(ctx, route, req, b);
 	pipe_limit_plan(ctx, route, req, l);
@@ -120,11 +120,15 @@ pipe_first_flight(struct pipe_ctx *ctx, const struct pipe_route *route,
 		pipe_plan_add(&plan, *route->read, NULL, 0);
 	if (route->prefetch != NULL)
 		route->prefetch(ctx, req, &plan);
-	n = 1 + l->n + plan.n;
+	mark = l->n > 0;
+	n = 1 + l->n + mark + plan.n;
 	calls = arena_alloc(req->arena, sizeof(*calls) * (size_t)n);
 	calls[0] = b->call;
 	memcpy(calls + 1, l->call, sizeof(*calls) * (size_t)l->n);
-	memcpy(calls + 1 + l->n, plan.call, sizeof(*calls) * (size_t)plan.n);
+	if (mark)
+		calls[1 + l->n] = l->mark;
+	memcpy(calls + 1 + l->n + mark, plan.call,
+	    sizeof(*calls) * (size_t)plan.n);
 	if (route->effect == PIPE_EFFECT_READ)
 		flags |= DB_BATCH_READ_ONLY | DB_BATCH_COMMIT;
 	/* A read of nothing but the binding (health) is one statement, which
@@ -134,7 +138,7 @@ pipe_first_flight(struct pipe_ctx *ctx, const struct pipe_route *route,
 	st = pipe_db(db_batch(ctx->db, req->arena, flags, calls, n));
 	b->call = calls[0];
 	memcpy(l->call, calls + 1, sizeof(*calls) * (size_t)l->n);
-	req->prefetched = calls + 1 + l->n;
+	req->prefetched = calls + 1 + l->n + mark;
 	req->nprefetched = plan.n;
 	req->limits = l;
 	return st;
@@ -194,11 +198,10 @@ pipe_handle(struct pipe_ctx *ctx, const struct pipe_route *route,
  * handler refused it (`handled`). PIPE_NEXT, or the commit's failure. */
 static enum pipe_status
 pipe_end(struct pipe_ctx *ctx, const struct pipe_request *req,
-    const struct pipe_principal *who, struct pipe_limits *l, int handled,
-    const struct pipe_response *res)
+    const struct pipe_limits *l, int handled, const struct pipe_response *res)
 {
 	if (res->status >= 400 && handled && l->n > 0) {
-		pipe_limit_keep(ctx, req, who, l);
+		pipe_limit_keep(ctx, req);
 		return PIPE_NEXT;
 	}
 	if (!db_in_transaction(ctx->db))
@@ -233,7 +236,7 @@ pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
 		st = pipe_handle(ctx, route, &r, &who, res);
 	}
 	if (st == PIPE_ANSWERED)
-		st = pipe_end(ctx, &r, &who, &l, handled, res);
+		st = pipe_end(ctx, &r, &l, handled, res);
 	if (st == PIPE_NEXT && res->status < 400)
 		pipe_principal_touch(ctx, &r, &b);
 	else if (st != PIPE_NEXT)

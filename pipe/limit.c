@@ -113,6 +113,8 @@ pipe_limit_plan(const struct pipe_ctx *ctx, const struct pipe_route *route,
 		if (c->domain[kind] != NULL && l->n < PIPE_LIMIT_KEYS)
 			pipe_limit_add(ctx, c, route, req,
 			    (enum pipe_limit_kind)kind, l);
+	l->mark = (struct db_call){ DB_STMT_LIMIT_COUNTED, NULL, 0, NULL,
+	    DB_ERROR };
 }
 
 int
@@ -142,22 +144,13 @@ pipe_limit_refuse(struct pipe_response *res, int wait)
 }
 
 void
-pipe_limit_keep(struct pipe_ctx *ctx, const struct pipe_request *req,
-    const struct pipe_principal *who, struct pipe_limits *l)
+pipe_limit_keep(struct pipe_ctx *ctx, const struct pipe_request *req)
 {
-	const char *role = pipe_role_name(who->role);
-	const struct db_param bind[3] = {
-		DB_TEXT(who->account_id != NULL ? who->account_id : ""),
-		DB_TEXT(role != NULL ? role : ""),
-		DB_TEXT(who->office != NULL ? who->office : ""),
-	};
-	struct db_call calls[1 + PIPE_LIMIT_KEYS];
+	struct db_call keep = { DB_STMT_LIMIT_KEEP, NULL, 0, NULL, DB_ERROR };
 
-	calls[0] = (struct db_call){ DB_STMT_BIND_PRINCIPAL, bind, 3, NULL,
-	    DB_ERROR };
-	memcpy(calls + 1, l->call, sizeof(*calls) * (size_t)l->n);
-	if (db_batch(ctx->db, req->arena, DB_BATCH_ROLLBACK | DB_BATCH_BEGIN |
-	    DB_BATCH_COMMIT, calls, 1 + l->n) != DB_OK)
+	if (!db_in_transaction(ctx->db))
+		return;
+	if (db_batch(ctx->db, req->arena, DB_BATCH_COMMIT, &keep, 1) != DB_OK)
 		log_warn("a refused request's rate-limit counts were not kept");
 }
 

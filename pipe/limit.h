@@ -8,8 +8,11 @@
  * route's class is one statement after the binding. Over any of them, the
  * request is answered 429 rate_limited with Retry-After (seconds until one
  * would pass) before its handler runs, and nothing is counted. A request
- * its handler refuses (4xx) still counts: pipe_serve() sends the counts
- * again, committed, in the flight that rolls the rest back.
+ * its handler refuses (4xx) still counts: the first flight marks a
+ * savepoint after the counts, and pipe_serve() rolls back to it and
+ * commits. The counts' row locks are held from the count to that commit,
+ * so requests on one key in parallel are counted one after another, each
+ * seeing the counts of those before it, refused or not.
  *
  * Keys are keyed hashes (crypto/bidx.h, the blind-index key) in a domain of
  * their own per limit and per kind of key: an address or an email never
@@ -39,6 +42,7 @@ struct pipe_limits {
 	struct pipe_limit_key key[PIPE_LIMIT_KEYS];
 	int kind[PIPE_LIMIT_KEYS];              /* what each key is made of */
 	struct db_call call[PIPE_LIMIT_KEYS];   /* results: the first flight's */
+	struct db_call mark;                    /* the savepoint after them */
 	int failures_only;   /* sign-in: a success gives its counts back */
 };
 
@@ -56,12 +60,12 @@ int pipe_limit_wait(const struct pipe_limits *l);
 void pipe_limit_refuse(struct pipe_response *res, int wait);
 
 /*
- * A refused request's counts, committed in the flight that rolls the rest
- * of its transaction back (DB_BATCH_ROLLBACK), bound to `who` again (a
- * per-account key needs the principal). Best effort: a failure is logged.
+ * A refused request's counts kept: its transaction rolled back to the
+ * savepoint after them, and committed, in one flight. When the
+ * transaction is gone (the handler ended it, or the connection broke)
+ * there is nothing to keep. Best effort: a failure is logged.
  */
-void pipe_limit_keep(struct pipe_ctx *ctx, const struct pipe_request *req,
-    const struct pipe_principal *who, struct pipe_limits *l);
+void pipe_limit_keep(struct pipe_ctx *ctx, const struct pipe_request *req);
 
 /*
  * For a handler whose route counts failures only (sign-in), on success:

@@ -53,12 +53,13 @@ assert_rate_limited() { # MAX
 }
 
 # "P passed, L limited": of the status codes that N requests wrote to
-# $BATS_TEST_TMPDIR/code.1..N, how many were 201 and how many 429.
-tally_codes() { # N
+# $BATS_TEST_TMPDIR/code.1..N, how many were PASSED (default 201: the
+# limit let them through) and how many 429.
+tally_codes() { # N [PASSED]
 	local i pass=0 limited=0
 	for i in $(seq "$1"); do
 		case $(cat "$BATS_TEST_TMPDIR/code.$i") in
-		201) pass=$((pass + 1)) ;;
+		"${2:-201}") pass=$((pass + 1)) ;;
 		429) limited=$((limited + 1)) ;;
 		esac
 	done

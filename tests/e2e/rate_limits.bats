@@ -114,6 +114,21 @@ teardown_file() {
 	[ "$status" = 201 ]
 }
 
+@test "failed sign-ins per account: the limit holds for guesses in parallel (10 at once, 3 are tried)" {
+	local email i
+	email="guessed.$RANDOM$RANDOM@example.test"
+	register_from "$(addr_new)" "$email"
+	[ "$status" = 201 ]
+	for i in $(seq 10); do
+		curl -sS -o /dev/null -w '%{http_code}\n' -X POST \
+		    -H 'Content-Type: application/json' -H "X-Forwarded-For: $(addr_new)" \
+		    --data-binary "$(credentials "$email" "wrong password $i")" \
+		    "$PERMIT_URL/api/v1/sessions" >"$BATS_TEST_TMPDIR/code.$i" &
+	done
+	wait
+	[ "$(tally_codes 10 401)" = "3 passed, 7 limited" ]
+}
+
 @test "failed sign-ins per account: a success clears the count" {
 	local email i
 	email="clears.$RANDOM$RANDOM@example.test"
