@@ -203,24 +203,36 @@ EOF
 
 # The broker script (tests/bench/broker.bash) at the default limits: one
 # account, 100 accounts from one address, 100 from 100 addresses, each
-# trying BROKER_ATTEMPTS filings. Prints each one's share; 1 when a limit
-# did not hold.
+# trying BROKER_ATTEMPTS filings; then the same three each filing and
+# booking, every application on one day of BROKER_CAPACITY places (its own
+# day per scenario, capacity set in SQL). Prints each one's share; 1 when a
+# limit did not hold.
 run_broker() {
-	local attempts=${BROKER_ATTEMPTS:-30} rc=0
-	BROKER_URL=$URL BROKER_DIR=$STACK_DIR/broker
+	local attempts=${BROKER_ATTEMPTS:-30} capacity=${BROKER_CAPACITY:-200} rc=0 s
+	local -a scen=("one-account 1 1" "100-accounts-one-address 100 1"
+	    "100-accounts-100-addresses 100 100")
+	BROKER_URL=$URL BROKER_DIR=$STACK_DIR/broker BROKER_DSN=$(stack_dsn postgres)
 	mkdir -p "$BROKER_DIR"
 	# shellcheck source=../tests/e2e/citizen.bash
 	. "$ROOT/tests/e2e/citizen.bash"
 	# shellcheck source=../tests/bench/broker.bash
 	. "$ROOT/tests/bench/broker.bash"
-	broker_scenario one-account 1 1 "$attempts"
-	broker_held 1 1 5 10 || rc=1
-	broker_scenario 100-accounts-one-address 100 1 "$attempts"
-	broker_held 100 1 5 10 || rc=1
-	broker_scenario 100-accounts-100-addresses 100 100 "$attempts"
-	broker_held 100 100 5 10 || rc=1
+	for s in "${scen[@]}"; do
+		set -- $s
+		BROKER_TARGET=submit broker_scenario "$1" "$2" "$3" "$attempts"
+		broker_held "$2" "$3" 5 10 || rc=1
+	done
+	BROKER_TARGET=book
+	for s in "${!scen[@]}"; do
+		set -- ${scen[s]}
+		broker_day "$(broker_weekday 21 $((s + 1)))" "$capacity"
+		broker_scenario "book-$1" "$2" "$3" "$attempts"
+		broker_held "$2" "$3" 5 20 || rc=1
+		broker_day_held 20 || rc=1
+	done
+	BROKER_TARGET=submit
 	if [ "$rc" = 0 ]; then
-		echo "limits held: at most 5 accounts per address, 10 filings per account"
+		echo "limits held: at most 5 accounts per address, 10 filings and 20 bookings per account, no day past its $capacity places"
 	else
 		echo "LIMITS DID NOT HOLD"
 	fi
