@@ -237,7 +237,7 @@ run_broker() {
 	BROKER_TARGET=book
 	for s in "${!scen[@]}"; do
 		set -- ${scen[s]}
-		broker_day "$(broker_weekday 21 $((s + 1)))" "$capacity"
+		broker_day "$(broker_weekday 25 $((s + 1)))" "$capacity"
 		broker_scenario "book-$1" "$2" "$3" "$attempts"
 		broker_held "$2" "$3" 5 20 || rc=1
 		broker_day_held 20 || rc=1
