@@ -187,6 +187,12 @@ max_active_applications = 1000
 limit_registrations = 1000000
 limit_signin_failures = 1000000
 limit_submissions = 1000000
+# Bookings are measured from one address at rates no citizen reaches: the
+# booking limit and the flag rules would otherwise refuse them.
+limit_bookings = 1000000
+flag_burst_count = 100000
+flag_registrations_per_address = 100000
+booking_days_ahead = 90
 pwhash_opslimit = 1
 pwhash_memlimit = 8192
 session_idle_timeout = $IDLE_TIMEOUT
@@ -198,29 +204,47 @@ client_addr_header = X-Forwarded-For
 trusted_proxies = 127.0.0.1
 limit_registrations = 5
 limit_submissions = 10
+limit_bookings = 20
+flag_burst_count = 5
+flag_registrations_per_address = 3
+booking_days_ahead = 30
 EOF
 }
 
 # The broker script (tests/bench/broker.bash) at the default limits: one
 # account, 100 accounts from one address, 100 from 100 addresses, each
-# trying BROKER_ATTEMPTS filings. Prints each one's share; 1 when a limit
-# did not hold.
+# trying BROKER_ATTEMPTS filings; then the same three each filing and
+# booking, every application on one day of BROKER_CAPACITY places (its own
+# day per scenario, capacity set in SQL). Prints each one's share; 1 when a
+# limit did not hold.
 run_broker() {
-	local attempts=${BROKER_ATTEMPTS:-30} rc=0
-	BROKER_URL=$URL BROKER_DIR=$STACK_DIR/broker
+	local attempts=${BROKER_ATTEMPTS:-30} capacity=${BROKER_CAPACITY:-200} rc=0 s
+	local -a scen=("one-account 1 1" "100-accounts-one-address 100 1"
+	    "100-accounts-100-addresses 100 100")
+	BROKER_URL=$URL BROKER_DIR=$STACK_DIR/broker BROKER_DSN=$(stack_dsn postgres)
 	mkdir -p "$BROKER_DIR"
+	# citizen.bash keeps its NIK counter under the test run's directory.
+	PERMIT_TEST_DIR=$BROKER_DIR
 	# shellcheck source=../tests/e2e/citizen.bash
 	. "$ROOT/tests/e2e/citizen.bash"
 	# shellcheck source=../tests/bench/broker.bash
 	. "$ROOT/tests/bench/broker.bash"
-	broker_scenario one-account 1 1 "$attempts"
-	broker_held 1 1 5 10 || rc=1
-	broker_scenario 100-accounts-one-address 100 1 "$attempts"
-	broker_held 100 1 5 10 || rc=1
-	broker_scenario 100-accounts-100-addresses 100 100 "$attempts"
-	broker_held 100 100 5 10 || rc=1
+	for s in "${scen[@]}"; do
+		set -- $s
+		BROKER_TARGET=submit broker_scenario "$1" "$2" "$3" "$attempts"
+		broker_held "$2" "$3" 5 10 || rc=1
+	done
+	BROKER_TARGET=book
+	for s in "${!scen[@]}"; do
+		set -- ${scen[s]}
+		broker_day "$(broker_weekday 25 $((s + 1)))" "$capacity"
+		broker_scenario "book-$1" "$2" "$3" "$attempts"
+		broker_held "$2" "$3" 5 20 || rc=1
+		broker_day_held 20 || rc=1
+	done
+	BROKER_TARGET=submit
 	if [ "$rc" = 0 ]; then
-		echo "limits held: at most 5 accounts per address, 10 filings per account"
+		echo "limits held: at most 5 accounts per address, 10 filings and 20 bookings per account, no day past its $capacity places"
 	else
 		echo "LIMITS DID NOT HOLD"
 	fi
@@ -281,7 +305,7 @@ seed() {
 # ---------------------------------------------------------------------------
 # Runs
 
-declare -A RPS P50 P99 ERRS NOTE COST FLIGHTS
+declare -A RPS P50 P99 ERRS NOTE COST FLIGHTS CODES SECS
 
 # The value of KEY in a `BENCH key=value ...` line.
 kv() { # LINE KEY
@@ -295,7 +319,7 @@ run_wrk() { # LABEL PATH [SCRIPT [SCRIPT ARGS...]]
 	local label=$1 path=$2 script=${3:-report.lua} before after out line st
 	shift 3 || shift $#
 	before=$(cpu_snapshot)
-	out=$(wrk -t"$THREADS" -c"$CONNS" -d"${SECONDS_}s" -s "$LUA/$script" \
+	out=$(wrk -t"$THREADS" -c"${WRK_CONNS:-$CONNS}" -d"${SECONDS_}s" -s "$LUA/$script" \
 	    "$URL$path" -- "$@" 2>&1) || true
 	after=$(cpu_snapshot)
 	line=$(grep '^BENCH ' <<<"$out" || true)
@@ -311,6 +335,8 @@ run_wrk() { # LABEL PATH [SCRIPT [SCRIPT ARGS...]]
 	[ -z "$st" ] || NOTE[$label]="statuses $st ($(tr ',' '\n' <<<"$st" |
 	    awk -F: '{ n += $2; if ($1 ~ /^2/) ok += $2 }
 		END { printf "%.1f %% 2xx", n ? 100 * ok / n : 0 }'))"
+	CODES[$label]=$(kv "$line" codes)
+	SECS[$label]=$(kv "$line" seconds)
 	line=$(sed -n 's/^BENCH_SAMPLE //p' <<<"$out")
 	[ -z "$line" ] || NOTE[$label]+="; first non-2xx: $line"
 	cost_record "$label" "$before" "$after" "$(kv "$(grep '^BENCH ' <<<"$out")" requests)"
@@ -516,6 +542,7 @@ conditions() {
 	    cores "$(nproc) (load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs)" \
 	    permitd "release build, $STACK_WORKERS workers, max_requests 0, log_level warn (info in the round-trip pass)" \
 	    "" "bench config: max_active_applications 1000; Argon2id lowered to opslimit 1, memlimit 8 KiB (seeding)" \
+	    "" "bench config: limit_registrations, limit_signin_failures, limit_submissions, limit_bookings 1000000; flag_burst_count, flag_registrations_per_address 100000; booking_days_ahead 90 (all from 127.0.0.1; the broker pass restores the defaults)" \
 	    nginx "$(sed -n 's/^worker_processes \([0-9]*\);/\1/p' "$STACK_NGINX/nginx.conf") worker processes, access log on" \
 	    PostgreSQL "$pgv" \
 	    wrk "$(wrk -v 2>&1 | head -n 1 | cut -d' ' -f2): $THREADS threads, $CONNS connections, ${SECONDS_} s per route" \
@@ -531,6 +558,8 @@ declare -A TITLE=(
 	[read]="GET /api/v1/applications/{id}"
 	[submit]="POST /api/v1/applications"
 	[pgbench]="pgbench: the read's SQL (TPS)"
+	[book_hot]="bookings, one hot day"
+	[book_30]="bookings, 30 days at once"
 )
 
 # CELL padded to WIDTH characters (not bytes: µ, ≤ and ≥ are wider in
@@ -625,6 +654,184 @@ report_targets() {
 }
 
 # ---------------------------------------------------------------------------
+# Bookings: the booking path on one hot day and on 30 days at once, and the
+# lapse sweep.
+
+BOOK_CONNS=${BENCH_BOOK_CONNECTIONS:-500}
+BOOK_CAPACITY=100000          # each measured day's capacity, set in SQL
+BOOK_POOL=$STACK_DIR/pool.txt
+BOOK_POOL_NEED=$((3000 * SECONDS_))   # applications a run may book
+BOOK_YEAR=1990                # birth years of the pool's top-up submits
+SWEEP_HOLDS=${BENCH_SWEEP_HOLDS:-100000}
+SWEEP_BATCH=20000             # the config's lapse_sweep_batch default
+BOOK_OFFICE=JKT-SEL           # the seeded applications' office
+declare -A BOOKED OVER QUOTA
+
+su_psql() {
+	psql -X -q -tA -v ON_ERROR_STOP=1 "$(stack_dsn postgres)" "$@"
+}
+
+# N weekdays of the office (its time zone), from AHEAD days after its today,
+# comma-separated.
+weekdays() { # AHEAD N
+	local n=$1 left=$2 d out=""
+	while [ "$left" -gt 0 ]; do
+		d=$(TZ=Asia/Jakarta date -d "+$n days" +%F)
+		if [ "$(date -d "$d" +%u)" -le 5 ]; then
+			out+="${out:+,}$d"
+			left=$((left - 1))
+		fi
+		n=$((n + 1))
+	done
+	echo "$out"
+}
+
+# The pool book.lua reads: every seeded citizen's passport application
+# still submitted, `TOKEN CSRF APP_ID`, in random order; BOOK_POOL_N its
+# size.
+book_pool() {
+	su_psql -F ' ' -c "SELECT account_id, id FROM applications
+	    WHERE kind = 'passport' AND status = 'submitted' AND office = '$BOOK_OFFICE'
+	    ORDER BY random()" |
+	    awk 'NR == FNR { c[$4] = $1 " " $2; next } ($1 in c) { print c[$1], $2 }' \
+	    "$CITIZENS_FILE" - >"$BOOK_POOL"
+	BOOK_POOL_N=$(wc -l <"$BOOK_POOL")
+}
+
+# The pool topped up to BOOK_POOL_NEED with unmeasured submits.
+book_pool_fill() {
+	local i
+	for i in $(seq 30); do
+		book_pool
+		[ "$BOOK_POOL_N" -lt "$BOOK_POOL_NEED" ] || return 0
+		BOOK_YEAR=$((BOOK_YEAR + 1))
+		wrk_quiet 5 "$CONNS" /api/v1/applications submit.lua "$CITIZENS_FILE" 1 "$BOOK_YEAR"
+	done
+}
+
+# A measured booking run over the days DATES (comma-separated), each of
+# capacity BOOK_CAPACITY: bookings/s (201s per second), quota_exhausted,
+# and over-bookings (the days' taken count less their live bookings, plus
+# any day past its capacity).
+run_book() { # LABEL DATES
+	local label=$1 dates=$2 arr taken live over n201 offset logged
+	arr="ARRAY['${dates//,/\',\'}']::date[]"
+	su_psql -c "INSERT INTO office_days (office, day, capacity)
+	    SELECT '$BOOK_OFFICE', d, $BOOK_CAPACITY FROM unnest($arr) d
+	    ON CONFLICT (office, day) DO UPDATE SET capacity = EXCLUDED.capacity"
+	book_pool_fill
+	offset=$(stat -c %s "$STACK_DIR/log/permitd.log")
+	WRK_CONNS=$BOOK_CONNS run_wrk "$label" /api/v1/applications book.lua \
+	    "$BOOK_POOL" "$THREADS" "$dates"
+	IFS='|' read -r taken live over < <(su_psql -c "
+	    SELECT (SELECT coalesce(sum(booked), 0) FROM office_days
+	            WHERE office = '$BOOK_OFFICE' AND day = ANY ($arr)),
+	        (SELECT count(*) FROM bookings WHERE office = '$BOOK_OFFICE'
+	            AND day = ANY ($arr) AND state IN ('held', 'confirmed')),
+	        (SELECT count(*) FROM office_days WHERE office = '$BOOK_OFFICE'
+	            AND day = ANY ($arr) AND booked > capacity)")
+	n201=$(sed -n 's/.*statuses \([^ ]*\).*/\1/p' <<<"${NOTE[$label]:-}" |
+	    tr ',' '\n' | sed -n 's/^201://p')
+	BOOKED[$label]=$(awk -v n="${n201:-0}" -v s="${SECS[$label]:-0}" \
+	    'BEGIN { if (s + 0 > 0) printf "%.1f", n / s; else print "-" }')
+	QUOTA[$label]=$(tr ',' '\n' <<<"${CODES[$label]:-}" | sed -n 's/^quota_exhausted://p')
+	QUOTA[$label]=${QUOTA[$label]:-0}
+	OVER[$label]=$((taken - live + over))
+	[ "$live" = "${n201:-0}" ] ||
+	    NOTE[$label]+="; $live live bookings, ${n201:-0} 201s counted (wrk stops with up to $BOOK_CONNS requests in flight)"
+	logged=$(tail -c +"$((offset + 1))" "$STACK_DIR/log/permitd.log" | grep -v ' flights=' |
+	    sed 's/^[^ ]* [^ ]* //' | sort | uniq -c | sort -rn | head -n 3 | tr -s ' ' | tr '\n' ';' || true)
+	[ -z "$logged" ] || NOTE[$label]+="; permitd logged (count, line): $logged"
+	NOTE[$label]+="; taken $taken, live bookings $live, pool $BOOK_POOL_N applications"
+}
+
+# The sweep over SWEEP_HOLDS held bookings past pay_by, inserted in SQL as
+# the superuser (copies of one seeded application, each with a blind index
+# of its own, on 50 days far ahead whose taken counts include them), then
+# permit_bookings_sweep(SWEEP_BATCH) run directly until it finds none, each
+# call its own transaction as the master runs it. permitd is stopped first:
+# its master's own sweep would take them.
+SWEEP_MS=- SWEEP_ROWS=- SWEEP_CALLS=-
+run_sweep() {
+	local out lapses_before lapses_after left calls
+	stack_permitd_stop || true
+	su_psql -c "BEGIN;
+	    CREATE TEMP TABLE sweep_apps ON COMMIT DROP AS
+	    SELECT r.* FROM applications t
+	    CROSS JOIN generate_series(1, $SWEEP_HOLDS) i
+	    CROSS JOIN LATERAL jsonb_populate_record(t, jsonb_build_object(
+	        'id', gen_random_uuid(), 'status', 'booked',
+	        'appointment', DATE '2031-01-06' + i % 50,
+	        'nik_bidx', '\\x' || encode(sha256(('sweep' || i)::bytea), 'hex'),
+	        'created_at', now(), 'updated_at', now())) r
+	    WHERE t.id = (SELECT id FROM applications WHERE kind = 'passport'
+	        AND office = '$BOOK_OFFICE' ORDER BY created_at LIMIT 1);
+	    INSERT INTO applications SELECT * FROM sweep_apps;
+	    INSERT INTO office_days (office, day, capacity, booked)
+	    SELECT office, appointment, $SWEEP_HOLDS, count(*) FROM sweep_apps GROUP BY 1, 2
+	    ON CONFLICT (office, day) DO UPDATE SET booked = office_days.booked + EXCLUDED.booked,
+	        capacity = EXCLUDED.capacity;
+	    INSERT INTO bookings (application_id, account_id, office, day,
+	        billing_code, amount, pay_by, created_at)
+	    SELECT id, account_id, office, appointment, upper(md5(id::text)), 350000,
+	        now() - interval '1 minute', now() - interval '121 minutes'
+	    FROM sweep_apps;
+	    COMMIT;" -c "VACUUM ANALYZE bookings, applications, office_days" \
+	    >"$STACK_DIR/sweep-insert.log" 2>&1 ||
+	    { NOTE[sweep]="not run: the holds could not be inserted: $(head -c 300 "$STACK_DIR/sweep-insert.log")"; return 0; }
+	lapses_before=$(su_psql -c "SELECT count(*) FROM account_lapses")
+	calls=$((SWEEP_HOLDS / SWEEP_BATCH + 1))
+	# One session, \timing per call: the calls' own time, no connecting.
+	out=$( { echo '\timing on'
+		for _ in $(seq "$calls"); do echo "SELECT permit_bookings_sweep($SWEEP_BATCH);"; done
+	    } | su_psql 2>&1) || { NOTE[sweep]="failed: $(tail -n 2 <<<"$out" | tr '\n' ' ')"; return 0; }
+	SWEEP_MS=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out" | awk '{ s += $1 } END { printf "%.0f", s }')
+	SWEEP_ROWS=$(awk '/^[0-9]+$/ { s += $1 } END { print s + 0 }' <<<"$out")
+	SWEEP_CALLS=$calls
+	lapses_after=$(su_psql -c "SELECT count(*) FROM account_lapses")
+	left=$(su_psql -c "SELECT count(*) FROM bookings WHERE state = 'held' AND pay_by <= now()")
+	[ "$((lapses_after - lapses_before))" = "$SWEEP_ROWS" ] && [ "$left" = 0 ] ||
+	    NOTE[sweep]="swept $SWEEP_ROWS, lapses recorded $((lapses_after - lapses_before)), $left still held past pay_by"
+}
+
+report_bookings() {
+	local l rps secs
+	echo
+	echo "== bookings ($BOOK_CONNS connections, ${SECONDS_} s each; times in ms)"
+	echo "conditions: each day's capacity $BOOK_CAPACITY (set in SQL), so the day never fills and the"
+	echo "  measure is the booking path; every request books a different seeded citizen's submitted"
+	echo "  passport application (book.lua over a pool of up to $BOOK_POOL_NEED, topped up by unmeasured"
+	echo "  submits); rate limits and flag rules raised (limit_bookings, limit_submissions 1000000,"
+	echo "  flag_burst_count, flag_registrations_per_address 100000) so that they do not shape the figure"
+	row "" -28 bookings/s 11 requests/s 11 p50 8 p99 8 quota_exh 10 other_non2xx 12 over-booked 12
+	for l in book_hot book_30; do
+		row "${TITLE[$l]}" -28 "${BOOKED[$l]:--}" 11 "${RPS[$l]:--}" 11 "${P50[$l]:--}" 8 \
+		    "${P99[$l]:--}" 8 "${QUOTA[$l]:--}" 10 \
+		    "$(( ${ERRS[$l]:-0} - ${QUOTA[$l]:-0} ))" 12 "${OVER[$l]:--}" 12
+	done
+	for l in book_hot book_30; do
+		[ -z "${NOTE[$l]:-}" ] || printf '%s: %s\n' "${TITLE[$l]}" "${NOTE[$l]}"
+		[ -z "${COST[$l]:-}" ] || printf '%s: CPU µs per request: permitd %s, PostgreSQL %s, nginx %s; other load %s cores\n' \
+		    "${TITLE[$l]}" ${COST[$l]}
+	done
+	echo
+	secs=$(awk -v m="$SWEEP_MS" 'BEGIN { if (m == "-") print "-"; else printf "%.2f", m / 1000 }')
+	rps=$(awk -v m="$SWEEP_MS" -v n="$SWEEP_ROWS" 'BEGIN { if (m == "-" || m + 0 == 0) print "-"; else printf "%.0f", n / (m / 1000) }')
+	echo "== lapse sweep: $SWEEP_ROWS of $SWEEP_HOLDS held bookings past pay_by settled in $secs s ($rps rows/s);"
+	echo "   permit_bookings_sweep($SWEEP_BATCH) called $SWEEP_CALLS times in one psql session as the superuser, permitd stopped"
+	[ -z "${NOTE[sweep]:-}" ] || echo "lapse sweep: ${NOTE[sweep]}"
+	echo
+	echo "== booking targets"
+	target_row "" figure target ""
+	target_row "bookings/s, one hot day ($BOOK_CONNS conns)" "$(unit "${BOOKED[book_hot]:--}" /s)" "≥ 1500/s" \
+	    "$(verdict "${BOOKED[book_hot]:--}" ge 1500)"
+	for l in book_hot book_30; do
+		target_row "over-bookings, ${TITLE[$l]}" "${OVER[$l]:--}" "0" "$(verdict "${OVER[$l]:--}" le 0)"
+	done
+	target_row "sweep of $SWEEP_HOLDS lapsed holds" "$(unit "$secs" s)" "≤ 2 s" "$(verdict "$secs" le 2)"
+}
+
+# ---------------------------------------------------------------------------
 
 echo "== micro-benchmarks (release build)"
 for b in "$BIN"/tests/bench/bench_*; do
@@ -656,6 +863,13 @@ run_pgbench
 run_wrk submit /api/v1/applications submit.lua "$CITIZENS_FILE" "$THREADS" 1970
 report_runs
 report_targets
+
+echo
+echo "== bookings: filling the pool and booking"
+run_book book_hot "$(weekdays 5 1)"
+run_book book_30 "$(weekdays 35 30)"
+run_sweep
+report_bookings
 
 echo
 echo "== the broker (default limits; 127.0.0.1 trusted to name the client)"

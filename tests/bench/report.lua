@@ -4,10 +4,11 @@
 -- read.lua and submit.lua. It numbers the threads (global `id` in each,
 -- from 0) and keeps them so that done() can sum what the threads counted:
 -- a script that tallies statuses keeps them in the global table `statuses`
--- (status -> count) and the first non-2xx answer in `sample`.
+-- (status -> count), may tally the error codes of non-2xx answers in
+-- `codes` (code -> count), and keeps the first non-2xx answer in `sample`.
 --
 -- done() prints one line that scripts/bench.sh parses, times in µs:
---   BENCH requests=N seconds=S rps=R p50_us=A p99_us=B non2xx=E socket_errors=F [statuses=201:N,409:M]
+--   BENCH requests=N seconds=S rps=R p50_us=A p99_us=B non2xx=E socket_errors=F [statuses=201:N,409:M] [codes=quota_exhausted:M]
 -- non2xx is wrk's own count (statuses 400 and up) unless the script tallied
 -- statuses, then it is every status outside 200-299.
 
@@ -32,6 +33,25 @@ local function bench_statuses()
 		end
 	end
 	return any and sum or nil
+end
+
+-- Error codes summed over the threads, as `code:N,...` sorted, or "".
+local function bench_codes()
+	local sum, keys, parts = {}, {}, {}
+	for _, t in ipairs(threads) do
+		local c = t:get("codes")
+		if type(c) == "table" then
+			for k, v in pairs(c) do
+				if sum[k] == nil then table.insert(keys, k) end
+				sum[k] = (sum[k] or 0) + v
+			end
+		end
+	end
+	table.sort(keys)
+	for _, k in ipairs(keys) do
+		table.insert(parts, k .. ":" .. sum[k])
+	end
+	return table.concat(parts, ",")
 end
 
 local function bench_sample()
@@ -65,6 +85,10 @@ function done(summary, latency, requests)
 			end
 		end
 		tally = " statuses=" .. table.concat(parts, ",")
+	end
+	local codes = bench_codes()
+	if codes ~= "" then
+		tally = tally .. " codes=" .. codes
 	end
 	io.write(string.format(
 	    "BENCH requests=%d seconds=%.3f rps=%.1f p50_us=%d p99_us=%d non2xx=%d socket_errors=%d%s\n",
