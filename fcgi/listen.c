@@ -9,7 +9,15 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#define FCGI_LISTEN_BACKLOG 128
+/*
+ * Connections the kernel queues for the workers to accept. A burst of
+ * citizens (an office's day opening) is far more than the workers: the
+ * rest must wait in this queue for the deadline, not be refused, and a
+ * full queue on a Unix socket refuses at once (the web server then answers
+ * 502, which nginx turns into 503). The kernel caps it at
+ * net.core.somaxconn.
+ */
+#define FCGI_LISTEN_BACKLOG SOMAXCONN
 
 /* 0 when `path` is free to bind: absent, or a socket nobody answers on. */
 static int
