@@ -100,9 +100,9 @@ pipe_role_check(const struct pipe_route *route, const struct pipe_principal *who
 
 /*
  * The first flight: BEGIN, the binding, the rate-limit counts and the
- * savepoint after them (when there are counts), the prefetched reads, and COMMIT for a read. PIPE_NEXT with req->prefetched
- * set and the results of the binding in b and of the counts in l, or the
- * database failure.
+ * savepoint after them (when there are counts), the prefetched reads, and
+ * COMMIT for a read. PIPE_NEXT with req->prefetched set and the results of
+ * the binding in b and of the counts in l, or the database failure.
  */
 static enum pipe_status
 pipe_first_flight(struct pipe_ctx *ctx, const struct pipe_route *route,
