@@ -464,8 +464,8 @@ app_applications_cancel(struct pipe_ctx *ctx, const struct pipe_request *req,
 	return app_answer(res, 200, app);
 }
 
-/* Where a booking's prefetched reads are. */
-enum { APP_BOOK_APP, APP_BOOK_FLAGGED, APP_BOOK_DAY };
+/* Where a booking's prefetched read is. */
+enum { APP_BOOK_APP };
 
 /* The body's "date" when it is well-formed, else NULL: a prefetch only
  * queues what the handler would accept. */
@@ -481,22 +481,22 @@ app_book_date(const struct pipe_request *req)
 
 /*
  * A booking's first flight: the application locked, with its office's
- * today; and, for a well-formed date, whether that day is closed there.
+ * today, the account's flag and, for a well-formed date, whether that day
+ * is closed there.
  */
 void
 app_applications_book_prefetch(const struct pipe_ctx *ctx,
     const struct pipe_request *req, struct pipe_plan *plan)
 {
 	const char *id = app_id(req), *date = app_book_date(req);
-	const struct db_param p[2] = { DB_TEXT(id), DB_TEXT(date) };
+	const struct db_param p[2] = {
+		DB_TEXT(id), date != NULL ? DB_TEXT(date) : DB_NULL
+	};
 
 	(void)ctx;
 	if (id == NULL)
 		return;
-	pipe_plan_add(plan, DB_STMT_BOOKING_APP, p, 1);
-	pipe_plan_add(plan, DB_STMT_ACCOUNT_FLAGGED, NULL, 0);
-	if (date != NULL)
-		pipe_plan_add(plan, DB_STMT_BOOKING_DAY, p, 2);
+	pipe_plan_add(plan, DB_STMT_BOOKING_APP, p, 2);
 }
 
 /* The body {"date"}: PIPE_NEXT with *date and *day; answered (400/422). */
@@ -532,7 +532,7 @@ app_book_admit(const struct pipe_request *req, struct validate_date *today,
     struct pipe_response *res)
 {
 	struct db_result *r;
-	const char *kind, *status, *lapsed;
+	const char *kind, *status, *lapsed, *flagged;
 	enum pipe_status st;
 
 	if ((st = pipe_prefetched(req, APP_BOOK_APP, &r)) != PIPE_NEXT)
@@ -542,7 +542,8 @@ app_book_admit(const struct pipe_request *req, struct validate_date *today,
 	kind = db_text(r, 0, DB_COL(BOOKING_APP, KIND));
 	status = db_text(r, 0, DB_COL(BOOKING_APP, STATUS));
 	lapsed = db_text(r, 0, DB_COL(BOOKING_APP, LAPSED));
-	if (kind == NULL || status == NULL || lapsed == NULL ||
+	flagged = db_text(r, 0, DB_COL(BOOKING_APP, FLAGGED));
+	if (kind == NULL || status == NULL || lapsed == NULL || flagged == NULL ||
 	    validate_date_parse(db_text(r, 0, DB_COL(BOOKING_APP, TODAY)),
 	    today) != VALIDATE_OK) {
 		log_error("%s: malformed row", __func__);
@@ -565,14 +566,7 @@ app_book_admit(const struct pipe_request *req, struct validate_date *today,
 	}
 	/* A flagged account's new bookings are refused until an admin has
 	 * looked at it; nothing else about it changes. */
-	if ((st = pipe_prefetched(req, APP_BOOK_FLAGGED, &r)) != PIPE_NEXT)
-		return st;
-	if (db_rows(r) != 1 || db_text(r, 0, DB_COL(ACCOUNT_FLAGGED,
-	    FLAGGED)) == NULL) {
-		log_error("%s: malformed flag row", __func__);
-		return PIPE_FAILED;
-	}
-	if (strcmp(db_text(r, 0, DB_COL(ACCOUNT_FLAGGED, FLAGGED)), "t") == 0) {
+	if (strcmp(flagged, "t") == 0) {
 		pipe_error(res, 409, "conflict", "This account is under review: "
 		    "it cannot book until the review is done.", NULL);
 		return PIPE_ANSWERED;
@@ -596,19 +590,22 @@ app_book_day(const struct pipe_ctx *ctx, const struct pipe_request *req,
 	enum app_booking_day judged = app_booking_day_judge(today, day,
 	    ctx->cfg->booking_days_ahead);
 	struct db_result *r;
+	const char *closed;
 	enum pipe_status st;
 
 	if (judged != APP_BOOKING_DAY_OK) {
 		pipe_json_refuse(req->arena, res, NULL, "date", why[judged]);
 		return PIPE_ANSWERED;
 	}
-	if ((st = pipe_prefetched(req, APP_BOOK_DAY, &r)) != PIPE_NEXT)
+	if ((st = pipe_prefetched(req, APP_BOOK_APP, &r)) != PIPE_NEXT)
 		return st;
-	if (db_rows(r) != 1 || db_text(r, 0, DB_COL(BOOKING_DAY, CLOSED)) == NULL) {
+	closed = db_rows(r) == 1 ? db_text(r, 0, DB_COL(BOOKING_APP, CLOSED)) :
+	    NULL;
+	if (closed == NULL) {
 		log_error("%s: malformed row", __func__);
 		return PIPE_FAILED;
 	}
-	if (strcmp(db_text(r, 0, DB_COL(BOOKING_DAY, CLOSED)), "t") == 0) {
+	if (strcmp(closed, "t") == 0) {
 		pipe_json_refuse(req->arena, res, NULL, "date",
 		    "The office is closed that day.");
 		return PIPE_ANSWERED;
@@ -632,19 +629,21 @@ app_book_take(struct pipe_ctx *ctx, const struct pipe_request *req,
 	int n = 3;
 	enum pipe_status st;
 
-	app_booking_take_call(req->arena, ctx->cfg, id, date, &calls[0]);
-	calls[1] = (struct db_call){ DB_STMT_APP_GET, p, 1, NULL, DB_ERROR };
-	app_burst_call(ctx, req, "booking", &calls[2]);
+	/* The take as late as it can be: from its slot until COMMIT, every
+	 * other booking of the day waits for this one. */
+	app_burst_call(ctx, req, "booking", &calls[0]);
+	app_booking_take_call(req->arena, ctx->cfg, id, date, &calls[1]);
+	calls[2] = (struct db_call){ DB_STMT_APP_GET, p, 1, NULL, DB_ERROR };
 	n += pipe_idem_finish(req, who, idem, 201, id, &calls[3]);
 	st = pipe_commit(ctx, req, calls, n);
-	if (calls[0].status == DB_CONFLICT) {
+	if (calls[1].status == DB_CONFLICT) {
 		pipe_error(res, 409, "quota_exhausted",
 		    "That day is fully booked.", NULL);
 		return PIPE_ANSWERED;
 	}
 	if (st != PIPE_NEXT)
 		return st;
-	return app_one(ctx, req, who, calls[1].result, app, res);
+	return app_one(ctx, req, who, calls[2].result, app, res);
 }
 
 enum pipe_status

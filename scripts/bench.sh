@@ -48,6 +48,10 @@
 # not measured here (the micro-benchmarks time Argon2id at the defaults).
 #
 # BENCH_DEBUG=1 also prints the pgbench script and the raw CPU snapshots.
+# BENCH_ONLY=LIST runs only the sections named (comma-separated: http,
+# book, sweep, broker; default all of them). BENCH_PROFILE=1 loads
+# pg_stat_statements (tracking statements inside functions too) and prints,
+# after each booking run, the statements that took PostgreSQL's time.
 # Tunables: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32),
 # BENCH_WORKERS (permitd workers, default 4), BENCH_CITIZENS (default 128,
 # or BENCH_CONNECTIONS when more; 9999 at most). Each citizen holds at most
@@ -94,6 +98,11 @@ BENCH_READ_TX=(
 	'BIND :hash :touch \gset'
 	'APP_GET :app \gset r_'
 )
+
+# Whether section $1 is to run (BENCH_ONLY).
+bench_wants() { # SECTION
+	[[ ,${BENCH_ONLY:-http,book,sweep,broker}, == *,$1,* ]]
+}
 
 cleanup() {
 	local rc=$?
@@ -671,6 +680,39 @@ su_psql() {
 	psql -X -q -tA -v ON_ERROR_STOP=1 "$(stack_dsn postgres)" "$@"
 }
 
+# BENCH_PROFILE: pg_stat_statements loaded (a restart), statements inside
+# functions tracked too.
+profile_setup() {
+	su_psql -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" \
+	    -c "ALTER SYSTEM SET track_functions = 'pl'"
+	"$ROOT/scripts/pg.sh" stop "$STACK_DIR" >/dev/null
+	"$ROOT/scripts/pg.sh" start "$STACK_DIR" >/dev/null
+	su_psql -c "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" \
+	    -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" \
+	    -c "SELECT pg_reload_conf()" >/dev/null
+}
+
+profile_reset() {
+	[ -z "${BENCH_PROFILE:-}" ] ||
+	    su_psql -c "SELECT pg_stat_statements_reset(), pg_stat_reset()" >/dev/null
+}
+
+# BENCH_PROFILE: the 20 statements that took the most of PostgreSQL's time
+# since profile_reset (nested ones counted within their callers too), and
+# the functions' own time.
+profile_report() { # LABEL
+	[ -n "${BENCH_PROFILE:-}" ] || return 0
+	echo "-- profile of $1: statements by total time (ms; calls; ms per call; rows; top-level)"
+	su_psql -F ' | ' -c "SELECT round(total_exec_time::numeric, 0), calls,
+	    round((total_exec_time / nullif(calls, 0))::numeric, 3), rows, toplevel,
+	    left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+	    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20"
+	echo "-- functions: calls, total ms, self ms"
+	su_psql -F ' | ' -c "SELECT funcname, calls, round(total_time::numeric, 0),
+	    round(self_time::numeric, 0) FROM pg_stat_user_functions
+	    ORDER BY total_time DESC LIMIT 12"
+}
+
 # N weekdays of the office (its time zone), from AHEAD days after its today,
 # comma-separated.
 weekdays() { # AHEAD N
@@ -721,8 +763,10 @@ run_book() { # LABEL DATES
 	    ON CONFLICT (office, day) DO UPDATE SET capacity = EXCLUDED.capacity"
 	book_pool_fill
 	offset=$(stat -c %s "$STACK_DIR/log/permitd.log")
+	profile_reset
 	WRK_CONNS=$BOOK_CONNS run_wrk "$label" /api/v1/applications book.lua \
 	    "$BOOK_POOL" "$THREADS" "$dates"
+	profile_report "$label"
 	IFS='|' read -r taken live over < <(su_psql -c "
 	    SELECT (SELECT coalesce(sum(booked), 0) FROM office_days
 	            WHERE office = '$BOOK_OFFICE' AND day = ANY ($arr)),
@@ -842,6 +886,7 @@ echo
 echo "== HTTP through nginx and pgbench: setting up a throwaway stack"
 stack_pg_up 2>"$STACK_DIR/setup.log"
 stack_db_up 2>>"$STACK_DIR/setup.log"
+[ -z "${BENCH_PROFILE:-}" ] || profile_setup 2>>"$STACK_DIR/setup.log"
 bench_config info
 stack_keyring 2>>"$STACK_DIR/setup.log"
 stack_permitd_start
@@ -856,23 +901,31 @@ sleep 1
 echo
 echo "== conditions"
 conditions
-run_wrk static /index.html
-run_wrk health /api/v1/health
-run_wrk read /api/v1/applications read.lua "$CITIZENS_FILE" "$THREADS"
-run_pgbench
-run_wrk submit /api/v1/applications submit.lua "$CITIZENS_FILE" "$THREADS" 1970
-report_runs
-report_targets
+if bench_wants http; then
+	run_wrk static /index.html
+	run_wrk health /api/v1/health
+	run_wrk read /api/v1/applications read.lua "$CITIZENS_FILE" "$THREADS"
+	run_pgbench
+	run_wrk submit /api/v1/applications submit.lua "$CITIZENS_FILE" "$THREADS" 1970
+	report_runs
+	report_targets
+fi
 
-echo
-echo "== bookings: filling the pool and booking"
-run_book book_hot "$(weekdays 5 1)"
-run_book book_30 "$(weekdays 35 30)"
-run_sweep
-report_bookings
+if bench_wants book; then
+	echo
+	echo "== bookings: filling the pool and booking"
+	run_book book_hot "$(weekdays 5 1)"
+	run_book book_30 "$(weekdays 35 30)"
+fi
+bench_wants sweep && run_sweep
+if bench_wants book || bench_wants sweep; then
+	report_bookings
+fi
 
-echo
-echo "== the broker (default limits; 127.0.0.1 trusted to name the client)"
-BENCH_BROKER=1 permitd_restart warn
-run_broker || exit 1
+if bench_wants broker; then
+	echo
+	echo "== the broker (default limits; 127.0.0.1 trusted to name the client)"
+	BENCH_BROKER=1 permitd_restart warn
+	run_broker || exit 1
+fi
 exit 0
