@@ -11,8 +11,8 @@
 
 #include "pipe/json.h"
 #include "pipe/principal.h"
-#include "app/uuid.h"
-#include "app/validate.h"
+#include "core/uuid.h"
+#include "core/validate.h"
 #include "core/log.h"
 #include "crypto/csrf.h"
 #include "crypto/pw.h"
@@ -52,7 +52,7 @@ app_account_binding(const char *id)
 
 /* A new citizen, ready to insert: every column of permit_account_register. */
 struct app_account_new {
-	char id[APP_UUID_SIZE];
+	char id[UUID_SIZE];
 	unsigned char bidx[BIDX_BYTES];
 	unsigned char wrapped[SEAL_WRAPPED_MAX];
 	size_t wrapped_len;
@@ -159,7 +159,7 @@ app_accounts_prepare(const struct pipe_ctx *ctx, arena *a, const char *email,
 	size_t elen = strlen(email);
 	int rc = -1;
 
-	app_uuid_v4(n->id);
+	uuid_v4(n->id);
 	b = app_account_binding(n->id);
 	seal_dek_new(&dek);
 	n->sealed_len = seal_field_size(elen);

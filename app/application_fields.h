@@ -17,7 +17,7 @@
 #include <jansson.h>
 
 #include "pipe/pipe.h"
-#include "app/validate.h"
+#include "core/validate.h"
 #include "db/sql/sealed_fields.h"
 
 /* APP_F_FULL_NAME, APP_F_NIK, ... in the list's (the columns') order. */
@@ -58,7 +58,7 @@ struct app_application_input {
 
 /*
  * Reads `body` (the request's JSON object) into *out, checking every rule
- * of the HTTP API with app/validate.h and app/nik.h against `today`.
+ * of the HTTP API with core/validate.h and app/nik.h against `today`.
  * Unknown keys at any level, a missing or mistyped field and every rule's
  * failure give 422 invalid naming the dotted field ("applicant.nik", "travel.return_on",
  * "passport"); messages never carry the value. 0 on success; -1 with `res`

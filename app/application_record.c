@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "app/validate.h"
+#include "core/validate.h"
 #include "core/log.h"
 #include "db/sealed.h"
 

@@ -13,8 +13,8 @@
 #include "pipe/idempotency.h"
 #include "pipe/json.h"
 #include "pipe/rows.h"
-#include "app/uuid.h"
-#include "app/validate.h"
+#include "core/uuid.h"
+#include "core/validate.h"
 #include "core/log.h"
 #include "db/db.h"
 
@@ -293,7 +293,7 @@ app_applications_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 {
 	struct app_application_input in;
 	struct pipe_idem_state idem;
-	char id[APP_UUID_SIZE];
+	char id[UUID_SIZE];
 	enum pipe_status st;
 	json_t *app;
 
@@ -306,7 +306,7 @@ app_applications_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 	    (st = app_create_input(req, &in, res)) != PIPE_NEXT ||
 	    (st = app_create_admit(ctx, req, res)) != PIPE_NEXT)
 		return st;
-	app_uuid_v4(id);
+	uuid_v4(id);
 	if ((st = app_create_insert(ctx, req, who, &in, id, &idem, &app,
 	    res)) != PIPE_NEXT)
 		return st;

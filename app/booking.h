@@ -19,7 +19,7 @@
 #ifndef PERMIT_APP_BOOKING_H
 #define PERMIT_APP_BOOKING_H
 
-#include "app/validate.h"
+#include "core/validate.h"
 #include "core/arena.h"
 #include "core/config.h"
 #include "db/db.h"

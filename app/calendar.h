@@ -7,7 +7,7 @@
 #ifndef PERMIT_APP_CALENDAR_H
 #define PERMIT_APP_CALENDAR_H
 
-#include "app/validate.h"
+#include "core/validate.h"
 
 /* Days since 1970-01-01 of a valid date (negative before it). */
 long app_day_number(const struct validate_date *d);

@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "app/service.h"
-#include "app/uuid.h"
+#include "core/uuid.h"
 #include "core/arena.h"
 #include "core/log.h"
 #include "crypto/keyring.h"
@@ -22,7 +22,7 @@
 #define APP_KEK_LIST (KEYRING_MAX_KEKS * KEYRING_ID_SIZE + 1)
 
 struct app_instance {
-	char id[APP_UUID_SIZE];
+	char id[UUID_SIZE];
 	char host[256];
 	char pid[24];
 	char started[24];             /* unix seconds */
@@ -41,7 +41,7 @@ app_instance_open(struct app_instance **out)
 		log_error("out of memory");
 		return -1;
 	}
-	app_uuid_v4(in->id);
+	uuid_v4(in->id);
 	if (gethostname(in->host, sizeof(in->host) - 1) != 0 || in->host[0] == '\0')
 		snprintf(in->host, sizeof(in->host), "unknown");
 	snprintf(in->pid, sizeof(in->pid), "%ld", (long)getpid());

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "app/validate.h"
+#include "core/validate.h"
 
 const char *
 nik_message(enum nik_result r)

@@ -6,7 +6,7 @@
 #include "app/calendar.h"
 #include "pipe/query.h"
 #include "pipe/rows.h"
-#include "app/validate.h"
+#include "core/validate.h"
 #include "core/log.h"
 #include "db/db.h"
 

@@ -6,7 +6,7 @@
 #define PERMIT_APP_OFFICES_H
 
 #include "pipe/pipe.h"
-#include "app/validate.h"
+#include "core/validate.h"
 
 /* GET /api/v1/offices: 200 {"offices":[{"code","name","city","daily_quota"}]}.
  * Its route's read is OFFICES_LIST. */

@@ -11,7 +11,7 @@
 #include "app/accounts.h"
 #include "pipe/limit.h"
 #include "pipe/principal.h"
-#include "app/validate.h"
+#include "core/validate.h"
 #include "core/log.h"
 #include "crypto/csrf.h"
 #include "crypto/pw.h"

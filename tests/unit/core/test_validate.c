@@ -1,5 +1,5 @@
 /*
- * app/validate: the field rules of the HTTP API. Each test walks one table of
+ * core/validate: the field rules of the HTTP API. Each test walks one table of
  * {input, expected} cases and proves one rule; a failing row is printed
  * with its index and label.
  */
@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "app/validate.h"
+#include "core/validate.h"
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -4,14 +4,14 @@
  * Ids are made in C, not by the database, because a record's seals bind
  * its id (invariant 3) before the row is inserted.
  */
-#ifndef PERMIT_APP_UUID_H
-#define PERMIT_APP_UUID_H
+#ifndef PERMIT_CORE_UUID_H
+#define PERMIT_CORE_UUID_H
 
-#define APP_UUID_LEN  36
-#define APP_UUID_SIZE (APP_UUID_LEN + 1)
+#define UUID_LEN  36
+#define UUID_SIZE (UUID_LEN + 1)
 
 /* A version 4 (random, randombytes_buf) UUID in lower-case text,
  * NUL-terminated, into out. Never fails. */
-void app_uuid_v4(char out[APP_UUID_SIZE]);
+void uuid_v4(char out[UUID_SIZE]);
 
 #endif

@@ -13,8 +13,8 @@
  * Strings are NUL-terminated: a value with an embedded NUL must be refused
  * before it gets here (Jansson does, unless JSON_ALLOW_NUL is given).
  */
-#ifndef PERMIT_APP_VALIDATE_H
-#define PERMIT_APP_VALIDATE_H
+#ifndef PERMIT_CORE_VALIDATE_H
+#define PERMIT_CORE_VALIDATE_H
 
 #include <stddef.h>
 

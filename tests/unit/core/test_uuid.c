@@ -1,5 +1,5 @@
 /*
- * app/uuid: ids are well-formed version 4 UUIDs, and two are never equal.
+ * core/uuid: ids are well-formed version 4 UUIDs, and two are never equal.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,18 +9,18 @@
 
 #include <cmocka.h>
 
-#include "app/uuid.h"
-#include "app/validate.h"
+#include "core/uuid.h"
+#include "core/validate.h"
 
 static void
 test_shape_version_and_variant(void **state)
 {
-	char id[APP_UUID_SIZE];
+	char id[UUID_SIZE];
 
 	(void)state;
 	for (int i = 0; i < 1000; i++) {
-		app_uuid_v4(id);
-		assert_int_equal(strlen(id), APP_UUID_LEN);
+		uuid_v4(id);
+		assert_int_equal(strlen(id), UUID_LEN);
 		assert_int_equal(validate_uuid(id), VALIDATE_OK);
 		assert_int_equal(id[14], '4');
 		assert_non_null(strchr("89ab", id[19]));
@@ -30,11 +30,11 @@ test_shape_version_and_variant(void **state)
 static void
 test_two_ids_differ(void **state)
 {
-	char a[APP_UUID_SIZE], b[APP_UUID_SIZE];
+	char a[UUID_SIZE], b[UUID_SIZE];
 
 	(void)state;
-	app_uuid_v4(a);
-	app_uuid_v4(b);
+	uuid_v4(a);
+	uuid_v4(b);
 	assert_string_not_equal(a, b);
 }
 

@@ -2,7 +2,7 @@
  * validate — the field rules of the HTTP API other than identity numbers.
  * See validate.h for each contract. Nothing here allocates or keeps input.
  */
-#include "app/validate.h"
+#include "core/validate.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,14 +1,14 @@
 /*
  * uuid — random version 4 UUIDs (RFC 9562, section 5.4).
  */
-#include "app/uuid.h"
+#include "core/uuid.h"
 
 #include <stdio.h>
 
 #include <sodium.h>
 
 void
-app_uuid_v4(char out[APP_UUID_SIZE])
+uuid_v4(char out[UUID_SIZE])
 {
 	unsigned char b[16];
 	size_t o = 0;
@@ -19,8 +19,8 @@ app_uuid_v4(char out[APP_UUID_SIZE])
 	for (size_t i = 0; i < sizeof(b); i++) {
 		if (i == 4 || i == 6 || i == 8 || i == 10)
 			out[o++] = '-';
-		snprintf(out + o, APP_UUID_SIZE - o, "%02x", b[i]);
+		snprintf(out + o, UUID_SIZE - o, "%02x", b[i]);
 		o += 2;
 	}
-	out[APP_UUID_LEN] = '\0';
+	out[UUID_LEN] = '\0';
 }
