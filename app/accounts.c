@@ -7,15 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
 
 #include "pipe/json.h"
 #include "pipe/principal.h"
-#include "core/uuid.h"
-#include "core/validate.h"
 #include "core/log.h"
 #include "crypto/csrf.h"
-#include "crypto/pw.h"
 #include "crypto/seal.h"
 #include "crypto/token.h"
 #include "db/db.h"
@@ -49,18 +45,6 @@ app_account_binding(const char *id)
 
 	return b;
 }
-
-/* A new citizen, ready to insert: every column of permit_account_register. */
-struct app_account_new {
-	char id[UUID_SIZE];
-	unsigned char bidx[BIDX_BYTES];
-	unsigned char wrapped[SEAL_WRAPPED_MAX];
-	size_t wrapped_len;
-	char kek_id[KEYRING_ID_SIZE];
-	unsigned char *sealed;           /* in the request arena */
-	size_t sealed_len;
-	char pw_hash[PW_HASH_SIZE];
-};
 
 int
 app_account_credentials(const struct pipe_request *req,
@@ -133,10 +117,8 @@ app_account_json(const char *id, const char *email, enum pipe_role role,
 	return pipe_oom_check(o);
 }
 
-/* 0 with the email normalised into `norm` and the password accepted; -1
- * with 422 naming the field in res. */
-static int
-app_accounts_check(const struct pipe_request *req, const char *email,
+int
+app_account_check(const struct pipe_request *req, const char *email,
     const char *password, char norm[VALIDATE_EMAIL_BUFSZ],
     struct pipe_response *res)
 {
@@ -149,39 +131,16 @@ app_accounts_check(const struct pipe_request *req, const char *email,
 	return 0;
 }
 
-/* Seals, indexes and hashes a new citizen into *n. 0, or -1 (logged). */
-static int
-app_accounts_prepare(const struct pipe_ctx *ctx, arena *a, const char *email,
-    const char *password, size_t password_len, struct app_account_new *n)
+int
+app_account_enroll(const struct pipe_ctx *ctx, arena *a, const char *email,
+    const char *password, size_t password_len, struct enroll *n)
 {
-	struct seal_dek dek;
-	struct seal_binding b;
-	size_t elen = strlen(email);
-	int rc = -1;
+	const struct enroll_names names = {
+		db_sealed(DB_SEALED_ACCOUNTS)->table, APP_ACCOUNT_EMAIL
+	};
 
-	uuid_v4(n->id);
-	b = app_account_binding(n->id);
-	seal_dek_new(&dek);
-	n->sealed_len = seal_field_size(elen);
-	n->sealed = arena_alloc(a, n->sealed_len);
-	if (app_account_email_bidx(ctx->keys, email, n->bidx) != 0)
-		goto out;
-	if (seal_dek_wrap(ctx->keys, &b, &dek, n->wrapped, &n->wrapped_len,
-	    n->kek_id) != 0 ||
-	    seal_field(&dek, &b, APP_ACCOUNT_EMAIL, (const unsigned char *)email,
-	    elen, n->sealed, n->sealed_len, &n->sealed_len) != 0) {
-		log_error("cannot seal a new account");
-		goto out;
-	}
-	if (pw_hash(password, password_len, ctx->cfg->pwhash_opslimit,
-	    ctx->cfg->pwhash_memlimit, n->pw_hash) != 0) {
-		log_error("cannot hash a new password");
-		goto out;
-	}
-	rc = 0;
-out:
-	seal_dek_wipe(&dek);
-	return rc;
+	return enroll_new(ctx->keys, &names, a, email, password, password_len,
+	    ctx->cfg->pwhash_opslimit, ctx->cfg->pwhash_memlimit, n);
 }
 
 /*
@@ -192,7 +151,7 @@ out:
  */
 static int
 app_accounts_flag_call(const struct pipe_ctx *ctx, const struct pipe_request *req,
-    const struct app_account_new *n, struct db_param p[3], struct db_call *call)
+    const struct enroll *n, struct db_param p[3], struct db_call *call)
 {
 	unsigned char *source = arena_alloc(req->arena, BIDX_BYTES);
 	const char *addr = req->client_source;
@@ -214,7 +173,7 @@ app_accounts_flag_call(const struct pipe_ctx *ctx, const struct pipe_request *re
  * is taken). */
 static enum db_status
 app_accounts_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
-    const struct app_account_new *n)
+    const struct enroll *n)
 {
 	const struct db_param p[] = {
 		DB_TEXT(n->id),
@@ -241,7 +200,7 @@ enum pipe_status
 app_accounts_create(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	struct app_account_new n;
+	struct enroll n;
 	const char *email, *password;
 	char *norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
 	size_t password_len;
@@ -252,9 +211,9 @@ app_accounts_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 	memset(&n, 0, sizeof(n));
 	if (app_account_credentials(req, res, &email, &password,
 	    &password_len) != 0 ||
-	    app_accounts_check(req, email, password, norm, res) != 0)
+	    app_account_check(req, email, password, norm, res) != 0)
 		goto out;
-	if (app_accounts_prepare(ctx, req->arena, norm, password, password_len,
+	if (app_account_enroll(ctx, req->arena, norm, password, password_len,
 	    &n) != 0) {
 		rc = pipe_internal(res);
 		goto out;
@@ -273,7 +232,7 @@ app_accounts_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 	res->body = pipe_oom_check(json_pack("{s:o}", "account",
 	    app_account_json(n.id, norm, PIPE_ROLE_CITIZEN, NULL, 0)));
 out:
-	sodium_memzero(&n, sizeof(n));
+	enroll_wipe(&n);
 	return rc;
 }
 

@@ -16,7 +16,9 @@
 #include <jansson.h>
 
 #include "pipe/pipe.h"
+#include "core/validate.h"
 #include "crypto/bidx.h"
+#include "crypto/enroll.h"
 #include "crypto/keyring.h"
 
 /*
@@ -41,6 +43,23 @@ pipe_handler app_me_get;
 int app_account_credentials(const struct pipe_request *req,
     struct pipe_response *res, const char **email, const char **password,
     size_t *password_len) __attribute__((warn_unused_result));
+
+/*
+ * The rules of a new account's credentials: 0 with the email normalised
+ * into `norm`, or -1 with 422 naming `email` or `password` in res.
+ */
+int app_account_check(const struct pipe_request *req, const char *email,
+    const char *password, char norm[VALIDATE_EMAIL_BUFSZ],
+    struct pipe_response *res) __attribute__((warn_unused_result));
+
+/*
+ * A new account's id, keys, sealed email, blind index and password hash
+ * (crypto/enroll.h) for the normalised `email`, at the configured Argon2id
+ * limits, into *n (enroll_wipe it). 0, or -1 (logged).
+ */
+int app_account_enroll(const struct pipe_ctx *ctx, arena *a, const char *email,
+    const char *password, size_t password_len, struct enroll *n)
+    __attribute__((warn_unused_result));
 
 /*
  * The blind index of a normalised email (validate_email's output) into out.
