@@ -282,7 +282,7 @@ app_sessions_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 	 * everyone else, right password or not, gets the same static 503. */
 	if (req->mode != PIPE_MODE_NORMAL &&
 	    (!verified || s.role != PIPE_ROLE_ADMIN)) {
-		pipe_maintenance(ctx, res);
+		pipe_maintenance(ctx, req, res);
 		return PIPE_ANSWERED;
 	}
 	if (!verified) {

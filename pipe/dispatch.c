@@ -156,12 +156,13 @@ pipe_admit(struct pipe_ctx *ctx, const struct pipe_route *route,
 
 	if ((st = pipe_first_flight(ctx, route, req, b, l)) != PIPE_NEXT)
 		return st;
-	if (pipe_principal_read(req, b, who, &req->mode) != 0)
+	if (pipe_principal_read(req, b, who, &req->mode,
+	    &req->mode_message) != 0)
 		return PIPE_FAILED;
 	/* The session first: an admin's is what admits some routes in every
 	 * mode. */
 	if (!pipe_mode_admits(req->mode, route, who)) {
-		pipe_maintenance(ctx, res);
+		pipe_maintenance(ctx, req, res);
 		return PIPE_ANSWERED;
 	}
 	if (pipe_role_check(route, who, res) != 0 ||

@@ -1,11 +1,13 @@
 /*
  * error — the HTTP API's error body, {"error":{"code","message"
  * [,"field"]}}, and
- * the two answers every layer shares: 500 internal and out of memory.
+ * the answers every layer shares: 500 internal, 503 maintenance and out of
+ * memory.
  */
 #include <stdlib.h>
 
 #include "pipe/pipe.h"
+#include "pipe/mode.h"
 #include "core/log.h"
 
 void
@@ -45,9 +47,14 @@ pipe_internal(struct pipe_response *res)
 }
 
 void
-pipe_maintenance(const struct pipe_ctx *ctx, struct pipe_response *res)
+pipe_maintenance(const struct pipe_ctx *ctx, const struct pipe_request *req,
+    struct pipe_response *res)
 {
-	pipe_error(res, 503, "maintenance",
-	    "The service is under maintenance; try again later.", NULL);
+	const char *notice = pipe_mode_notice(req->mode);
+
+	if (req->mode_message != NULL)
+		notice = arena_printf(req->arena, "%s %s", notice,
+		    req->mode_message);
+	pipe_error(res, 503, "maintenance", notice, NULL);
 	res->retry_after = ctx->cfg->retry_after;
 }

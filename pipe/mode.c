@@ -17,13 +17,33 @@ pipe_mode_name(enum pipe_mode mode)
 	return name != NULL ? name : "closed";
 }
 
-enum pipe_mode
-pipe_mode_parse(const char *s)
+const char *
+pipe_mode_notice(enum pipe_mode mode)
+{
+	if (mode == PIPE_MODE_READ_ONLY)
+		return "The service is read-only for maintenance: nothing can "
+		    "be changed now; try again later.";
+	return "The service is closed for maintenance; try again later.";
+}
+
+int
+pipe_mode_find(const char *s, enum pipe_mode *out)
 {
 	size_t mode;
 
-	if (nametab_find(NAMETAB(pipe_mode_names), s, &mode) == 0)
-		return (enum pipe_mode)mode;
+	if (nametab_find(NAMETAB(pipe_mode_names), s, &mode) != 0)
+		return -1;
+	*out = (enum pipe_mode)mode;
+	return 0;
+}
+
+enum pipe_mode
+pipe_mode_parse(const char *s)
+{
+	enum pipe_mode mode;
+
+	if (pipe_mode_find(s, &mode) == 0)
+		return mode;
 	log_error("service_state holds an unknown mode; answering as closed");
 	return PIPE_MODE_CLOSED;
 }

@@ -9,6 +9,10 @@
 #include "pipe/pipe.h"
 #include "db/db.h"
 
+/* The mode named `s` into *out: 0, or -1 (nothing logged) when `s` is
+ * NULL or no mode's name. For a name from a request. */
+int pipe_mode_find(const char *s, enum pipe_mode *out);
+
 /* The mode named `s` (service_state's text, as the binding returns it);
  * unknown or NULL text is logged and read as PIPE_MODE_CLOSED (fail
  * closed). */
@@ -16,6 +20,10 @@ enum pipe_mode pipe_mode_parse(const char *s);
 
 /* "normal", "read_only" or "closed"; static storage. */
 const char *pipe_mode_name(enum pipe_mode mode);
+
+/* What a request refused in `mode` is told, before any admin's message:
+ * a static sentence per mode. */
+const char *pipe_mode_notice(enum pipe_mode mode);
 
 /*
  * 1 when `mode` lets `route` be answered for `who`, else 0: PIPE_SCOPE_ALWAYS

@@ -60,8 +60,8 @@ enum pipe_effect {
 enum pipe_scope {
 	PIPE_SCOPE_NORMAL,     /* closed mode answers 503 maintenance */
 	PIPE_SCOPE_ADMIN,      /* every mode for an admin's session (sign-out,
-	                         /me); anyone else as NORMAL */
-	PIPE_SCOPE_ALWAYS      /* health, sign-in and admin: every mode (sign-in
+	                         /me, the admin routes); anyone else as NORMAL */
+	PIPE_SCOPE_ALWAYS      /* health and sign-in: every mode (sign-in
 	                         itself admits only admins outside normal) */
 };
 
@@ -120,6 +120,8 @@ struct pipe_request {
 	enum pipe_mode mode;              /* set by pipe_serve() from this
 	                                   * transaction's binding before the
 	                                   * handler runs; fcgi/ leaves it 0 */
+	const char *mode_message;         /* the admin's maintenance message
+	                                   * the same binding read, or NULL */
 	const struct db_call *prefetched; /* set by pipe_serve(): the route's
 	                                   * prefetched reads (pipe_prefetched) */
 	int nprefetched;
@@ -279,8 +281,14 @@ void pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
 void pipe_error(struct pipe_response *res, int status, const char *code,
     const char *message, const char *field);
 
-/* Fills `res` with 503 maintenance and Retry-After: a static body. */
-void pipe_maintenance(const struct pipe_ctx *ctx, struct pipe_response *res);
+/*
+ * Fills `res` with 503 maintenance and Retry-After. The message is the
+ * static text of req->mode followed by the admin's req->mode_message when
+ * there is one: the same for every request in that state, never account
+ * data (invariant 6).
+ */
+void pipe_maintenance(const struct pipe_ctx *ctx, const struct pipe_request *req,
+    struct pipe_response *res);
 
 /* Fills `res` with 500 internal, whose message reveals nothing. Returns
  * PIPE_ANSWERED, so a handler can `return pipe_internal(res);`. */

@@ -58,10 +58,10 @@ pipe_principal_call(const struct pipe_ctx *ctx, const struct pipe_route *route,
 
 int
 pipe_principal_read(const struct pipe_request *req, struct pipe_binding *b,
-    struct pipe_principal *who, enum pipe_mode *mode)
+    struct pipe_principal *who, enum pipe_mode *mode, const char **message)
 {
 	const struct db_result *r = b->call.result;
-	const char *id, *office, *touch;
+	const char *id, *office, *touch, *text;
 
 	memset(who, 0, sizeof(*who));
 	who->role = PIPE_ROLE_NONE;
@@ -71,6 +71,9 @@ pipe_principal_read(const struct pipe_request *req, struct pipe_binding *b,
 		return -1;
 	}
 	*mode = pipe_mode_parse(db_text(r, 0, DB_COL(BIND, MODE)));
+	text = db_text(r, 0, DB_COL(BIND, MESSAGE));
+	*message = text != NULL && *text != '\0' ?
+	    arena_strdup(req->arena, text) : NULL;
 	if ((id = db_text(r, 0, DB_COL(BIND, ACCOUNT_ID))) == NULL)
 		return 0;   /* no live session: anonymous */
 	if (pipe_role_parse(db_text(r, 0, DB_COL(BIND, ROLE)), &who->role) != 0) {

@@ -39,15 +39,16 @@ void pipe_principal_call(const struct pipe_ctx *ctx,
     struct pipe_binding *b);
 
 /*
- * Reads the binding's row (after the flight) into *who and *mode: the live
- * session's account, role and office (strings in the request arena), or
- * anonymous (PIPE_ROLE_NONE, NULL ids) when there is no live session, which
- * the caller's role check turns into 401; and the service mode (an unknown
- * one read as closed). 0, or -1 when the row is not what permit_bind
- * promises (logged).
+ * Reads the binding's row (after the flight) into *who, *mode and
+ * *message: the live session's account, role and office (strings in the
+ * request arena), or anonymous (PIPE_ROLE_NONE, NULL ids) when there is no
+ * live session, which the caller's role check turns into 401; the service
+ * mode (an unknown one read as closed) and the admin's maintenance message
+ * (in the arena; NULL when none). 0, or -1 when the row is not what
+ * permit_bind promises (logged).
  */
 int pipe_principal_read(const struct pipe_request *req, struct pipe_binding *b,
-    struct pipe_principal *who, enum pipe_mode *mode);
+    struct pipe_principal *who, enum pipe_mode *mode, const char **message);
 
 /*
  * Records the session's activity when the binding said it was due, in a

@@ -34,7 +34,7 @@ read_only() { # on|off
 
 @test "the database really refuses writes here" {
 	run psql -X -v ON_ERROR_STOP=1 "$PERMIT_TEST_APP_DSN" \
-	    -c "UPDATE service_state SET message = 'x'"
+	    -c "UPDATE offices SET daily_quota = daily_quota WHERE code = 'JKT-SEL'"
 	[ "$status" -ne 0 ]
 	[[ $output == *"read-only transaction"* ]]
 }
