@@ -16,26 +16,9 @@
 #include "crypto/token.h"
 #include "db/db.h"
 #include "db/sealed.h"
-#include "db/sql/sealed_fields.h"
-
-/* An account's sealed fields: APP_ACCOUNT_F_EMAIL. */
-enum app_account_field {
-#define APP_ACCOUNT_FIELD_ENUM(name, ...) APP_ACCOUNT_F_##name,
-	DB_SEALED_FIELDS_ACCOUNTS(APP_ACCOUNT_FIELD_ENUM, )
-#undef APP_ACCOUNT_FIELD_ENUM
-	APP_ACCOUNT_FIELD_COUNT
-};
-
-/* Each one's name in its seals' additional data. */
-static const char *const app_account_fields[APP_ACCOUNT_FIELD_COUNT] = {
-#define APP_ACCOUNT_FIELD_NAME(name, column, field) \
-	[APP_ACCOUNT_F_##name] = field,
-	DB_SEALED_FIELDS_ACCOUNTS(APP_ACCOUNT_FIELD_NAME, )
-#undef APP_ACCOUNT_FIELD_NAME
-};
 
 /* The email's seal field, which is also its blind index's field. */
-#define APP_ACCOUNT_EMAIL app_account_fields[APP_ACCOUNT_F_EMAIL]
+#define APP_ACCOUNT_EMAIL db_sealed_account_field(DB_SEALED_ACCOUNT_EMAIL)
 
 /* The binding of account `id`'s seals: it is its own owner. */
 static struct seal_binding

@@ -21,8 +21,25 @@ int cli_db(int argc, char **argv, const struct config *cfg);
 int cli_migrate(int argc, char **argv, const struct config *cfg);
 int cli_keys(int argc, char **argv, const struct config *cfg);
 int cli_reload(int argc, char **argv, const struct config *cfg);
+int cli_staff(int argc, char **argv, const struct config *cfg);
+int cli_maintenance(int argc, char **argv, const struct config *cfg);
 
 /* The conninfo to use: the --database argument, $PERMIT_DATABASE, or "". */
 const char *cli_database(const char *arg);
+
+/* The longest secret cli_read_secret reads, in bytes. */
+#define CLI_SECRET_MAX 1024
+
+/*
+ * A secret (a password), one line of standard input, never an argument.
+ * From a terminal it is asked for twice with echo off (`what` is the
+ * prompt, on stderr) and the two must match; from a pipe it is read once.
+ * The line's newline is dropped. 0 with the secret in buf[0..*len) and a
+ * NUL after it (cap >= CLI_SECRET_MAX + 2); -1 at end of input, for a line
+ * that does not fit, or two entries that differ (buf wiped). The caller
+ * wipes buf with sodium_memzero.
+ */
+int cli_read_secret(const char *what, char *buf, size_t cap, size_t *len)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * permitctl — the operator's tool: database bootstrap, migrations, keys,
- * reloading permitd.
+ * reloading permitd, staff accounts, the maintenance mode.
  *
  *   permitctl [-c CONFIG] COMMAND [ARGS]
  *
@@ -31,6 +31,13 @@ static const struct cli_command cli_commands[] = {
 	  "  [--database OWNER_CONNINFO]" },
 	{ "reload", cli_reload,
 	  "reload [--timeout SECONDS]   (SIGHUP to the master named by pid_file)" },
+	{ "staff", cli_staff,
+	  "staff add --email E --role reviewer|admin [--office CODE]"
+	  " [--database OWNER_CONNINFO]\n"
+	  "       (the password is read from standard input)" },
+	{ "maintenance", cli_maintenance,
+	  "maintenance [normal|read_only|closed] [--message M]"
+	  " [--database OWNER_CONNINFO]" },
 };
 
 #define CLI_NCOMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))

@@ -37,6 +37,7 @@ enum validate_result {
 #define VALIDATE_BIRTH_PLACE_MAX  100
 #define VALIDATE_ADDRESS_MAX      300
 #define VALIDATE_PURPOSE_MAX      500
+#define VALIDATE_MAINTENANCE_MAX  500  /* an admin's maintenance message */
 
 #define VALIDATE_PASSWORD_MIN_CHARS  10
 #define VALIDATE_PASSWORD_MAX_BYTES  1024

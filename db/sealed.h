@@ -6,6 +6,8 @@
 #ifndef PERMIT_DB_SEALED_H
 #define PERMIT_DB_SEALED_H
 
+#include "db/sql/sealed_fields.h"
+
 enum db_sealed {
 #define DB_SEALED(name, table, id, owner) DB_SEALED_##name,
 #include "db/sql/sealed.def"
@@ -21,5 +23,18 @@ struct db_sealed_def {
 
 /* The definition of `t`; t < DB_SEALED_COUNT. Static storage. */
 const struct db_sealed_def *db_sealed(enum db_sealed t);
+
+/* The sealed fields of accounts (db/sql/sealed_fields.h), for everyone who
+ * seals or opens an account: permitd and permitctl staff add. */
+enum db_sealed_account_field {
+#define DB_SEALED_ACCOUNT_FIELD_(name, ...) DB_SEALED_ACCOUNT_##name,
+	DB_SEALED_FIELDS_ACCOUNTS(DB_SEALED_ACCOUNT_FIELD_, )
+#undef DB_SEALED_ACCOUNT_FIELD_
+	DB_SEALED_ACCOUNT_FIELD_COUNT
+};
+
+/* The name field `f` is sealed under (and, for the email, indexed under);
+ * f < DB_SEALED_ACCOUNT_FIELD_COUNT. Static storage. */
+const char *db_sealed_account_field(enum db_sealed_account_field f);
 
 #endif

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `make run`: the whole stack in the foreground, state kept under var/.
 # Creates (once) and starts a private PostgreSQL cluster, bootstraps the
-# database and roles, migrates, loads demo offices, creates the keyring,
-# starts permitd and nginx on http://127.0.0.1:$HTTP_PORT, and stops
-# everything it started on Ctrl-C. A second `make run` reuses var/.
+# database and roles, migrates, loads demo offices, creates the keyring and
+# the demo staff (var/demo-credentials), starts permitd and nginx on
+# http://127.0.0.1:$HTTP_PORT, and stops everything it started on Ctrl-C.
+# A second `make run` reuses var/, demo staff included.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +39,7 @@ stack_pg_up
 stack_db_up
 stack_config_write
 stack_keyring
+stack_demo_staff || true
 stack_permitd_start
 stack_nginx_start
 
@@ -45,6 +47,8 @@ cat <<MSG
 
 permitd is running behind nginx:  http://127.0.0.1:$HTTP_PORT/
   health:    curl http://127.0.0.1:$HTTP_PORT/api/v1/health
+  staff:     $STACK_DIR/demo-credentials (an admin and a reviewer per office:
+             role email password office; kept by the next make run)
   logs:      $STACK_DIR/log/
   database:  make psql
 Press Ctrl-C to stop everything.

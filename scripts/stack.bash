@@ -77,6 +77,47 @@ stack_keyring() {
 	"$PERMITCTL" -c "$STACK_CONFIG" keys init >&2
 }
 
+# Demo staff for `make run`, once: an admin and one reviewer per office,
+# each with a random password, made with `permitctl staff add` (so after
+# the keyring) and written to FILE (default $STACK_DIR/demo-credentials,
+# mode 0600), one line each: `role email password office` (office `-` for
+# the admin). An existing FILE is kept as it is: its staff exist already.
+stack_demo_staff() { # [FILE]
+	local file=${1:-$STACK_DIR/demo-credentials} tmp office
+	local -a lines
+	[ -f "$file" ] && return 0
+	lines=("admin admin@demo.permitd.test -")
+	for office in $(psql -X -qAt -v ON_ERROR_STOP=1 "$(stack_dsn permit_owner)" \
+	    -c "SELECT code FROM offices ORDER BY code"); do
+		lines+=("reviewer reviewer.${office,,}@demo.permitd.test $office")
+	done
+	tmp=$(umask 077 && mktemp "$file.XXXXXX") || return 1
+	if ! stack_demo_staff_make "$tmp" "${lines[@]}"; then
+		rm -f "$tmp"
+		stack_say "demo staff: not made (if $file was removed while its staff exist, remove $STACK_DIR to start afresh)"
+		return 1
+	fi
+	mv "$tmp" "$file"
+}
+
+# Makes each `role email office` of LINES and appends it, with its
+# password, to FILE.
+stack_demo_staff_make() { # FILE LINE...
+	local file=$1 line role email office password
+	local -a where
+	shift
+	for line in "$@"; do
+		read -r role email office <<<"$line"
+		where=()
+		[ "$office" = - ] || where=(--office "$office")
+		password=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')
+		printf '%s\n' "$password" | "$PERMITCTL" -c "$STACK_CONFIG" staff add \
+		    --email "$email" --role "$role" "${where[@]}" \
+		    --database "$(stack_dsn permit_owner)" >/dev/null || return 1
+		printf '%s %s %s %s\n' "$role" "$email" "$password" "$office" >>"$file"
+	done
+}
+
 # Starts permitd in the background; sets PERMITD_PID (the master).
 stack_permitd_start() {
 	local i
