@@ -3,9 +3,11 @@
 #include "app/accounts.h"
 #include "app/applications.h"
 #include "app/health.h"
+#include "app/maintenance.h"
 #include "app/offices.h"
 #include "app/payments.h"
 #include "app/sessions.h"
+#include "app/staff.h"
 
 static const struct pipe_route app_route_table[] = {
 	{ .method = "GET", .pattern = "/api/v1/health", .handler = app_health,
@@ -74,6 +76,20 @@ static const struct pipe_route app_route_table[] = {
 	{ .method = "POST", .pattern = "/api/v1/payments/notifications",
 	  .handler = app_payments_notify, .access = PIPE_ACCESS_PUBLIC,
 	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
+	/* The back office's admin routes: an admin's in every mode, so the
+	 * mode can always be set back (PIPE_SCOPE_ADMIN); anyone else is
+	 * refused by the same checks as everywhere (403, or 503 where the
+	 * mode refuses them first). */
+	{ .method = "POST", .pattern = "/api/v1/admin/staff",
+	  .handler = app_staff_create, .prefetch = app_staff_create_prefetch,
+	  .access = PIPE_ACCESS_ADMIN, .effect = PIPE_EFFECT_WRITE,
+	  .scope = PIPE_SCOPE_ADMIN },
+	{ .method = "GET", .pattern = "/api/v1/admin/maintenance",
+	  .handler = app_maintenance_get, .access = PIPE_ACCESS_ADMIN,
+	  .effect = PIPE_EFFECT_READ, .scope = PIPE_SCOPE_ADMIN },
+	{ .method = "PUT", .pattern = "/api/v1/admin/maintenance",
+	  .handler = app_maintenance_put, .access = PIPE_ACCESS_ADMIN,
+	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_ADMIN },
 };
 
 const struct pipe_route *

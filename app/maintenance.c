@@ -1,0 +1,103 @@
+/*
+ * maintenance — GET and PUT /api/v1/admin/maintenance (contract in
+ * maintenance.h).
+ */
+#include "app/maintenance.h"
+
+#include "pipe/json.h"
+#include "pipe/mode.h"
+#include "core/validate.h"
+#include "db/db.h"
+
+/* {"mode","message"}, message null when NULL. */
+static json_t *
+app_maintenance_json(const char *mode, const char *message)
+{
+	return pipe_oom_check(json_pack("{s:s, s:s?}", "mode", mode,
+	    "message", message));
+}
+
+enum pipe_status
+app_maintenance_get(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
+{
+	(void)ctx;
+	(void)who;
+	res->status = 200;
+	res->body = app_maintenance_json(pipe_mode_name(req->mode),
+	    req->mode_message);
+	return PIPE_ANSWERED;
+}
+
+/* The body's mode (one of pipe/mode.h's names) and message (NULL for
+ * none): 0, or -1 with 400/422 in res. */
+static int
+app_maintenance_read(const struct pipe_request *req, struct pipe_response *res,
+    const char **mode, const char **message)
+{
+	static const char *const known[] = { "mode", "message", NULL };
+	arena *a = req->arena;
+	enum validate_result r;
+	enum pipe_mode known_mode;
+	json_t *body;
+
+	if (pipe_json_body(req, res, &body) != 0 ||
+	    pipe_json_known(a, body, NULL, known, res) != 0 ||
+	    pipe_json_string(a, body, NULL, "mode", PIPE_JSON_REQUIRED, mode,
+	    NULL, res) != 0 ||
+	    pipe_json_string(a, body, NULL, "message", PIPE_JSON_OPTIONAL,
+	    message, NULL, res) != 0)
+		return -1;
+	if (pipe_mode_find(*mode, &known_mode) != 0)
+		return pipe_json_refuse(a, res, NULL, "mode",
+		    "must be normal, read_only or closed");
+	if (*message != NULL && **message == '\0')
+		*message = NULL;
+	if (*message != NULL && (r = validate_text(*message,
+	    VALIDATE_MAINTENANCE_MAX)) != VALIDATE_OK)
+		return pipe_json_refuse(a, res, NULL, "message",
+		    validate_message(r));
+	return 0;
+}
+
+/*
+ * The admin's act, in one place: the mode and message set and committed in
+ * one flight, answered as stored. PIPE_ANSWERED, or the database failure.
+ * An audit row of the act joins this flight, so it commits with the change
+ * or not at all.
+ */
+static enum pipe_status
+app_maintenance_set(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const char *mode, const char *message, struct pipe_response *res)
+{
+	const struct db_param p[] = { DB_TEXT(mode), DB_TEXT(message) };
+	struct db_call calls[] = {
+		{ DB_STMT_MAINTENANCE_SET, p, 2, NULL, DB_ERROR },
+	};
+	const struct db_result *r;
+	enum pipe_status st;
+
+	if ((st = pipe_commit(ctx, req, calls, 1)) != PIPE_NEXT)
+		return st;
+	r = calls[0].result;
+	if (db_rows(r) != 1 ||
+	    db_text(r, 0, DB_COL(MAINTENANCE_SET, MODE)) == NULL)
+		return pipe_internal(res);
+	res->status = 200;
+	res->body = app_maintenance_json(
+	    db_text(r, 0, DB_COL(MAINTENANCE_SET, MODE)),
+	    db_text(r, 0, DB_COL(MAINTENANCE_SET, MESSAGE)));
+	return PIPE_ANSWERED;
+}
+
+enum pipe_status
+app_maintenance_put(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
+{
+	const char *mode, *message;
+
+	(void)who;
+	if (app_maintenance_read(req, res, &mode, &message) != 0)
+		return PIPE_ANSWERED;
+	return app_maintenance_set(ctx, req, mode, message, res);
+}

@@ -1,0 +1,173 @@
+/*
+ * staff — POST /api/v1/admin/staff (contract in staff.h).
+ */
+#include "app/staff.h"
+
+#include <string.h>
+
+#include "app/accounts.h"
+#include "pipe/json.h"
+#include "pipe/principal.h"
+#include "core/validate.h"
+#include "db/db.h"
+
+/* The request's body, read and judged. Strings point into the body or the
+ * request arena. */
+struct app_staff {
+	const char *email, *password, *office;
+	size_t password_len;
+	enum pipe_role role;
+	char *norm;                        /* the email normalised, in the
+	                                    * arena (VALIDATE_EMAIL_BUFSZ) */
+};
+
+void
+app_staff_create_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan)
+{
+	const char *office = req->body == NULL ? NULL :
+	    json_string_value(json_object_get(req->body, "office"));
+	struct db_param p[1];
+
+	(void)ctx;
+	if (office == NULL)
+		return;
+	p[0] = DB_TEXT(office);
+	pipe_plan_add(plan, DB_STMT_STAFF_OFFICE, p, 1);
+}
+
+/* The body's fields, typed: 0, or -1 with 400/422 in res. */
+static int
+app_staff_read(const struct pipe_request *req, struct pipe_response *res,
+    struct app_staff *s, const char **role)
+{
+	static const char *const known[] = { "email", "password", "role",
+	    "office", NULL };
+	arena *a = req->arena;
+	json_t *body;
+
+	if (pipe_json_body(req, res, &body) != 0 ||
+	    pipe_json_known(a, body, NULL, known, res) != 0 ||
+	    pipe_json_string(a, body, NULL, "email", PIPE_JSON_REQUIRED,
+	    &s->email, NULL, res) != 0 ||
+	    pipe_json_string(a, body, NULL, "password", PIPE_JSON_REQUIRED,
+	    &s->password, &s->password_len, res) != 0 ||
+	    pipe_json_string(a, body, NULL, "role", PIPE_JSON_REQUIRED, role,
+	    NULL, res) != 0 ||
+	    pipe_json_string(a, body, NULL, "office", PIPE_JSON_OPTIONAL,
+	    &s->office, NULL, res) != 0)
+		return -1;
+	return 0;
+}
+
+/* The role and office rules: a reviewer has an office that exists (the
+ * prefetch said), an admin none. PIPE_NEXT, PIPE_ANSWERED with 422 in res,
+ * or the database failure. */
+static enum pipe_status
+app_staff_judge_role(const struct pipe_request *req, struct app_staff *s,
+    const char *role, struct pipe_response *res)
+{
+	struct db_result *r;
+	enum pipe_status st;
+
+	if (pipe_role_parse(role, &s->role) != 0 ||
+	    (s->role != PIPE_ROLE_REVIEWER && s->role != PIPE_ROLE_ADMIN)) {
+		(void)pipe_json_refuse(req->arena, res, NULL, "role",
+		    "must be reviewer or admin");
+		return PIPE_ANSWERED;
+	}
+	if (s->role == PIPE_ROLE_ADMIN && s->office != NULL) {
+		(void)pipe_json_refuse(req->arena, res, NULL, "office",
+		    "must be absent for an admin");
+		return PIPE_ANSWERED;
+	}
+	if (s->role == PIPE_ROLE_ADMIN)
+		return PIPE_NEXT;
+	if (s->office == NULL) {
+		(void)pipe_json_refuse(req->arena, res, NULL, "office",
+		    "is required for a reviewer");
+		return PIPE_ANSWERED;
+	}
+	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT)
+		return st;
+	if (db_rows(r) != 1) {
+		(void)pipe_json_refuse(req->arena, res, NULL, "office",
+		    "is not an office");
+		return PIPE_ANSWERED;
+	}
+	return PIPE_NEXT;
+}
+
+/*
+ * The admin's act, in one place: the staff account inserted and committed
+ * in one flight. DB_OK, or the failure (DB_CONFLICT: the email is taken).
+ * An audit row of the act joins this flight, so it commits with the
+ * account or not at all.
+ */
+static enum db_status
+app_staff_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct app_staff *s, const struct enroll *n)
+{
+	const struct db_param p[] = {
+		DB_TEXT(n->id),
+		DB_BYTES(n->bidx, sizeof(n->bidx)),
+		DB_BYTES(n->sealed, n->sealed_len),
+		DB_BYTES(n->wrapped, n->wrapped_len),
+		DB_TEXT(n->kek_id),
+		DB_TEXT(n->pw_hash),
+		DB_TEXT(pipe_role_name(s->role)),
+		DB_TEXT(s->office),
+	};
+	struct db_call calls[] = {
+		{ DB_STMT_STAFF_CREATE, p, 8, NULL, DB_ERROR },
+	};
+
+	(void)pipe_commit(ctx, req, calls, 1);
+	return calls[0].status;
+}
+
+/* 201 with the new account. */
+static void
+app_staff_answer(const struct app_staff *s, const struct enroll *n,
+    struct pipe_response *res)
+{
+	res->status = 201;
+	res->body = pipe_oom_check(json_pack("{s:o}", "account",
+	    app_account_json(n->id, s->norm, s->role, s->office, 1)));
+}
+
+enum pipe_status
+app_staff_create(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
+{
+	struct app_staff s = { .office = NULL };
+	struct enroll n;
+	const char *role;
+	enum pipe_status st = PIPE_ANSWERED;
+	enum db_status dst;
+
+	(void)who;
+	memset(&n, 0, sizeof(n));
+	s.norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
+	if (app_staff_read(req, res, &s, &role) != 0 ||
+	    app_account_check(req, s.email, s.password, s.norm, res) != 0 ||
+	    (st = app_staff_judge_role(req, &s, role, res)) != PIPE_NEXT)
+		goto out;
+	st = PIPE_ANSWERED;
+	if (app_account_enroll(ctx, req->arena, s.norm, s.password,
+	    s.password_len, &n) != 0) {
+		st = pipe_internal(res);
+		goto out;
+	}
+	dst = app_staff_insert(ctx, req, &s, &n);
+	if (dst == DB_CONFLICT)
+		pipe_error(res, 409, "conflict",
+		    "An account with this email already exists.", "email");
+	else if (dst != DB_OK)
+		st = pipe_db(dst);
+	else
+		app_staff_answer(&s, &n, res);
+out:
+	enroll_wipe(&n);
+	return st;
+}
