@@ -5,9 +5,11 @@
 
 load lib
 load citizen
+load staff
 
 setup_file() {
 	stack_start
+	staff_new adi admin
 	citizen_new rina
 	person_new F
 	citizen_apply rina
@@ -104,4 +106,15 @@ took() { # FLIGHTS METHOD PATH STATUS
 	api DELETE /api/v1/sessions/current -b "$BATS_TEST_TMPDIR/jar" \
 	    -H "X-CSRF-Token: $(jq -r .csrf_token <<<"$body")"
 	took 2 DELETE /api/v1/sessions/current 204
+}
+
+@test "the admin's routes: reading the mode one round trip; setting it and making staff two" {
+	as adi GET /api/v1/admin/maintenance
+	took 1 GET /api/v1/admin/maintenance 200
+	as adi PUT /api/v1/admin/maintenance -H 'Content-Type: application/json' \
+	    --data '{"mode":"normal"}'
+	took 2 PUT /api/v1/admin/maintenance 200
+	as_post adi /api/v1/admin/staff "$(jq -nc --arg e "flights.$RANDOM$RANDOM@example.test" \
+	    '{email: $e, password: "long enough pw", role: "reviewer", office: "SBY"}')"
+	took 2 POST /api/v1/admin/staff 201
 }
