@@ -126,6 +126,18 @@ app_account_enroll(const struct pipe_ctx *ctx, arena *a, const char *email,
 	    ctx->cfg->pwhash_opslimit, ctx->cfg->pwhash_memlimit, n);
 }
 
+void
+app_account_params(const struct enroll *n,
+    struct db_param p[APP_ACCOUNT_NPARAMS])
+{
+	p[0] = DB_TEXT(n->id);
+	p[1] = DB_BYTES(n->bidx, sizeof(n->bidx));
+	p[2] = DB_BYTES(n->sealed, n->sealed_len);
+	p[3] = DB_BYTES(n->wrapped, n->wrapped_len);
+	p[4] = DB_TEXT(n->kek_id);
+	p[5] = DB_TEXT(n->pw_hash);
+}
+
 /*
  * The flag rule on registrations from one address (migrations/0008): the
  * address's keyed hash, in a domain of its own, and the rule's call into
@@ -158,20 +170,13 @@ static enum db_status
 app_accounts_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct enroll *n)
 {
-	const struct db_param p[] = {
-		DB_TEXT(n->id),
-		DB_BYTES(n->bidx, sizeof(n->bidx)),
-		DB_BYTES(n->sealed, n->sealed_len),
-		DB_BYTES(n->wrapped, n->wrapped_len),
-		DB_TEXT(n->kek_id),
-		DB_TEXT(n->pw_hash),
-	};
-	struct db_param flag[3];
+	struct db_param p[APP_ACCOUNT_NPARAMS], flag[3];
 	struct db_call calls[2] = {
-		{ DB_STMT_ACCOUNT_REGISTER, p, 6, NULL, DB_ERROR },
+		{ DB_STMT_ACCOUNT_REGISTER, p, APP_ACCOUNT_NPARAMS, NULL, DB_ERROR },
 	};
 	int k = 1;
 
+	app_account_params(n, p);
 	if (app_accounts_flag_call(ctx, req, n, flag, &calls[1]) == 0)
 		k++;
 	(void)pipe_commit(ctx, req, calls, k);

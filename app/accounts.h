@@ -62,6 +62,15 @@ int app_account_enroll(const struct pipe_ctx *ctx, arena *a, const char *email,
     __attribute__((warn_unused_result));
 
 /*
+ * A new account's row as its inserts take it first, $1..$6: id,
+ * email_bidx, email_sealed, dek_wrapped, kek_id, password_hash
+ * (ACCOUNT_REGISTER, STAFF_CREATE). The values point into *n.
+ */
+#define APP_ACCOUNT_NPARAMS 6
+void app_account_params(const struct enroll *n,
+    struct db_param p[APP_ACCOUNT_NPARAMS]);
+
+/*
  * The blind index of a normalised email (validate_email's output) into out.
  * 0, or -1 (logged) if it cannot be computed.
  */

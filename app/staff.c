@@ -108,20 +108,14 @@ static enum db_status
 app_staff_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct app_staff *s, const struct enroll *n)
 {
-	const struct db_param p[] = {
-		DB_TEXT(n->id),
-		DB_BYTES(n->bidx, sizeof(n->bidx)),
-		DB_BYTES(n->sealed, n->sealed_len),
-		DB_BYTES(n->wrapped, n->wrapped_len),
-		DB_TEXT(n->kek_id),
-		DB_TEXT(n->pw_hash),
-		DB_TEXT(pipe_role_name(s->role)),
-		DB_TEXT(s->office),
-	};
+	struct db_param p[APP_ACCOUNT_NPARAMS + 2];
 	struct db_call calls[] = {
-		{ DB_STMT_STAFF_CREATE, p, 8, NULL, DB_ERROR },
+		{ DB_STMT_STAFF_CREATE, p, APP_ACCOUNT_NPARAMS + 2, NULL, DB_ERROR },
 	};
 
+	app_account_params(n, p);
+	p[APP_ACCOUNT_NPARAMS] = DB_TEXT(pipe_role_name(s->role));
+	p[APP_ACCOUNT_NPARAMS + 1] = DB_TEXT(s->office);
 	(void)pipe_commit(ctx, req, calls, 1);
 	return calls[0].status;
 }
