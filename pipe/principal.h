@@ -3,11 +3,12 @@
  * token (HTTP API, Sessions). Used by pipe_serve() between BEGIN and the role
  * check; the handlers of accounts and sessions use the role names.
  *
- * The binding is the session look-up itself: permit_bind (migration 0007)
- * finds the live session by its token's keyed hash and sets
+ * The binding is the session look-up itself: permit_bind (migrations 0007,
+ * 0015) finds the live session by its token's keyed hash and sets
  * permit.account_id, permit.role and permit.office for this transaction
- * only, reading and writing nothing else. No other code path sets a principal from a
- * request, so a transaction's principal always comes from a valid session.
+ * only, and returns the service mode and its message, writing nothing. No
+ * other code path sets a principal from a request, so a transaction's
+ * principal always comes from a valid session.
  */
 #ifndef PERMIT_PIPE_PRINCIPAL_H
 #define PERMIT_PIPE_PRINCIPAL_H
