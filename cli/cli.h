@@ -37,7 +37,8 @@ const char *cli_database(const char *arg);
  * The line's newline is dropped. 0 with the secret in buf[0..*len) and a
  * NUL after it (cap >= CLI_SECRET_MAX + 2); -1 at end of input, for a line
  * that does not fit, or two entries that differ (buf wiped). The caller
- * wipes buf with sodium_memzero.
+ * wipes buf with sodium_memzero. Leaves stdin unbuffered: call it before
+ * anything else reads stdin.
  */
 int cli_read_secret(const char *what, char *buf, size_t cap, size_t *len)
     __attribute__((warn_unused_result));

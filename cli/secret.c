@@ -53,11 +53,11 @@ cli_secret_tty(const char *prompt, char *buf, size_t cap, size_t *len)
 	if (restore) {
 		quiet = old;
 		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
 	}
 	rc = cli_secret_line(buf, cap, len);
 	if (restore)
-		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &old);
 	fprintf(stderr, "\n");
 	return rc;
 }
@@ -70,15 +70,16 @@ cli_read_secret(const char *what, char *buf, size_t cap, size_t *len)
 	int rc = -1;
 
 	*len = 0;
+	/* Unbuffered, so no copy of the secret is left in stdio's buffer,
+	 * which nothing here could wipe. */
+	(void)setvbuf(stdin, NULL, _IONBF, 0);
 	if (!isatty(STDIN_FILENO))
 		return cli_secret_line(buf, cap, len);
 	if (cli_secret_tty(what, buf, cap, len) != 0 ||
 	    cli_secret_tty("again: ", again, sizeof(again), &n) != 0)
 		goto out;
-	if (n != *len || sodium_memcmp(again, buf, n) != 0) {
-		fprintf(stderr, "the two entries differ\n");
+	if (n != *len || sodium_memcmp(again, buf, n) != 0)
 		goto out;
-	}
 	rc = 0;
 out:
 	sodium_memzero(again, sizeof(again));

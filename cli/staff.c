@@ -120,8 +120,8 @@ cli_staff_password(struct cli_staff_secret *s)
 	if (cli_read_secret("password for the new account: ", s->pw,
 	    sizeof(s->pw), &s->len) != 0) {
 		fprintf(stderr, "permitctl staff add: no password read from "
-		    "standard input (one line, at most %d bytes)\n",
-		    CLI_SECRET_MAX);
+		    "standard input (one line of at most %d bytes; on a "
+		    "terminal, the same twice)\n", CLI_SECRET_MAX);
 		return -1;
 	}
 	if (strlen(s->pw) != s->len)

@@ -136,6 +136,28 @@ signin_role() { # EMAIL PASSWORD -> "role office" of the signed-in account
 	[ "$(accounts_count)" = "$before" ]
 }
 
+# On a terminal (script(1) gives it one) the password is asked for twice.
+on_a_terminal() { # INPUT ARGS...
+	local input=$1
+	shift
+	printf '%s' "$input" | script -qec "$(printf '%q ' "$PERMITCTL" -c \
+	    "$STACK_CONFIG" staff add "$@" --database "$PERMIT_TEST_OWNER_DSN")" /dev/null
+}
+
+@test "on a terminal the password is asked twice, and two that differ make nothing" {
+	local before email
+	command -v script >/dev/null || skip "no script(1)"
+	before=$(accounts_count)
+	email=$(new_email)
+	run on_a_terminal $'first password!\nother password!\n' --email "$email" --role admin
+	[ "$status" = 1 ]
+	[[ $output == *"again: "* ]]
+	[ "$(accounts_count)" = "$before" ]
+	run on_a_terminal "$CITIZEN_PASSWORD"$'\n'"$CITIZEN_PASSWORD"$'\n' --email "$email" --role admin
+	[ "$status" = 0 ]
+	[ "$(signin_role "$email" "$CITIZEN_PASSWORD")" = "admin null" ]
+}
+
 @test "a taken email is refused and makes no second account" {
 	local before email
 	email=$(new_email)
