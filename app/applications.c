@@ -524,15 +524,14 @@ app_book_input(const struct pipe_request *req, const char **date,
  * The locked application may take a slot: PIPE_NEXT with the office's
  * *today; answered 404 (no such application of who's) or 409 (a travel
  * permit, already booked, no longer active), or the database failure. A
- * hold of its own already past pay_by counts as given back: the take
- * settles it first.
+ * hold of its own past pay_by is no booking: the take settles it first.
  */
 static enum pipe_status
 app_book_admit(const struct pipe_request *req, struct validate_date *today,
     struct pipe_response *res)
 {
 	struct db_result *r;
-	const char *kind, *status, *lapsed, *flagged;
+	const char *kind, *status, *booked, *flagged;
 	enum pipe_status st;
 
 	if ((st = pipe_prefetched(req, APP_BOOK_APP, &r)) != PIPE_NEXT)
@@ -541,9 +540,9 @@ app_book_admit(const struct pipe_request *req, struct validate_date *today,
 		return app_not_found(res);
 	kind = db_text(r, 0, DB_COL(BOOKING_APP, KIND));
 	status = db_text(r, 0, DB_COL(BOOKING_APP, STATUS));
-	lapsed = db_text(r, 0, DB_COL(BOOKING_APP, LAPSED));
+	booked = db_text(r, 0, DB_COL(BOOKING_APP, BOOKED));
 	flagged = db_text(r, 0, DB_COL(BOOKING_APP, FLAGGED));
-	if (kind == NULL || status == NULL || lapsed == NULL || flagged == NULL ||
+	if (kind == NULL || status == NULL || booked == NULL || flagged == NULL ||
 	    validate_date_parse(db_text(r, 0, DB_COL(BOOKING_APP, TODAY)),
 	    today) != VALIDATE_OK) {
 		log_error("%s: malformed row", __func__);
@@ -554,14 +553,14 @@ app_book_admit(const struct pipe_request *req, struct validate_date *today,
 		    "Travel permits need no appointment.", NULL);
 		return PIPE_ANSWERED;
 	}
-	if (strcmp(status, "booked") == 0 && strcmp(lapsed, "t") != 0) {
-		pipe_error(res, 409, "conflict",
-		    "This application is already booked.", NULL);
-		return PIPE_ANSWERED;
-	}
-	if (strcmp(status, "submitted") != 0 && strcmp(status, "booked") != 0) {
+	if (strcmp(status, "submitted") != 0) {
 		pipe_error(res, 409, "conflict",
 		    "This application can no longer be booked.", NULL);
+		return PIPE_ANSWERED;
+	}
+	if (strcmp(booked, "t") == 0) {
+		pipe_error(res, 409, "conflict",
+		    "This application is already booked.", NULL);
 		return PIPE_ANSWERED;
 	}
 	/* A flagged account's new bookings are refused until an admin has
