@@ -127,3 +127,19 @@ bookings_now() {
 	book hadi
 	[ "$status" = 201 ] || { echo "$body" >&2; false; }
 }
+
+@test "the citizen sees the decision on the application: outcome, reason, time" {
+	local app
+	citizen_new ika; person_new F
+	citizen_apply ika
+	app=$(citizen_app ika)
+	as ika GET "/api/v1/applications/$app"
+	[ "$(jq -c .application.decision <<<"$body")" = null ]
+	no_show ika "now()"
+	as ika GET "/api/v1/applications/$app"
+	[ "$status" = 200 ]
+	[ "$(jq -r .application.status <<<"$body")" = no_show ]
+	[ "$(jq -r .application.decision.outcome <<<"$body")" = no_show ]
+	[ "$(jq -r .application.decision.reason <<<"$body")" = "Did not come." ]
+	[[ "$(jq -r .application.decision.at <<<"$body")" =~ ^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z$ ]]
+}
