@@ -5,17 +5,18 @@
  * identity data, every decision and every admin action call it; if the row
  * cannot be written, the action must not happen either.
  *
- * A row costs the request no round trip of its own: it takes two
- * statements that ride flights the request sends anyway.
+ * A row is two statements riding flights a write sends anyway, so it adds
+ * no round trip (a route that would only read becomes a write of two
+ * flights: the row needs the head's hash before it can be sent):
  *
- *   1. DB_STMT_AUDIT_HEAD in an earlier flight of the same transaction:
- *      for a route, app_audit_prefetch() in its prefetch (the first
- *      flight), or among a handler's own calls. It locks the chain's head
- *      until the transaction ends, so every audited request serialises on
- *      it from there to its COMMIT: queue it as late as the request allows
- *      (a route whose first flight is its only read may as well; a handler
- *      with a flight of its own before the last, there). The transaction
- *      must not be READ ONLY: an audited route's effect is
+ *   1. DB_STMT_AUDIT_HEAD in a flight before the last, in the same
+ *      transaction: app_audit_prefetch() in the route's prefetch (the
+ *      first flight), or among the handler's own calls. It locks the
+ *      chain's head until the transaction ends, and every audited request
+ *      of every host waits for that lock, so queue it in the latest flight
+ *      before the last one (the first flight, when there is no other; a
+ *      request the checks then refuse holds it until its ROLLBACK). The
+ *      transaction must not be READ ONLY: an audited route's effect is
  *      PIPE_EFFECT_WRITE, GET or not.
  *   2. app_audit_add() with that statement's result: the row's INSERT, for
  *      the handler's last flight (pipe_commit, beside its other writes).
