@@ -224,7 +224,7 @@ cli_audit_walk(struct cli_audit_walk *w)
 		if (n > 0 && w->head_seq > w->batch)
 			fprintf(stderr, CLI_AUDIT_SAY "%lld of %lld rows checked\n",
 			    w->last, w->head_seq);
-	} while (n > 0);
+	} while (n == w->batch);   /* a short batch was the last */
 	return cli_audit_tail(w);
 }
 
