@@ -1,6 +1,6 @@
 /*
  * permitctl — the operator's tool: database bootstrap, migrations, keys,
- * reloading permitd.
+ * reloading permitd, checking the audit trail.
  *
  *   permitctl [-c CONFIG] COMMAND [ARGS]
  *
@@ -31,6 +31,8 @@ static const struct cli_command cli_commands[] = {
 	  "  [--database OWNER_CONNINFO]" },
 	{ "reload", cli_reload,
 	  "reload [--timeout SECONDS]   (SIGHUP to the master named by pid_file)" },
+	{ "audit", cli_audit,
+	  "audit verify [--database OWNER_CONNINFO] [--batch N]" },
 };
 
 #define CLI_NCOMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))
