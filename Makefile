@@ -1,7 +1,7 @@
 # permitd — GNU Makefile.
 #
 # The two commands a newcomer needs:   make run     make test
-# Everything else:                     make deps all bench fuzz psql clean
+# Everything else:                     make deps all bench leak fuzz psql clean
 #
 # Two build variants share one source tree:
 #   $(BUILD)/release   -O2, the programs `make run` starts
@@ -67,7 +67,7 @@ INTEG_SRC := $(wildcard tests/integration/test_*.c)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all release asan deps run test bench fuzz psql clean tests-built
+.PHONY: all release asan deps run test leak bench fuzz psql clean tests-built
 .DEFAULT_GOAL := all
 
 all: release
@@ -150,6 +150,12 @@ test:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) -s --no-print-directory -j$$(nproc) release asan
 	@scripts/test.sh
+
+# The leak test's long run (tests/e2e/leak.bats): 20,000 reads.
+leak:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) -s --no-print-directory -j$$(nproc) release asan
+	@PERMIT_TEST_ONLY=tests/e2e/leak.bats LEAK_REQUESTS=$${LEAK_REQUESTS:-20000} scripts/test.sh
 
 bench:
 	@$(MAKE) --no-print-directory deps

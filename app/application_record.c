@@ -171,20 +171,21 @@ app_fill_groups(const char *plain[APP_FIELD_COUNT], json_t *groups[3])
 	}
 }
 
-/* The row's live booking, which the database built as a JSON object (no
- * identity data in it), or JSON null (also, logged, for one that does not
- * parse: it cannot happen short of a damaged server). */
+/* A column the database built as a JSON object (the live booking, the
+ * decision: no identity data in them), or JSON null (also, logged, for one
+ * that does not parse: it cannot happen short of a damaged server). */
 static json_t *
-app_booking(const struct db_result *r, int row)
+app_json_column(const struct db_result *r, int row, int col, const char *what)
 {
-	const char *text = db_text(r, row, APP_COL(BOOKING));
+	const char *text = db_text(r, row, col);
 	json_t *b;
 
 	if (text == NULL)
 		return pipe_oom_check(json_null());
 	b = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
 	if (b == NULL || !json_is_object(b)) {
-		log_error("an application's booking is malformed");
+		log_error("%s: an application's %s is malformed", __func__, what);
+		json_decref(b);
 		return pipe_oom_check(json_null());
 	}
 	return b;
@@ -220,11 +221,12 @@ app_build(const struct db_result *r, int row,
 		app_set(app, "passport", groups[APP_GROUP_PASSPORT]);
 	else
 		app_set(app, "travel", groups[APP_GROUP_TRAVEL]);
-	app_set(app, "booking", app_booking(r, row));
+	app_set(app, "booking",
+	    app_json_column(r, row, APP_COL(BOOKING), "booking"));
 	/* Entries come with the opening draw; none can exist yet. */
 	app_set(app, "entry", json_null());
-	/* Decisions come with the back office; none can exist yet. */
-	app_set(app, "decision", json_null());
+	app_set(app, "decision",
+	    app_json_column(r, row, APP_COL(DECISION), "decision"));
 	app_set(app, "created_at",
 	    app_json_str_or_null(db_text(r, row, APP_COL(CREATED_AT))));
 	app_set(app, "updated_at",

@@ -488,15 +488,18 @@ void
 app_applications_book_prefetch(const struct pipe_ctx *ctx,
     const struct pipe_request *req, struct pipe_plan *plan)
 {
+	const struct config *c = ctx->cfg;
 	const char *id = app_id(req), *date = app_book_date(req);
-	const struct db_param p[2] = {
-		DB_TEXT(id), date != NULL ? DB_TEXT(date) : DB_NULL
+	const struct db_param p[5] = {
+		DB_TEXT(id), date != NULL ? DB_TEXT(date) : DB_NULL,
+		DB_TEXT(arena_printf(req->arena, "%d", c->no_show_limit)),
+		DB_TEXT(arena_printf(req->arena, "%d", c->no_show_window_days)),
+		DB_TEXT(arena_printf(req->arena, "%d", c->no_show_cooldown_days)),
 	};
 
-	(void)ctx;
 	if (id == NULL)
 		return;
-	pipe_plan_add(plan, DB_STMT_BOOKING_APP, p, 2);
+	pipe_plan_add(plan, DB_STMT_BOOKING_APP, p, 5);
 }
 
 /* The body {"date"}: PIPE_NEXT with *date and *day; answered (400/422). */
@@ -524,26 +527,26 @@ app_book_input(const struct pipe_request *req, const char **date,
  * The locked application may take a slot: PIPE_NEXT with the office's
  * *today; answered 404 (no such application of who's) or 409 (a travel
  * permit, already booked, no longer active), or the database failure. A
- * hold of its own already past pay_by counts as given back: the take
- * settles it first.
+ * hold of its own past pay_by is no booking: the take settles it first.
  */
 static enum pipe_status
 app_book_admit(const struct pipe_request *req, struct validate_date *today,
     struct pipe_response *res)
 {
 	struct db_result *r;
-	const char *kind, *status, *lapsed, *flagged;
+	const char *kind, *status, *booked, *flagged, *no_show_until;
 	enum pipe_status st;
 
 	if ((st = pipe_prefetched(req, APP_BOOK_APP, &r)) != PIPE_NEXT)
 		return st;
 	if (db_rows(r) != 1)
 		return app_not_found(res);
+	no_show_until = db_text(r, 0, DB_COL(BOOKING_APP, NO_SHOW_UNTIL));
 	kind = db_text(r, 0, DB_COL(BOOKING_APP, KIND));
 	status = db_text(r, 0, DB_COL(BOOKING_APP, STATUS));
-	lapsed = db_text(r, 0, DB_COL(BOOKING_APP, LAPSED));
+	booked = db_text(r, 0, DB_COL(BOOKING_APP, BOOKED));
 	flagged = db_text(r, 0, DB_COL(BOOKING_APP, FLAGGED));
-	if (kind == NULL || status == NULL || lapsed == NULL || flagged == NULL ||
+	if (kind == NULL || status == NULL || booked == NULL || flagged == NULL ||
 	    validate_date_parse(db_text(r, 0, DB_COL(BOOKING_APP, TODAY)),
 	    today) != VALIDATE_OK) {
 		log_error("%s: malformed row", __func__);
@@ -554,14 +557,14 @@ app_book_admit(const struct pipe_request *req, struct validate_date *today,
 		    "Travel permits need no appointment.", NULL);
 		return PIPE_ANSWERED;
 	}
-	if (strcmp(status, "booked") == 0 && strcmp(lapsed, "t") != 0) {
-		pipe_error(res, 409, "conflict",
-		    "This application is already booked.", NULL);
-		return PIPE_ANSWERED;
-	}
-	if (strcmp(status, "submitted") != 0 && strcmp(status, "booked") != 0) {
+	if (strcmp(status, "submitted") != 0) {
 		pipe_error(res, 409, "conflict",
 		    "This application can no longer be booked.", NULL);
+		return PIPE_ANSWERED;
+	}
+	if (strcmp(booked, "t") == 0) {
+		pipe_error(res, 409, "conflict",
+		    "This application is already booked.", NULL);
 		return PIPE_ANSWERED;
 	}
 	/* A flagged account's new bookings are refused until an admin has
@@ -569,6 +572,14 @@ app_book_admit(const struct pipe_request *req, struct validate_date *today,
 	if (strcmp(flagged, "t") == 0) {
 		pipe_error(res, 409, "conflict", "This account is under review: "
 		    "it cannot book until the review is done.", NULL);
+		return PIPE_ANSWERED;
+	}
+	/* Missed appointments close booking to the applicant for a while,
+	 * whichever account asks (migrations/0016). */
+	if (no_show_until != NULL) {
+		pipe_error(res, 409, "conflict", arena_printf(req->arena,
+		    "Appointments were missed: this applicant can book again "
+		    "from %s.", no_show_until), NULL);
 		return PIPE_ANSWERED;
 	}
 	return PIPE_NEXT;

@@ -1,6 +1,7 @@
 /*
  * permitctl — the operator's tool: database bootstrap, migrations, keys,
- * reloading permitd, staff accounts, the maintenance mode.
+ * reloading permitd, staff accounts, the maintenance mode, checking the
+ * audit trail.
  *
  *   permitctl [-c CONFIG] COMMAND [ARGS]
  *
@@ -38,6 +39,8 @@ static const struct cli_command cli_commands[] = {
 	{ "maintenance", cli_maintenance,
 	  "maintenance [normal|read_only|closed] [--message M]"
 	  " [--database OWNER_CONNINFO]" },
+	{ "audit", cli_audit,
+	  "audit verify [--database OWNER_CONNINFO] [--batch N]" },
 };
 
 #define CLI_NCOMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))

@@ -275,8 +275,10 @@ void pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
     const struct pipe_request *req, struct pipe_response *res);
 
 /*
- * Fills `res` with the HTTP API's error body. `code` and `message` must be
- * static strings that carry no request data; `field` is a dotted path or NULL.
+ * Fills `res` with the HTTP API's error body (copies of the strings).
+ * `code` and `message` carry no request data and nothing of any account
+ * (a message may name a date or a limit the service itself decided);
+ * `field` is a dotted path or NULL.
  */
 void pipe_error(struct pipe_response *res, int status, const char *code,
     const char *message, const char *field);

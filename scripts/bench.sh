@@ -729,11 +729,13 @@ weekdays() { # AHEAD N
 }
 
 # The pool book.lua reads: every seeded citizen's passport application
-# still submitted, `TOKEN CSRF APP_ID`, in random order; BOOK_POOL_N its
+# still submitted and not booked, `TOKEN CSRF APP_ID`, in random order; BOOK_POOL_N its
 # size.
 book_pool() {
-	su_psql -F ' ' -c "SELECT account_id, id FROM applications
+	su_psql -F ' ' -c "SELECT account_id, id FROM applications a
 	    WHERE kind = 'passport' AND status = 'submitted' AND office = '$BOOK_OFFICE'
+	        AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.application_id = a.id
+	            AND b.state IN ('held', 'confirmed'))
 	    ORDER BY random()" |
 	    awk 'NR == FNR { c[$4] = $1 " " $2; next } ($1 in c) { print c[$1], $2 }' \
 	    "$CITIZENS_FILE" - >"$BOOK_POOL"
@@ -801,29 +803,28 @@ run_sweep() {
 	stack_permitd_stop || true
 	su_psql -c "BEGIN;
 	    CREATE TEMP TABLE sweep_apps ON COMMIT DROP AS
-	    SELECT r.* FROM applications t
+	    SELECT r AS app, DATE '2031-01-06' + i % 50 AS day FROM applications t
 	    CROSS JOIN generate_series(1, $SWEEP_HOLDS) i
 	    CROSS JOIN LATERAL jsonb_populate_record(t, jsonb_build_object(
-	        'id', gen_random_uuid(), 'status', 'booked',
-	        'appointment', DATE '2031-01-06' + i % 50,
+	        'id', gen_random_uuid(), 'status', 'submitted',
 	        'nik_bidx', '\\x' || encode(sha256(('sweep' || i)::bytea), 'hex'),
 	        'created_at', now(), 'updated_at', now())) r
 	    WHERE t.id = (SELECT id FROM applications WHERE kind = 'passport'
 	        AND office = '$BOOK_OFFICE' ORDER BY created_at LIMIT 1);
-	    INSERT INTO applications SELECT * FROM sweep_apps;
+	    INSERT INTO applications SELECT (app).* FROM sweep_apps;
 	    INSERT INTO office_days (office, day, capacity, booked)
-	    SELECT office, appointment, $SWEEP_HOLDS, count(*) FROM sweep_apps GROUP BY 1, 2
+	    SELECT (app).office, day, $SWEEP_HOLDS, count(*) FROM sweep_apps GROUP BY 1, 2
 	    ON CONFLICT (office, day) DO UPDATE SET booked = office_days.booked + EXCLUDED.booked,
 	        capacity = EXCLUDED.capacity;
 	    INSERT INTO bookings (application_id, account_id, office, day,
 	        billing_code, amount, pay_by, created_at)
-	    SELECT id, account_id, office, appointment, upper(md5(id::text)), 350000,
-	        now() - interval '1 minute', now() - interval '121 minutes'
+	    SELECT (app).id, (app).account_id, (app).office, day, upper(md5((app).id::text)),
+	        350000, now() - interval '1 minute', now() - interval '121 minutes'
 	    FROM sweep_apps;
 	    COMMIT;" -c "VACUUM ANALYZE bookings, applications, office_days" \
 	    >"$STACK_DIR/sweep-insert.log" 2>&1 ||
 	    { NOTE[sweep]="not run: the holds could not be inserted: $(head -c 300 "$STACK_DIR/sweep-insert.log")"; return 0; }
-	lapses_before=$(su_psql -c "SELECT count(*) FROM account_lapses")
+	lapses_before=$(su_psql -c "SELECT count(*) FROM bookings WHERE state = 'lapsed'")
 	calls=$((SWEEP_HOLDS / SWEEP_BATCH + 1))
 	# One session, \timing per call: the calls' own time, no connecting.
 	out=$( { echo '\timing on'
@@ -832,7 +833,7 @@ run_sweep() {
 	SWEEP_MS=$(sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p' <<<"$out" | awk '{ s += $1 } END { printf "%.0f", s }')
 	SWEEP_ROWS=$(awk '/^[0-9]+$/ { s += $1 } END { print s + 0 }' <<<"$out")
 	SWEEP_CALLS=$calls
-	lapses_after=$(su_psql -c "SELECT count(*) FROM account_lapses")
+	lapses_after=$(su_psql -c "SELECT count(*) FROM bookings WHERE state = 'lapsed'")
 	left=$(su_psql -c "SELECT count(*) FROM bookings WHERE state = 'held' AND pay_by <= now()")
 	[ "$((lapses_after - lapses_before))" = "$SWEEP_ROWS" ] && [ "$left" = 0 ] ||
 	    NOTE[sweep]="swept $SWEEP_ROWS, lapses recorded $((lapses_after - lapses_before)), $left still held past pay_by"

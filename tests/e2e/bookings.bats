@@ -39,11 +39,11 @@ weekday_ahead() { # N
 # Everything a refusal must leave as it was: bookings, statuses, counts.
 state() {
 	psql_super -tA -c "SELECT (SELECT count(*) FROM bookings),
-	    (SELECT string_agg(id || status || coalesce(appointment::text, ''), ',' ORDER BY id) FROM applications),
+	    (SELECT string_agg(id || status, ',' ORDER BY id) FROM applications),
+	    (SELECT string_agg(id || state, ',' ORDER BY id) FROM bookings),
 	    (SELECT string_agg(office || day || booked, ',' ORDER BY office, day) FROM office_days),
 	    (SELECT count(*) FROM payment_notifications),
-	    (SELECT count(*) FROM booking_releases),
-	    (SELECT count(*) FROM account_lapses)"
+	    (SELECT count(*) FROM booking_releases)"
 }
 
 book() { # NAME APP DATE [curl args...]
@@ -236,13 +236,13 @@ crowd_book() { crowd_send POST 1 "$1" "$2" "$3"; }
 	[ "$(grep -c '^409 quota_exhausted$' <<<"$out")" = 40 ]
 	[ "$(remaining JKT-SEL "$day")" = 0 ]
 	[ "$(psql_super -tA -c "SELECT booked FROM office_days WHERE office = 'JKT-SEL' AND day = '$day'")" = \
-	  "$(psql_super -tA -c "SELECT count(*) FROM applications WHERE status = 'booked' AND appointment = '$day'")" ]
+	  "$(psql_super -tA -c "SELECT count(*) FROM bookings WHERE office = 'JKT-SEL' AND day = '$day' AND (state = 'confirmed' OR (state = 'held' AND pay_by > now()))")" ]
 }
 
 # The day's booked count against the applications booked on it.
 day_consistent() { # DATE
 	[ "$(psql_super -tA -c "SELECT booked FROM office_days WHERE office = 'JKT-SEL' AND day = '$1'")" = \
-	  "$(psql_super -tA -c "SELECT count(*) FROM applications WHERE status = 'booked' AND appointment = '$1'")" ]
+	  "$(psql_super -tA -c "SELECT count(*) FROM bookings WHERE office = 'JKT-SEL' AND day = '$1' AND (state = 'confirmed' OR (state = 'held' AND pay_by > now()))")" ]
 }
 
 @test "half unbook while the other half re-book at once: still exactly capacity" {
@@ -261,12 +261,12 @@ day_consistent() { # DATE
 	wait
 	day_consistent "$day"
 	[ "$(remaining JKT-SEL "$day")" -ge 0 ]
-	[ "$(psql_super -tA -c "SELECT count(*) FROM applications WHERE status = 'booked' AND appointment = '$day'")" -le 20 ]
+	[ "$(psql_super -tA -c "SELECT count(*) FROM bookings WHERE office = 'JKT-SEL' AND day = '$day' AND (state = 'confirmed' OR (state = 'held' AND pay_by > now()))")" -le 20 ]
 	# Whatever is free now is taken by the first 30 again, no more.
 	out=$(crowd_book 30 c "$day")
 	day_consistent "$day"
 	[ "$(remaining JKT-SEL "$day")" = 0 ]
-	[ "$(psql_super -tA -c "SELECT count(*) FROM applications WHERE status = 'booked' AND appointment = '$day'")" = 20 ]
+	[ "$(psql_super -tA -c "SELECT count(*) FROM bookings WHERE office = 'JKT-SEL' AND day = '$day' AND (state = 'confirmed' OR (state = 'held' AND pay_by > now()))")" = 20 ]
 }
 
 @test "a hold past pay_by: free at once, taken by another, settled by the master" {
@@ -289,7 +289,7 @@ day_consistent() { # DATE
 	as eka GET "/api/v1/applications/$app"
 	[ "$(jq -r .application.status <<<"$body")" = submitted ]
 	[ "$(jq -r .application.booking <<<"$body")" = null ]
-	[ "$(psql_super -tA -c "SELECT count(*) FROM account_lapses WHERE application_id = '$app' AND day = '$day'")" = 1 ]
+	[ "$(psql_super -tA -c "SELECT count(*) FROM bookings WHERE application_id = '$app' AND day = '$day' AND state = 'lapsed'")" = 1 ]
 	day_consistent "$day"
 }
 
@@ -307,7 +307,7 @@ day_consistent() { # DATE
 	done
 	[ "$(psql_super -tA -c "SELECT state FROM bookings WHERE billing_code = '$code'")" = lapsed ]
 	[ "$(psql_super -tA -c "SELECT status FROM applications WHERE id = '$app'")" = submitted ]
-	[ "$(psql_super -tA -c "SELECT count(*) FROM account_lapses WHERE application_id = '$app'")" = 1 ]
+	[ "$(psql_super -tA -c "SELECT count(*) FROM bookings WHERE application_id = '$app' AND state = 'lapsed'")" = 1 ]
 	day_consistent "$day"
 }
 
@@ -335,7 +335,9 @@ fresh_hold() { # NAME
 	psql_super -c "UPDATE bookings SET pay_by = now() - interval '1 hour' WHERE billing_code = '$PAY_CODE'"
 	sleep 2.5
 	[ "$(psql_super -tA -c "SELECT state FROM bookings WHERE billing_code = '$PAY_CODE'")" = confirmed ]
-	[ "$(psql_super -tA -c "SELECT status FROM applications WHERE id = '$PAY_APP'")" = booked ]
+	as hana GET "/api/v1/applications/$PAY_APP"
+	[ "$(jq -r .application.status <<<"$body")" = booked ]
+	[ "$(jq -r .application.booking.state <<<"$body")" = confirmed ]
 }
 
 @test "bad signatures, stale or future timestamps, missing headers: 401, nothing changed" {
@@ -441,14 +443,22 @@ flags_of() { # NAME RULE
 	echo "$n"
 }
 
-# Records, as the lapse sweep and the give-up path do, one lapse or one
-# give-up of citizen NAME's application on DAY, at time AT.
+# Records, as the lapse sweep and the give-up path do, one lapse (a
+# lapsed booking) or one give-up of citizen NAME's application on DAY, at
+# time AT.
 record() { # lapse|release NAME DAY [AT]
-	local table=account_lapses extra="" values=""
-	[ "$1" = release ] && { table=booking_releases; extra=", reason"; values=", 'unbook'"; }
-	psql_super -c "INSERT INTO $table (account_id, application_id, office, day, at$extra)
-	    VALUES ('$(citizen_id "$2")', '$(citizen_app "$2")', 'JKT-SEL', '$3',
-	    ${4:-now()}$values)"
+	local at=${4:-now()}
+	if [ "$1" = lapse ]; then
+		psql_super -c "INSERT INTO bookings (application_id, account_id, office,
+		    day, state, billing_code, amount, pay_by, ended_at)
+		    VALUES ('$(citizen_app "$2")', '$(citizen_id "$2")', 'JKT-SEL', '$3',
+		    'lapsed', upper(md5(random()::text)), 350000, $at, $at)"
+	else
+		psql_super -c "INSERT INTO booking_releases (account_id, application_id,
+		    office, day, at, reason)
+		    VALUES ('$(citizen_id "$2")', '$(citizen_app "$2")', 'JKT-SEL', '$3',
+		    $at, 'unbook')"
+	fi
 }
 
 @test "two lapsed holds within 30 days flag the account; one does not" {
