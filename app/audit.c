@@ -165,3 +165,20 @@ app_audit_add(arena *a, const struct db_result *head,
 	    DB_NCOLS(AUDIT_INSERT), NULL, DB_ERROR };
 	return APP_AUDIT_OK;
 }
+
+enum pipe_status
+app_audit_commit(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, int head_index,
+    const struct app_audit_entry *entry, struct db_call *calls, int n,
+    struct pipe_response *res)
+{
+	struct db_result *head;
+	enum pipe_status st;
+
+	if ((st = pipe_prefetched(req, head_index, &head)) != PIPE_NEXT)
+		return st;
+	if (app_audit_add(req->arena, head, who, entry, &calls[n]) !=
+	    APP_AUDIT_OK)
+		return pipe_internal(res);
+	return pipe_commit(ctx, req, calls, n + 1);
+}

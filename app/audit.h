@@ -82,4 +82,17 @@ enum app_audit_status app_audit_add(arena *a, const struct db_result *head,
     const struct pipe_principal *who, const struct app_audit_entry *entry,
     struct db_call *out) __attribute__((warn_unused_result));
 
+/*
+ * The usual last flight of an audited act: calls[0..n) (room for n + 1),
+ * then the row of `entry` following the head that the route's prefetch
+ * queued at `head_index` (pipe_prefetched), then COMMIT. PIPE_NEXT once
+ * committed (each call's status and result in calls); else 500 answered
+ * (an entry that breaks the rules) or the flight's failure, after which
+ * nothing of the act stays.
+ */
+enum pipe_status app_audit_commit(struct pipe_ctx *ctx,
+    const struct pipe_request *req, const struct pipe_principal *who,
+    int head_index, const struct app_audit_entry *entry,
+    struct db_call *calls, int n, struct pipe_response *res);
+
 #endif

@@ -10,8 +10,7 @@
 #include "core/log.h"
 #include "db/db.h"
 
-/* An office code's shape, as the offices table checks it: AAA or AAA-AAA. */
-static int
+int
 app_office_code_valid(const char *code)
 {
 	size_t len = strlen(code);

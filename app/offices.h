@@ -8,6 +8,10 @@
 #include "pipe/pipe.h"
 #include "core/validate.h"
 
+/* 1 when `code` (not NULL) has an office code's shape, as the offices
+ * table checks it: AAA or AAA-AAA. */
+int app_office_code_valid(const char *code);
+
 /* GET /api/v1/offices: 200 {"offices":[{"code","name","city","daily_quota"}]}.
  * Its route's read is OFFICES_LIST. */
 pipe_handler app_offices_list;

@@ -1,11 +1,13 @@
 #include "app/routes.h"
 
 #include "app/accounts.h"
+#include "app/admin.h"
 #include "app/applications.h"
 #include "app/health.h"
 #include "app/maintenance.h"
 #include "app/offices.h"
 #include "app/payments.h"
+#include "app/review.h"
 #include "app/sessions.h"
 #include "app/staff.h"
 
@@ -71,6 +73,48 @@ static const struct pipe_route app_route_table[] = {
 	  .prefetch = app_applications_cancel_prefetch,
 	  .access = PIPE_ACCESS_CITIZEN,
 	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
+	/* The review: a reviewer's office only. Opening an application is a
+	 * write (its audit row) and so asks for the CSRF token, which also
+	 * keeps another site from spending a reviewer's budget of openings. */
+	{ .method = "GET", .pattern = "/api/v1/review/queue",
+	  .handler = app_review_queue, .prefetch = app_review_queue_prefetch,
+	  .access = PIPE_ACCESS_REVIEWER, .effect = PIPE_EFFECT_READ,
+	  .scope = PIPE_SCOPE_NORMAL },
+	{ .method = "GET", .pattern = "/api/v1/review/applications/{id}",
+	  .handler = app_review_open, .prefetch = app_review_open_prefetch,
+	  .access = PIPE_ACCESS_REVIEWER, .limit = PIPE_LIMIT_REVIEW_OPEN,
+	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_NORMAL },
+	{ .method = "POST",
+	  .pattern = "/api/v1/review/applications/{id}/decision",
+	  .handler = app_review_decide, .prefetch = app_review_decide_prefetch,
+	  .access = PIPE_ACCESS_REVIEWER, .effect = PIPE_EFFECT_WRITE,
+	  .scope = PIPE_SCOPE_NORMAL },
+	/* An admin's acts and readings: an admin's in every mode. */
+	{ .method = "PUT", .pattern = "/api/v1/admin/offices/{code}",
+	  .handler = app_admin_office_put,
+	  .prefetch = app_admin_office_put_prefetch,
+	  .access = PIPE_ACCESS_ADMIN, .effect = PIPE_EFFECT_WRITE,
+	  .scope = PIPE_SCOPE_ADMIN },
+	{ .method = "PUT", .pattern = "/api/v1/admin/offices/{code}/days/{date}",
+	  .handler = app_admin_day_put, .prefetch = app_admin_day_put_prefetch,
+	  .access = PIPE_ACCESS_ADMIN, .effect = PIPE_EFFECT_WRITE,
+	  .scope = PIPE_SCOPE_ADMIN },
+	{ .method = "GET", .pattern = "/api/v1/admin/flags",
+	  .handler = app_admin_flags, .read = PIPE_READ(DB_STMT_ADMIN_FLAGS),
+	  .access = PIPE_ACCESS_ADMIN, .effect = PIPE_EFFECT_READ,
+	  .scope = PIPE_SCOPE_ADMIN },
+	{ .method = "POST", .pattern = "/api/v1/admin/accounts/{id}/block",
+	  .handler = app_admin_block, .prefetch = app_admin_block_prefetch,
+	  .access = PIPE_ACCESS_ADMIN, .effect = PIPE_EFFECT_WRITE,
+	  .scope = PIPE_SCOPE_ADMIN },
+	{ .method = "POST", .pattern = "/api/v1/admin/accounts/{id}/unblock",
+	  .handler = app_admin_unblock, .prefetch = app_admin_block_prefetch,
+	  .access = PIPE_ACCESS_ADMIN, .effect = PIPE_EFFECT_WRITE,
+	  .scope = PIPE_SCOPE_ADMIN },
+	{ .method = "GET", .pattern = "/api/v1/admin/audit",
+	  .handler = app_admin_audit, .prefetch = app_admin_audit_prefetch,
+	  .access = PIPE_ACCESS_ADMIN, .effect = PIPE_EFFECT_READ,
+	  .scope = PIPE_SCOPE_ADMIN },
 	/* The payment gateway: public (no session, so no CSRF), authenticated
 	 * by its signature over the raw body, checked first in the handler. */
 	{ .method = "POST", .pattern = "/api/v1/payments/notifications",

@@ -69,6 +69,8 @@ static const struct config_key config_keys[] = {
 	KEY(hold_minutes, CONFIG_T_INT, 1, 7 * 24 * 60),
 	KEY(fee_passport, CONFIG_T_LONG, 0, 1000000000),
 	KEY(lapse_sweep_batch, CONFIG_T_INT, 1, 1000000),
+	KEY(review_open_limit, CONFIG_T_INT, 1, 100000),
+	KEY(review_open_window, CONFIG_T_INT, 60, 86400),
 	KEY(no_show_limit, CONFIG_T_INT, 1, 100),
 	KEY(no_show_window_days, CONFIG_T_INT, 1, 3650),
 	KEY(no_show_cooldown_days, CONFIG_T_INT, 1, 3650),
@@ -123,6 +125,8 @@ config_defaults(struct config *c)
 	c->hold_minutes = 120;
 	c->fee_passport = 350000;
 	c->lapse_sweep_batch = 20000;
+	c->review_open_limit = 60;
+	c->review_open_window = 3600;
 	c->no_show_limit = 2;
 	c->no_show_window_days = 180;
 	c->no_show_cooldown_days = 30;

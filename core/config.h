@@ -69,6 +69,8 @@ struct config {
 	int hold_minutes;             /* a hold lapses this long after booking */
 	long fee_passport;            /* whole rupiah, a passport's booking */
 	int lapse_sweep_batch;        /* lapsed holds settled per sweep, at most */
+	int review_open_limit;        /* openings of applications per reviewer */
+	int review_open_window;       /* within this many seconds */
 	int no_show_limit;            /* no-shows within no_show_window_days */
 	int no_show_window_days;      /* (per account and per NIK) that close */
 	int no_show_cooldown_days;    /* booking this long after the last one */

@@ -205,6 +205,8 @@ pipe_end(struct pipe_ctx *ctx, const struct pipe_request *req,
 		pipe_limit_keep(ctx, req);
 		return PIPE_NEXT;
 	}
+	if (res->status == 429 && !handled && l->flags_refused)
+		pipe_limit_refused(ctx, req);
 	if (!db_in_transaction(ctx->db))
 		return PIPE_NEXT;
 	if (res->status >= 400) {

@@ -19,6 +19,7 @@ struct pipe_limit_class {
 	const char *domain[3];
 	size_t limit, window;
 	int failures_only;
+	int flags_refused;   /* FLAG_REVIEW_OPENINGS on a 429 */
 };
 
 #define PIPE_CFG(name) offsetof(struct config, name)
@@ -39,6 +40,9 @@ static const struct pipe_limit_class pipe_limit_classes[] = {
 	[PIPE_LIMIT_BOOKING] = {
 		{ NULL, NULL, "limit.booking.account" },
 		PIPE_CFG(limit_bookings), PIPE_CFG(limit_bookings_window), 0 },
+	[PIPE_LIMIT_REVIEW_OPEN] = {
+		{ NULL, NULL, "limit.review_open.account" },
+		PIPE_CFG(review_open_limit), PIPE_CFG(review_open_window), 0, 1 },
 };
 
 static int
@@ -109,6 +113,9 @@ pipe_limit_plan(const struct pipe_ctx *ctx, const struct pipe_route *route,
 		return;
 	c = &pipe_limit_classes[route->limit];
 	l->failures_only = c->failures_only;
+	l->flags_refused = c->flags_refused;
+	snprintf(l->limit, sizeof(l->limit), "%d", pipe_cfg_int(ctx->cfg,
+	    c->limit));
 	for (int kind = PIPE_KEY_ADDRESS; kind <= PIPE_KEY_WHO; kind++)
 		if (c->domain[kind] != NULL && l->n < PIPE_LIMIT_KEYS)
 			pipe_limit_add(ctx, c, route, req,
@@ -141,6 +148,23 @@ pipe_limit_refuse(struct pipe_response *res, int wait)
 	pipe_error(res, 429, "rate_limited",
 	    "Too many requests; try again later.", NULL);
 	res->retry_after = wait;
+}
+
+void
+pipe_limit_refused(struct pipe_ctx *ctx, const struct pipe_request *req)
+{
+	const struct pipe_limits *l = req->limits;
+	const struct db_param p[1] = { DB_TEXT(l != NULL ? l->limit : NULL) };
+	struct db_call calls[2] = {
+		{ DB_STMT_LIMIT_KEEP, NULL, 0, NULL, DB_ERROR },
+		{ DB_STMT_FLAG_REVIEW_OPENINGS, p, 1, NULL, DB_ERROR },
+	};
+
+	if (l == NULL || !l->flags_refused || l->n == 0 ||
+	    !db_in_transaction(ctx->db))
+		return;
+	if (db_batch(ctx->db, req->arena, DB_BATCH_COMMIT, calls, 2) != DB_OK)
+		log_warn("%s: a refused request's flag was not raised", __func__);
 }
 
 void

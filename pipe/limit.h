@@ -44,6 +44,8 @@ struct pipe_limits {
 	struct db_call call[PIPE_LIMIT_KEYS];   /* results: the first flight's */
 	struct db_call mark;                    /* the savepoint after them */
 	int failures_only;   /* sign-in: a success gives its counts back */
+	int flags_refused;   /* a refused request flags its principal */
+	char limit[16];      /* the class's limit, for that flag's detail */
 };
 
 /* The counts of `route`'s class for `req` into *l (l->n may be 0: the
@@ -58,6 +60,14 @@ int pipe_limit_wait(const struct pipe_limits *l);
 
 /* 429 rate_limited, Retry-After `wait`. */
 void pipe_limit_refuse(struct pipe_response *res, int wait);
+
+/*
+ * A request refused 429 by pipe_limit_wait(): for a class that flags the
+ * principal over its limit, the flag raised and committed (the counts
+ * before it stay too), in one flight; nothing otherwise, and the caller
+ * rolls back. Best effort: a failure is logged.
+ */
+void pipe_limit_refused(struct pipe_ctx *ctx, const struct pipe_request *req);
 
 /*
  * A refused request's counts kept: its transaction rolled back to the

@@ -47,7 +47,9 @@ enum pipe_limit {
 	                           * route's subject (the email's account);
 	                           * a success gives its counts back */
 	PIPE_LIMIT_SUBMISSION,    /* attempts per account */
-	PIPE_LIMIT_BOOKING        /* attempts per account */
+	PIPE_LIMIT_BOOKING,       /* attempts per account */
+	PIPE_LIMIT_REVIEW_OPEN    /* openings per reviewer; one refused also
+	                           * flags the reviewer */
 };
 
 /* What a route does, for maintenance modes and CSRF. */

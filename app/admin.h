@@ -1,0 +1,52 @@
+/*
+ * admin — an admin's acts on offices, days and accounts, and its reading
+ * of the flags and of an application's audit trail (HTTP API, Back
+ * office; migrations/0017):
+ *
+ *   PUT  /api/v1/admin/offices/{code}              app_admin_office_put
+ *   PUT  /api/v1/admin/offices/{code}/days/{date}  app_admin_day_put
+ *   GET  /api/v1/admin/flags                       app_admin_flags
+ *   POST /api/v1/admin/accounts/{id}/block         app_admin_block
+ *   POST /api/v1/admin/accounts/{id}/unblock       app_admin_unblock
+ *   GET  /api/v1/admin/audit?application=ID        app_admin_audit
+ *
+ * Routes are PIPE_ACCESS_ADMIN and PIPE_SCOPE_ADMIN (every mode). Each act
+ * is one definer function that checks the bound admin again, committed in
+ * one flight with its audit row (app/audit.h), so the act and its record
+ * exist together or not at all; the first flight looks up what it acts on
+ * (404) and reads the audit head. Handlers follow pipe_handler.
+ */
+#ifndef PERMIT_APP_ADMIN_H
+#define PERMIT_APP_ADMIN_H
+
+#include "pipe/pipe.h"
+
+/* {"daily_quota"}: 200 {"office":…}; 404; 409 a coming day has more
+ * bookings than the quota (and no capacity of its own); 422. */
+pipe_handler app_admin_office_put;
+pipe_prefetch app_admin_office_put_prefetch;
+
+/* Any of {"capacity","closed","opens_at"} (null: the default again): 200
+ * {"day":{"date","capacity","closed","remaining","opens_at"}}; 404 no such
+ * office; 409 a capacity below the bookings taken; 422. */
+pipe_handler app_admin_day_put;
+pipe_prefetch app_admin_day_put_prefetch;
+
+/* 200 {"flags":[{"account_id","rule","detail","at"}]}, the open ones. */
+pipe_handler app_admin_flags;
+
+/* {"reason"}: 200 {"released_bookings","revoked_sessions",
+ * "cancelled_applications"}; 404; 409 the admin's own account; 422. */
+pipe_handler app_admin_block;
+pipe_prefetch app_admin_block_prefetch;
+
+/* {"reason"}: 200 {"account":{"id","role","office"}}, sign-in allowed
+ * again (old sessions stay revoked); 404; 422. */
+pipe_handler app_admin_unblock;
+
+/* 200 {"entries":[{"at","actor","action","application"}]}; 422 without a
+ * well-formed ?application=. */
+pipe_handler app_admin_audit;
+pipe_prefetch app_admin_audit_prefetch;
+
+#endif

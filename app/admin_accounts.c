@@ -1,0 +1,186 @@
+/*
+ * admin_accounts — an admin's reading of the flags, and blocking and
+ * unblocking accounts (contract in admin.h).
+ */
+#include "app/admin.h"
+
+#include <string.h>
+
+#include <jansson.h>
+
+#include "app/audit.h"
+#include "core/validate.h"
+#include "pipe/json.h"
+#include "pipe/rows.h"
+
+#define ADMIN_REASON_MAX 500
+
+/* Where the first flight's reads are: the account, the audit head. */
+enum { ADMIN_ACCOUNT_ROW, ADMIN_ACCOUNT_HEAD };
+
+/* ------------------------------------------------------------------ flags */
+
+static json_t *
+admin_flag_json(const struct db_result *r, int row, const void *arg)
+{
+	(void)arg;
+	return json_pack("{s:s, s:s, s:s, s:s}",
+	    "account_id", db_text(r, row, DB_COL(ADMIN_FLAGS, ACCOUNT_ID)),
+	    "rule", db_text(r, row, DB_COL(ADMIN_FLAGS, RULE)),
+	    "detail", db_text(r, row, DB_COL(ADMIN_FLAGS, DETAIL)),
+	    "at", db_text(r, row, DB_COL(ADMIN_FLAGS, AT)));
+}
+
+enum pipe_status
+app_admin_flags(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
+{
+	struct db_result *r;
+	enum pipe_status st;
+
+	(void)ctx;
+	(void)who;
+	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT)
+		return st;
+	return pipe_rows_answer(res, "flags", r, admin_flag_json, NULL);
+}
+
+/* --------------------------------------------------------- block, unblock */
+
+static enum pipe_status
+admin_no_account(struct pipe_response *res)
+{
+	pipe_error(res, 404, "not_found", "No such account.", NULL);
+	return PIPE_ANSWERED;
+}
+
+/* The {id} of the route when well-formed, else NULL (404). */
+static const char *
+admin_account_id(const struct pipe_request *req)
+{
+	const char *id = req->params[0];
+
+	return id != NULL && validate_uuid(id) == VALIDATE_OK ? id : NULL;
+}
+
+/* Block and unblock: the account and the audit head. */
+void
+app_admin_block_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan)
+{
+	const char *id = admin_account_id(req);
+	const struct db_param p[1] = { DB_TEXT(id) };
+
+	(void)ctx;
+	if (id == NULL)
+		return;
+	pipe_plan_add(plan, DB_STMT_ADMIN_ACCOUNT, p, 1);
+	app_audit_prefetch(plan);
+}
+
+/* The account exists and the body {"reason"} is good: PIPE_NEXT; else
+ * answered 404, 400 or 422. */
+static enum pipe_status
+admin_account_admit(const struct pipe_request *req, struct pipe_response *res)
+{
+	static const char *const known[] = { "reason", NULL };
+	const char *reason;
+	struct db_result *r;
+	enum pipe_status st;
+	json_t *body;
+
+	if (admin_account_id(req) == NULL)
+		return admin_no_account(res);
+	if (pipe_json_body(req, res, &body) != 0 ||
+	    pipe_json_known(req->arena, body, NULL, known, res) != 0 ||
+	    pipe_json_string(req->arena, body, NULL, "reason",
+	    PIPE_JSON_REQUIRED, &reason, NULL, res) != 0)
+		return PIPE_ANSWERED;
+	if (*reason == '\0' || validate_text(reason, ADMIN_REASON_MAX) !=
+	    VALIDATE_OK) {
+		pipe_json_refuse(req->arena, res, NULL, "reason",
+		    "From 1 to 500 characters, without control characters.");
+		return PIPE_ANSWERED;
+	}
+	if ((st = pipe_prefetched(req, ADMIN_ACCOUNT_ROW, &r)) != PIPE_NEXT)
+		return st;
+	return db_rows(r) == 1 ? PIPE_NEXT : admin_no_account(res);
+}
+
+/* `calls[0]` (on account `id`) with the audit row of `action`, committed:
+ * PIPE_NEXT, or answered/failed. */
+static enum pipe_status
+admin_account_act(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, const char *action,
+    struct db_call *calls, struct pipe_response *res)
+{
+	const struct app_audit_entry entry = { action, NULL,
+	    admin_account_id(req), NULL };
+
+	return app_audit_commit(ctx, req, who, ADMIN_ACCOUNT_HEAD, &entry,
+	    calls, 1, res);
+}
+
+enum pipe_status
+app_admin_block(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
+{
+	const struct db_param p[1] = { DB_TEXT(admin_account_id(req)) };
+	struct db_call calls[2] = {
+		{ DB_STMT_ADMIN_BLOCK, p, 1, NULL, DB_ERROR },
+	};
+	const struct db_result *r;
+	long long n[3];
+	enum pipe_status st;
+
+	if ((st = admin_account_admit(req, res)) != PIPE_NEXT)
+		return st;
+	if (strcmp(p[0].value, who->account_id) == 0) {
+		pipe_error(res, 409, "conflict",
+		    "An admin cannot block its own account.", NULL);
+		return PIPE_ANSWERED;
+	}
+	if ((st = admin_account_act(ctx, req, who, "admin.block", calls,
+	    res)) != PIPE_NEXT)
+		return st;
+	r = calls[0].result;
+	if (db_rows(r) != 1 ||
+	    db_int64(r, 0, DB_COL(ADMIN_BLOCK, RELEASED), &n[0]) != 0 ||
+	    db_int64(r, 0, DB_COL(ADMIN_BLOCK, REVOKED), &n[1]) != 0 ||
+	    db_int64(r, 0, DB_COL(ADMIN_BLOCK, CANCELLED), &n[2]) != 0)
+		return pipe_internal(res);
+	res->status = 200;
+	res->body = pipe_oom_check(json_pack("{s:I, s:I, s:I}",
+	    "released_bookings", (json_int_t)n[0],
+	    "revoked_sessions", (json_int_t)n[1],
+	    "cancelled_applications", (json_int_t)n[2]));
+	return PIPE_ANSWERED;
+}
+
+enum pipe_status
+app_admin_unblock(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, struct pipe_response *res)
+{
+	const struct db_param p[1] = { DB_TEXT(admin_account_id(req)) };
+	struct db_call calls[2] = {
+		{ DB_STMT_ADMIN_UNBLOCK, p, 1, NULL, DB_ERROR },
+	};
+	const struct db_result *r;
+	const char *office;
+	enum pipe_status st;
+
+	if ((st = admin_account_admit(req, res)) != PIPE_NEXT ||
+	    (st = admin_account_act(ctx, req, who, "admin.unblock", calls,
+	    res)) != PIPE_NEXT)
+		return st;
+	r = calls[0].result;
+	if (db_rows(r) != 1)
+		return pipe_internal(res);
+	office = db_text(r, 0, DB_COL(ADMIN_UNBLOCK, OFFICE));
+	res->status = 200;
+	res->body = pipe_oom_check(json_pack("{s:{s:s, s:s, s:o}}", "account",
+	    "id", db_text(r, 0, DB_COL(ADMIN_UNBLOCK, ID)),
+	    "role", db_text(r, 0, DB_COL(ADMIN_UNBLOCK, ROLE)),
+	    "office", office != NULL ? json_string(office) : json_null()));
+	return PIPE_ANSWERED;
+}
