@@ -4,6 +4,7 @@
  */
 #include "app/maintenance.h"
 
+#include "app/audit.h"
 #include "pipe/json.h"
 #include "pipe/mode.h"
 #include "core/validate.h"
@@ -60,24 +61,37 @@ app_maintenance_read(const struct pipe_request *req, struct pipe_response *res,
 	return 0;
 }
 
+void
+app_maintenance_put_prefetch(const struct pipe_ctx *ctx,
+    const struct pipe_request *req, struct pipe_plan *plan)
+{
+	(void)ctx;
+	(void)req;
+	app_audit_prefetch(plan);
+}
+
 /*
  * The admin's act, in one place: the mode and message set and committed in
- * one flight, answered as stored. PIPE_ANSWERED, or the database failure.
- * An audit row of the act joins this flight, so it commits with the change
- * or not at all.
+ * one flight with its audit row (the head read by the prefetch), so the
+ * row commits with the change or not at all; answered as stored.
+ * PIPE_ANSWERED, or the database failure.
  */
 static enum pipe_status
 app_maintenance_set(struct pipe_ctx *ctx, const struct pipe_request *req,
-    const char *mode, const char *message, struct pipe_response *res)
+    const struct pipe_principal *who, const char *mode, const char *message,
+    struct pipe_response *res)
 {
 	const struct db_param p[] = { DB_TEXT(mode), DB_TEXT(message) };
-	struct db_call calls[] = {
+	struct db_call calls[2] = {
 		{ DB_STMT_MAINTENANCE_SET, p, 2, NULL, DB_ERROR },
 	};
+	const struct app_audit_entry entry = { "admin.maintenance", NULL, NULL,
+	    arena_printf(req->arena, "mode=%s", mode) };
 	const struct db_result *r;
 	enum pipe_status st;
 
-	if ((st = pipe_commit(ctx, req, calls, 1)) != PIPE_NEXT)
+	if ((st = app_audit_commit(ctx, req, who, 0, &entry, calls, 1,
+	    res)) != PIPE_NEXT)
 		return st;
 	r = calls[0].result;
 	if (db_rows(r) != 1 ||
@@ -96,8 +110,7 @@ app_maintenance_put(struct pipe_ctx *ctx, const struct pipe_request *req,
 {
 	const char *mode, *message;
 
-	(void)who;
 	if (app_maintenance_read(req, res, &mode, &message) != 0)
 		return PIPE_ANSWERED;
-	return app_maintenance_set(ctx, req, mode, message, res);
+	return app_maintenance_set(ctx, req, who, mode, message, res);
 }

@@ -26,5 +26,6 @@ pipe_handler app_maintenance_get;
  * UTF-8); nothing changes then.
  */
 pipe_handler app_maintenance_put;
+pipe_prefetch app_maintenance_put_prefetch;   /* the audit head */
 
 #endif

@@ -132,7 +132,8 @@ static const struct pipe_route app_route_table[] = {
 	  .handler = app_maintenance_get, .access = PIPE_ACCESS_ADMIN,
 	  .effect = PIPE_EFFECT_READ, .scope = PIPE_SCOPE_ADMIN },
 	{ .method = "PUT", .pattern = "/api/v1/admin/maintenance",
-	  .handler = app_maintenance_put, .access = PIPE_ACCESS_ADMIN,
+	  .handler = app_maintenance_put,
+	  .prefetch = app_maintenance_put_prefetch, .access = PIPE_ACCESS_ADMIN,
 	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_ADMIN },
 };
 

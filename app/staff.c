@@ -6,10 +6,15 @@
 #include <string.h>
 
 #include "app/accounts.h"
+#include "app/audit.h"
 #include "pipe/json.h"
 #include "pipe/principal.h"
 #include "core/validate.h"
 #include "db/db.h"
+
+/* Where the prefetched reads are: the audit head, then the office (for a
+ * body that names one). */
+enum { APP_STAFF_HEAD, APP_STAFF_OFFICE };
 
 /* The request's body, read and judged. Strings point into the body or the
  * request arena. */
@@ -30,6 +35,7 @@ app_staff_create_prefetch(const struct pipe_ctx *ctx,
 	struct db_param p[1];
 
 	(void)ctx;
+	app_audit_prefetch(plan);
 	if (office == NULL)
 		return;
 	p[0] = DB_TEXT(office);
@@ -88,7 +94,7 @@ app_staff_judge_role(const struct pipe_request *req, struct app_staff *s,
 		    "is required for a reviewer");
 		return PIPE_ANSWERED;
 	}
-	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT)
+	if ((st = pipe_prefetched(req, APP_STAFF_OFFICE, &r)) != PIPE_NEXT)
 		return st;
 	if (db_rows(r) != 1) {
 		(void)pipe_json_refuse(req->arena, res, NULL, "office",
@@ -100,24 +106,29 @@ app_staff_judge_role(const struct pipe_request *req, struct app_staff *s,
 
 /*
  * The admin's act, in one place: the staff account inserted and committed
- * in one flight. DB_OK, or the failure (DB_CONFLICT: the email is taken).
- * An audit row of the act joins this flight, so it commits with the
- * account or not at all.
+ * in one flight with its audit row, so the row commits with the account
+ * or not at all. DB_OK, or the failure (DB_CONFLICT: the email is taken).
  */
 static enum db_status
 app_staff_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
-    const struct app_staff *s, const struct enroll *n)
+    const struct pipe_principal *who, const struct app_staff *s,
+    const struct enroll *n, struct pipe_response *res)
 {
 	struct db_param p[APP_ACCOUNT_NPARAMS + 2];
-	struct db_call calls[] = {
+	struct db_call calls[2] = {
 		{ DB_STMT_STAFF_CREATE, p, APP_ACCOUNT_NPARAMS + 2, NULL, DB_ERROR },
 	};
+	const struct app_audit_entry entry = { "admin.staff_create", NULL,
+	    n->id, arena_printf(req->arena, "role=%s office=%s",
+	    pipe_role_name(s->role), s->office != NULL ? s->office : "-") };
 
 	app_account_params(n, p);
 	p[APP_ACCOUNT_NPARAMS] = DB_TEXT(pipe_role_name(s->role));
 	p[APP_ACCOUNT_NPARAMS + 1] = DB_TEXT(s->office);
-	(void)pipe_commit(ctx, req, calls, 1);
-	return calls[0].status;
+	if (app_audit_commit(ctx, req, who, APP_STAFF_HEAD, &entry, calls, 1,
+	    res) == PIPE_ANSWERED)
+		return DB_ERROR;
+	return calls[0].status != DB_OK ? calls[0].status : calls[1].status;
 }
 
 /* 201 with the new account. */
@@ -140,7 +151,6 @@ app_staff_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 	enum pipe_status st = PIPE_ANSWERED;
 	enum db_status dst;
 
-	(void)who;
 	memset(&n, 0, sizeof(n));
 	s.norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
 	if (app_staff_read(req, res, &s, &role) != 0 ||
@@ -153,7 +163,7 @@ app_staff_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 		st = pipe_internal(res);
 		goto out;
 	}
-	dst = app_staff_insert(ctx, req, &s, &n);
+	dst = app_staff_insert(ctx, req, who, &s, &n, res);
 	if (dst == DB_CONFLICT)
 		pipe_error(res, 409, "conflict",
 		    "An account with this email already exists.", "email");
