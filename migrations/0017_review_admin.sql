@@ -280,6 +280,16 @@ EXCEPTION WHEN insufficient_privilege THEN
 END
 $$;
 REVOKE ALL ON FUNCTION permit_is_admin() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION permit_is_admin() TO permit_app;
+
+-- The audit trail's reader (0014) took permit.role = 'admin' on trust,
+-- which any connection may set for itself: an admin is now judged as
+-- permit_require_admin judges one (once per statement).
+DROP POLICY audit_log_read ON audit_log;
+CREATE POLICY audit_log_read ON audit_log FOR SELECT TO permit_app
+	USING ((SELECT permit_is_admin())
+	    OR (actor_kind = 'account'
+	        AND actor = nullif(current_setting('permit.account_id', true), '')));
 
 -- GET /admin/flags: the open flags, oldest first (none for anyone but an
 -- admin).

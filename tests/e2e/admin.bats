@@ -2,7 +2,8 @@
 # An admin's acts: office quotas, days, flags, blocking and unblocking,
 # and an application's audit trail. Each act is audited in its
 # transaction; citizens and reviewers are 403 (staff.bats sweeps every
-# admin route for that).
+# admin route for that). Its days and bookings are at offices no other
+# file books (JKT-PST, SBY's days, DPS; MKS's quota is put back).
 
 load lib
 load citizen
@@ -43,9 +44,10 @@ audit_count() { # ACTION
 	psql_super -tA -c "SELECT count(*) FROM audit_log WHERE action = '$1'"
 }
 
-# Citizen NAME with a passport application booked on DATE.
+# Citizen NAME with a passport application at JKT-PST (this file's office
+# for bookings) booked on DATE.
 booked_citizen() { # NAME DATE
-	citizen_new "$1"; person_new M; citizen_apply "$1"
+	citizen_new "$1"; person_new M; citizen_apply_at "$1" JKT-PST
 	as_post "$1" "/api/v1/applications/$(citizen_app "$1")/booking" "{\"date\":\"$2\"}"
 	[ "$status" = 201 ] || { echo "book $1: $status $body" >&2; return 1; }
 }
@@ -53,34 +55,35 @@ booked_citizen() { # NAME DATE
 @test "an office's quota: 200 with the office, audited; /days follows it" {
 	local before
 	before=$(audit_count admin.office_quota)
-	admin_put /api/v1/admin/offices/MDN '{"daily_quota": 150}'
+	admin_put /api/v1/admin/offices/MKS '{"daily_quota": 150}'
 	[ "$status" = 200 ] || { echo "$body" >&2; false; }
-	[ "$(jq -c .office <<<"$body")" = "$(jq -c '{code: "MDN", name: .office.name, city: .office.city, daily_quota: 150}' <<<"$body")" ]
+	[ "$(jq -c .office <<<"$body")" = "$(jq -c '{code: "MKS", name: .office.name, city: .office.city, daily_quota: 150}' <<<"$body")" ]
 	[ "$(audit_count admin.office_quota)" = $((before + 1)) ]
-	[ "$(remaining MDN "$DAY")" = 150 ]
+	[ "$(remaining MKS "$DAY")" = 150 ]
+	admin_put /api/v1/admin/offices/MKS '{"daily_quota": 200}'
+	[ "$status" = 200 ]
 }
 
 @test "a quota below a coming day's bookings is 409 and changes nothing" {
 	local before
-	admin_put /api/v1/admin/offices/JKT-PST '{"daily_quota": 200}'
-	psql_super -c "INSERT INTO office_days (office, day, booked) VALUES ('JKT-PST', '$DAY', 3)"
+	psql_super -c "INSERT INTO office_days (office, day, booked) VALUES ('DPS', '$DAY', 3)"
 	before=$(audit_count admin.office_quota)
-	admin_put /api/v1/admin/offices/JKT-PST '{"daily_quota": 2}'
+	admin_put /api/v1/admin/offices/DPS '{"daily_quota": 2}'
 	[ "$status" = 409 ] && assert_error_body conflict
-	[ "$(psql_super -tA -c "SELECT daily_quota FROM offices WHERE code = 'JKT-PST'")" = 200 ]
+	[ "$(psql_super -tA -c "SELECT daily_quota FROM offices WHERE code = 'DPS'")" = 200 ]
 	[ "$(audit_count admin.office_quota)" = "$before" ]
 }
 
 @test "bad quota requests: 404 unknown office, 422 bad value, 400 no body" {
 	admin_put /api/v1/admin/offices/XXX '{"daily_quota": 10}'
 	[ "$status" = 404 ]
-	admin_put /api/v1/admin/offices/MDN '{"daily_quota": -1}'
+	admin_put /api/v1/admin/offices/MKS '{"daily_quota": -1}'
 	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = daily_quota ]
-	admin_put /api/v1/admin/offices/MDN '{"daily_quota": "ten"}'
+	admin_put /api/v1/admin/offices/MKS '{"daily_quota": "ten"}'
 	[ "$status" = 422 ]
-	admin_put /api/v1/admin/offices/MDN '{"quota": 10}'
+	admin_put /api/v1/admin/offices/MKS '{"quota": 10}'
 	[ "$status" = 422 ]
-	as ada PUT /api/v1/admin/offices/MDN
+	as ada PUT /api/v1/admin/offices/MKS
 	[ "$status" = 400 ]
 }
 
@@ -103,11 +106,11 @@ booked_citizen() { # NAME DATE
 @test "a day's capacity below its bookings is 409 and changes nothing" {
 	booked_citizen bea "$DAY2"
 	booked_citizen ben "$DAY2"
-	admin_put "/api/v1/admin/offices/JKT-SEL/days/$DAY2" '{"capacity": 1}'
+	admin_put "/api/v1/admin/offices/JKT-PST/days/$DAY2" '{"capacity": 1}'
 	[ "$status" = 409 ] && assert_error_body conflict
 	[ "$(psql_super -tA -c "SELECT coalesce(capacity::text, 'none') FROM office_days
-	    WHERE office = 'JKT-SEL' AND day = '$DAY2'")" = none ]
-	admin_put "/api/v1/admin/offices/JKT-SEL/days/$DAY2" '{"capacity": 2}'
+	    WHERE office = 'JKT-PST' AND day = '$DAY2'")" = none ]
+	admin_put "/api/v1/admin/offices/JKT-PST/days/$DAY2" '{"capacity": 2}'
 	[ "$status" = 200 ] && [ "$(jq -r .day.remaining <<<"$body")" = 0 ]
 }
 
@@ -139,14 +142,14 @@ booked_citizen() { # NAME DATE
 @test "block: sessions stop, the day's slots come back, applications cancelled, sign-in refused; counts match" {
 	local rem before app2
 	booked_citizen gus "$DAY"
-	person_new M; citizen_apply gus; app2=$(citizen_app gus)
-	rem=$(remaining JKT-SEL "$DAY")
+	person_new M; citizen_apply_at gus JKT-PST; app2=$(citizen_app gus)
+	rem=$(remaining JKT-PST "$DAY")
 	before=$(audit_count admin.block)
 	as_post ada "/api/v1/admin/accounts/$(citizen_id gus)/block" '{"reason":"Broker pattern."}'
 	[ "$status" = 200 ] || { echo "$body" >&2; false; }
 	[ "$(jq -cS . <<<"$body")" = '{"cancelled_applications":2,"released_bookings":1,"revoked_sessions":1}' ]
 	[ "$(audit_count admin.block)" = $((before + 1)) ]
-	[ "$(remaining JKT-SEL "$DAY")" = $((rem + 1)) ]
+	[ "$(remaining JKT-PST "$DAY")" = $((rem + 1)) ]
 	as gus GET "/api/v1/applications/$app2"
 	[ "$status" = 401 ]
 	api_json POST /api/v1/sessions "$(credentials "$(citizen_email gus)" "$CITIZEN_PASSWORD")"
@@ -214,4 +217,15 @@ booked_citizen() { # NAME DATE
 	admin_put /api/v1/admin/maintenance '{"mode": "asleep"}'
 	[ "$status" = 422 ]
 	[ "$(audit_count admin.maintenance)" = $((mode + 2)) ]
+}
+
+@test "a connection that calls itself admin reads no one else's audit rows" {
+	local n
+	citizen_new mallory
+	n=$(psql -X -tA "$PERMIT_TEST_APP_DSN" -c BEGIN \
+	    -c "SELECT set_config('permit.account_id', '$(citizen_id mallory)', true),
+	        set_config('permit.role', 'admin', true)" \
+	    -c "SELECT 'rows=' || count(*) FROM audit_log" -c COMMIT | sed -n 's/^rows=//p')
+	[ "$n" = 0 ]
+	[ "$(psql_super -tA -c "SELECT count(*) > 0 FROM audit_log")" = t ]
 }

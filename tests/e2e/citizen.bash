@@ -61,6 +61,14 @@ citizen_apply() { # NAME
 	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/$1.app"
 }
 
+# citizen_apply at OFFICE instead of JKT-SEL (a file that books or counts
+# days of its own, out of other files' way: they share one database).
+citizen_apply_at() { # NAME OFFICE
+	as_post "$1" /api/v1/applications "$(passport_json | jq -c --arg o "$2" '.office = $o')"
+	[ "$status" = 201 ] || { echo "apply as $1: $status $body" >&2; return 1; }
+	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/$1.app"
+}
+
 # The id of the application citizen_apply made for citizen NAME.
 citizen_app() { cat "$BATS_FILE_TMPDIR/$1.app"; }
 

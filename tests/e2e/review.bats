@@ -10,12 +10,12 @@ load staff
 setup_file() {
 	local i
 	E2E_EXTRA_CONFIG=$'review_open_limit = 5\nworkers = 4' stack_start
-	staff_new rina reviewer JKT-SEL
+	staff_new rina reviewer YOG
 	staff_new sam reviewer SBY
 	staff_new ada admin
-	# Passports go to JKT-SEL, travel permits to SBY (citizen.bash).
+	# Passports to YOG (no other file's office), travel permits to SBY.
 	for i in 1 2 3 4 5 6 7; do
-		citizen_new "p$i"; person_new M; citizen_apply "p$i"
+		citizen_new "p$i"; person_new M; citizen_apply_at "p$i" YOG
 	done
 	citizen_new t1; person_new F
 	as_post t1 /api/v1/applications "$(travel_json)"
@@ -59,7 +59,7 @@ decide() { # REVIEWER APP OUTCOME [REASON]
 		after=$(jq -r '.next // empty' <<<"$body")
 		[ -n "$after" ] || break
 	done
-	want=$(psql_super -tA -c "SELECT id FROM applications WHERE office = 'JKT-SEL'
+	want=$(psql_super -tA -c "SELECT id FROM applications WHERE office = 'YOG'
 	    ORDER BY created_at, id")
 	[ "$(grep -v '^$' <<<"$got")" = "$want" ]
 	# Summaries only: nik_last4, no identity field.
@@ -159,7 +159,7 @@ decide() { # REVIEWER APP OUTCOME [REASON]
 
 @test "the opening over review_open_limit within the window is 429 and flags the reviewer" {
 	local i
-	staff_new rudi reviewer JKT-SEL
+	staff_new rudi reviewer YOG
 	for i in 1 2 3 4 5; do
 		as rudi GET "/api/v1/review/applications/$(citizen_app "p$i")"
 		[ "$status" = 200 ] || { echo "opening $i: $status $body" >&2; false; }
