@@ -6,9 +6,12 @@
  * to {"applications", the application's id, the owner's account id}; each
  * identity field sealed under it with its JSON name as the field name.
  *
- * Opening: always with the *session's* account id as the owner, never the
- * row's, so a row of anyone else (or a ciphertext copied from another row)
- * cannot be opened. Plaintext goes only into request-arena buffers and the
+ * Opening: a citizen's read opens with the *session's* account id as the
+ * owner, never the row's, so a row of anyone else (or a ciphertext copied
+ * from another row) cannot be opened. The one exception is a reviewer's
+ * opening (app/review.c), with the row's owner: RLS and the statement
+ * admit only the reviewer's office's rows, and each opening is audited in
+ * its transaction and budgeted. Plaintext goes only into request-arena buffers and the
  * arena-allocated JSON, both wiped at the request's end; DEKs are wiped here
  * before returning.
  */
