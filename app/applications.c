@@ -490,16 +490,18 @@ app_applications_book_prefetch(const struct pipe_ctx *ctx,
 {
 	const struct config *c = ctx->cfg;
 	const char *id = app_id(req), *date = app_book_date(req);
-	const struct db_param p[5] = {
+	const struct db_param p[7] = {
 		DB_TEXT(id), date != NULL ? DB_TEXT(date) : DB_NULL,
 		DB_TEXT(arena_printf(req->arena, "%d", c->no_show_limit)),
 		DB_TEXT(arena_printf(req->arena, "%d", c->no_show_window_days)),
 		DB_TEXT(arena_printf(req->arena, "%d", c->no_show_cooldown_days)),
+		DB_TEXT(arena_printf(req->arena, "%d", c->booking_days_ahead)),
+		DB_TEXT(arena_printf(req->arena, "%d", c->open_hour)),
 	};
 
 	if (id == NULL)
 		return;
-	pipe_plan_add(plan, DB_STMT_BOOKING_APP, p, 5);
+	pipe_plan_add(plan, DB_STMT_BOOKING_APP, p, 7);
 }
 
 /* The body {"date"}: PIPE_NEXT with *date and *day; answered (400/422). */
@@ -585,34 +587,46 @@ app_book_admit(const struct pipe_request *req, struct validate_date *today,
 	return PIPE_NEXT;
 }
 
-/* The day is bookable at the application's office: PIPE_NEXT; answered
- * 422 naming "date" (too soon, too far, closed) or the database failure. */
+/*
+ * 422 naming "date": the day does not open for booking until `opens_at`
+ * (RFC 3339, UTC), which the error carries as "opens_at" too, for a page to
+ * show in its own words.
+ */
 static enum pipe_status
-app_book_day(const struct pipe_ctx *ctx, const struct pipe_request *req,
+app_book_not_open(const struct pipe_request *req, const char *opens_at,
+    struct pipe_response *res)
+{
+	pipe_json_refuse(req->arena, res, NULL, "date", arena_printf(req->arena,
+	    "That day is not bookable yet: it opens at %s.", opens_at));
+	if (json_object_set_new(json_object_get(res->body, "error"),
+	    "opens_at", pipe_oom_check(json_string(opens_at))) != 0)
+		pipe_oom();
+	return PIPE_ANSWERED;
+}
+
+/* The day is bookable at the application's office: PIPE_NEXT; answered
+ * 422 naming "date" (too soon, closed, not open yet) or the database
+ * failure. */
+static enum pipe_status
+app_book_day(const struct pipe_request *req,
     const struct validate_date *today, const struct validate_date *day,
     struct pipe_response *res)
 {
-	static const char *const why[] = {
-		[APP_BOOKING_DAY_TOO_SOON] =
-		    "Days are bookable from the office's tomorrow.",
-		[APP_BOOKING_DAY_TOO_FAR] =
-		    "That day is not bookable yet.",
-	};
-	enum app_booking_day judged = app_booking_day_judge(today, day,
-	    ctx->cfg->booking_days_ahead);
 	struct db_result *r;
-	const char *closed;
+	const char *closed, *opens_at, *open;
 	enum pipe_status st;
 
-	if (judged != APP_BOOKING_DAY_OK) {
-		pipe_json_refuse(req->arena, res, NULL, "date", why[judged]);
+	if (app_booking_day_judge(today, day) != APP_BOOKING_DAY_OK) {
+		pipe_json_refuse(req->arena, res, NULL, "date",
+		    "Days are bookable from the office's tomorrow.");
 		return PIPE_ANSWERED;
 	}
 	if ((st = pipe_prefetched(req, APP_BOOK_APP, &r)) != PIPE_NEXT)
 		return st;
-	closed = db_rows(r) == 1 ? db_text(r, 0, DB_COL(BOOKING_APP, CLOSED)) :
-	    NULL;
-	if (closed == NULL) {
+	closed = db_text(r, 0, DB_COL(BOOKING_APP, CLOSED));
+	opens_at = db_text(r, 0, DB_COL(BOOKING_APP, OPENS_AT));
+	open = db_text(r, 0, DB_COL(BOOKING_APP, OPEN));
+	if (closed == NULL || opens_at == NULL || open == NULL) {
 		log_error("%s: malformed row", __func__);
 		return PIPE_FAILED;
 	}
@@ -621,6 +635,8 @@ app_book_day(const struct pipe_ctx *ctx, const struct pipe_request *req,
 		    "The office is closed that day.");
 		return PIPE_ANSWERED;
 	}
+	if (strcmp(open, "t") != 0)
+		return app_book_not_open(req, opens_at, res);
 	return PIPE_NEXT;
 }
 
@@ -674,7 +690,7 @@ app_applications_book(struct pipe_ctx *ctx, const struct pipe_request *req,
 	if ((st = app_claim(ctx, req, who, &idem, res)) != PIPE_NEXT ||
 	    (st = app_book_input(req, &date, &day, res)) != PIPE_NEXT ||
 	    (st = app_book_admit(req, &today, res)) != PIPE_NEXT ||
-	    (st = app_book_day(ctx, req, &today, &day, res)) != PIPE_NEXT ||
+	    (st = app_book_day(req, &today, &day, res)) != PIPE_NEXT ||
 	    (st = app_book_take(ctx, req, who, id, date, &idem, &app,
 	    res)) != PIPE_NEXT)
 		return st;

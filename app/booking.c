@@ -17,14 +17,10 @@
 
 enum app_booking_day
 app_booking_day_judge(const struct validate_date *today,
-    const struct validate_date *day, int days_ahead)
+    const struct validate_date *day)
 {
-	long ahead = app_day_number(day) - app_day_number(today);
-
-	if (ahead < 1)
+	if (app_day_number(day) - app_day_number(today) < 1)
 		return APP_BOOKING_DAY_TOO_SOON;
-	if (ahead > days_ahead)
-		return APP_BOOKING_DAY_TOO_FAR;
 	return APP_BOOKING_DAY_OK;
 }
 

@@ -27,14 +27,15 @@
 /* How a day stands against the office's today. */
 enum app_booking_day {
 	APP_BOOKING_DAY_OK,
-	APP_BOOKING_DAY_TOO_SOON,   /* before the office's tomorrow */
-	APP_BOOKING_DAY_TOO_FAR     /* past booking_days_ahead */
+	APP_BOOKING_DAY_TOO_SOON    /* before the office's tomorrow */
 };
 
-/* Whether `day` is in the bookable window of an office whose today is
- * `today`: its tomorrow up to `days_ahead` days after today. */
+/* Whether `day` is after `today` at its office. How far ahead a day may be
+ * booked is its opening (permit_day_opens_at, migrations/0018), which the
+ * database judges: open_hour office time booking_days_ahead days before
+ * it, or the opens_at an admin set. */
 enum app_booking_day app_booking_day_judge(const struct validate_date *today,
-    const struct validate_date *day, int days_ahead);
+    const struct validate_date *day);
 
 /*
  * The take of a slot of `day` (YYYY-MM-DD) for application `app_id` of the

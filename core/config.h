@@ -66,6 +66,8 @@ struct config {
 	/* bookings */
 	int booking_days_ahead;       /* bookable from the office's tomorrow to
 	                                 this many days after its today */
+	int open_hour;                /* a day opens at this hour, office time,
+	                                 booking_days_ahead days before it */
 	int hold_minutes;             /* a hold lapses this long after booking */
 	long fee_passport;            /* whole rupiah, a passport's booking */
 	int lapse_sweep_batch;        /* lapsed holds settled per sweep, at most */
