@@ -125,7 +125,8 @@ app_int(char buf[16], int v)
 /*
  * Dead sessions and spent rate-limit rows; then holds past pay_by (each
  * lapse: slot freed, application submitted again, lapse recorded), then
- * the flag rules about lapses and give-ups; each by one host at a time. A
+ * the flag rules about lapses and give-ups; each by one host at a time;
+ * then the opening draws' seeds and runs (app_draws). A
  * lapsed hold is already free for /days and new bookings; this settles its
  * rows within session_sweep_interval, with no request needed.
  */
@@ -157,6 +158,7 @@ app_housekeep(const struct app_service *svc)
 	    app_duty(db, c, DB_STMT_FLAG_BOOKING_RULES, rules, 6) != DB_OK)
 		log_warn("the sweep of lapsed holds or its flag rules did not "
 		    "run; next in %ds", c->session_sweep_interval);
+	app_draws(db, c);
 	db_close(db);
 }
 

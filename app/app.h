@@ -56,6 +56,16 @@ void app_ctx_close(struct pipe_ctx *ctx);
 void app_housekeep(const struct app_service *svc);
 
 /*
+ * The opening draw's duties, part of app_housekeep (app/draw_master.c), on
+ * its connection `db`: each coming day whose window opens within a day
+ * gets its seed (fresh from libsodium, its hash public from then on), and
+ * each draw whose draw_at has passed is run, by one master across all
+ * hosts. Nothing when draw_minutes is 0. Failures are logged.
+ */
+struct db;
+void app_draws(struct db *db, const struct config *c);
+
+/*
  * This master in the database (migrations/0006, table instances), so that
  * `permitctl keys retire` never retires a KEK a running permitd still wraps
  * new data keys under, and `keys rewrap` never moves data keys to a KEK a

@@ -172,7 +172,7 @@ app_fill_groups(const char *plain[APP_FIELD_COUNT], json_t *groups[3])
 }
 
 /* A column the database built as a JSON object (the live booking, the
- * decision: no identity data in them), or JSON null (also, logged, for one
+ * draw entry, the decision: no identity data in them), or JSON null (also, logged, for one
  * that does not parse: it cannot happen short of a damaged server). */
 static json_t *
 app_json_column(const struct db_result *r, int row, int col, const char *what)
@@ -223,8 +223,8 @@ app_build(const struct db_result *r, int row,
 		app_set(app, "travel", groups[APP_GROUP_TRAVEL]);
 	app_set(app, "booking",
 	    app_json_column(r, row, APP_COL(BOOKING), "booking"));
-	/* Entries come with the opening draw; none can exist yet. */
-	app_set(app, "entry", json_null());
+	app_set(app, "entry",
+	    app_json_column(r, row, APP_COL(ENTRY), "entry"));
 	app_set(app, "decision",
 	    app_json_column(r, row, APP_COL(DECISION), "decision"));
 	app_set(app, "created_at",

@@ -9,6 +9,7 @@
 #include "app/application_fields.h"
 #include "app/application_record.h"
 #include "app/booking.h"
+#include "app/draw_entry.h"
 #include "app/offices.h"
 #include "pipe/idempotency.h"
 #include "pipe/json.h"
@@ -673,6 +674,87 @@ app_book_take(struct pipe_ctx *ctx, const struct pipe_request *req,
 	return app_one(ctx, req, who, calls[2].result, app, res);
 }
 
+/* The refusal while the day's draw is being run (draw_at has passed, the
+ * master has not finished): neither an entry nor a booking yet. */
+static enum pipe_status
+app_book_drawing(struct pipe_response *res)
+{
+	pipe_error(res, 409, "conflict", "The draw of that day is being run: "
+	    "ask again in a minute.", NULL);
+	return PIPE_ANSWERED;
+}
+
+/*
+ * How the day's opening draw takes the request: PIPE_NEXT with *entry set
+ * when it is an entry (the day is in its draw's window), clear when it is
+ * first-come; answered 409 when the application has a live entry already
+ * or the draw is being run; or the database failure.
+ */
+static enum pipe_status
+app_book_stage(const struct pipe_request *req, int *entry,
+    struct pipe_response *res)
+{
+	struct db_result *r;
+	const char *draw, *entered;
+	enum pipe_status st;
+
+	if ((st = pipe_prefetched(req, APP_BOOK_APP, &r)) != PIPE_NEXT)
+		return st;
+	draw = db_text(r, 0, DB_COL(BOOKING_APP, DRAW));
+	entered = db_text(r, 0, DB_COL(BOOKING_APP, ENTERED));
+	if (draw == NULL || entered == NULL) {
+		log_error("%s: malformed row", __func__);
+		return PIPE_FAILED;
+	}
+	if (strcmp(entered, "t") == 0) {
+		pipe_error(res, 409, "conflict",
+		    "This application has entered a draw already.", NULL);
+		return PIPE_ANSWERED;
+	}
+	if (strcmp(draw, "pending") == 0)
+		return app_book_drawing(res);
+	*entry = strcmp(draw, "entries") == 0;
+	return PIPE_NEXT;
+}
+
+/*
+ * The entry made, the application read back and the Idempotency-Key's
+ * record, with COMMIT, in one flight: PIPE_NEXT with *app; answered 409
+ * (entered already, by the application or its NIK that day; the draw has
+ * just closed) or the database failure.
+ */
+static enum pipe_status
+app_book_enter(struct pipe_ctx *ctx, const struct pipe_request *req,
+    const struct pipe_principal *who, const char *id, const char *date,
+    const struct pipe_idem_state *idem, json_t **app,
+    struct pipe_response *res)
+{
+	const struct db_param p[1] = { DB_TEXT(id) };
+	struct db_call calls[4];
+	const char *outcome;
+	int n = 3;
+	enum pipe_status st;
+
+	app_burst_call(ctx, req, "booking", &calls[0]);
+	app_draw_enter_call(req->arena, ctx->cfg, id, date, &calls[1]);
+	calls[2] = (struct db_call){ DB_STMT_APP_GET, p, 1, NULL, DB_ERROR };
+	n += pipe_idem_finish(req, who, idem, 202, id, &calls[3]);
+	st = pipe_commit(ctx, req, calls, n);
+	if (calls[1].status == DB_CONFLICT) {
+		pipe_error(res, 409, "conflict", "This applicant has entered "
+		    "the draw of that day already.", NULL);
+		return PIPE_ANSWERED;
+	}
+	if (st != PIPE_NEXT)
+		return st;
+	outcome = db_text(calls[1].result, 0, DB_COL(DRAW_ENTER, OUTCOME));
+	if (outcome == NULL)
+		return PIPE_FAILED;
+	if (strcmp(outcome, "entered") != 0)
+		return app_book_drawing(res);
+	return app_one(ctx, req, who, calls[2].result, app, res);
+}
+
 enum pipe_status
 app_applications_book(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
@@ -682,6 +764,7 @@ app_applications_book(struct pipe_ctx *ctx, const struct pipe_request *req,
 	struct pipe_idem_state idem;
 	enum pipe_status st;
 	json_t *app;
+	int entry = 0;
 
 	if (pipe_idem_check(req, res) != 0)
 		return PIPE_ANSWERED;
@@ -691,7 +774,15 @@ app_applications_book(struct pipe_ctx *ctx, const struct pipe_request *req,
 	    (st = app_book_input(req, &date, &day, res)) != PIPE_NEXT ||
 	    (st = app_book_admit(req, &today, res)) != PIPE_NEXT ||
 	    (st = app_book_day(req, &today, &day, res)) != PIPE_NEXT ||
-	    (st = app_book_take(ctx, req, who, id, date, &idem, &app,
+	    (st = app_book_stage(req, &entry, res)) != PIPE_NEXT)
+		return st;
+	if (entry) {
+		if ((st = app_book_enter(ctx, req, who, id, date, &idem, &app,
+		    res)) != PIPE_NEXT)
+			return st;
+		return app_answer(res, 202, app);
+	}
+	if ((st = app_book_take(ctx, req, who, id, date, &idem, &app,
 	    res)) != PIPE_NEXT)
 		return st;
 	return app_answer(res, 201, app);
@@ -706,17 +797,17 @@ app_applications_unbook_prefetch(const struct pipe_ctx *ctx,
 }
 
 /*
- * The locked, opened application's booking given back, the application
- * read back, with COMMIT: 200 with it; 409 when it has no booking; or the
- * database failure.
+ * The locked, opened application's booking given back, or its draw entry
+ * withdrawn, the application read back, with COMMIT: 200 with it; 409 when
+ * it has neither; or the database failure.
  */
 enum pipe_status
 app_applications_unbook(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	const char *id = app_id(req), *released;
+	const char *id = app_id(req), *released, *withdrawn;
 	const struct db_param p[1] = { DB_TEXT(id) };
-	struct db_call calls[2];
+	struct db_call calls[3];
 	struct db_result *r;
 	enum pipe_status st;
 	json_t *app;
@@ -726,20 +817,26 @@ app_applications_unbook(struct pipe_ctx *ctx, const struct pipe_request *req,
 	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT ||
 	    (st = app_one(ctx, req, who, r, &app, res)) != PIPE_NEXT)
 		return st;
-	if (json_is_null(json_object_get(app, "booking"))) {
+	if (json_is_null(json_object_get(app, "booking")) &&
+	    json_is_null(json_object_get(app, "entry"))) {
 		pipe_error(res, 409, "conflict",
 		    "This application has no booking.", NULL);
 		return PIPE_ANSWERED;
 	}
 	app_booking_release_call(req->arena, id, APP_BOOKING_UNBOOK, &calls[0]);
-	calls[1] = (struct db_call){ DB_STMT_APP_GET, p, 1, NULL, DB_ERROR };
-	if ((st = pipe_commit(ctx, req, calls, 2)) != PIPE_NEXT)
+	app_draw_withdraw_call(req->arena, id, &calls[1]);
+	calls[2] = (struct db_call){ DB_STMT_APP_GET, p, 1, NULL, DB_ERROR };
+	if ((st = pipe_commit(ctx, req, calls, 3)) != PIPE_NEXT)
 		return st;
 	released = db_text(calls[0].result, 0,
 	    DB_COL(BOOKING_RELEASE, RELEASED));
-	if (released == NULL || strcmp(released, "t") != 0)
-		return PIPE_FAILED;   /* the row is locked and had a booking */
-	if ((st = app_one(ctx, req, who, calls[1].result, &app,
+	withdrawn = db_text(calls[1].result, 0,
+	    DB_COL(DRAW_WITHDRAW, WITHDRAWN));
+	/* The row is locked and had a booking or an entry. */
+	if (released == NULL || withdrawn == NULL ||
+	    (strcmp(released, "t") != 0 && strcmp(withdrawn, "t") != 0))
+		return PIPE_FAILED;
+	if ((st = app_one(ctx, req, who, calls[2].result, &app,
 	    res)) != PIPE_NEXT)
 		return st;
 	return app_answer(res, 200, app);

@@ -24,8 +24,7 @@ app_booking_day_judge(const struct validate_date *today,
 	return APP_BOOKING_DAY_OK;
 }
 
-/* A fresh billing code: upper-case hex, in the arena. */
-static const char *
+const char *
 app_billing_code(arena *a)
 {
 	unsigned char raw[APP_BILLING_BYTES];

@@ -37,6 +37,10 @@ enum app_booking_day {
 enum app_booking_day app_booking_day_judge(const struct validate_date *today,
     const struct validate_date *day);
 
+/* A fresh billing code (128 random bits as upper-case hex), in the arena:
+ * a hold's, or a draw entry's for the hold it may win. */
+const char *app_billing_code(arena *a);
+
 /*
  * The take of a slot of `day` (YYYY-MM-DD) for application `app_id` of the
  * bound account, a passport: *call is BOOKING_TAKE with a fresh billing

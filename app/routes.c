@@ -3,6 +3,7 @@
 #include "app/accounts.h"
 #include "app/admin.h"
 #include "app/applications.h"
+#include "app/draws.h"
 #include "app/health.h"
 #include "app/maintenance.h"
 #include "app/offices.h"
@@ -22,6 +23,10 @@ static const struct pipe_route app_route_table[] = {
 	  .scope = PIPE_SCOPE_NORMAL },
 	{ .method = "GET", .pattern = "/api/v1/offices/{code}/days",
 	  .handler = app_office_days, .prefetch = app_office_days_prefetch,
+	  .access = PIPE_ACCESS_PUBLIC, .effect = PIPE_EFFECT_READ,
+	  .scope = PIPE_SCOPE_NORMAL },
+	{ .method = "GET", .pattern = "/api/v1/offices/{code}/draws/{date}",
+	  .handler = app_draw_get, .prefetch = app_draw_get_prefetch,
 	  .access = PIPE_ACCESS_PUBLIC, .effect = PIPE_EFFECT_READ,
 	  .scope = PIPE_SCOPE_NORMAL },
 	{ .method = "POST", .pattern = "/api/v1/accounts",

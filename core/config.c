@@ -67,6 +67,7 @@ static const struct config_key config_keys[] = {
 	KEY(flag_give_ups_days, CONFIG_T_INT, 1, 3650),
 	KEY(booking_days_ahead, CONFIG_T_INT, 1, 366),
 	KEY(open_hour, CONFIG_T_INT, 0, 23),
+	KEY(draw_minutes, CONFIG_T_INT, 0, 24 * 60),
 	KEY(hold_minutes, CONFIG_T_INT, 1, 7 * 24 * 60),
 	KEY(fee_passport, CONFIG_T_LONG, 0, 1000000000),
 	KEY(lapse_sweep_batch, CONFIG_T_INT, 1, 1000000),
@@ -124,6 +125,7 @@ config_defaults(struct config *c)
 	c->flag_give_ups_days = 30;
 	c->booking_days_ahead = 30;
 	c->open_hour = 8;
+	c->draw_minutes = 30;
 	c->hold_minutes = 120;
 	c->fee_passport = 350000;
 	c->lapse_sweep_batch = 20000;

@@ -1,0 +1,201 @@
+/*
+ * draw_master — the permitd master's part in the opening draw
+ * (migrations/0018, app/app.h app_draws): commit each coming day's seed
+ * before its window opens, and run each draw once its draw_at has passed.
+ *
+ * Any number of masters may do both at once against one database: a seed
+ * is committed only where the day has none (the first to commit wins, the
+ * others' seeds are dropped unseen), and a draw is run by whichever master
+ * locks its row (FOR UPDATE SKIP LOCKED), the others passing it by; a draw
+ * marked run is never run again.
+ */
+#include "app/app.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "core/arena.h"
+#include "core/log.h"
+#include "crypto/draw.h"
+#include "db/db.h"
+
+/* Seeds are committed this long before a window opens, at most; a day
+ * opened sooner than one housekeeping interval from now by an admin may
+ * open without one, and is then first-come. */
+#define APP_DRAW_HORIZON_MINUTES "1440"
+/* Draws run per housekeeping, at most. */
+#define APP_DRAWS_PER_ROUND "16"
+
+/* The seed of one due day, fresh from libsodium, committed with its hash. */
+static enum db_status
+app_draw_commit_one(struct db *db, const struct db_result *due, int row)
+{
+	unsigned char seed[DRAW_SEED_BYTES], hash[DRAW_HASH_BYTES];
+	const struct db_param p[6] = {
+		DB_TEXT(db_text(due, row, DB_COL(DRAWS_DUE, OFFICE))),
+		DB_TEXT(db_text(due, row, DB_COL(DRAWS_DUE, DAY))),
+		DB_TEXT(db_text(due, row, DB_COL(DRAWS_DUE, OPENS_AT))),
+		DB_TEXT(db_text(due, row, DB_COL(DRAWS_DUE, DRAW_AT))),
+		DB_BYTES(seed, sizeof(seed)), DB_BYTES(hash, sizeof(hash)),
+	};
+	enum db_status st;
+
+	draw_seed_new(seed);
+	draw_seed_hash(seed, hash);
+	st = db_exec(db, NULL, DB_STMT_DRAW_COMMIT, p, 6, NULL);
+	sodium_memzero(seed, sizeof(seed));
+	return st;
+}
+
+/* Seeds for every day whose window opens within the horizon and has none,
+ * in one transaction. */
+static enum db_status
+app_draws_commit(struct db *db, arena *a, const struct config *c)
+{
+	char b[3][16];
+	const struct db_param p[4] = {
+		DB_TEXT((snprintf(b[0], 16, "%d", c->booking_days_ahead), b[0])),
+		DB_TEXT((snprintf(b[1], 16, "%d", c->open_hour), b[1])),
+		DB_TEXT((snprintf(b[2], 16, "%d", c->draw_minutes), b[2])),
+		DB_TEXT(APP_DRAW_HORIZON_MINUTES),
+	};
+	struct db_result *due;
+	enum db_status st;
+
+	if ((st = db_begin(db, NULL)) != DB_OK ||
+	    (st = db_exec(db, a, DB_STMT_DRAWS_DUE, p, 4, &due)) != DB_OK)
+		goto done;
+	for (int i = 0; i < db_rows(due); i++)
+		if ((st = app_draw_commit_one(db, due, i)) != DB_OK)
+			goto done;
+	st = db_commit(db);
+done:
+	db_rollback(db);
+	return st;
+}
+
+/*
+ * The ids of the locked draw's entries, ordered under its seed, as the two
+ * text[] literals DRAW_RUN takes (ids, places in hex), in the arena.
+ * 0, or -1 on a malformed row.
+ */
+static int
+app_draw_order(arena *a, const struct db_result *r, const char **ids_out,
+    const char **places_out)
+{
+	unsigned char seed[DRAW_SEED_BYTES];
+	int rows = db_rows(r), n = 0;
+	const char **ids = arena_calloc(a, (size_t)rows + 1, sizeof(*ids));
+	struct draw_rank *rank = arena_calloc(a, (size_t)rows + 1,
+	    sizeof(*rank));
+	char *idl = arena_alloc(a, (size_t)rows * 40 + 3);
+	char *pl = arena_alloc(a, (size_t)rows * (DRAW_HASH_BYTES * 2 + 1) + 3);
+	char *ip = idl, *pp = pl;
+	const char *hex = db_text(r, 0, DB_COL(DRAW_LOCK, SEED));
+	int rc = -1;
+
+	if (hex == NULL || sodium_hex2bin(seed, sizeof(seed), hex, strlen(hex),
+	    NULL, NULL, NULL) != 0)
+		goto out;
+	for (int i = 0; i < rows; i++)
+		if ((ids[n] = db_text(r, i, DB_COL(DRAW_LOCK, ENTRY))) != NULL)
+			n++;
+	if (draw_order(seed, ids, (size_t)n, rank) != 0)
+		goto out;
+	*ip++ = '{';
+	*pp++ = '{';
+	for (int i = 0; i < n; i++) {
+		ip += sprintf(ip, "%s%s", i > 0 ? "," : "", rank[i].id);
+		if (i > 0)
+			*pp++ = ',';
+		sodium_bin2hex(pp, DRAW_HASH_BYTES * 2 + 1, rank[i].place,
+		    DRAW_HASH_BYTES);
+		pp += DRAW_HASH_BYTES * 2;
+	}
+	strcpy(ip, "}");
+	strcpy(pp, "}");
+	*ids_out = idl;
+	*places_out = pl;
+	rc = 0;
+out:
+	sodium_memzero(seed, sizeof(seed));
+	return rc;
+}
+
+/* The draw of (office, day), if this master gets its lock: ordered, run,
+ * counted in the log. */
+static enum db_status
+app_draw_run_one(struct db *db, arena *a, const char *office, const char *day)
+{
+	const struct db_param lock[2] = { DB_TEXT(office), DB_TEXT(day) };
+	struct db_param run[4] = { DB_TEXT(office), DB_TEXT(day) };
+	struct db_result *r, *counts;
+	const char *ids, *places;
+	enum db_status st;
+
+	if ((st = db_begin(db, NULL)) != DB_OK ||
+	    (st = db_exec(db, a, DB_STMT_DRAW_LOCK, lock, 2, &r)) != DB_OK)
+		goto done;
+	if (db_rows(r) == 0)
+		goto done;   /* another host's, or run already */
+	if (app_draw_order(a, r, &ids, &places) != 0) {
+		log_error("%s: the draw of %s %s is malformed", __func__, office,
+		    day);
+		st = DB_ERROR;
+		goto done;
+	}
+	run[2] = DB_TEXT(ids);
+	run[3] = DB_TEXT(places);
+	if ((st = db_exec(db, a, DB_STMT_DRAW_RUN, run, 4, &counts)) != DB_OK ||
+	    (st = db_commit(db)) != DB_OK)
+		goto done;
+	log_info("%s: drew %s %s: %s entries, %s holds, %s waiting", __func__,
+	    office, day, db_text(counts, 0, DB_COL(DRAW_RUN, ENTRIES)),
+	    db_text(counts, 0, DB_COL(DRAW_RUN, WON)),
+	    db_text(counts, 0, DB_COL(DRAW_RUN, WAITING)));
+done:
+	db_rollback(db);
+	return st;
+}
+
+/* Every draw due to run (a round's worth), each in its own transaction. */
+static enum db_status
+app_draws_run(struct db *db, arena *a)
+{
+	const struct db_param p[1] = { DB_TEXT(APP_DRAWS_PER_ROUND) };
+	struct db_result *ready;
+	enum db_status st;
+
+	if ((st = db_begin(db, NULL)) != DB_OK ||
+	    (st = db_exec(db, a, DB_STMT_DRAWS_READY, p, 1, &ready)) != DB_OK ||
+	    (st = db_commit(db)) != DB_OK) {
+		db_rollback(db);
+		return st;
+	}
+	for (int i = 0; i < db_rows(ready) && st == DB_OK; i++)
+		st = app_draw_run_one(db, a,
+		    db_text(ready, i, DB_COL(DRAWS_READY, OFFICE)),
+		    db_text(ready, i, DB_COL(DRAWS_READY, DAY)));
+	return st;
+}
+
+void
+app_draws(struct db *db, const struct config *c)
+{
+	arena *a;
+
+	if (c->draw_minutes == 0)
+		return;
+	a = arena_new(16384);
+	db_deadline(db, c->health_deadline);
+	if (app_draws_commit(db, a, c) != DB_OK)
+		log_warn("%s: seeds of coming draws not committed; next in %ds",
+		    __func__, c->session_sweep_interval);
+	db_deadline(db, c->health_deadline);
+	if (app_draws_run(db, a) != DB_OK)
+		log_warn("%s: due draws not run; next in %ds", __func__,
+		    c->session_sweep_interval);
+	arena_free(a);
+}

@@ -1,0 +1,156 @@
+#!/usr/bin/env bats
+# The opening draw (migrations/0018): a day's seed committed by the master
+# before its window opens, its hash public and the seed hidden until the
+# draw; requests in the window are entries (202); at draw_at the master
+# gives the first `capacity` entries holds in the order the seed gives and
+# the rest wait; a slot freed on that day (an unbooking, a lapse, a block)
+# goes to the next waiting entry before any first-come booking.
+#
+# The days are MDN's after 2027-07 (Asia/Jakarta), which no other file
+# books; each test opens a day of its own with an admin's opens_at a few
+# seconds ahead, and brings its draw_at forward to now once its entries
+# are in (the master runs it within session_sweep_interval).
+
+load lib
+load citizen
+load staff
+
+setup_file() {
+	E2E_EXTRA_CONFIG=$'session_sweep_interval = 1\nworkers = 4' stack_start
+}
+
+teardown_file() {
+	stack_stop
+}
+
+# Citizen NAME with a new person's passport application at MDN.
+mdn_citizen() { # NAME
+	citizen_new "$1"
+	person_new M
+	citizen_apply_at "$1" MDN
+}
+
+book() { # NAME DATE
+	as_post "$1" "/api/v1/applications/$(citizen_app "$1")/booking" \
+	    "{\"date\":\"$2\"}"
+}
+
+sql() { psql_super -tA -c "$1"; }
+
+# Opens DAY at MDN with CAPACITY a few seconds from now; returns once the
+# master has committed its seed and the window has opened.
+open_day() { # DAY CAPACITY
+	local i
+	sql "INSERT INTO office_days (office, day, capacity, opens_at)
+	    VALUES ('MDN', '$1', $2, now() + interval '3 seconds')" >/dev/null
+	for i in $(seq 100); do
+		[ "$(sql "SELECT count(*) FROM draws WHERE office = 'MDN' AND day = '$1'")" = 1 ] && break
+		sleep 0.1
+	done
+	draw_get "$1"
+	[ "$status" = 200 ] || { echo "no seed committed for $1: $status $body" >&2; return 1; }
+	for i in $(seq 100); do
+		[ "$(sql "SELECT opens_at <= now() FROM draws WHERE office = 'MDN' AND day = '$1'")" = t ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+draw_get() { # DAY
+	api GET "/api/v1/offices/MDN/draws/$1"
+}
+
+# Brings DAY's draw_at to now and waits for the master to run it.
+run_draw() { # DAY
+	local i
+	sql "UPDATE draws SET draw_at = now() WHERE office = 'MDN' AND day = '$1'" >/dev/null
+	for i in $(seq 100); do
+		[ "$(sql "SELECT drawn_at IS NOT NULL FROM draws WHERE office = 'MDN' AND day = '$1'")" = t ] && return 0
+		sleep 0.1
+	done
+	echo "the draw of $1 did not run" >&2
+	return 1
+}
+
+# Citizens PREFIX1..PREFIXN, each entered into DAY's draw (202).
+enter_all() { # PREFIX N DAY
+	local i
+	for i in $(seq "$2"); do
+		mdn_citizen "$1$i"
+		book "$1$i" "$3"
+		[ "$status" = 202 ] || { echo "entry $1$i: $status $body" >&2; return 1; }
+	done
+}
+
+entry_state() { # NAME
+	sql "SELECT state FROM draw_entries WHERE application_id = '$(citizen_app "$1")'
+	    ORDER BY created_at DESC LIMIT 1"
+}
+
+# The hold of citizen NAME's application on DAY: held, or nothing.
+hold_of() { # NAME
+	sql "SELECT state FROM bookings WHERE application_id = '$(citizen_app "$1")'
+	    AND state IN ('held', 'confirmed')"
+}
+
+# The names PREFIX1..PREFIXN whose entry is in STATE, in rank order.
+names_in() { # PREFIX N STATE
+	local i
+	for i in $(seq "$2"); do
+		[ "$(entry_state "$1$i")" = "$3" ] && echo "$(sql "SELECT rank FROM draw_entries
+		    WHERE application_id = '$(citizen_app "$1$i")'") $1$i"
+	done | sort -n | cut -d' ' -f2
+}
+
+# The order recomputed from the revealed seed: entry ids sorted by
+# BLAKE2b-256 keyed with the seed over each id.
+recomputed_order() { # SEEDHEX IDS...
+	python3 - "$@" <<'PY'
+import hashlib, sys
+seed = bytes.fromhex(sys.argv[1])
+ids = sys.argv[2:]
+print("\n".join(sorted(ids, key=lambda i: (hashlib.blake2b(i.encode(), key=seed, digest_size=32).digest(), i))))
+PY
+}
+
+@test "entries in the window are 202; the draw gives exactly capacity holds, the rest wait; the order is the revealed seed's" {
+	local day=2027-08-02 hash seed
+	open_day "$day" 3
+	draw_get "$day"
+	hash=$(jq -r .draw.seed_hash <<<"$body")
+	[[ "$hash" =~ ^[0-9a-f]{64}$ ]]
+	[ "$(jq -r .draw.seed <<<"$body")" = null ]
+	[ "$(jq -r .draw.opens_at <<<"$body")" != null ]
+	enter_all e 7 "$day"
+	[ "$(jq -r .application.status <<<"$body")" = submitted ]
+	[ "$(jq -r .application.booking <<<"$body")" = null ]
+	[ "$(jq -r .application.entry.date <<<"$body")" = "$day" ]
+	[ "$(jq -r .application.entry.draw_at <<<"$body")" != null ]
+	# No slot was taken by an entry.
+	[ "$(sql "SELECT count(*) FROM bookings WHERE office = 'MDN' AND day = '$day'")" = 0 ]
+	draw_get "$day"
+	[ "$(jq -r .draw.entries <<<"$body")" = 7 ]
+	[ "$(jq -r .draw.seed <<<"$body")" = null ]
+
+	run_draw "$day"
+	[ "$(sql "SELECT count(*) FROM bookings WHERE office = 'MDN' AND day = '$day' AND state = 'held'")" = 3 ]
+	[ "$(sql "SELECT booked FROM office_days WHERE office = 'MDN' AND day = '$day'")" = 3 ]
+	[ "$(names_in e 7 won | wc -l)" = 3 ]
+	[ "$(names_in e 7 waiting | wc -l)" = 4 ]
+	draw_get "$day"
+	seed=$(jq -r .draw.seed <<<"$body")
+	[ "$(jq -r .draw.seed_hash <<<"$body")" = "$hash" ]
+	[ "$(jq -r .draw.waiting <<<"$body")" = 4 ]
+	# The published hash is the revealed seed's.
+	[ "$(python3 -c "import hashlib,sys; print(hashlib.blake2b(bytes.fromhex(sys.argv[1]), digest_size=32).hexdigest())" "$seed")" = "$hash" ]
+	# The stored order is the one the seed gives.
+	[ "$(sql "SELECT id FROM draw_entries WHERE office = 'MDN' AND day = '$day' ORDER BY rank")" = \
+	    "$(recomputed_order "$seed" $(sql "SELECT id FROM draw_entries WHERE office = 'MDN' AND day = '$day'"))" ]
+	# A winner's application is booked with its hold; a waiting one shows its entry.
+	as "$(names_in e 7 won | head -n1)" GET "/api/v1/applications/$(citizen_app "$(names_in e 7 won | head -n1)")"
+	[ "$(jq -r .application.status <<<"$body")" = booked ]
+	[ "$(jq -r .application.booking.state <<<"$body")" = held ]
+	as "$(names_in e 7 waiting | head -n1)" GET "/api/v1/applications/$(citizen_app "$(names_in e 7 waiting | head -n1)")"
+	[ "$(jq -r .application.entry.state <<<"$body")" = waiting ]
+	[ "$(jq -r .application.booking <<<"$body")" = null ]
+}
