@@ -78,7 +78,7 @@ enter_all() { # PREFIX N DAY
 	for i in $(seq "$2"); do
 		mdn_citizen "$1$i"
 		book "$1$i" "$3"
-		[ "$status" = 202 ] || { echo "entry $1$i: $status $body" >&2; return 1; }
+		[ "$status" = 202 ] || { echo "entry $1$i: $status $body at $(sql "SELECT now(), opens_at, draw_at, drawn_at FROM draws WHERE office = 'MDN' AND day = '$3'")" >&2; return 1; }
 	done
 }
 
@@ -153,4 +153,116 @@ PY
 	as "$(names_in e 7 waiting | head -n1)" GET "/api/v1/applications/$(citizen_app "$(names_in e 7 waiting | head -n1)")"
 	[ "$(jq -r .application.entry.state <<<"$body")" = waiting ]
 	[ "$(jq -r .application.booking <<<"$body")" = null ]
+}
+
+# The first (in rank order) of PREFIX1..PREFIXN that holds a slot now.
+first_holder() { # PREFIX N
+	local n
+	for n in $(names_in "$1" "$2" won); do
+		[ "$(hold_of "$n")" = held ] && { echo "$n"; return 0; }
+	done
+	return 1
+}
+
+# Waits until citizen NAME's application holds a slot.
+wait_hold() { # NAME
+	local i
+	for i in $(seq 100); do
+		[ "$(hold_of "$1")" = held ] && return 0
+		sleep 0.1
+	done
+	echo "$1 got no hold" >&2
+	return 1
+}
+
+@test "an unbooking, a lapse and a block each hand the slot to the next waiting entry; first-come meanwhile gets quota_exhausted" {
+	local day=2027-08-03 next gone
+	open_day "$day" 2
+	enter_all w 6 "$day"
+	run_draw "$day"
+	[ "$(names_in w 6 won | wc -l)" = 2 ]
+	mdn_citizen fc
+	book fc "$day"
+	[ "$status" = 409 ] && [ "$(jq -r .error.code <<<"$body")" = quota_exhausted ]
+
+	# An unbooking: its slot goes to the first waiting entry at once.
+	gone=$(names_in w 6 won | head -n1)
+	next=$(names_in w 6 waiting | head -n1)
+	as "$gone" DELETE "/api/v1/applications/$(citizen_app "$gone")/booking"
+	[ "$status" = 200 ]
+	[ "$(hold_of "$next")" = held ]
+	[ "$(entry_state "$next")" = won ]
+	book fc "$day"
+	[ "$(jq -r .error.code <<<"$body")" = quota_exhausted ]
+
+	# A lapse: settled by the master's sweep, the slot to the next in line.
+	gone=$(first_holder w 6)
+	next=$(names_in w 6 waiting | head -n1)
+	sql "UPDATE bookings SET pay_by = now() - interval '1 second'
+	    WHERE application_id = '$(citizen_app "$gone")' AND state = 'held'" >/dev/null
+	book fc "$day"
+	[ "$(jq -r .error.code <<<"$body")" = quota_exhausted ]
+	wait_hold "$next"
+	[ "$(sql "SELECT state FROM bookings WHERE application_id = '$(citizen_app "$gone")'")" = lapsed ]
+
+	# A block: the blocked account's slot to the next in line.
+	gone=$(first_holder w 6)
+	next=$(names_in w 6 waiting | head -n1)
+	staff_new ada admin
+	as_post ada "/api/v1/admin/accounts/$(citizen_id "$gone")/block" '{"reason":"Broker pattern."}'
+	[ "$status" = 200 ] || { echo "$status $body" >&2; false; }
+	[ "$(hold_of "$next")" = held ]
+	book fc "$day"
+	[ "$(jq -r .error.code <<<"$body")" = quota_exhausted ]
+	[ "$(names_in w 6 waiting | wc -l)" = 1 ]
+	[ "$(sql "SELECT booked FROM office_days WHERE office = 'MDN' AND day = '$day'")" = 2 ]
+	[ "$(sql "SELECT count(*) FROM bookings WHERE office = 'MDN' AND day = '$day' AND state = 'held'")" = 2 ]
+}
+
+@test "one entry per NIK and day across accounts; one per application; a flagged account cannot enter; unbooking withdraws an entry" {
+	local day=2027-08-04 s
+	open_day "$day" 5
+	mdn_citizen n1
+	book n1 "$day"
+	[ "$status" = 202 ]
+	book n1 "$day"
+	[ "$status" = 409 ] && [ "$(jq -r .error.code <<<"$body")" = conflict ]
+	# The same person, through another account once the first application
+	# is cancelled (which withdraws its entry): still one entry per NIK.
+	as_post n1 "/api/v1/applications/$(citizen_app n1)/cancel" '{}'
+	[ "$status" = 200 ]
+	[ "$(entry_state n1)" = withdrawn ]
+	citizen_new n2
+	citizen_apply_at n2 MDN
+	book n2 "$day"
+	[ "$status" = 409 ] && [ "$(jq -r .error.code <<<"$body")" = conflict ]
+	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app n2)'")" = 0 ]
+
+	mdn_citizen flagged
+	sql "INSERT INTO account_flags (account_id, rule, detail)
+	    VALUES ('$(citizen_id flagged)', 'submission_burst', 'test')" >/dev/null
+	book flagged "$day"
+	[ "$status" = 409 ] && [ "$(jq -r .error.code <<<"$body")" = conflict ]
+	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app flagged)'")" = 0 ]
+
+	mdn_citizen u1
+	book u1 "$day"
+	[ "$status" = 202 ]
+	as u1 DELETE "/api/v1/applications/$(citizen_app u1)/booking"
+	[ "$status" = 200 ]
+	[ "$(jq -r .application.entry <<<"$body")" = null ]
+	[ "$(entry_state u1)" = withdrawn ]
+	s=$(sql "SELECT count(*) FROM draw_entries WHERE day = '$day'")
+	as u1 DELETE "/api/v1/applications/$(citizen_app u1)/booking"
+	[ "$status" = 409 ]
+	[ "$(sql "SELECT count(*) FROM draw_entries WHERE day = '$day'")" = "$s" ]
+}
+
+@test "a day with no draw is 404; a malformed code or date too" {
+	draw_get 2027-08-30
+	[ "$status" = 404 ]
+	api GET /api/v1/offices/mdn/draws/2027-08-02
+	[ "$status" = 404 ]
+	api GET /api/v1/offices/MDN/draws/2027-02-30
+	[ "$status" = 404 ]
 }
