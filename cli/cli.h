@@ -24,6 +24,7 @@ int cli_reload(int argc, char **argv, const struct config *cfg);
 int cli_staff(int argc, char **argv, const struct config *cfg);
 int cli_maintenance(int argc, char **argv, const struct config *cfg);
 int cli_audit(int argc, char **argv, const struct config *cfg);
+int cli_draw(int argc, char **argv, const struct config *cfg);
 
 /* The conninfo to use: the --database argument, $PERMIT_DATABASE, or "". */
 const char *cli_database(const char *arg);

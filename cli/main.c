@@ -41,6 +41,8 @@ static const struct cli_command cli_commands[] = {
 	  " [--database OWNER_CONNINFO]" },
 	{ "audit", cli_audit,
 	  "audit verify [--database OWNER_CONNINFO] [--batch N]" },
+	{ "draw", cli_draw,
+	  "draw verify OFFICE DATE [--database OWNER_CONNINFO]" },
 };
 
 #define CLI_NCOMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))

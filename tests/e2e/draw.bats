@@ -146,6 +146,26 @@ PY
 	# The stored order is the one the seed gives.
 	[ "$(sql "SELECT id FROM draw_entries WHERE office = 'MDN' AND day = '$day' ORDER BY rank")" = \
 	    "$(recomputed_order "$seed" $(sql "SELECT id FROM draw_entries WHERE office = 'MDN' AND day = '$day'"))" ]
+	# permitctl re-runs it from the seed and agrees; two places swapped, or
+	# another seed, it names what differs.
+	run staff_ctl draw verify MDN "$day"
+	[ "$status" = 0 ] || { echo "$output" >&2; false; }
+	[[ "$output" == *"7 entries in the order the seed gives"* ]]
+	sql "UPDATE draw_entries SET rank = 100 WHERE office = 'MDN' AND day = '$day' AND rank = 1;
+	    UPDATE draw_entries SET rank = 1 WHERE office = 'MDN' AND day = '$day' AND rank = 2;
+	    UPDATE draw_entries SET rank = 2 WHERE office = 'MDN' AND day = '$day' AND rank = 100" >/dev/null
+	run staff_ctl draw verify MDN "$day"
+	[ "$status" = 1 ]
+	[[ "$output" == *"place 1: entry"* ]]
+	sql "UPDATE draw_entries SET rank = 100 WHERE office = 'MDN' AND day = '$day' AND rank = 1;
+	    UPDATE draw_entries SET rank = 1 WHERE office = 'MDN' AND day = '$day' AND rank = 2;
+	    UPDATE draw_entries SET rank = 2 WHERE office = 'MDN' AND day = '$day' AND rank = 100" >/dev/null
+	run staff_ctl draw verify MDN "$day"
+	[ "$status" = 0 ]
+	sql "UPDATE draws SET seed = '\\x$(printf '%064d' 0)' WHERE office = 'MDN' AND day = '$day'" >/dev/null
+	run staff_ctl draw verify MDN "$day"
+	[ "$status" = 1 ]
+	[[ "$output" == *"does not match the hash"* ]]
 	# A winner's application is booked with its hold; a waiting one shows its entry.
 	as "$(names_in e 7 won | head -n1)" GET "/api/v1/applications/$(citizen_app "$(names_in e 7 won | head -n1)")"
 	[ "$(jq -r .application.status <<<"$body")" = booked ]
@@ -183,7 +203,8 @@ wait_hold() { # NAME
 	[ "$(names_in w 6 won | wc -l)" = 2 ]
 	mdn_citizen fc
 	book fc "$day"
-	[ "$status" = 409 ] && [ "$(jq -r .error.code <<<"$body")" = quota_exhausted ]
+	[ "$status" = 409 ]
+	[ "$(jq -r .error.code <<<"$body")" = quota_exhausted ]
 
 	# An unbooking: its slot goes to the first waiting entry at once.
 	gone=$(names_in w 6 won | head -n1)
@@ -226,7 +247,8 @@ wait_hold() { # NAME
 	book n1 "$day"
 	[ "$status" = 202 ]
 	book n1 "$day"
-	[ "$status" = 409 ] && [ "$(jq -r .error.code <<<"$body")" = conflict ]
+	[ "$status" = 409 ]
+	[ "$(jq -r .error.code <<<"$body")" = conflict ]
 	# The same person, through another account once the first application
 	# is cancelled (which withdraws its entry): still one entry per NIK.
 	as_post n1 "/api/v1/applications/$(citizen_app n1)/cancel" '{}'
@@ -235,14 +257,16 @@ wait_hold() { # NAME
 	citizen_new n2
 	citizen_apply_at n2 MDN
 	book n2 "$day"
-	[ "$status" = 409 ] && [ "$(jq -r .error.code <<<"$body")" = conflict ]
+	[ "$status" = 409 ]
+	[ "$(jq -r .error.code <<<"$body")" = conflict ]
 	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app n2)'")" = 0 ]
 
 	mdn_citizen flagged
 	sql "INSERT INTO account_flags (account_id, rule, detail)
 	    VALUES ('$(citizen_id flagged)', 'submission_burst', 'test')" >/dev/null
 	book flagged "$day"
-	[ "$status" = 409 ] && [ "$(jq -r .error.code <<<"$body")" = conflict ]
+	[ "$status" = 409 ]
+	[ "$(jq -r .error.code <<<"$body")" = conflict ]
 	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app flagged)'")" = 0 ]
 
 	mdn_citizen u1
