@@ -141,7 +141,7 @@ app_draw_run_one(struct db *db, arena *a, const char *office, const char *day)
 	if (db_rows(r) == 0)
 		goto done;   /* another host's, or run already */
 	if (app_draw_order(a, r, &ids, &places) != 0) {
-		log_error("%s: the draw of %s %s is malformed", __func__, office,
+		log_error("the draw of %s %s is malformed", office,
 		    day);
 		st = DB_ERROR;
 		goto done;
@@ -151,7 +151,7 @@ app_draw_run_one(struct db *db, arena *a, const char *office, const char *day)
 	if ((st = db_exec(db, a, DB_STMT_DRAW_RUN, run, 4, &counts)) != DB_OK ||
 	    (st = db_commit(db)) != DB_OK)
 		goto done;
-	log_info("%s: drew %s %s: %s entries, %s holds, %s waiting", __func__,
+	log_info("drew %s %s: %s entries, %s holds, %s waiting",
 	    office, day, db_text(counts, 0, DB_COL(DRAW_RUN, ENTRIES)),
 	    db_text(counts, 0, DB_COL(DRAW_RUN, WON)),
 	    db_text(counts, 0, DB_COL(DRAW_RUN, WAITING)));
@@ -191,11 +191,11 @@ app_draws(struct db *db, const struct config *c)
 	a = arena_new(16384);
 	db_deadline(db, c->health_deadline);
 	if (app_draws_commit(db, a, c) != DB_OK)
-		log_warn("%s: seeds of coming draws not committed; next in %ds",
-		    __func__, c->session_sweep_interval);
+		log_warn("seeds of coming draws not committed; next in %ds",
+		    c->session_sweep_interval);
 	db_deadline(db, c->health_deadline);
 	if (app_draws_run(db, a) != DB_OK)
-		log_warn("%s: due draws not run; next in %ds", __func__,
+		log_warn("due draws not run; next in %ds",
 		    c->session_sweep_interval);
 	arena_free(a);
 }

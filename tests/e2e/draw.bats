@@ -290,3 +290,42 @@ wait_hold() { # NAME
 	api GET /api/v1/offices/MDN/draws/2027-02-30
 	[ "$status" = 404 ]
 }
+
+@test "two permitd masters on one database never run a day's draw twice" {
+	local conf=$E2E_DIR/second.conf log=$E2E_DIR/second.log pid day i
+	local days="2027-08-09 2027-08-10 2027-08-11 2027-08-12 2027-08-13" in
+	in=$(printf "'%s'," $days)
+	in=${in%,}
+	sed -e "s|^listen = .*|listen = unix:$E2E_DIR/fcgi/second.sock|" \
+	    -e "s|^pid_file = .*|pid_file = $E2E_DIR/fcgi/second.pid|" \
+	    "$STACK_CONFIG" >"$conf"
+	setsid "$PERMITD" -c "$conf" 2>>"$log" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+	pid=$!
+	for day in $days; do
+		sql "INSERT INTO office_days (office, day, capacity, opens_at)
+		    VALUES ('MDN', '$day', 1, now() + interval '3 seconds')" >/dev/null
+	done
+	for i in $(seq 100); do
+		[ "$(sql "SELECT count(*) FROM draws WHERE office = 'MDN' AND day IN ($in) AND opens_at <= now()")" = 5 ] && break
+		sleep 0.1
+	done
+	for day in $days; do
+		enter_all "m${day//-/}x" 3 "$day"
+	done
+	# Every draw due at once: both masters find all five ready.
+	sql "UPDATE draws SET draw_at = now() WHERE office = 'MDN' AND day IN ($in)" >/dev/null
+	for i in $(seq 100); do
+		[ "$(sql "SELECT count(*) FROM draws WHERE office = 'MDN' AND day IN ($in) AND drawn_at IS NOT NULL")" = 5 ] && break
+		sleep 0.1
+	done
+	# Two more rounds of both masters: a draw run twice would show by then.
+	sleep 2
+	kill -TERM "$pid"
+	wait_for_exit "$pid" 30
+	! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)|runtime error:' "$log"
+	for day in $days; do
+		[ "$(sql "SELECT count(*) FROM bookings WHERE office = 'MDN' AND day = '$day'")" = 1 ]
+		[ "$(sql "SELECT string_agg(state || rank, ',' ORDER BY rank) FROM draw_entries WHERE office = 'MDN' AND day = '$day'")" = won1,waiting2,waiting3 ]
+		[ "$(cat "$E2E_LOG" "$log" | grep -c "drew MDN $day")" = 1 ]
+	done
+}
