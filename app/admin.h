@@ -28,7 +28,9 @@ pipe_prefetch app_admin_office_put_prefetch;
 
 /* Any of {"capacity","closed","opens_at"} (null: the default again): 200
  * {"day":{"date","capacity","closed","remaining","opens_at"}}; 404 no such
- * office; 409 a capacity below the bookings taken; 422. */
+ * office; 409 a capacity below the bookings taken, or an opens_at once the
+ * day's opening draw has begun (a new opens_at before then drops the seed
+ * committed for the old one: the master commits another); 422. */
 pipe_handler app_admin_day_put;
 pipe_prefetch app_admin_day_put_prefetch;
 

@@ -297,8 +297,8 @@ app_admin_day_put(struct pipe_ctx *ctx, const struct pipe_request *req,
 		    calls, 2, res);
 	}
 	if (calls[0].status == DB_CONFLICT) {
-		pipe_error(res, 409, "conflict",
-		    "The day has more bookings than that capacity.", NULL);
+		pipe_error(res, 409, "conflict", "The day has more bookings "
+		    "than that capacity, or its opening draw has begun.", NULL);
 		return PIPE_ANSWERED;
 	}
 	if (st != PIPE_NEXT)

@@ -16,6 +16,7 @@
 #include "crypto/chain.h"
 
 #define APP_AUDIT_ACTOR_KIND "account"
+#define APP_AUDIT_SYSTEM_KIND "system"
 
 /* What the INSERT's parameters point to, in the request's arena. */
 struct app_audit_row {
@@ -130,27 +131,23 @@ app_audit_prefetch(struct pipe_plan *plan)
 	pipe_plan_add(plan, DB_STMT_AUDIT_HEAD, NULL, 0);
 }
 
-enum app_audit_status
-app_audit_add(arena *a, const struct db_result *head,
-    const struct pipe_principal *who, const struct app_audit_entry *entry,
+/* The row of `entry` by (actor_kind, actor) following `head`, as *out
+ * (app_audit_add's contract; the entry already judged). */
+static enum app_audit_status
+app_audit_call(arena *a, const struct db_result *head, const char *actor_kind,
+    const char *actor, const struct app_audit_entry *entry,
     struct db_call *out)
 {
 	struct chain_row row;
 	struct app_audit_row *r;
 
 	memset(&row, 0, sizeof(row));
-	if (!app_audit_entry_ok(who, entry)) {
-		log_error("an audit entry breaks its rules (action %s)",
-		    entry != NULL && app_audit_action_ok(entry->action) ?
-		    entry->action : "?");
-		return APP_AUDIT_INVALID;
-	}
 	if (app_audit_head_read(a, head, &row) != 0) {
 		log_error("the audit chain's head is malformed");
 		return APP_AUDIT_BAD_HEAD;
 	}
-	row.actor_kind = APP_AUDIT_ACTOR_KIND;
-	row.actor = arena_strdup(a, who->account_id);
+	row.actor_kind = actor_kind;
+	row.actor = arena_strdup(a, actor);
 	row.action = arena_strdup(a, entry->action);
 	row.application = app_audit_dup(a, entry->application);
 	row.account = app_audit_dup(a, entry->account);
@@ -164,6 +161,38 @@ app_audit_add(arena *a, const struct db_result *head,
 	*out = (struct db_call){ DB_STMT_AUDIT_INSERT, r->params,
 	    DB_NCOLS(AUDIT_INSERT), NULL, DB_ERROR };
 	return APP_AUDIT_OK;
+}
+
+enum app_audit_status
+app_audit_add(arena *a, const struct db_result *head,
+    const struct pipe_principal *who, const struct app_audit_entry *entry,
+    struct db_call *out)
+{
+	if (!app_audit_entry_ok(who, entry)) {
+		log_error("an audit entry breaks its rules (action %s)",
+		    entry != NULL && app_audit_action_ok(entry->action) ?
+		    entry->action : "?");
+		return APP_AUDIT_INVALID;
+	}
+	return app_audit_call(a, head, APP_AUDIT_ACTOR_KIND, who->account_id,
+	    entry, out);
+}
+
+enum app_audit_status
+app_audit_add_system(arena *a, const struct db_result *head,
+    const struct app_audit_entry *entry, struct db_call *out)
+{
+	if (entry == NULL || !app_audit_action_ok(entry->action) ||
+	    !app_audit_id_ok(entry->application, 0) ||
+	    !app_audit_id_ok(entry->account, 0) ||
+	    !app_audit_detail_ok(entry->detail)) {
+		log_error("an audit entry breaks its rules (action %s)",
+		    entry != NULL && app_audit_action_ok(entry->action) ?
+		    entry->action : "?");
+		return APP_AUDIT_INVALID;
+	}
+	return app_audit_call(a, head, APP_AUDIT_SYSTEM_KIND,
+	    APP_AUDIT_SYSTEM_ACTOR, entry, out);
 }
 
 enum pipe_status

@@ -82,6 +82,19 @@ enum app_audit_status app_audit_add(arena *a, const struct db_result *head,
     const struct pipe_principal *who, const struct app_audit_entry *entry,
     struct db_call *out) __attribute__((warn_unused_result));
 
+/* The actor of permitd's own work (the master's opening draws). */
+#define APP_AUDIT_SYSTEM_ACTOR "permitd"
+
+/*
+ * As app_audit_add, for an act of permitd itself, with no principal: the
+ * row's actor is APP_AUDIT_SYSTEM_ACTOR of kind "system". The database
+ * admits such a row only from an unbound transaction and only for the
+ * actions it lists (migrations/0018: "draw.run").
+ */
+enum app_audit_status app_audit_add_system(arena *a,
+    const struct db_result *head, const struct app_audit_entry *entry,
+    struct db_call *out) __attribute__((warn_unused_result));
+
 /*
  * The usual last flight of an audited act: calls[0..n) (room for n + 1),
  * then the row of `entry` following the head that the route's prefetch

@@ -10,8 +10,8 @@
  * marked run is never run again.
  */
 #include "app/app.h"
+#include "app/audit.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -54,11 +54,10 @@ app_draw_commit_one(struct db *db, const struct db_result *due, int row)
 static enum db_status
 app_draws_commit(struct db *db, arena *a, const struct config *c)
 {
-	char b[3][16];
 	const struct db_param p[4] = {
-		DB_TEXT((snprintf(b[0], 16, "%d", c->booking_days_ahead), b[0])),
-		DB_TEXT((snprintf(b[1], 16, "%d", c->open_hour), b[1])),
-		DB_TEXT((snprintf(b[2], 16, "%d", c->draw_minutes), b[2])),
+		DB_TEXT(arena_printf(a, "%d", c->booking_days_ahead)),
+		DB_TEXT(arena_printf(a, "%d", c->open_hour)),
+		DB_TEXT(arena_printf(a, "%d", c->draw_minutes)),
 		DB_TEXT(APP_DRAW_HORIZON_MINUTES),
 	};
 	struct db_result *due;
@@ -76,63 +75,113 @@ done:
 	return st;
 }
 
-/*
- * The ids of the locked draw's entries, ordered under its seed, as the two
- * text[] literals DRAW_RUN takes (ids, places in hex), in the arena.
- * 0, or -1 on a malformed row.
- */
-static int
-app_draw_order(arena *a, const struct db_result *r, const char **ids_out,
-    const char **places_out)
-{
-	unsigned char seed[DRAW_SEED_BYTES];
-	int rows = db_rows(r), n = 0;
-	const char **ids = arena_calloc(a, (size_t)rows + 1, sizeof(*ids));
-	struct draw_rank *rank = arena_calloc(a, (size_t)rows + 1,
-	    sizeof(*rank));
-	char *idl = arena_alloc(a, (size_t)rows * 40 + 3);
-	char *pl = arena_alloc(a, (size_t)rows * (DRAW_HASH_BYTES * 2 + 1) + 3);
-	char *ip = idl, *pp = pl;
-	const char *hex = db_text(r, 0, DB_COL(DRAW_LOCK, SEED));
-	int rc = -1;
+/* The ordered draw as DRAW_RUN and its audit row take it, in the arena. */
+struct app_draw_ordered {
+	const char *ids;       /* text[] literal: entry ids, first place first */
+	const char *places;    /* text[] literal: their places in hex */
+	const char *seed_hash; /* hex */
+};
 
-	if (hex == NULL || sodium_hex2bin(seed, sizeof(seed), hex, strlen(hex),
-	    NULL, NULL, NULL) != 0)
-		goto out;
-	for (int i = 0; i < rows; i++)
-		if ((ids[n] = db_text(r, i, DB_COL(DRAW_LOCK, ENTRY))) != NULL)
-			n++;
-	if (draw_order(seed, ids, (size_t)n, rank) != 0)
-		goto out;
+/* An entry id's text at its longest (draw_order refuses longer ones). */
+#define APP_DRAW_ID_MAX 64
+
+/* The n ranked entries as DRAW_RUN's two text[] literals, in the arena. */
+static void
+app_draw_literals(arena *a, const struct draw_rank *rank, size_t n,
+    struct app_draw_ordered *out)
+{
+	char *ids = arena_alloc(a, n * (APP_DRAW_ID_MAX + 1) + 3);
+	char *places = arena_alloc(a, n * (DRAW_HASH_BYTES * 2 + 1) + 3);
+	char *ip = ids, *pp = places;
+
 	*ip++ = '{';
 	*pp++ = '{';
-	for (int i = 0; i < n; i++) {
-		ip += sprintf(ip, "%s%s", i > 0 ? "," : "", rank[i].id);
-		if (i > 0)
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0) {
+			*ip++ = ',';
 			*pp++ = ',';
+		}
+		ip = stpcpy(ip, rank[i].id);
 		sodium_bin2hex(pp, DRAW_HASH_BYTES * 2 + 1, rank[i].place,
 		    DRAW_HASH_BYTES);
 		pp += DRAW_HASH_BYTES * 2;
 	}
 	strcpy(ip, "}");
 	strcpy(pp, "}");
-	*ids_out = idl;
-	*places_out = pl;
+	out->ids = ids;
+	out->places = places;
+}
+
+/*
+ * The locked draw's entries (DRAW_LOCK's rows) ordered under its seed, and
+ * the seed's hash. 0, or -1 on a malformed row.
+ */
+static int
+app_draw_order(arena *a, const struct db_result *r,
+    struct app_draw_ordered *out)
+{
+	unsigned char seed[DRAW_SEED_BYTES], hash[DRAW_HASH_BYTES];
+	char *hash_hex = arena_alloc(a, DRAW_HASH_BYTES * 2 + 1);
+	int rows = db_rows(r);
+	size_t n = 0, len = 0;
+	const char **ids = arena_calloc(a, (size_t)rows + 1, sizeof(*ids));
+	struct draw_rank *rank = arena_calloc(a, (size_t)rows + 1,
+	    sizeof(*rank));
+	const char *hex = db_text(r, 0, DB_COL(DRAW_LOCK, SEED));
+	int rc = -1;
+
+	if (hex == NULL || sodium_hex2bin(seed, sizeof(seed), hex, strlen(hex),
+	    NULL, &len, NULL) != 0 || len != sizeof(seed))
+		goto out;
+	for (int i = 0; i < rows; i++)
+		if ((ids[n] = db_text(r, i, DB_COL(DRAW_LOCK, ENTRY))) != NULL)
+			n++;
+	if (draw_order(seed, ids, n, rank) != 0)
+		goto out;
+	app_draw_literals(a, rank, n, out);
+	draw_seed_hash(seed, hash);
+	out->seed_hash = sodium_bin2hex(hash_hex, DRAW_HASH_BYTES * 2 + 1, hash,
+	    DRAW_HASH_BYTES);
 	rc = 0;
 out:
 	sodium_memzero(seed, sizeof(seed));
 	return rc;
 }
 
+/*
+ * The draw's audit row, in its transaction, after its run: the day, the
+ * counts and the seed's hash (workflow data only), as permitd itself.
+ */
+static enum db_status
+app_draw_audit(struct db *db, arena *a, const char *office, const char *day,
+    const struct db_result *counts, const char *seed_hash)
+{
+	struct app_audit_entry entry = { .action = "draw.run" };
+	struct db_result *head;
+	struct db_call row;
+	enum db_status st;
+
+	entry.detail = arena_printf(a, "office=%s day=%s entries=%s holds=%s "
+	    "waiting=%s seed_hash=%s", office, day,
+	    db_text(counts, 0, DB_COL(DRAW_RUN, ENTRIES)),
+	    db_text(counts, 0, DB_COL(DRAW_RUN, WON)),
+	    db_text(counts, 0, DB_COL(DRAW_RUN, WAITING)), seed_hash);
+	if ((st = db_exec(db, a, DB_STMT_AUDIT_HEAD, NULL, 0, &head)) != DB_OK)
+		return st;
+	if (app_audit_add_system(a, head, &entry, &row) != APP_AUDIT_OK)
+		return DB_ERROR;
+	return db_exec(db, NULL, row.stmt, row.params, row.nparams, NULL);
+}
+
 /* The draw of (office, day), if this master gets its lock: ordered, run,
- * counted in the log. */
+ * audited, counted in the log; all of it or nothing. */
 static enum db_status
 app_draw_run_one(struct db *db, arena *a, const char *office, const char *day)
 {
 	const struct db_param lock[2] = { DB_TEXT(office), DB_TEXT(day) };
 	struct db_param run[4] = { DB_TEXT(office), DB_TEXT(day) };
 	struct db_result *r, *counts;
-	const char *ids, *places;
+	struct app_draw_ordered o;
 	enum db_status st;
 
 	if ((st = db_begin(db, NULL)) != DB_OK ||
@@ -140,15 +189,16 @@ app_draw_run_one(struct db *db, arena *a, const char *office, const char *day)
 		goto done;
 	if (db_rows(r) == 0)
 		goto done;   /* another host's, or run already */
-	if (app_draw_order(a, r, &ids, &places) != 0) {
-		log_error("the draw of %s %s is malformed", office,
-		    day);
+	if (app_draw_order(a, r, &o) != 0) {
+		log_error("the draw of %s %s is malformed", office, day);
 		st = DB_ERROR;
 		goto done;
 	}
-	run[2] = DB_TEXT(ids);
-	run[3] = DB_TEXT(places);
+	run[2] = DB_TEXT(o.ids);
+	run[3] = DB_TEXT(o.places);
 	if ((st = db_exec(db, a, DB_STMT_DRAW_RUN, run, 4, &counts)) != DB_OK ||
+	    (st = app_draw_audit(db, a, office, day, counts,
+	    o.seed_hash)) != DB_OK ||
 	    (st = db_commit(db)) != DB_OK)
 		goto done;
 	log_info("drew %s %s: %s entries, %s holds, %s waiting",

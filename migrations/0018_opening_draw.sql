@@ -474,6 +474,68 @@ BEGIN
 END
 $$;
 
+-- As in 0017, and a day's opening follows its draw: a new opens_at is
+-- refused (exclusion_violation, 409) once the day's draw window has opened
+-- or the draw has run; before that, the committed seed is dropped (no one
+-- has seen it, and no entry can exist yet) so the master commits a new one
+-- for the new window.
+CREATE OR REPLACE FUNCTION permit_admin_day(p_code text, p_day date,
+	p_set_capacity boolean, p_capacity integer,
+	p_set_closed boolean, p_closed boolean,
+	p_set_opens boolean, p_opens_at timestamptz)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+DECLARE
+	v_quota integer;
+	v_booked integer;
+BEGIN
+	PERFORM permit_require_admin();
+	IF p_set_capacity AND p_capacity < 0 THEN
+		RAISE EXCEPTION 'a capacity is a count' USING ERRCODE = 'check_violation';
+	END IF;
+	SELECT o.daily_quota INTO v_quota FROM offices o WHERE o.code = p_code;
+	IF NOT FOUND THEN
+		RAISE EXCEPTION 'permit_admin_day: no such office';
+	END IF;
+	INSERT INTO office_days (office, day) VALUES (p_code, p_day)
+	ON CONFLICT (office, day) DO NOTHING;
+	SELECT d.booked INTO v_booked FROM office_days d
+	WHERE d.office = p_code AND d.day = p_day FOR UPDATE;
+	IF p_set_capacity AND v_booked > coalesce(p_capacity, v_quota) THEN
+		RAISE EXCEPTION 'the day has more bookings than that capacity'
+			USING ERRCODE = 'exclusion_violation';
+	END IF;
+	IF p_set_opens THEN
+		IF EXISTS (SELECT 1 FROM draws w WHERE w.office = p_code
+		    AND w.day = p_day
+		    AND (w.opens_at <= now() OR w.drawn_at IS NOT NULL)) THEN
+			RAISE EXCEPTION 'the day''s draw has begun'
+				USING ERRCODE = 'exclusion_violation';
+		END IF;
+		DELETE FROM draws w WHERE w.office = p_code AND w.day = p_day;
+	END IF;
+	UPDATE office_days d
+	SET capacity = CASE WHEN p_set_capacity THEN p_capacity ELSE d.capacity END,
+	    closed = CASE WHEN p_set_closed THEN p_closed ELSE d.closed END,
+	    opens_at = CASE WHEN p_set_opens THEN p_opens_at ELSE d.opens_at END
+	WHERE d.office = p_code AND d.day = p_day;
+END
+$$;
+
+-- The master records each draw it runs in the audit trail, as permitd
+-- itself (actor_kind 'system'), from its own, unbound transaction: the
+-- only row permit_app may write as anyone but the bound principal.
+CREATE POLICY audit_log_draw ON audit_log FOR INSERT TO permit_app
+	WITH CHECK (actor_kind = 'system' AND actor = 'permitd'
+	    AND action = 'draw.run'
+	    AND nullif(current_setting('permit.account_id', true), '') IS NULL);
+
+-- Days with an opening of their own, for the master's look ahead.
+CREATE INDEX office_days_opens_at ON office_days (opens_at)
+	WHERE opens_at IS NOT NULL;
+
 REVOKE ALL ON FUNCTION permit_draw_stage(text, date) FROM PUBLIC;
 REVOKE ALL ON FUNCTION permit_draw_enter(uuid, uuid, date, text, bigint, integer) FROM PUBLIC;
 REVOKE ALL ON FUNCTION permit_draw_withdraw(uuid) FROM PUBLIC;

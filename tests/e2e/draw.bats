@@ -146,6 +146,12 @@ PY
 	# The stored order is the one the seed gives.
 	[ "$(sql "SELECT id FROM draw_entries WHERE office = 'MDN' AND day = '$day' ORDER BY rank")" = \
 	    "$(recomputed_order "$seed" $(sql "SELECT id FROM draw_entries WHERE office = 'MDN' AND day = '$day'"))" ]
+	# The draw's audit row, as permitd itself: the day, the counts, the hash.
+	[ "$(sql "SELECT actor_kind || ' ' || actor || ' ' || detail FROM audit_log
+	    WHERE action = 'draw.run' AND detail LIKE '%day=$day %'")" = \
+	    "system permitd office=MDN day=$day entries=7 holds=3 waiting=4 seed_hash=$hash" ]
+	run staff_ctl audit verify
+	[ "$status" = 0 ] || { echo "$output" >&2; false; }
 	# permitctl re-runs it from the seed and agrees; two places swapped, or
 	# another seed, it names what differs.
 	run staff_ctl draw verify MDN "$day"
@@ -328,4 +334,33 @@ wait_hold() { # NAME
 		[ "$(sql "SELECT string_agg(state || rank, ',' ORDER BY rank) FROM draw_entries WHERE office = 'MDN' AND day = '$day'")" = won1,waiting2,waiting3 ]
 		[ "$(cat "$E2E_LOG" "$log" | grep -c "drew MDN $day")" = 1 ]
 	done
+}
+
+@test "an admin's new opens_at: 409 once the draw has begun; before that the unseen seed is replaced for the new window" {
+	local day=2027-08-16 old
+	staff_new adm admin
+	open_day "$day" 2
+	as adm PUT "/api/v1/admin/offices/MDN/days/$day" -H 'Content-Type: application/json' \
+	    --data '{"opens_at":"2027-01-04T01:00:00Z"}'
+	[ "$status" = 409 ]
+	[ "$(sql "SELECT count(*) FROM draws WHERE office = 'MDN' AND day = '$day'")" = 1 ]
+
+	day=2027-08-17
+	sql "INSERT INTO office_days (office, day, opens_at)
+	    VALUES ('MDN', '$day', now() + interval '1 hour')" >/dev/null
+	for i in $(seq 100); do
+		old=$(sql "SELECT encode(seed_hash, 'hex') FROM draws WHERE office = 'MDN' AND day = '$day'")
+		[ -n "$old" ] && break
+		sleep 0.1
+	done
+	[ -n "$old" ]
+	as adm PUT "/api/v1/admin/offices/MDN/days/$day" -H 'Content-Type: application/json' \
+	    --data "{\"opens_at\":\"$(date -u -d '+2 hours' +%FT%TZ)\"}"
+	[ "$status" = 200 ] || { echo "$status $body" >&2; false; }
+	for i in $(seq 100); do
+		[ "$(sql "SELECT opens_at > now() + interval '90 minutes' FROM draws WHERE office = 'MDN' AND day = '$day'")" = t ] && break
+		sleep 0.1
+	done
+	[ "$(sql "SELECT opens_at > now() + interval '90 minutes' FROM draws WHERE office = 'MDN' AND day = '$day'")" = t ]
+	[ "$(sql "SELECT encode(seed_hash, 'hex') FROM draws WHERE office = 'MDN' AND day = '$day'")" != "$old" ]
 }
