@@ -28,14 +28,6 @@ teardown_file() {
 	stack_stop
 }
 
-weekday_ahead() { # N
-	local n=$1 d
-	while :; do
-		d=$(TZ=Asia/Jakarta date -d "+$n days" +%F)
-		[ "$(date -d "$d" +%u)" -le 5 ] && { echo "$d"; return; }
-		n=$((n + 1))
-	done
-}
 
 audit_rows() { # APPLICATION ACTION
 	psql_super -tA -c "SELECT count(*) FROM audit_log
