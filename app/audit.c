@@ -1,19 +1,16 @@
 /*
  * audit — a row of the audit trail for the handler's last flight (contract
- * in audit.h). The entry is checked here against the rules the database
- * holds the row to, and the ids against their canonical form, because the
- * hash covers the text permitd sends and `permitctl audit verify` hashes
- * the text the database returns: a UUID in upper case would be stored in
- * lower case and its row would read as edited.
+ * in audit.h). The head is read as permitctl reads it (db/audit.h), the
+ * row placed after it, checked against the rules the database holds it to
+ * and hashed as permitctl's are (crypto/chain.h: chain_follow,
+ * chain_row_writable, chain_hash), so both writers extend one chain alike.
  */
 #include "app/audit.h"
 
-#include <limits.h>
 #include <string.h>
 
-#include "core/validate.h"
 #include "core/log.h"
-#include "crypto/chain.h"
+#include "db/audit.h"
 
 #define APP_AUDIT_ACTOR_KIND "account"
 #define APP_AUDIT_SYSTEM_KIND "system"
@@ -25,84 +22,22 @@ struct app_audit_row {
 	struct db_param params[DB_NCOLS(AUDIT_INSERT)];
 };
 
-static int
-app_audit_action_ok(const char *s)
-{
-	size_t n;
-
-	if (s == NULL || !(s[0] >= 'a' && s[0] <= 'z'))
-		return 0;
-	n = strnlen(s, APP_AUDIT_ACTION_MAX + 1);
-	return n <= APP_AUDIT_ACTION_MAX &&
-	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_.") == n;
-}
-
-static int
-app_audit_detail_ok(const char *s)
-{
-	size_t n;
-
-	if (s == NULL)
-		return 1;
-	n = strnlen(s, APP_AUDIT_DETAIL_MAX + 1);
-	if (n > APP_AUDIT_DETAIL_MAX)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < ' ' || s[i] > '~')
-			return 0;
-	return 1;
-}
-
-static int
-app_audit_id_ok(const char *s, int required)
-{
-	if (s == NULL)
-		return !required;
-	return validate_uuid(s) == VALIDATE_OK;
-}
-
-static int
-app_audit_entry_ok(const struct pipe_principal *who,
-    const struct app_audit_entry *e)
-{
-	return who != NULL && app_audit_id_ok(who->account_id, 1) &&
-	    e != NULL && app_audit_action_ok(e->action) &&
-	    app_audit_id_ok(e->application, 0) &&
-	    app_audit_id_ok(e->account, 0) && app_audit_detail_ok(e->detail);
-}
-
-/*
- * The head's one row into the new row's position, time and previous hash
- * (the time copied into `a`, the hash into prev). 0, or -1 when the result
- * is not what DB_STMT_AUDIT_HEAD returns.
- */
-static int
-app_audit_head_read(arena *a, const struct db_result *head,
-    struct chain_row *row)
-{
-	const unsigned char *hash;
-	const char *at;
-	long long seq;
-	size_t len;
-
-	if (head == NULL || db_rows(head) != 1 ||
-	    db_int64(head, 0, DB_COL(AUDIT_HEAD, SEQ), &seq) != 0 ||
-	    seq < 0 || seq == LLONG_MAX ||
-	    (at = db_text(head, 0, DB_COL(AUDIT_HEAD, AT))) == NULL ||
-	    db_bytes(head, a, 0, DB_COL(AUDIT_HEAD, HASH), &hash, &len) != 0 ||
-	    len != CHAIN_HASH_BYTES)
-		return -1;
-	row->seq = seq + 1;
-	row->at = arena_strdup(a, at);
-	memcpy(row->prev, hash, CHAIN_HASH_BYTES);
-	return 0;
-}
-
 /* A copy of `s` in the arena; NULL stays NULL. */
 static const char *
 app_audit_dup(arena *a, const char *s)
 {
 	return s != NULL ? arena_strdup(a, s) : NULL;
+}
+
+/* `action` when it is within its rules, so the log line shows nothing
+ * else; "?" otherwise. */
+static const char *
+app_audit_action_name(const char *action)
+{
+	const struct chain_row probe = { .seq = 1, .at = "",
+	    .actor_kind = "system", .actor = "permitd", .action = action };
+
+	return chain_row_writable(&probe) ? action : "?";
 }
 
 /* The INSERT's parameters for `row` (its texts already in the arena; a
@@ -132,29 +67,33 @@ app_audit_prefetch(struct pipe_plan *plan)
 }
 
 /* The row of `entry` by (actor_kind, actor) following `head`, as *out
- * (app_audit_add's contract; the entry already judged). */
+ * (app_audit_add's contract). */
 static enum app_audit_status
 app_audit_call(arena *a, const struct db_result *head, const char *actor_kind,
     const char *actor, const struct app_audit_entry *entry,
     struct db_call *out)
 {
+	struct db_audit_head h;
 	struct chain_row row;
 	struct app_audit_row *r;
 
 	memset(&row, 0, sizeof(row));
-	if (app_audit_head_read(a, head, &row) != 0) {
+	if (db_audit_head(head, a, &h) != 0 ||
+	    chain_follow(&row, h.seq, h.hash, h.hash_len) != 0) {
 		log_error("the audit chain's head is malformed");
 		return APP_AUDIT_BAD_HEAD;
 	}
+	row.at = h.at;
 	row.actor_kind = actor_kind;
-	row.actor = arena_strdup(a, actor);
-	row.action = arena_strdup(a, entry->action);
+	row.actor = app_audit_dup(a, actor);
+	row.action = app_audit_dup(a, entry->action);
 	row.application = app_audit_dup(a, entry->application);
 	row.account = app_audit_dup(a, entry->account);
 	row.detail = app_audit_dup(a, entry->detail);
 	r = arena_alloc(a, sizeof(*r));
-	if (chain_hash(&row, r->hash) != 0) {
-		log_error("an audit row cannot be hashed");
+	if (!chain_row_writable(&row) || chain_hash(&row, r->hash) != 0) {
+		log_error("an audit entry breaks its rules (action %s)",
+		    app_audit_action_name(entry->action));
 		return APP_AUDIT_INVALID;
 	}
 	app_audit_params(a, &row, r);
@@ -168,10 +107,8 @@ app_audit_add(arena *a, const struct db_result *head,
     const struct pipe_principal *who, const struct app_audit_entry *entry,
     struct db_call *out)
 {
-	if (!app_audit_entry_ok(who, entry)) {
-		log_error("an audit entry breaks its rules (action %s)",
-		    entry != NULL && app_audit_action_ok(entry->action) ?
-		    entry->action : "?");
+	if (who == NULL || entry == NULL) {
+		log_error("an audit entry without its principal or entry");
 		return APP_AUDIT_INVALID;
 	}
 	return app_audit_call(a, head, APP_AUDIT_ACTOR_KIND, who->account_id,
@@ -182,13 +119,8 @@ enum app_audit_status
 app_audit_add_system(arena *a, const struct db_result *head,
     const struct app_audit_entry *entry, struct db_call *out)
 {
-	if (entry == NULL || !app_audit_action_ok(entry->action) ||
-	    !app_audit_id_ok(entry->application, 0) ||
-	    !app_audit_id_ok(entry->account, 0) ||
-	    !app_audit_detail_ok(entry->detail)) {
-		log_error("an audit entry breaks its rules (action %s)",
-		    entry != NULL && app_audit_action_ok(entry->action) ?
-		    entry->action : "?");
+	if (entry == NULL) {
+		log_error("an audit entry without its entry");
 		return APP_AUDIT_INVALID;
 	}
 	return app_audit_call(a, head, APP_AUDIT_SYSTEM_KIND,

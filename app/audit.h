@@ -28,12 +28,13 @@
 #define PERMIT_APP_AUDIT_H
 
 #include "core/arena.h"
+#include "crypto/chain.h"
 #include "db/db.h"
 #include "pipe/pipe.h"
 
 /* The limits the database holds a row to (migrations/0014). */
-#define APP_AUDIT_ACTION_MAX 64
-#define APP_AUDIT_DETAIL_MAX 200
+#define APP_AUDIT_ACTION_MAX CHAIN_ACTION_MAX
+#define APP_AUDIT_DETAIL_MAX CHAIN_DETAIL_MAX
 
 /*
  * What a row says beyond who (the principal) and when (the database's

@@ -15,7 +15,9 @@
 #ifndef PERMIT_CLI_CLI_H
 #define PERMIT_CLI_CLI_H
 
+#include "core/arena.h"
 #include "core/config.h"
+#include "db/db.h"
 
 int cli_db(int argc, char **argv, const struct config *cfg);
 int cli_migrate(int argc, char **argv, const struct config *cfg);
@@ -43,6 +45,34 @@ const char *cli_database(const char *arg);
  * anything else reads stdin.
  */
 int cli_read_secret(const char *what, char *buf, size_t cap, size_t *len)
+    __attribute__((warn_unused_result));
+
+/*
+ * What an operator's act records in the audit trail (migrations/0014):
+ * action a static name ("cli.staff_add"), what it was done to as
+ * canonical lower-case UUIDs or NULL, and a detail of workflow data only
+ * (a role, an office, a mode; never the email or any identity data:
+ * invariant 1), printable ASCII or NULL. The caller's strings.
+ */
+struct cli_audit_entry {
+	const char *action;
+	const char *application;
+	const char *account;
+	const char *detail;
+};
+
+/*
+ * Writes the row of `e`, by the database role permitctl runs as
+ * (actor_kind 'cli', actor current_user), inside the act's open
+ * transaction on `db` (a ctl handle, not READ ONLY), before the act's own
+ * statements: it locks the chain's head until that transaction ends, and
+ * taking that lock first, as permitd does, means an admin's concurrent act
+ * through the API never waits for the head while holding what this act
+ * waits for (a deadlock). The head's result lives in `a`. 0, or -1
+ * (logged): the caller rolls back, so there is no act without its row and
+ * no row without its act, and commits only when both succeeded.
+ */
+int cli_audit_write(struct db *db, arena *a, const struct cli_audit_entry *e)
     __attribute__((warn_unused_result));
 
 #endif

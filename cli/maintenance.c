@@ -99,18 +99,24 @@ cli_maintenance_print(const struct db_result *r)
 }
 
 /*
- * The operator's act, in one place: the mode and message written and
- * committed in one transaction (an audit row of the act joins it), the
- * state as stored in *r. DB_OK or the failure.
+ * The operator's act, in one place: its audit row (cli.maintenance, its
+ * mode: the message is free text and stays out of the trail) and the mode
+ * and message written, committed together or not at all; the state as
+ * stored in *r. DB_OK or the failure (DB_ERROR: the row could not be
+ * written, logged).
  */
 static enum db_status
 cli_maintenance_set(struct db *db, arena *a,
     const struct cli_maintenance_opts *o, struct db_result **r)
 {
 	const struct db_param p[2] = { DB_TEXT(o->mode), DB_TEXT(o->message) };
+	const struct cli_audit_entry entry = { "cli.maintenance", NULL, NULL,
+	    arena_printf(a, "mode=%s", o->mode) };
 	enum db_status st;
 
 	if ((st = db_begin(db, NULL)) == DB_OK &&
+	    (st = cli_audit_write(db, a, &entry) == 0 ? DB_OK : DB_ERROR) ==
+	    DB_OK &&
 	    (st = db_exec(db, a, DB_STMT_SERVICE_STATE_WRITE, p, 2, r)) ==
 	    DB_OK)
 		st = db_commit(db);

@@ -152,12 +152,13 @@ cli_staff_office(struct db *db, arena *a, const char *code)
 }
 
 /*
- * The operator's act, in one place: the account inserted and committed in
- * one transaction (an audit row of the act joins it). DB_OK, or the
- * failure (DB_CONFLICT: the email is taken).
+ * The operator's act, in one place: its audit row (cli.staff_add on the
+ * new account: its role and office, never its email) and the account,
+ * committed together or not at all. DB_OK, or the failure (DB_CONFLICT:
+ * the email is taken; DB_ERROR: the row could not be written, logged).
  */
 static enum db_status
-cli_staff_insert(struct db *db, const struct cli_staff_opts *o,
+cli_staff_insert(struct db *db, arena *a, const struct cli_staff_opts *o,
     const struct enroll *n)
 {
 	const struct db_param p[] = {
@@ -170,9 +171,14 @@ cli_staff_insert(struct db *db, const struct cli_staff_opts *o,
 		DB_TEXT(o->role),
 		DB_TEXT(o->office),
 	};
+	const struct cli_audit_entry entry = { "cli.staff_add", NULL, n->id,
+	    arena_printf(a, "role=%s office=%s", o->role,
+	    o->office != NULL ? o->office : "-") };
 	enum db_status st;
 
 	if ((st = db_begin(db, NULL)) == DB_OK &&
+	    (st = cli_audit_write(db, a, &entry) == 0 ? DB_OK : DB_ERROR) ==
+	    DB_OK &&
 	    (st = db_exec(db, NULL, DB_STMT_STAFF_ADD, p, 8, NULL)) == DB_OK)
 		st = db_commit(db);
 	db_rollback(db);
@@ -202,7 +208,7 @@ cli_staff_create(const struct config *cfg, struct db *db, arena *a,
 	if (enroll_new(kr, &names, a, o->norm, s->pw, s->len,
 	    cfg->pwhash_opslimit, cfg->pwhash_memlimit, &n) != 0)
 		goto out;
-	st = cli_staff_insert(db, o, &n);
+	st = cli_staff_insert(db, a, o, &n);
 	if (st == DB_CONFLICT)
 		fprintf(stderr, "permitctl staff add: an account with this "
 		    "email already exists\n");

@@ -5,12 +5,17 @@
  */
 #include "crypto/chain.h"
 
+#include <limits.h>
 #include <string.h>
 
 #include <sodium.h>
 
+#include "core/validate.h"
+
 #define CHAIN_DOMAIN "permitd-audit-v1"
 #define CHAIN_ABSENT 0xffffffffu
+/* The longest name a cli or system actor has (a PostgreSQL identifier). */
+#define CHAIN_NAME_MAX 63
 
 /* Where the encoding goes: the hash state, or buf[0..cap). */
 struct chain_sink {
@@ -131,4 +136,79 @@ chain_hash(const struct chain_row *row, unsigned char out[CHAIN_HASH_BYTES])
 	chain_emit(row, &s);
 	crypto_generichash_final(&st, out, CHAIN_HASH_BYTES);
 	return 0;
+}
+
+int
+chain_follow(struct chain_row *row, long long head_seq,
+    const unsigned char *head_hash, size_t head_len)
+{
+	if (head_seq < 0 || head_seq == LLONG_MAX || head_hash == NULL ||
+	    head_len != CHAIN_HASH_BYTES)
+		return -1;
+	row->seq = head_seq + 1;
+	memcpy(row->prev, head_hash, CHAIN_HASH_BYTES);
+	return 0;
+}
+
+/* 1 when s is first[0] then rest[0..) bytes, max bytes in all. */
+static int
+chain_word_ok(const char *s, const char *first, const char *rest, size_t max)
+{
+	size_t n;
+
+	if (s == NULL || s[0] == '\0' || strchr(first, s[0]) == NULL)
+		return 0;
+	n = strnlen(s, max + 1);
+	return n <= max && strspn(s + 1, rest) == n - 1;
+}
+
+#define CHAIN_LOWER "abcdefghijklmnopqrstuvwxyz"
+#define CHAIN_DIGIT "0123456789"
+
+static int
+chain_id_ok(const char *s, int required)
+{
+	if (s == NULL)
+		return !required;
+	return validate_uuid(s) == VALIDATE_OK;
+}
+
+static int
+chain_actor_ok(const char *kind, const char *actor)
+{
+	if (kind == NULL)
+		return 0;
+	if (strcmp(kind, "account") == 0)
+		return chain_id_ok(actor, 1);
+	if (strcmp(kind, "cli") == 0 || strcmp(kind, "system") == 0)
+		return chain_word_ok(actor, CHAIN_LOWER "_",
+		    CHAIN_LOWER CHAIN_DIGIT "_.-", CHAIN_NAME_MAX);
+	return 0;
+}
+
+static int
+chain_detail_ok(const char *s)
+{
+	size_t n;
+
+	if (s == NULL)
+		return 1;
+	n = strnlen(s, CHAIN_DETAIL_MAX + 1);
+	if (n > CHAIN_DETAIL_MAX)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < ' ' || s[i] > '~')
+			return 0;
+	return 1;
+}
+
+int
+chain_row_writable(const struct chain_row *row)
+{
+	return row != NULL && row->seq >= 1 && row->at != NULL &&
+	    chain_actor_ok(row->actor_kind, row->actor) &&
+	    chain_word_ok(row->action, CHAIN_LOWER,
+	    CHAIN_LOWER CHAIN_DIGIT "_.", CHAIN_ACTION_MAX) &&
+	    chain_id_ok(row->application, 0) && chain_id_ok(row->account, 0) &&
+	    chain_detail_ok(row->detail);
 }

@@ -37,6 +37,9 @@
  * their lengths, and prev. */
 #define CHAIN_ENCODING_MAX \
 	(4 + 16 + 4 + 8 + 7 * (4 + CHAIN_TEXT_MAX) + 4 + CHAIN_HASH_BYTES)
+/* What audit_log's checks allow an action and a detail (migrations/0014). */
+#define CHAIN_ACTION_MAX 64
+#define CHAIN_DETAIL_MAX 200
 
 /* One row as its hash covers it. The strings are the caller's, read only
  * during the call; the NULL-able ones say so. */
@@ -64,5 +67,32 @@ int chain_encode(const struct chain_row *row, unsigned char *buf, size_t cap,
 /* The row's hash into out. 0, or -1 on what chain_encode refuses. */
 int chain_hash(const struct chain_row *row, unsigned char out[CHAIN_HASH_BYTES])
     __attribute__((warn_unused_result));
+
+/*
+ * For a writer (permitd's app/audit.c, permitctl's cli/audit_write.c): makes
+ * `row` the one that follows the chain's head, the last row's position
+ * head_seq (0 while the trail is empty) and hash head_hash[0..head_len):
+ * its seq is head_seq + 1 and its prev that hash. 0, or -1 (row untouched)
+ * when head_seq is negative or the last there is, or head_len is not
+ * CHAIN_HASH_BYTES: a head the database did not return.
+ */
+int chain_follow(struct chain_row *row, long long head_seq,
+    const unsigned char *head_hash, size_t head_len)
+    __attribute__((warn_unused_result));
+
+/*
+ * 1 when a row about to be written is within the rules audit_log holds it
+ * to (migrations/0014), else 0. A writer checks before it hashes, because
+ * the hash covers the text it sends and `permitctl audit verify` hashes
+ * the text the database returns: an id in upper case would be stored in
+ * lower case and its row would read as altered. The rules: seq and at
+ * present; actor_kind "account", "cli" or "system"; an account's actor a
+ * canonical (lower-case) UUID, another's a plain name
+ * ([a-z_][a-z0-9_.-]*, at most 63 bytes, as a database role or a
+ * component is named); action [a-z][a-z0-9_.]*, at most CHAIN_ACTION_MAX
+ * bytes; application and account canonical UUIDs or NULL; detail
+ * printable ASCII, at most CHAIN_DETAIL_MAX bytes, or NULL.
+ */
+int chain_row_writable(const struct chain_row *row);
 
 #endif

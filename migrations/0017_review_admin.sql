@@ -36,11 +36,15 @@ REVOKE ALL ON FUNCTION permit_reviewer_office() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION permit_reviewer_office() TO permit_app;
 
 -- A reviewer reads its office's applications and their bookings, and no
--- other office's: the row's office against the bound reviewer's.
+-- other office's: the row's office against the bound reviewer's. The
+-- setting is read first, so a citizen's statement (the hot path) never
+-- runs the function: an initplan is evaluated only when it is used.
 CREATE POLICY applications_review ON applications FOR SELECT TO permit_app
-	USING (office = (SELECT permit_reviewer_office()));
+	USING (current_setting('permit.role', true) = 'reviewer'
+	    AND office = (SELECT permit_reviewer_office()));
 CREATE POLICY bookings_review ON bookings FOR SELECT TO permit_app
-	USING (office = (SELECT permit_reviewer_office()));
+	USING (current_setting('permit.role', true) = 'reviewer'
+	    AND office = (SELECT permit_reviewer_office()));
 
 -- The review queue reads an office's applications oldest first.
 CREATE INDEX applications_office_created ON applications (office, created_at, id);
@@ -287,7 +291,8 @@ GRANT EXECUTE ON FUNCTION permit_is_admin() TO permit_app;
 -- permit_require_admin judges one (once per statement).
 DROP POLICY audit_log_read ON audit_log;
 CREATE POLICY audit_log_read ON audit_log FOR SELECT TO permit_app
-	USING ((SELECT permit_is_admin())
+	USING ((current_setting('permit.role', true) = 'admin'
+	        AND (SELECT permit_is_admin()))
 	    OR (actor_kind = 'account'
 	        AND actor = nullif(current_setting('permit.account_id', true), '')));
 

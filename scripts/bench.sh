@@ -707,6 +707,10 @@ profile_report() { # LABEL
 	    round((total_exec_time / nullif(calls, 0))::numeric, 3), rows, toplevel,
 	    left(regexp_replace(query, '\s+', ' ', 'g'), 110)
 	    FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 20"
+	echo "-- tables: updates, of which HOT (no index touched), dead rows"
+	su_psql -F ' | ' -c "SELECT relname, n_tup_upd, n_tup_hot_upd, n_dead_tup
+	    FROM pg_stat_user_tables WHERE relname IN ('office_days', 'bookings',
+	    'applications', 'rate_limits') ORDER BY relname"
 	echo "-- functions: calls, total ms, self ms"
 	su_psql -F ' | ' -c "SELECT funcname, calls, round(total_time::numeric, 0),
 	    round(self_time::numeric, 0) FROM pg_stat_user_functions

@@ -3,7 +3,10 @@
 # from standard input and never from the command line; a reviewer needs an
 # existing office and an admin has none; whatever is refused makes
 # nothing. What it makes signs in through /api/v1/sessions like anyone.
-# Also make run's demo staff (scripts/stack.bash), made the same way.
+# Each account made writes one audit row in its transaction, by the role
+# permitctl runs as, and the chain stays whole; a refusal writes none, and
+# an account whose row cannot be written is not made. Also make run's demo
+# staff (scripts/stack.bash), made the same way.
 
 load ../e2e/lib
 load ../e2e/citizen
@@ -168,6 +171,55 @@ on_a_terminal() { # INPUT ARGS...
 	[[ $output == *"already exists"* ]]
 	[ "$(accounts_count)" = "$before" ]
 	[ "$(signin_role "$email" "$CITIZEN_PASSWORD")" = "admin null" ]
+}
+
+@test "staff add writes one audit row of the act, by the role it runs as, and the chain verifies" {
+	local email before total id
+	email=$(new_email)
+	before=$(cli_audit_count cli.staff_add)
+	total=$(audit_total)
+	run add "$CITIZEN_PASSWORD" --email "$email" --role reviewer --office JKT-SEL
+	[ "$status" = 0 ]
+	id=$(sed -n 's/^staff add: reviewer \([0-9a-f-]*\) created.*/\1/p' <<<"$output")
+	[ -n "$id" ]
+	[ "$(cli_audit_count cli.staff_add)" = $((before + 1)) ]
+	[ "$(audit_total)" = $((total + 1)) ]
+	[ "$(audit_last)" = "cli|permit_owner|cli.staff_add|$id|role=reviewer office=JKT-SEL" ]
+	[ "$(psql_super -tA -c "SELECT count(*) FROM audit_log WHERE detail LIKE '%${email%%@*}%'")" = 0 ]
+	run add "$CITIZEN_PASSWORD" --email "$(new_email)" --role admin
+	[ "$status" = 0 ]
+	[[ $(audit_last) == "cli|permit_owner|cli.staff_add|"*"|role=admin office=-" ]]
+	audit_verify
+}
+
+@test "a refused staff add writes no audit row" {
+	local email total
+	email=$(new_email)
+	add "$CITIZEN_PASSWORD" --email "$email" --role admin >/dev/null
+	total=$(audit_total)
+	run add 'another password' --email "$email" --role admin
+	[ "$status" = 1 ]
+	[[ $output == *"already exists"* ]]
+	run add "$CITIZEN_PASSWORD" --email "$(new_email)" --role reviewer --office XYZ
+	[ "$status" = 1 ]
+	run add 'short' --email "$(new_email)" --role admin
+	[ "$status" = 1 ]
+	[ "$(audit_total)" = "$total" ]
+	audit_verify
+}
+
+@test "a staff add whose audit row cannot be written makes no account" {
+	local before total
+	before=$(accounts_count)
+	total=$(audit_total)
+	audit_break
+	run add "$CITIZEN_PASSWORD" --email "$(new_email)" --role admin
+	audit_unbreak
+	[ "$status" = 1 ]
+	[[ $output != *created* ]]
+	[ "$(accounts_count)" = "$before" ]
+	[ "$(audit_total)" = "$total" ]
+	audit_verify
 }
 
 @test "make run's demo staff: an admin and a reviewer per office in a 0600 file, kept by the next run" {

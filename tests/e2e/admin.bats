@@ -22,14 +22,6 @@ teardown_file() {
 	stack_stop
 }
 
-weekday_ahead() { # N
-	local n=$1 d
-	while :; do
-		d=$(TZ=Asia/Jakarta date -d "+$n days" +%F)
-		[ "$(date -d "$d" +%u)" -le 5 ] && { echo "$d"; return; }
-		n=$((n + 1))
-	done
-}
 
 admin_put() { # PATH JSON
 	as ada PUT "$1" -H 'Content-Type: application/json' --data "$2"

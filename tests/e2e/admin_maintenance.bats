@@ -1,10 +1,10 @@
 #!/usr/bin/env bats
 # The maintenance mode as an admin sets it (GET and PUT
 # /api/v1/admin/maintenance) and as the operator does (permitctl
-# maintenance): one row, one set of rules, the same answers. The admin's
-# message follows the mode's own sentence in every 503 maintenance body;
-# every worker sees a change at its very next request, since every
-# request's binding reads the row.
+# maintenance): one row, one set of rules, the same answers, each change
+# with its audit row. The admin's message follows the mode's own sentence
+# in every 503 maintenance body; every worker sees a change at its very
+# next request, since every request's binding reads the row.
 
 load lib
 load citizen
@@ -178,6 +178,38 @@ EOF
 	run staff_ctl maintenance --message 'a message without a mode'
 	[ "$status" = 2 ]
 	[ "$(service_state)" = "$state" ]
+}
+
+@test "permitctl maintenance writes one audit row of the act, by the role it runs as, and the chain verifies" {
+	local before total
+	before=$(cli_audit_count cli.maintenance)
+	total=$(audit_total)
+	run staff_ctl maintenance closed --message 'Back at 14:00 WIB.'
+	[ "$status" = 0 ]
+	[ "$(cli_audit_count cli.maintenance)" = $((before + 1)) ]
+	[ "$(audit_total)" = $((total + 1)) ]
+	[ "$(audit_last)" = 'cli|permit_owner|cli.maintenance||mode=closed' ]
+	# Reading the mode is no act, and a refusal does nothing: no row.
+	run staff_ctl maintenance
+	[ "$status" = 0 ]
+	run staff_ctl maintenance read_only --message $'two\nlines'
+	[ "$status" = 2 ]
+	[ "$(audit_total)" = $((total + 1)) ]
+	audit_verify
+}
+
+@test "a permitctl maintenance whose audit row cannot be written changes nothing" {
+	local state total
+	admin_mode ada read_only 'kept'
+	state=$(service_state)
+	total=$(audit_total)
+	audit_break
+	run staff_ctl maintenance closed
+	audit_unbreak
+	[ "$status" = 1 ]
+	[ "$(service_state)" = "$state" ]
+	[ "$(audit_total)" = "$total" ]
+	audit_verify
 }
 
 # 40 health requests, 8 at a time: each answer's mode, one a line.

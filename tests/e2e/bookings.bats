@@ -26,15 +26,6 @@ teardown_file() {
 	stack_stop
 }
 
-# The first Monday-to-Friday date at least N days after WIB's today.
-weekday_ahead() { # N
-	local n=$1 d
-	while :; do
-		d=$(TZ=Asia/Jakarta date -d "+$n days" +%F)
-		[ "$(date -d "$d" +%u)" -le 5 ] && { echo "$d"; return; }
-		n=$((n + 1))
-	done
-}
 
 # Everything a refusal must leave as it was: bookings, statuses, counts.
 state() {

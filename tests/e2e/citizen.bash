@@ -69,6 +69,16 @@ citizen_apply_at() { # NAME OFFICE
 	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/$1.app"
 }
 
+# The first Monday-to-Friday date at least N days after WIB's today.
+weekday_ahead() { # N
+	local n=$1 d
+	while :; do
+		d=$(TZ=Asia/Jakarta date -d "+$n days" +%F)
+		[ "$(date -d "$d" +%u)" -le 5 ] && { echo "$d"; return; }
+		n=$((n + 1))
+	done
+}
+
 # The id of the application citizen_apply made for citizen NAME.
 citizen_app() { cat "$BATS_FILE_TMPDIR/$1.app"; }
 

@@ -16,15 +16,6 @@ teardown_file() {
 	stack_stop
 }
 
-# The first Monday-to-Friday date at least N days after WIB's today.
-weekday_ahead() { # N
-	local n=$1 d
-	while :; do
-		d=$(TZ=Asia/Jakarta date -d "+$n days" +%F)
-		[ "$(date -d "$d" +%u)" -le 5 ] && { echo "$d"; return; }
-		n=$((n + 1))
-	done
-}
 
 book() { # NAME
 	as_post "$1" "/api/v1/applications/$(citizen_app "$1")/booking" \

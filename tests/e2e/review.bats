@@ -28,14 +28,6 @@ teardown_file() {
 	stack_stop
 }
 
-weekday_ahead() { # N
-	local n=$1 d
-	while :; do
-		d=$(TZ=Asia/Jakarta date -d "+$n days" +%F)
-		[ "$(date -d "$d" +%u)" -le 5 ] && { echo "$d"; return; }
-		n=$((n + 1))
-	done
-}
 
 audit_rows() { # APPLICATION ACTION
 	psql_super -tA -c "SELECT count(*) FROM audit_log
@@ -188,4 +180,15 @@ decide() { # REVIEWER APP OUTCOME [REASON]
 @test "opening asks for the CSRF token" {
 	api GET "/api/v1/review/applications/$(citizen_app p5)" -b "$(citizen_jar rina)"
 	[ "$status" = 403 ]
+}
+
+@test "when the audit row cannot be written, the opening answers no identity data" {
+	local app
+	app=$(citizen_app p7)
+	psql_super -c "REVOKE INSERT ON audit_log FROM permit_app"
+	as rina GET "/api/v1/review/applications/$app"
+	psql_super -c "GRANT INSERT ON audit_log TO permit_app"
+	[ "$status" = 500 ] && assert_error_body internal
+	! grep -q '"applicant"' <<<"$body"
+	[ "$(audit_rows "$app" review.open)" = 0 ]
 }

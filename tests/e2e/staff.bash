@@ -42,3 +42,40 @@ admin_mode() { # NAME MODE [MESSAGE]
 	    --data "$json"
 	[ "$status" = 200 ] || { echo "set mode $2: $status $body" >&2; return 1; }
 }
+
+# permitctl's audit rows (actor_kind 'cli') with ACTION, counted as the
+# superuser.
+cli_audit_count() { # ACTION
+	psql_super -tA -c "SELECT count(*) FROM audit_log
+	    WHERE actor_kind = 'cli' AND action = '$1'"
+}
+
+# The last audit row: "actor_kind|actor|action|account|detail" (an absent
+# account or detail empty).
+audit_last() {
+	psql_super -tA -c "SELECT actor_kind || '|' || actor || '|' || action
+	    || '|' || coalesce(account_id::text, '') || '|' || coalesce(detail, '')
+	    FROM audit_log ORDER BY seq DESC LIMIT 1"
+}
+
+# Rows of audit_log, all of them.
+audit_total() {
+	psql_super -tA -c "SELECT count(*) FROM audit_log"
+}
+
+# `permitctl audit verify` as the owner; fails unless the chain is whole.
+audit_verify() {
+	staff_ctl audit verify >/dev/null ||
+	    { echo "audit verify failed" >&2; return 1; }
+}
+
+# Makes every insert into audit_log fail while it is in place (a check no
+# row passes), as the superuser; audit_unbreak removes it.
+audit_break() {
+	psql_super -c "ALTER TABLE audit_log ADD CONSTRAINT test_no_row
+	    CHECK (false) NOT VALID" >/dev/null
+}
+audit_unbreak() {
+	psql_super -c "ALTER TABLE audit_log DROP CONSTRAINT IF EXISTS
+	    test_no_row" >/dev/null
+}

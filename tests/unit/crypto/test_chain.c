@@ -3,8 +3,11 @@
  * length-prefixed items chain.h documents, its hash is BLAKE2b-256 of that
  * encoding and of nothing else, and every field (the previous hash
  * included) moves the hash; items cannot run into each other, and an
- * absent text is not an empty one.
+ * absent text is not an empty one. A writer's row follows the head it read
+ * and is writable only within audit_log's rules, for permitd's account
+ * actors and permitctl's role names alike.
  */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -225,6 +228,106 @@ test_longest_row_fits_the_bound(void **state)
 	assert_int_equal(len, 0);
 }
 
+/* The row after the head: the next place, the head's hash as prev. */
+static void
+test_follow_places_the_row_after_the_head(void **state)
+{
+	unsigned char head[CHAIN_HASH_BYTES];
+	struct chain_row r = row_full();
+
+	(void)state;
+	memset(head, 0xab, sizeof(head));
+	assert_int_equal(chain_follow(&r, 0, head, sizeof(head)), 0);
+	assert_int_equal(r.seq, 1);
+	assert_memory_equal(r.prev, head, CHAIN_HASH_BYTES);
+	assert_int_equal(chain_follow(&r, 41, head, sizeof(head)), 0);
+	assert_int_equal(r.seq, 42);
+}
+
+/* A head the database did not return leaves the row as it was. */
+static void
+test_follow_refuses_a_malformed_head(void **state)
+{
+	unsigned char head[CHAIN_HASH_BYTES + 1];
+	struct chain_row r = row_full(), before = row_full();
+
+	(void)state;
+	memset(head, 0xab, sizeof(head));
+	assert_int_equal(chain_follow(&r, -1, head, CHAIN_HASH_BYTES), -1);
+	assert_int_equal(chain_follow(&r, LLONG_MAX, head, CHAIN_HASH_BYTES), -1);
+	assert_int_equal(chain_follow(&r, 1, head, CHAIN_HASH_BYTES - 1), -1);
+	assert_int_equal(chain_follow(&r, 1, head, CHAIN_HASH_BYTES + 1), -1);
+	assert_int_equal(chain_follow(&r, 1, NULL, CHAIN_HASH_BYTES), -1);
+	assert_memory_equal(&r, &before, sizeof(r));
+}
+
+/* permitd's row and permitctl's are writable; each field out of its
+ * rule is not. */
+static void
+test_writable_only_within_the_table_s_rules(void **state)
+{
+	static const char *const bad_actions[] = { "", "Review.open", "1x",
+	    "a b", "a-b",
+	    "a234567890123456789012345678901234567890123456789012345678901234x" };
+	static const char *const bad_names[] = { "", "Permit_owner", "9role",
+	    "a b", "r\xc3\xa9le",
+	    "a234567890123456789012345678901234567890123456789012345678901234" };
+	static const char *const bad_details[] = { "line\nbreak", "tab\t",
+	    "caf\xc3\xa9", "del\x7f" };
+	char longest[CHAIN_DETAIL_MAX + 2];
+	struct chain_row r = row_full();
+	struct chain_row cli = { .seq = 1, .at = AT, .actor_kind = "cli",
+	    .actor = "permit_owner", .action = "cli.staff_add",
+	    .account = ACTOR, .detail = "role=reviewer office=JKT-SEL" };
+
+	(void)state;
+	assert_true(chain_row_writable(&r));
+	assert_true(chain_row_writable(&cli));
+	for (size_t i = 0; i < sizeof(bad_actions) / sizeof(*bad_actions); i++) {
+		r = row_full();
+		r.action = bad_actions[i];
+		if (chain_row_writable(&r))
+			fail_msg("action \"%s\" writable", bad_actions[i]);
+	}
+	for (size_t i = 0; i < sizeof(bad_names) / sizeof(*bad_names); i++) {
+		r = cli;
+		r.actor = bad_names[i];
+		if (chain_row_writable(&r))
+			fail_msg("actor \"%s\" writable", bad_names[i]);
+	}
+	for (size_t i = 0; i < sizeof(bad_details) / sizeof(*bad_details); i++) {
+		r = row_full();
+		r.detail = bad_details[i];
+		if (chain_row_writable(&r))
+			fail_msg("detail %zu writable", i);
+	}
+	memset(longest, '~', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	r = row_full();
+	r.detail = longest;
+	assert_false(chain_row_writable(&r));
+	longest[CHAIN_DETAIL_MAX] = '\0';
+	assert_true(chain_row_writable(&r));
+	/* An account actor is a canonical id, a role is not one; an id in
+	 * upper case would be stored in lower case. */
+	r = row_full();
+	r.actor = "permit_owner";
+	assert_false(chain_row_writable(&r));
+	r = row_full();
+	r.application = "5F7A1C00-0000-4000-8000-0000000000AA";
+	assert_false(chain_row_writable(&r));
+	r = cli;
+	r.actor_kind = "operator";
+	assert_false(chain_row_writable(&r));
+	r = cli;
+	r.seq = 0;
+	assert_false(chain_row_writable(&r));
+	r = cli;
+	r.at = NULL;
+	assert_false(chain_row_writable(&r));
+	assert_false(chain_row_writable(NULL));
+}
+
 int
 main(void)
 {
@@ -238,6 +341,9 @@ main(void)
 		cmocka_unit_test(test_seq_is_encoded_whole),
 		cmocka_unit_test(test_refuses_a_row_out_of_its_rules),
 		cmocka_unit_test(test_longest_row_fits_the_bound),
+		cmocka_unit_test(test_follow_places_the_row_after_the_head),
+		cmocka_unit_test(test_follow_refuses_a_malformed_head),
+		cmocka_unit_test(test_writable_only_within_the_table_s_rules),
 	};
 
 	if (sodium_init() < 0)
