@@ -74,6 +74,14 @@ decide() { # REVIEWER APP OUTCOME [REASON]
 	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = status ]
 	as rina GET "/api/v1/review/queue?limit=201"
 	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = limit ]
+	as rina GET "/api/v1/review/queue?date=2026-13-01"
+	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = date ]
+	as rina GET "/api/v1/review/queue?after=not-an-id"
+	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = after ]
+	as rina GET "/api/v1/review/queue?sort=name"
+	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = sort ]
+	as rina GET "/api/v1/review/queue?limit=%zz"
+	[ "$status" = 400 ] && assert_error_body bad_request
 }
 
 @test "opening an application of the office: 200 with its identity data and exactly one audit row" {
@@ -147,6 +155,14 @@ decide() { # REVIEWER APP OUTCOME [REASON]
 	[ "$status" = 200 ] && [ "$(jq -r .application.status <<<"$body")" = no_show ]
 	decide rina "$app" bogus
 	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = outcome ]
+	app=$(citizen_app p3)
+	before=$(psql_super -tA -c "SELECT count(*) FROM audit_log")
+	decide rina "$app" rejected "$(printf 'bad\001reason')"
+	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = reason ]
+	as_post rina "/api/v1/review/applications/$app/decision" '{"outcome":"rejected","extra":1}'
+	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = extra ]
+	[ "$(psql_super -tA -c "SELECT status FROM applications WHERE id = '$app'")" = submitted ]
+	[ "$(psql_super -tA -c "SELECT count(*) FROM audit_log")" = "$before" ]
 }
 
 @test "the opening over review_open_limit within the window is 429 and flags the reviewer" {
