@@ -54,21 +54,12 @@ admin_no_account(struct pipe_response *res)
 	return PIPE_ANSWERED;
 }
 
-/* The {id} of the route when well-formed, else NULL (404). */
-static const char *
-admin_account_id(const struct pipe_request *req)
-{
-	const char *id = req->params[0];
-
-	return id != NULL && validate_uuid(id) == VALIDATE_OK ? id : NULL;
-}
-
 /* Block and unblock: the account and the audit head. */
 void
 app_admin_block_prefetch(const struct pipe_ctx *ctx,
     const struct pipe_request *req, struct pipe_plan *plan)
 {
-	const char *id = admin_account_id(req);
+	const char *id = pipe_param_uuid(req, 0);
 	const struct db_param p[1] = { DB_TEXT(id) };
 
 	(void)ctx;
@@ -89,7 +80,7 @@ admin_account_admit(const struct pipe_request *req, struct pipe_response *res)
 	enum pipe_status st;
 	json_t *body;
 
-	if (admin_account_id(req) == NULL)
+	if (pipe_param_uuid(req, 0) == NULL)
 		return admin_no_account(res);
 	if (pipe_json_body(req, res, &body) != 0 ||
 	    pipe_json_known(req->arena, body, NULL, known, res) != 0 ||
@@ -115,7 +106,7 @@ admin_account_act(struct pipe_ctx *ctx, const struct pipe_request *req,
     struct db_call *calls, struct pipe_response *res)
 {
 	const struct app_audit_entry entry = { action, NULL,
-	    admin_account_id(req), NULL };
+	    pipe_param_uuid(req, 0), NULL };
 
 	return app_audit_commit(ctx, req, who, ADMIN_ACCOUNT_HEAD, &entry,
 	    calls, 1, res);
@@ -125,7 +116,7 @@ enum pipe_status
 app_admin_block(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	const struct db_param p[1] = { DB_TEXT(admin_account_id(req)) };
+	const struct db_param p[1] = { DB_TEXT(pipe_param_uuid(req, 0)) };
 	struct db_call calls[2] = {
 		{ DB_STMT_ADMIN_BLOCK, p, 1, NULL, DB_ERROR },
 	};
@@ -161,7 +152,7 @@ enum pipe_status
 app_admin_unblock(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	const struct db_param p[1] = { DB_TEXT(admin_account_id(req)) };
+	const struct db_param p[1] = { DB_TEXT(pipe_param_uuid(req, 0)) };
 	struct db_call calls[2] = {
 		{ DB_STMT_ADMIN_UNBLOCK, p, 1, NULL, DB_ERROR },
 	};

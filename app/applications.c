@@ -75,9 +75,7 @@ app_open_row(struct pipe_ctx *ctx, const struct pipe_request *req,
 static const char *
 app_id(const struct pipe_request *req)
 {
-	const char *id = req->params[0];
-
-	return id != NULL && validate_uuid(id) == VALIDATE_OK ? id : NULL;
+	return pipe_param_uuid(req, 0);
 }
 
 /* Row 0 of `r`, a look-up of one of who's applications, opened: PIPE_NEXT

@@ -30,15 +30,6 @@ review_not_found(struct pipe_response *res)
 	return PIPE_ANSWERED;
 }
 
-/* The {id} of the route when well-formed, else NULL (404). */
-static const char *
-review_id(const struct pipe_request *req)
-{
-	const char *id = req->params[0];
-
-	return id != NULL && validate_uuid(id) == VALIDATE_OK ? id : NULL;
-}
-
 /* ------------------------------------------------------------------ queue */
 
 /* The queue's query: each filter NULL when absent. */
@@ -215,7 +206,7 @@ static void
 review_row_prefetch(const struct pipe_request *req, enum db_stmt stmt,
     struct pipe_plan *plan)
 {
-	const char *id = review_id(req);
+	const char *id = pipe_param_uuid(req, 0);
 	const struct db_param p[1] = { DB_TEXT(id) };
 
 	if (id == NULL)
@@ -266,7 +257,7 @@ enum pipe_status
 app_review_open(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	const char *id = review_id(req);
+	const char *id = pipe_param_uuid(req, 0);
 	struct db_call calls[1];
 	struct db_result *r;
 	enum pipe_status st;
@@ -359,7 +350,7 @@ enum pipe_status
 app_review_decide(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	const char *id = review_id(req), *outcome, *reason;
+	const char *id = pipe_param_uuid(req, 0), *outcome, *reason;
 	struct db_call calls[3];
 	struct db_result *r;
 	enum pipe_status st;

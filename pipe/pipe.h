@@ -276,6 +276,10 @@ struct pipe_route {
 void pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
     const struct pipe_request *req, struct pipe_response *res);
 
+/* Capture `i` of the route ({id}) when it is a well-formed id, else NULL:
+ * a malformed id names nothing of anyone's (404 where a route answers). */
+const char *pipe_param_uuid(const struct pipe_request *req, int i);
+
 /*
  * Fills `res` with the HTTP API's error body (copies of the strings).
  * `code` and `message` carry no request data and nothing of any account
