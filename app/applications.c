@@ -718,8 +718,9 @@ app_book_stage(const struct pipe_request *req, int *entry,
 /*
  * The entry made, the application read back and the Idempotency-Key's
  * record, with COMMIT, in one flight: PIPE_NEXT with *app; answered 409
- * (entered already, by the application or its NIK that day; the draw has
- * just closed) or the database failure.
+ * (entered already, by the application or its NIK that day, or the
+ * account has as many entries that day as it may: the transaction rolled
+ * back; the draw has just closed) or the database failure.
  */
 static enum pipe_status
 app_book_enter(struct pipe_ctx *ctx, const struct pipe_request *req,
@@ -739,8 +740,10 @@ app_book_enter(struct pipe_ctx *ctx, const struct pipe_request *req,
 	n += pipe_idem_finish(req, who, idem, 202, id, &calls[3]);
 	st = pipe_commit(ctx, req, calls, n);
 	if (calls[1].status == DB_CONFLICT) {
-		pipe_error(res, 409, "conflict", "This applicant has entered "
-		    "the draw of that day already.", NULL);
+		pipe_error(res, 409, "conflict", arena_printf(req->arena,
+		    "Entered already: a day's draws take one entry per "
+		    "application and per applicant, and %d per account.",
+		    ctx->cfg->draw_entries_per_account), NULL);
 		return PIPE_ANSWERED;
 	}
 	if (st != PIPE_NEXT)

@@ -11,7 +11,7 @@ void
 app_draw_enter_call(arena *a, const struct config *cfg, const char *app_id,
     const char *day, struct db_call *call)
 {
-	struct db_param *p = arena_alloc(a, sizeof(*p) * 6);
+	struct db_param *p = arena_alloc(a, sizeof(*p) * 7);
 	char *id = arena_alloc(a, UUID_SIZE);
 
 	uuid_v4(id);
@@ -21,7 +21,8 @@ app_draw_enter_call(arena *a, const struct config *cfg, const char *app_id,
 	p[3] = DB_TEXT(app_billing_code(a));
 	p[4] = DB_TEXT(arena_printf(a, "%ld", cfg->fee_passport));
 	p[5] = DB_TEXT(arena_printf(a, "%d", cfg->hold_minutes));
-	*call = (struct db_call){ DB_STMT_DRAW_ENTER, p, 6, NULL, DB_ERROR };
+	p[6] = DB_TEXT(arena_printf(a, "%d", cfg->draw_entries_per_account));
+	*call = (struct db_call){ DB_STMT_DRAW_ENTER, p, 7, NULL, DB_ERROR };
 }
 
 void

@@ -68,6 +68,7 @@ static const struct config_key config_keys[] = {
 	KEY(booking_days_ahead, CONFIG_T_INT, 1, 366),
 	KEY(open_hour, CONFIG_T_INT, 0, 23),
 	KEY(draw_minutes, CONFIG_T_INT, 0, 24 * 60),
+	KEY(draw_entries_per_account, CONFIG_T_INT, 1, 100),
 	KEY(hold_minutes, CONFIG_T_INT, 1, 7 * 24 * 60),
 	KEY(fee_passport, CONFIG_T_LONG, 0, 1000000000),
 	KEY(lapse_sweep_batch, CONFIG_T_INT, 1, 1000000),
@@ -126,6 +127,7 @@ config_defaults(struct config *c)
 	c->booking_days_ahead = 30;
 	c->open_hour = 8;
 	c->draw_minutes = 30;
+	c->draw_entries_per_account = 1;
 	c->hold_minutes = 120;
 	c->fee_passport = 350000;
 	c->lapse_sweep_batch = 20000;

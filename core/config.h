@@ -69,6 +69,7 @@ struct config {
 	int open_hour;                /* a day opens at this hour, office time,
 	                                 booking_days_ahead days before it */
 	int draw_minutes;             /* its first minutes are a draw; 0: none */
+	int draw_entries_per_account; /* entries an account makes in a day's draws */
 	int hold_minutes;             /* a hold lapses this long after booking */
 	long fee_passport;            /* whole rupiah, a passport's booking */
 	int lapse_sweep_batch;        /* lapsed holds settled per sweep, at most */

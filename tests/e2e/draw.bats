@@ -288,6 +288,72 @@ wait_hold() { # NAME
 	[ "$(sql "SELECT count(*) FROM draw_entries WHERE day = '$day'")" = "$s" ]
 }
 
+@test "an account enters one application into a day's draws (draw_entries_per_account); its withdrawn entry does not count" {
+	local day=2027-08-05 first
+	open_day "$day" 5
+	mdn_citizen fam
+	first=$(citizen_app fam)
+	book fam "$day"
+	[ "$status" = 202 ]
+	# A second applicant's application of the same account: refused,
+	# nothing written.
+	person_new F
+	citizen_apply_at fam MDN
+	book fam "$day"
+	[ "$status" = 409 ]
+	[ "$(jq -r .error.code <<<"$body")" = conflict ]
+	[[ $(jq -r .error.message <<<"$body") == *"1 per account"* ]]
+	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app fam)'")" = 0 ]
+	# Once the first entry is withdrawn, the second may enter.
+	as fam DELETE "/api/v1/applications/$first/booking"
+	[ "$status" = 200 ]
+	book fam "$day"
+	[ "$status" = 202 ]
+	[ "$(sql "SELECT count(*) FROM draw_entries WHERE day = '$day'
+	    AND account_id = '$(citizen_id fam)' AND state <> 'withdrawn'")" = 1 ]
+}
+
+# permit_draw_enter as account ACCOUNT for application APP into DAY, in
+# SQL as the function's caller would (its principal in permit.account_id),
+# with billing code CODE; the statements for psql, without COMMIT.
+enter_sql() { # ACCOUNT APP DAY CODE
+	printf "BEGIN; SET LOCAL permit.account_id = '%s'; SET LOCAL lock_timeout = '10s';
+	    SELECT permit_draw_enter(gen_random_uuid(), '%s', '%s', '%s', 1, 120, 1);\n" "$@"
+}
+
+@test "an account's second entry waits for its first to commit, then is refused: the bound holds whatever the concurrency" {
+	local day=2027-08-06 a1 a2 b
+	open_day "$day" 5
+	mdn_citizen rush
+	a1=$(citizen_app rush)
+	person_new M
+	citizen_apply_at rush MDN
+	a2=$(citizen_app rush)
+	# The first entry made and left uncommitted.
+	mkfifo "$BATS_TEST_TMPDIR/first"
+	psql_super -tA <"$BATS_TEST_TMPDIR/first" >"$BATS_TEST_TMPDIR/first.out" 2>&1 &
+	exec 7>"$BATS_TEST_TMPDIR/first"
+	enter_sql "$(citizen_id rush)" "$a1" "$day" "$(printf 'A%.0s' {1..32})" >&7
+	for _ in $(seq 50); do
+		grep -q entered "$BATS_TEST_TMPDIR/first.out" && break
+		sleep 0.1
+	done
+	grep -q entered "$BATS_TEST_TMPDIR/first.out"
+	# The second, meanwhile: it must wait for the first.
+	{ enter_sql "$(citizen_id rush)" "$a2" "$day" "$(printf 'B%.0s' {1..32})"
+	  echo 'COMMIT;'; } | psql_super -tA >"$BATS_TEST_TMPDIR/second.out" 2>&1 &
+	b=$!
+	sleep 1
+	kill -0 "$b"
+	echo 'COMMIT;' >&7
+	exec 7>&-
+	run wait "$b"
+	[ "$status" != 0 ]
+	grep -q 'entries per account' "$BATS_TEST_TMPDIR/second.out"
+	[ "$(sql "SELECT count(*) FROM draw_entries WHERE day = '$day'
+	    AND account_id = '$(citizen_id rush)'")" = 1 ]
+}
+
 @test "a day with no draw is 404; a malformed code or date too" {
 	draw_get 2027-08-30
 	[ "$status" = 404 ]
