@@ -49,7 +49,7 @@
 #
 # BENCH_DEBUG=1 also prints the pgbench script and the raw CPU snapshots.
 # BENCH_ONLY=LIST runs only the sections named (comma-separated: http,
-# book, sweep, broker; default all of them). BENCH_PROFILE=1 loads
+# book, sweep, broker, fairness; default all of them). BENCH_PROFILE=1 loads
 # pg_stat_statements (tracking statements inside functions too) and prints,
 # after each booking run, the statements that took PostgreSQL's time.
 # Tunables: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32),
@@ -101,7 +101,7 @@ BENCH_READ_TX=(
 
 # Whether section $1 is to run (BENCH_ONLY).
 bench_wants() { # SECTION
-	[[ ,${BENCH_ONLY:-http,book,sweep,broker}, == *,$1,* ]]
+	[[ ,${BENCH_ONLY:-http,book,sweep,broker,fairness}, == *,$1,* ]]
 }
 
 cleanup() {
@@ -206,6 +206,19 @@ pwhash_opslimit = 1
 pwhash_memlimit = 8192
 session_idle_timeout = $IDLE_TIMEOUT
 session_touch_interval = $TOUCH_INTERVAL
+EOF
+	# The fairness runs: the default limits and flag rules, each client
+	# named by its own loopback address (REMOTE_ADDR); the master's round
+	# every second, so lapses reach the waiting list at once; a draw or none.
+	[ -z "${BENCH_FAIRNESS:-}" ] || cat >>"$STACK_CONFIG" <<EOF
+limit_registrations = 5
+limit_submissions = 10
+limit_bookings = 20
+flag_burst_count = 5
+flag_registrations_per_address = 3
+booking_days_ahead = 30
+session_sweep_interval = 1
+draw_minutes = $BENCH_FAIRNESS
 EOF
 	# The broker's pass: the default limits, 127.0.0.1 naming the client.
 	[ -z "${BENCH_BROKER:-}" ] || cat >>"$STACK_CONFIG" <<EOF
@@ -881,6 +894,101 @@ report_bookings() {
 }
 
 # ---------------------------------------------------------------------------
+# The opening draw's fairness: tests/bench/fairness.mjs (its header says
+# how people and the broker behave) run four times, a broker that pays for
+# nothing and one that pays for FAIR_PAYS of its holds, each against a day
+# that opens first-come and one that opens with a draw. Each run has a day
+# of its own at FAIR_OFFICE and addresses and NIKs of its own. The hold is
+# shortened to FAIR_HOLD_S seconds by a trigger on this cluster's bookings
+# of FAIR_OFFICE, and the draw window to FAIR_WINDOW_S in SQL: the
+# simulation plays many holds' worth of lapses in two minutes.
+
+FAIR_OFFICE=SBY
+FAIR_CAPACITY=${BENCH_FAIR_CAPACITY:-200}
+FAIR_GENUINE=${BENCH_FAIR_GENUINE:-200}
+FAIR_BROKER=${BENCH_FAIR_BROKER:-1000}
+FAIR_PAYS=0.1
+FAIR_HOLD_S=4
+FAIR_WINDOW_S=20
+FAIR_END_S=${BENCH_FAIR_END_S:-240}
+FAIR_POLL_MS=1000
+FAIR_SPEEDUP=100
+declare -A FAIR
+
+fair_short_holds() {
+	su_psql -c "CREATE FUNCTION bench_short_hold() RETURNS trigger
+	    LANGUAGE plpgsql AS \$\$ BEGIN
+	        NEW.pay_by := now() + make_interval(secs => $FAIR_HOLD_S);
+	        RETURN NEW; END \$\$" \
+	    -c "CREATE TRIGGER bench_short_hold BEFORE INSERT ON bookings
+	        FOR EACH ROW WHEN (NEW.office = '$FAIR_OFFICE')
+	        EXECUTE FUNCTION bench_short_hold()" >/dev/null
+}
+
+# One run: LABEL, draw or first-come, the share the broker pays for, the
+# day, the run's number (addresses and NIKs of its own).
+run_fairness() { # LABEL MODE PAYS DAY N
+	local out
+	BENCH_FAIRNESS=$([ "$2" = draw ] && echo 30 || echo 0) permitd_restart warn
+	out=$(FAIR_URL=$URL FAIR_DSN=$(stack_dsn postgres) FAIR_OFFICE=$FAIR_OFFICE \
+	    FAIR_DAY=$4 FAIR_CAPACITY=$FAIR_CAPACITY FAIR_MODE=$2 \
+	    FAIR_GENUINE=$FAIR_GENUINE FAIR_BROKER=$FAIR_BROKER FAIR_PAYS=$3 \
+	    FAIR_NET=$((20 + 2 * $5)) FAIR_SERIES=$((10 + $5)) \
+	    FAIR_WINDOW_S=$FAIR_WINDOW_S FAIR_HOLD_S=$FAIR_HOLD_S FAIR_END_S=$FAIR_END_S \
+	    FAIR_POLL_MS=$FAIR_POLL_MS FAIR_SPEEDUP=$FAIR_SPEEDUP \
+	    FAIR_PAY_KEY=$("$PERMITCTL" -c "$STACK_CONFIG" keys payment-key) \
+	    FAIR_FEE=350000 node "$LUA/fairness.mjs" 2>&1) || true
+	FAIR[$1]=$(sed -n 's/^FAIR //p' <<<"$out")
+	[ -n "${FAIR[$1]}" ] || FAIR[$1]="failed: $(tail -n 3 <<<"$out" | tr '\n' ' ')"
+	echo "$1: ${FAIR[$1]}"
+}
+
+# The figure KEY of run LABEL.
+fair() { kv " ${FAIR[$1]:-}" "$2"; }
+
+report_fairness() {
+	local l pays mode s
+	echo
+	echo "== the opening draw's fairness: $FAIR_GENUINE citizens and a broker with $FAIR_BROKER accounts"
+	echo "   on as many addresses race for one day of $FAIR_CAPACITY places"
+	echo "conditions: default limits and flag rules; holds of $FAIR_HOLD_S s, a draw window of $FAIR_WINDOW_S s"
+	echo "  (both shortened in SQL), the master's round every second; people look every ~$FAIR_POLL_MS ms"
+	echo "  and arrive in the first $((FAIR_WINDOW_S / 2)) s; the broker's script ${FAIR_SPEEDUP}× as often. A race is settled"
+	echo "  when every citizen's place or every place of the day is confirmed (at most $FAIR_END_S s); fair"
+	echo "  share: citizens / (citizens + places the broker paid for); unused: places not confirmed at the"
+	echo "  end while a citizen has none"
+	row broker -14 opening -11 "citizens confirmed" 19 "fair share" 11 "broker paid" 12 \
+	    "unused, citizen waiting" 24 "citizens rate-limited" 22 "broker requests" 16 "settled at" 11
+	for l in nopay_fc nopay_draw pay_fc pay_draw; do
+		case $l in nopay*) pays="pays nothing" ;; *) pays="pays 10 %" ;; esac
+		case $l in *draw) mode=draw ;; *) mode=first-come ;; esac
+		if [[ ${FAIR[$l]:-} != *genuine_confirmed=* ]]; then
+			echo "$pays, $mode: ${FAIR[$l]:-not run}"
+			continue
+		fi
+		s=$(fair "$l" settled_s)
+		row "$pays" -14 "$mode" -11 \
+		    "$(fair "$l" genuine_confirmed) ($(fair "$l" genuine_share) %)" 19 \
+		    "$(fair "$l" fair_share) %" 11 "$(fair "$l" broker_confirmed)" 12 \
+		    "$(fair "$l" unused_while_waiting)" 24 "$(fair "$l" genuine_rate_limited)" 22 \
+		    "$(fair "$l" broker_requests)" 16 "$([ "$s" = - ] && echo never || echo "$s s")" 11
+	done
+	echo
+	echo "== fairness targets (the draw)"
+	target_row "" figure target ""
+	s=$(fair nopay_draw genuine_share)
+	target_row "citizens' share, broker paying nothing" "$(unit "$s" %)" "≥ 95 %" "$(verdict "$s" ge 95)"
+	s=$(fair nopay_draw unused_while_waiting)
+	target_row "places unused while a citizen waits" "${s:--}" "0" "$(verdict "${s:--}" le 0)"
+	s=$(awk -v g="$(fair pay_draw genuine_share)" -v f="$(fair pay_draw fair_share)" \
+	    'BEGIN { if (g == "" || f == "") print "-"; else printf "%.1f", (f > g ? f - g : g - f) }')
+	target_row "citizens' share vs fair share, paying broker" "$(unit "$s" points)" "≤ 5 points" "$(verdict "$s" le 5)"
+	s=$(awk -v a="$(fair nopay_draw genuine_rate_limited)" -v b="$(fair pay_draw genuine_rate_limited)" \
+	    'BEGIN { if (a == "" || b == "") print "-"; else print a + b }')
+	target_row "citizens refused by a rate limit (draw runs)" "$s" "0" "$(verdict "$s" le 0)"
+}
+
+# ---------------------------------------------------------------------------
 
 echo "== micro-benchmarks (release build)"
 for b in "$BIN"/tests/bench/bench_*; do
@@ -925,6 +1033,18 @@ fi
 bench_wants sweep && run_sweep
 if bench_wants book || bench_wants sweep; then
 	report_bookings
+fi
+
+if bench_wants fairness; then
+	echo
+	echo "== the opening draw's fairness: four races (tests/bench/fairness.mjs)"
+	fair_short_holds
+	IFS=, read -r -a FAIR_DAYS <<<"$(weekdays 8 4)"
+	run_fairness nopay_fc first-come 0 "${FAIR_DAYS[0]}" 0
+	run_fairness nopay_draw draw 0 "${FAIR_DAYS[1]}" 1
+	run_fairness pay_fc first-come "$FAIR_PAYS" "${FAIR_DAYS[2]}" 2
+	run_fairness pay_draw draw "$FAIR_PAYS" "${FAIR_DAYS[3]}" 3
+	report_fairness
 fi
 
 if bench_wants broker; then

@@ -9,7 +9,7 @@ packages=(
 	build-essential pkg-config
 	libfcgi-dev libfcgi-bin libpq-dev libsodium-dev libjansson-dev libcmocka-dev
 	postgresql postgresql-client nginx curl
-	bats jq wrk clang libclang-rt-14-dev
+	bats jq wrk clang libclang-rt-14-dev python3 nodejs
 )
 
 missing=()
