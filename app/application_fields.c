@@ -314,9 +314,10 @@ app_parse_kind(struct app_judge *j, const json_t *body)
 	j->in->kind_name = kind;
 }
 
-/* office: an office's code, of an office that exists (office_found). */
+/* office: the shape of an office's code (whether it exists is the
+ * caller's to judge, in->office set for it). */
 static void
-app_parse_office(struct app_judge *j, const json_t *body, int office_found)
+app_parse_office(struct app_judge *j, const json_t *body)
 {
 	const char *office;
 	size_t len;
@@ -327,7 +328,7 @@ app_parse_office(struct app_judge *j, const json_t *body, int office_found)
 		return;
 	if (len == 0)
 		r = RULE_EMPTY;
-	else if (len > APP_OFFICE_MAX || !office_found)
+	else if (len > APP_OFFICE_MAX)
 		r = RULE_OFFICE;
 	if (pipe_invalid_add(j->inv, NULL, "office", r) == 0)
 		j->in->office = office;
@@ -362,8 +363,7 @@ app_parse_kind_part(struct app_judge *j, const json_t *body)
 
 int
 app_application_parse(struct pipe_invalid *inv, const json_t *body,
-    const struct validate_date *today, int office_found,
-    struct app_application_input *out)
+    const struct validate_date *today, struct app_application_input *out)
 {
 	struct app_judge j = { .inv = inv, .today = today, .in = out };
 	size_t before = pipe_invalid_count(inv);
@@ -371,7 +371,7 @@ app_application_parse(struct pipe_invalid *inv, const json_t *body,
 	memset(out, 0, sizeof(*out));
 	(void)pipe_json_known(inv, body, NULL, app_top_keys);
 	app_parse_kind(&j, body);
-	app_parse_office(&j, body, office_found);
+	app_parse_office(&j, body);
 	app_parse_applicant(&j, body);
 	app_parse_kind_part(&j, body);
 	return pipe_invalid_count(inv) == before ? 0 : -1;

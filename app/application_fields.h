@@ -59,18 +59,17 @@ struct app_application_input {
 
 /*
  * Reads `body` (the request's JSON object) into *out, checking every rule
- * of the HTTP API with core/validate.h and app/nik.h against `today`;
- * `office_found` says whether the office the body names exists (only the
- * database knows). Every fault found is reported into `inv`, named by its
- * dotted field ("applicant.nik", "travel.return_on", "passport"): each
- * object's unknown keys, then its fields in the list's order; a rule that
- * compares fields (the NIK with birth_date and sex, return_on with
- * depart_on) compares only with values that passed their own rules.
- * 0 when nothing was refused; -1 with the refusals in `inv`. Nothing is
- * written anywhere but *out and `inv`.
+ * of the HTTP API with core/validate.h and app/nik.h against `today`, but
+ * whether the office exists (only the database knows; in->office is set
+ * when its code has the right shape). Every fault found is reported into
+ * `inv`, named by its dotted field ("applicant.nik", "travel.return_on",
+ * "passport"): each object's unknown keys, then its fields in the list's
+ * order; a rule that compares fields (the NIK with birth_date and sex,
+ * return_on with depart_on) compares only with values that passed their
+ * own. 0 when nothing was refused; -1 with the refusals in `inv`. Nothing
+ * is written anywhere but *out and `inv`.
  */
 int app_application_parse(struct pipe_invalid *inv, const json_t *body,
-    const struct validate_date *today, int office_found,
-    struct app_application_input *out) __attribute__((warn_unused_result));
+    const struct validate_date *today, struct app_application_input *out);
 
 #endif

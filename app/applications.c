@@ -148,8 +148,9 @@ app_applications_create_prefetch(const struct pipe_ctx *ctx,
  *
  * The body's dates are judged on the office's today, which only the
  * database knows: the office the body names was looked up in the first
- * flight, before the parse, so an unknown office is one more of the 422's
- * entries (its dates judged on Asia/Jakarta's today). birth_date
+ * flight, before the parse; the body's own faults are reported first, as
+ * they always were, and an unknown office after them (its dates judged on
+ * Asia/Jakarta's today). birth_date
  * is judged on the office's today too: the HTTP API's "in the past" names no
  * zone, and the office's day is Jakarta's or the next.
  */
@@ -169,11 +170,10 @@ app_create_input(const struct pipe_request *req,
 	    &office)) != PIPE_NEXT)
 		return st;
 	pipe_invalid_init(&inv, req->arena);
-	if (app_application_parse(&inv, body, &today, office, in) != 0) {
-		(void)pipe_invalid_answer(&inv, res);
-		return PIPE_ANSWERED;
-	}
-	return PIPE_NEXT;
+	(void)app_application_parse(&inv, body, &today, in);
+	if (in->office != NULL && !office)
+		(void)pipe_invalid_add(&inv, NULL, "office", RULE_OFFICE);
+	return pipe_invalid_answer(&inv, res) != 0 ? PIPE_ANSWERED : PIPE_NEXT;
 }
 
 /*

@@ -77,7 +77,7 @@ assert_accepted(json_t *b, struct app_application_input *in)
 	struct pipe_invalid inv;
 
 	pipe_invalid_init(&inv, a);
-	assert_int_equal(app_application_parse(&inv, b, &today, 1, in), 0);
+	assert_int_equal(app_application_parse(&inv, b, &today, in), 0);
 	assert_int_equal(pipe_invalid_count(&inv), 0);
 }
 
@@ -88,11 +88,11 @@ struct want {
 
 #define WANT_MAX 8
 
-/* Parses `b` (decref'd here), the office found or not; asserts a 422 whose
- * entries are exactly want[] (ending at a NULL field), the first also the
- * error's field and message. */
+/* Parses `b` (decref'd here); asserts a 422 whose entries are exactly
+ * want[] (ending at a NULL field), the first also the error's field and
+ * message. */
 static void
-assert_refused(json_t *b, int office_found, const struct want *want)
+assert_refused(json_t *b, const struct want *want)
 {
 	struct app_application_input in;
 	struct pipe_response res = { 0 };
@@ -101,8 +101,7 @@ assert_refused(json_t *b, int office_found, const struct want *want)
 	size_t n = 0;
 
 	pipe_invalid_init(&inv, a);
-	assert_int_equal(app_application_parse(&inv, b, &today, office_found,
-	    &in), -1);
+	assert_int_equal(app_application_parse(&inv, b, &today, &in), -1);
 	assert_int_equal(pipe_invalid_answer(&inv, &res), -1);
 	assert_int_equal(res.status, 422);
 	err = json_object_get(res.body, "error");
@@ -156,7 +155,6 @@ struct refusal {
 	const char *kind;
 	struct edit edit[EDIT_MAX];
 	struct want want[WANT_MAX];
-	int office_unknown;
 };
 
 static void
@@ -191,7 +189,7 @@ test_refusals(void **state)
 		for (size_t j = 0; j < EDIT_MAX && r->c[i].edit[j].key != NULL;
 		    j++)
 			apply(b, &r->c[i].edit[j]);
-		assert_refused(b, !r->c[i].office_unknown, r->c[i].want);
+		assert_refused(b, r->c[i].want);
 	}
 }
 
@@ -317,8 +315,10 @@ static const struct refusal kind_office_and_the_kind_s_object[] = {
 	    STR("passport", "previous_number", "A1") },
 	    { { "kind", "choice" }, { "office", "type" },
 	    { "passport.previous_number", "not_allowed" } } },
-	{ "passport", { STR(NULL, "office", "XYZ") },
-	    { { "office", "not_found" } }, 1 },
+	{ "passport", { STR(NULL, "office", "JKT-SELATAN") },
+	    { { "office", "not_found" } } },
+	{ "passport", { STR(NULL, "office", "") },
+	    { { "office", "required" } } },
 	{ "passport", { JSON(NULL, "travel", "{}"),
 	    STR("passport", "previous_number", "A1234567") },
 	    { { "travel", "not_allowed" },
