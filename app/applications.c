@@ -148,9 +148,9 @@ app_applications_create_prefetch(const struct pipe_ctx *ctx,
  *
  * The body's dates are judged on the office's today, which only the
  * database knows: the office the body names was looked up in the first
- * flight, before the parse; the body's own faults are reported first, as
- * they always were, and an unknown office after them (its dates judged on
- * Asia/Jakarta's today). birth_date
+ * flight, before the parse; the body's own faults are reported first, and
+ * an unknown office after them (its dates judged on Asia/Jakarta's today).
+ * birth_date
  * is judged on the office's today too: the HTTP API's "in the past" names no
  * zone, and the office's day is Jakarta's or the next.
  */
@@ -586,9 +586,9 @@ app_book_admit(const struct pipe_request *req, struct validate_date *today,
 }
 
 /*
- * 422 naming "date": the day does not open for booking until `opens_at`
- * (RFC 3339, UTC), which the error carries as "opens_at" too, for a page to
- * show in its own words.
+ * 422 naming "date" (not_open): the day does not open for booking until
+ * `opens_at` (RFC 3339, UTC), which the error carries as "opens_at" beside
+ * the rule's message, for a page to show in its own words.
  */
 static enum pipe_status
 app_book_not_open(const struct pipe_request *req, const char *opens_at,
@@ -614,10 +614,9 @@ app_book_day(const struct pipe_request *req,
 	const char *closed, *opens_at, *open;
 	enum pipe_status st;
 
-	if (app_booking_day_judge(today, day) != APP_BOOKING_DAY_OK) {
+	if (app_booking_day_judge(today, day) != APP_BOOKING_DAY_OK)
 		return pipe_invalid_refuse(req->arena, res, NULL, "date",
 		    RULE_BOOK_TOO_SOON);
-	}
 	if ((st = pipe_prefetched(req, APP_BOOK_APP, &r)) != PIPE_NEXT)
 		return st;
 	closed = db_text(r, 0, DB_COL(BOOKING_APP, CLOSED));
@@ -627,10 +626,9 @@ app_book_day(const struct pipe_request *req,
 		log_error("%s: malformed row", __func__);
 		return PIPE_FAILED;
 	}
-	if (strcmp(closed, "t") == 0) {
+	if (strcmp(closed, "t") == 0)
 		return pipe_invalid_refuse(req->arena, res, NULL, "date",
 		    RULE_BOOK_CLOSED);
-	}
 	if (strcmp(open, "t") != 0)
 		return app_book_not_open(req, opens_at, res);
 	return PIPE_NEXT;

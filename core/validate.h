@@ -55,7 +55,7 @@ enum validate_result {
 #define VALIDATE_PAGE_MAX         200     /* a page of the review queue */
 #define VALIDATE_DAYS_MAX         62      /* days an office's calendar shows */
 #define VALIDATE_QUOTA_MAX        100000  /* an office's or a day's capacity */
-#define VALIDATE_NOTIFICATION_ID_MAX 128  /* a payment notification's id, bytes */
+#define VALIDATE_NOTIFICATION_ID_MAX 128  /* a payment notice id, bytes */
 
 /* A calendar day (proleptic Gregorian). */
 struct validate_date {
