@@ -31,19 +31,21 @@ app_account_binding(const char *id)
 
 int
 app_account_credentials(const struct pipe_request *req,
-    struct pipe_response *res, const char **email, const char **password,
-    size_t *password_len)
+    struct pipe_response *res, struct pipe_invalid *inv, const char **email,
+    const char **password, size_t *password_len)
 {
 	static const char *const known[] = { "email", "password", NULL };
 	json_t *body;
 
-	if (pipe_json_body(req, res, &body) != 0 ||
-	    pipe_json_known(req->arena, body, NULL, known, res) != 0 ||
-	    pipe_json_string(req->arena, body, NULL, "email", PIPE_JSON_REQUIRED,
-	    email, NULL, res) != 0 ||
-	    pipe_json_string(req->arena, body, NULL, "password",
-	    PIPE_JSON_REQUIRED, password, password_len, res) != 0)
+	*email = *password = NULL;
+	*password_len = 0;
+	if (pipe_json_body(req, res, &body) != 0)
 		return -1;
+	(void)pipe_json_known(inv, body, NULL, known);
+	(void)pipe_json_string(inv, body, NULL, "email", PIPE_JSON_REQUIRED,
+	    email, NULL);
+	(void)pipe_json_string(inv, body, NULL, "password", PIPE_JSON_REQUIRED,
+	    password, password_len);
 	return 0;
 }
 
@@ -101,17 +103,18 @@ app_account_json(const char *id, const char *email, enum pipe_role role,
 }
 
 int
-app_account_check(const struct pipe_request *req, const char *email,
-    const char *password, char norm[VALIDATE_EMAIL_BUFSZ],
-    struct pipe_response *res)
+app_account_check(struct pipe_invalid *inv, const char *email,
+    const char *password, char norm[VALIDATE_EMAIL_BUFSZ])
 {
-	enum validate_result r;
+	int rc = 0;
 
-	if ((r = validate_email(email, norm, VALIDATE_EMAIL_BUFSZ)) != VALIDATE_OK)
-		return pipe_json_refuse(req->arena, res, NULL, "email", validate_message(r));
-	if ((r = validate_password(password)) != VALIDATE_OK)
-		return pipe_json_refuse(req->arena, res, NULL, "password", validate_message(r));
-	return 0;
+	if (email != NULL && pipe_invalid_add(inv, NULL, "email",
+	    rule_email(validate_email(email, norm, VALIDATE_EMAIL_BUFSZ))) != 0)
+		rc = -1;
+	if (password != NULL && pipe_invalid_add(inv, NULL, "password",
+	    rule_password(validate_password(password))) != 0)
+		rc = -1;
+	return rc;
 }
 
 int
@@ -189,6 +192,7 @@ app_accounts_create(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
 	struct enroll n;
+	struct pipe_invalid inv;
 	const char *email, *password;
 	char *norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
 	size_t password_len;
@@ -197,9 +201,12 @@ app_accounts_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 
 	(void)who;
 	memset(&n, 0, sizeof(n));
-	if (app_account_credentials(req, res, &email, &password,
-	    &password_len) != 0 ||
-	    app_account_check(req, email, password, norm, res) != 0)
+	pipe_invalid_init(&inv, req->arena);
+	if (app_account_credentials(req, res, &inv, &email, &password,
+	    &password_len) != 0)
+		goto out;
+	(void)app_account_check(&inv, email, password, norm);
+	if (pipe_invalid_answer(&inv, res) != 0)
 		goto out;
 	if (app_account_enroll(ctx, req->arena, norm, password, password_len,
 	    &n) != 0) {

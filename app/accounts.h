@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "pipe/pipe.h"
+#include "pipe/invalid.h"
 #include "core/validate.h"
 #include "crypto/bidx.h"
 #include "crypto/enroll.h"
@@ -24,7 +25,8 @@
 /*
  * POST /api/v1/accounts {"email","password"}: 201 {"account":{"id","email",
  * "role":"citizen"}}; 409 conflict when the email is taken; 422 naming
- * `email` or `password`; 400/422 for a body that is not the expected object.
+ * each of `email` and `password` at fault, and any unknown field; 400 for a
+ * body that is not an object.
  */
 pipe_handler app_accounts_create;
 
@@ -36,21 +38,23 @@ pipe_handler app_accounts_create;
 pipe_handler app_me_get;
 
 /*
- * Reads {"email","password"} (both strings, nothing else) from the body.
- * *email and *password point into the body (request arena). 0, or -1 with
- * 400/422 in res.
+ * Reads {"email","password"} (both strings, nothing else) from the body,
+ * reporting what is not so into `inv`. *email and *password point into the
+ * body (request arena), NULL when refused. 0; or -1 with 400 in res when
+ * the body is not an object.
  */
 int app_account_credentials(const struct pipe_request *req,
-    struct pipe_response *res, const char **email, const char **password,
-    size_t *password_len) __attribute__((warn_unused_result));
+    struct pipe_response *res, struct pipe_invalid *inv, const char **email,
+    const char **password, size_t *password_len)
+    __attribute__((warn_unused_result));
 
 /*
- * The rules of a new account's credentials: 0 with the email normalised
- * into `norm`, or -1 with 422 naming `email` or `password` in res.
+ * The rules of a new account's credentials, for those read (not NULL): the
+ * email normalised into `norm`, or its refusal, and the password's,
+ * reported into `inv`. 0, or -1 when one was refused.
  */
-int app_account_check(const struct pipe_request *req, const char *email,
-    const char *password, char norm[VALIDATE_EMAIL_BUFSZ],
-    struct pipe_response *res) __attribute__((warn_unused_result));
+int app_account_check(struct pipe_invalid *inv, const char *email,
+    const char *password, char norm[VALIDATE_EMAIL_BUFSZ]);
 
 /*
  * A new account's id, keys, sealed email, blind index and password hash

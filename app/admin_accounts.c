@@ -13,8 +13,6 @@
 #include "pipe/json.h"
 #include "pipe/rows.h"
 
-#define ADMIN_REASON_MAX 500
-
 /* Where the first flight's reads are: the account, the audit head. */
 enum { ADMIN_ACCOUNT_ROW, ADMIN_ACCOUNT_HEAD };
 
@@ -75,6 +73,7 @@ static enum pipe_status
 admin_account_admit(const struct pipe_request *req, struct pipe_response *res)
 {
 	static const char *const known[] = { "reason", NULL };
+	struct pipe_invalid inv;
 	const char *reason;
 	struct db_result *r;
 	enum pipe_status st;
@@ -82,17 +81,17 @@ admin_account_admit(const struct pipe_request *req, struct pipe_response *res)
 
 	if (pipe_param_uuid(req, 0) == NULL)
 		return admin_no_account(res);
-	if (pipe_json_body(req, res, &body) != 0 ||
-	    pipe_json_known(req->arena, body, NULL, known, res) != 0 ||
-	    pipe_json_string(req->arena, body, NULL, "reason",
-	    PIPE_JSON_REQUIRED, &reason, NULL, res) != 0)
+	if (pipe_json_body(req, res, &body) != 0)
 		return PIPE_ANSWERED;
-	if (*reason == '\0' || validate_text(reason, ADMIN_REASON_MAX) !=
-	    VALIDATE_OK) {
-		pipe_json_refuse(req->arena, res, NULL, "reason",
-		    "From 1 to 500 characters, without control characters.");
+	pipe_invalid_init(&inv, req->arena);
+	(void)pipe_json_known(&inv, body, NULL, known);
+	if (pipe_json_string(&inv, body, NULL, "reason", PIPE_JSON_REQUIRED,
+	    &reason, NULL) == 0)
+		(void)pipe_invalid_add(&inv, NULL, "reason",
+		    rule_text(validate_text(reason, VALIDATE_REASON_MAX),
+		    VALIDATE_REASON_MAX));
+	if (pipe_invalid_answer(&inv, res) != 0)
 		return PIPE_ANSWERED;
-	}
 	if ((st = pipe_prefetched(req, ADMIN_ACCOUNT_ROW, &r)) != PIPE_NEXT)
 		return st;
 	return db_rows(r) == 1 ? PIPE_NEXT : admin_no_account(res);

@@ -25,6 +25,33 @@ admin_audit_application(const struct pipe_request *req)
 	return v != NULL && validate_uuid(v) == VALIDATE_OK ? v : NULL;
 }
 
+/*
+ * The 422 of a query that names no application: each unknown parameter,
+ * and `application` missing or not an id (a malformed query string too,
+ * which names nothing).
+ */
+static enum pipe_status
+admin_audit_refuse(const struct pipe_request *req, struct pipe_response *res)
+{
+	static const char *const known[] = { "application", NULL };
+	struct pipe_invalid inv;
+	struct pipe_query q;
+	const char *v = NULL;
+
+	pipe_invalid_init(&inv, req->arena);
+	if (pipe_query_parse(req->arena, req->query, &q) == 0) {
+		(void)pipe_query_known(&inv, &q, known);
+		v = pipe_query_get(&q, "application");
+	}
+	if (v == NULL)
+		(void)pipe_invalid_add(&inv, NULL, "application", RULE_REQUIRED);
+	else if (validate_uuid(v) != VALIDATE_OK)
+		(void)pipe_invalid_add(&inv, NULL, "application",
+		    RULE_APPLICATION_ID);
+	(void)pipe_invalid_answer(&inv, res);
+	return PIPE_ANSWERED;
+}
+
 void
 app_admin_audit_prefetch(const struct pipe_ctx *ctx,
     const struct pipe_request *req, struct pipe_plan *plan)
@@ -57,12 +84,8 @@ app_admin_audit(struct pipe_ctx *ctx, const struct pipe_request *req,
 
 	(void)ctx;
 	(void)who;
-	if (admin_audit_application(req) == NULL) {
-		pipe_error(res, 422, "invalid",
-		    "Give ?application= and an application id, only.",
-		    "application");
-		return PIPE_ANSWERED;
-	}
+	if (admin_audit_application(req) == NULL)
+		return admin_audit_refuse(req, res);
 	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT)
 		return st;
 	return pipe_rows_answer(res, "entries", r, admin_entry_json, NULL);

@@ -14,7 +14,7 @@
 #include "core/validate.h"
 #include "pipe/json.h"
 
-#define ADMIN_QUOTA_MAX 100000
+#define ADMIN_QUOTA_MAX VALIDATE_QUOTA_MAX
 
 /* Where the first flight's reads are: the office, the audit head. */
 enum { ADMIN_OFFICE_ROW, ADMIN_OFFICE_HEAD };
@@ -110,23 +110,25 @@ app_admin_office_put(struct pipe_ctx *ctx, const struct pipe_request *req,
 {
 	static const char *const known[] = { "daily_quota", NULL };
 	const char *code = req->params[0];
+	struct pipe_invalid inv;
 	struct db_call calls[3];
 	long long quota;
 	enum pipe_status st;
 	json_t *body;
+	int has;
 
 	if ((st = admin_office_found(req, 0, res)) != PIPE_NEXT)
 		return st;
-	if (pipe_json_body(req, res, &body) != 0 ||
-	    pipe_json_known(req->arena, body, NULL, known, res) != 0 ||
-	    pipe_json_integer(req->arena, body, NULL, "daily_quota",
-	    PIPE_JSON_REQUIRED, &quota, NULL, res) != 0)
+	if (pipe_json_body(req, res, &body) != 0)
 		return PIPE_ANSWERED;
-	if (quota < 0 || quota > ADMIN_QUOTA_MAX) {
-		pipe_json_refuse(req->arena, res, NULL, "daily_quota",
-		    "A whole number from 0 to 100000.");
+	pipe_invalid_init(&inv, req->arena);
+	(void)pipe_json_known(&inv, body, NULL, known);
+	(void)pipe_json_integer(&inv, body, NULL, "daily_quota",
+	    PIPE_JSON_REQUIRED, &quota, &has);
+	if (has && (quota < 0 || quota > ADMIN_QUOTA_MAX))
+		(void)pipe_invalid_add(&inv, NULL, "daily_quota", RULE_QUOTA);
+	if (pipe_invalid_answer(&inv, res) != 0)
 		return PIPE_ANSWERED;
-	}
 	{
 		const char *q = arena_printf(req->arena, "%lld", quota);
 		const struct db_param p[2] = { DB_TEXT(code), DB_TEXT(q) };
@@ -195,21 +197,19 @@ admin_instant_ok(const char *s)
 }
 
 /* Field `i` of the day's settings from `v` (absent: not set; null: the
- * default): 0, or -1 with 422 in res. */
-static int
+ * default); a bad value reported into `inv`. */
+static void
 admin_day_field(const struct pipe_request *req, const char *key, int i,
-    const json_t *v, struct admin_day_set *out, struct pipe_response *res)
+    const json_t *v, struct admin_day_set *out, struct pipe_invalid *inv)
 {
-	static const char *const rule[] = {
-		"A whole number from 0 to 100000, or null.",
-		"true, false, or null.",
-		"An instant (YYYY-MM-DDTHH:MM:SSZ, or with ±HH:MM), or null.",
+	static const enum rule rule[] = {
+		RULE_CAPACITY, RULE_CLOSED_FLAG, RULE_OPENS_AT,
 	};
 
 	out->set[i] = v != NULL ? "t" : "f";
 	out->value[i] = NULL;
 	if (v == NULL || json_is_null(v))
-		return 0;
+		return;
 	if (i == 0 && json_is_integer(v) && json_integer_value(v) >= 0 &&
 	    json_integer_value(v) <= ADMIN_QUOTA_MAX)
 		out->value[i] = arena_printf(req->arena, "%lld",
@@ -220,32 +220,32 @@ admin_day_field(const struct pipe_request *req, const char *key, int i,
 	    admin_instant_ok(json_string_value(v)))
 		out->value[i] = json_string_value(v);
 	else
-		return pipe_json_refuse(req->arena, res, NULL, key, rule[i]);
-	return 0;
+		(void)pipe_invalid_add(inv, NULL, key, rule[i]);
 }
 
-/* The body: 0 with *out; -1 with 400/422 in res. */
+/* The body: 0 with *out; -1 with 400/422 in res. An empty body names each
+ * setting it might have given. */
 static int
 admin_day_read(const struct pipe_request *req, struct admin_day_set *out,
     struct pipe_response *res)
 {
 	static const char *const known[] = { "capacity", "closed",
 	    "opens_at", NULL };
+	struct pipe_invalid inv;
 	json_t *body;
 
-	if (pipe_json_body(req, res, &body) != 0 ||
-	    pipe_json_known(req->arena, body, NULL, known, res) != 0)
+	if (pipe_json_body(req, res, &body) != 0)
 		return -1;
-	if (json_object_size(body) == 0) {
-		pipe_error(res, 422, "invalid",
-		    "Give capacity, closed or opens_at.", NULL);
-		return -1;
+	pipe_invalid_init(&inv, req->arena);
+	(void)pipe_json_known(&inv, body, NULL, known);
+	for (int i = 0; i < 3; i++) {
+		if (json_object_size(body) == 0)
+			(void)pipe_invalid_add(&inv, NULL, known[i],
+			    RULE_DAY_SETTING);
+		admin_day_field(req, known[i], i,
+		    json_object_get(body, known[i]), out, &inv);
 	}
-	for (int i = 0; i < 3; i++)
-		if (admin_day_field(req, known[i], i,
-		    json_object_get(body, known[i]), out, res) != 0)
-			return -1;
-	return 0;
+	return pipe_invalid_answer(&inv, res);
 }
 
 /* The day's {"date","capacity","closed","remaining","opens_at"}, or NULL. */

@@ -54,14 +54,16 @@ static const char *const app_top_keys[] = {
 
 /* Where judging a body's fields stands. */
 struct app_judge {
-	arena *a;
+	struct pipe_invalid *inv;
 	const json_t *obj;                   /* the object at hand */
 	const char *prefix;                  /* its path: "applicant", ... */
 	const struct validate_date *today;
-	struct validate_date depart;         /* once depart_on is judged */
+	struct validate_date depart;         /* when depart_on is a date */
+	int has_depart;
+	int kind_known;                      /* in->kind is the body's */
 	unsigned char judged[APP_FIELD_COUNT];
+	enum rule fault[APP_FIELD_COUNT];    /* what each field broke */
 	struct app_application_input *in;
-	struct pipe_response *res;
 };
 
 const char *
@@ -94,35 +96,23 @@ app_group_keys(enum app_field_group g, const char *extra,
 	keys[n] = NULL;
 }
 
+/* 1 when field `f` was judged and is good: a rule may compare with it. */
 static int
-app_refuse(struct app_judge *j, enum app_field f, const char *message)
+app_good(const struct app_judge *j, enum app_field f)
 {
-	return pipe_json_refuse(j->a, j->res, j->prefix, app_fields[f].name,
-	    message);
-}
-
-/* A validate.h check's result: 0, or -1 with the 422. */
-static int
-app_valid(struct app_judge *j, enum app_field f, enum validate_result r)
-{
-	return r == VALIDATE_OK ? 0 : app_refuse(j, f, validate_message(r));
-}
-
-/* A nik.h check's result: 0, or -1 with the 422. */
-static int
-app_nik_valid(struct app_judge *j, enum app_field f, enum nik_result r)
-{
-	return r == NIK_OK ? 0 : app_refuse(j, f, nik_message(r));
+	return j->in->field[f] != NULL && j->fault[f] == RULE_NONE;
 }
 
 /*
  * Reads field `f` of j->obj into in->field[f] by its need (NULL when it may
- * be, and is, absent). 0, or -1 with the 422.
+ * be, and is, absent): RULE_NONE or the rule its reading broke. A renewal's
+ * field is optional while the passport's type is unknown.
  */
-static int
+static enum rule
 app_read(struct app_judge *j, enum app_field f)
 {
 	enum pipe_json_need need = PIPE_JSON_REQUIRED;
+	const char *type = j->in->passport_type;
 	const json_t *v;
 
 	switch (app_fields[f].need) {
@@ -132,93 +122,114 @@ app_read(struct app_judge *j, enum app_field f)
 		need = PIPE_JSON_OPTIONAL;
 		break;
 	case APP_NEED_RENEWAL:
-		if (j->in->passport_type != NULL &&
-		    strcmp(j->in->passport_type, "renewal") == 0)
+		if (type == NULL)
+			need = PIPE_JSON_OPTIONAL;
+		if (type == NULL || strcmp(type, "renewal") == 0)
 			break;
 		v = json_object_get(j->obj, app_fields[f].name);
-		if (v != NULL && !json_is_null(v))
-			return app_refuse(j, f, "is only for a renewal");
-		return 0;
+		return v != NULL && !json_is_null(v) ? RULE_RENEWAL_ONLY :
+		    RULE_NONE;
 	}
-	return pipe_json_string(j->a, j->obj, j->prefix, app_fields[f].name,
-	    need, &j->in->field[f], NULL, j->res);
+	return pipe_json_string_rule(j->obj, app_fields[f].name, need,
+	    &j->in->field[f], NULL);
 }
 
-/* Checks the value read of `f` by its rule. 0, or -1 with the 422. */
-static int
-app_check(struct app_judge *j, enum app_field f)
+/* The NIK against birth_date and sex, where those are good. */
+static enum rule
+app_check_nik(const struct app_judge *j, const char *v)
 {
 	const char *const *field = j->in->field;
-	const char *v = field[f];
+	const char *birth = app_good(j, APP_F_BIRTH_DATE) ?
+	    field[APP_F_BIRTH_DATE] : NULL;
+	char sex = app_good(j, APP_F_SEX) ? field[APP_F_SEX][0] : '\0';
+
+	return nik_rule(nik_check(v, birth, sex));
+}
+
+/* depart_on's rule; its day kept, when it is one, for return_on's. */
+static enum rule
+app_check_depart(struct app_judge *j, const char *v)
+{
+	j->has_depart = validate_date_parse(v, &j->depart) == VALIDATE_OK;
+	return rule_depart_on(validate_depart_on(v, j->today, NULL));
+}
+
+/* The value read of `f` by its rule: RULE_NONE or the rule it broke. */
+static enum rule
+app_check(struct app_judge *j, enum app_field f)
+{
+	const char *v = j->in->field[f];
 
 	switch (app_fields[f].rule) {
 	case APP_RULE_TEXT:
-		return app_valid(j, f, validate_text(v, app_fields[f].max));
+		return rule_text(validate_text(v, app_fields[f].max),
+		    app_fields[f].max);
 	case APP_RULE_NIK:
-		return app_nik_valid(j, f, nik_check(v, field[APP_F_BIRTH_DATE],
-		    field[APP_F_SEX][0]));
+		return app_check_nik(j, v);
 	case APP_RULE_KK:
-		return app_nik_valid(j, f, nik_check_kk(v));
+		return nik_rule(nik_check_kk(v));
 	case APP_RULE_NPWP:
-		return app_nik_valid(j, f, nik_check_npwp(v, field[APP_F_NIK]));
+		return nik_npwp_rule(nik_check_npwp(v,
+		    j->in->field[APP_F_NIK]));
 	case APP_RULE_BIRTH_DATE:
-		return app_valid(j, f, validate_birth_date(v, j->today, NULL));
+		return rule_birth_date(validate_birth_date(v, j->today, NULL));
 	case APP_RULE_SEX:
-		if (strcmp(v, "M") == 0 || strcmp(v, "F") == 0)
-			return 0;
-		return app_refuse(j, f, "must be \"M\" or \"F\"");
+		return strcmp(v, "M") == 0 || strcmp(v, "F") == 0 ? RULE_NONE :
+		    RULE_SEX;
 	case APP_RULE_PHONE:
-		return app_valid(j, f, validate_phone(v));
+		return rule_phone(validate_phone(v));
 	case APP_RULE_DEPART_ON:
-		return app_valid(j, f, validate_depart_on(v, j->today,
-		    &j->depart));
+		return app_check_depart(j, v);
 	case APP_RULE_RETURN_ON:
-		return app_valid(j, f, validate_return_on(v, &j->depart, NULL));
+		return rule_return_on(validate_return_on(v,
+		    j->has_depart ? &j->depart : j->today, NULL));
 	}
 	abort();   /* every rule is a case above */
 }
 
-static int app_judge_field(struct app_judge *j, enum app_field f);
+static void app_judge_field(struct app_judge *j, enum app_field f);
 
 /*
  * The fields a rule compares `f` with, all in f's own object, judged before
- * it: a body is refused for the birth date before a NIK that must agree
- * with it, and a rule sees only values that passed their own.
+ * it: a rule compares only with values that passed their own.
  */
-static int
+static void
 app_judge_inputs(struct app_judge *j, enum app_field f)
 {
 	switch (app_fields[f].rule) {
 	case APP_RULE_NIK:
-		if (app_judge_field(j, APP_F_BIRTH_DATE) != 0)
-			return -1;
-		return app_judge_field(j, APP_F_SEX);
+		app_judge_field(j, APP_F_BIRTH_DATE);
+		app_judge_field(j, APP_F_SEX);
+		break;
 	case APP_RULE_NPWP:
-		return app_judge_field(j, APP_F_NIK);
+		app_judge_field(j, APP_F_NIK);
+		break;
 	case APP_RULE_RETURN_ON:
-		return app_judge_field(j, APP_F_DEPART_ON);
+		app_judge_field(j, APP_F_DEPART_ON);
+		break;
 	default:
-		return 0;
+		break;
 	}
 }
 
-/* Field `f` read and checked, once. 0, or -1 with the 422. */
-static int
+/* Field `f` read and checked, once, its fault in j->fault[f]. */
+static void
 app_judge_field(struct app_judge *j, enum app_field f)
 {
 	if (j->judged[f])
-		return 0;
+		return;
 	j->judged[f] = 1;
-	if (app_judge_inputs(j, f) != 0 || app_read(j, f) != 0)
-		return -1;
-	return j->in->field[f] != NULL ? app_check(j, f) : 0;
+	app_judge_inputs(j, f);
+	j->fault[f] = app_read(j, f);
+	if (j->fault[f] == RULE_NONE && j->in->field[f] != NULL)
+		j->fault[f] = app_check(j, f);
 }
 
 /*
- * Turns to object `obj` at `prefix`, of group `g`, refusing any key but its
- * fields and `extra` (its one plaintext key, or NULL). 0, or -1 with the 422.
+ * Turns to object `obj` at `prefix`, of group `g`, reporting any key but its
+ * fields and `extra` (its one plaintext key, or NULL).
  */
-static int
+static void
 app_judge_enter(struct app_judge *j, const json_t *obj, const char *prefix,
     enum app_field_group g, const char *extra)
 {
@@ -227,122 +238,141 @@ app_judge_enter(struct app_judge *j, const json_t *obj, const char *prefix,
 	j->obj = obj;
 	j->prefix = prefix;
 	app_group_keys(g, extra, keys);
-	return pipe_json_known(j->a, obj, prefix, keys, j->res);
+	(void)pipe_json_known(j->inv, obj, prefix, keys);
 }
 
-/* The fields of group `g` in the list's order, save that a rule's inputs
- * go first (app_judge_inputs). 0, or -1 with the 422. */
-static int
+/* The fields of group `g`, each judged (a rule's inputs first), then
+ * reported in the list's order. */
+static void
 app_judge_group(struct app_judge *j, enum app_field_group g)
 {
 	for (int f = 0; f < APP_FIELD_COUNT; f++)
-		if (app_fields[f].group == g &&
-		    app_judge_field(j, (enum app_field)f) != 0)
-			return -1;
-	return 0;
+		if (app_fields[f].group == g)
+			app_judge_field(j, (enum app_field)f);
+	for (int f = 0; f < APP_FIELD_COUNT; f++)
+		if (app_fields[f].group == g)
+			(void)pipe_invalid_add(j->inv, j->prefix,
+			    app_fields[f].name, j->fault[f]);
 }
 
-static int
+static void
 app_parse_applicant(struct app_judge *j, const json_t *body)
 {
 	json_t *obj;
 
-	if (pipe_json_object(j->a, body, NULL, "applicant", PIPE_JSON_REQUIRED,
-	    &obj, j->res) != 0 ||
-	    app_judge_enter(j, obj, "applicant", APP_GROUP_APPLICANT, NULL) != 0)
-		return -1;
-	return app_judge_group(j, APP_GROUP_APPLICANT);
+	if (pipe_json_object(j->inv, body, NULL, "applicant",
+	    PIPE_JSON_REQUIRED, &obj) != 0)
+		return;
+	app_judge_enter(j, obj, "applicant", APP_GROUP_APPLICANT, NULL);
+	app_judge_group(j, APP_GROUP_APPLICANT);
 }
 
 /* "passport": {"type", then its sealed fields (by type)}. */
-static int
+static void
 app_parse_passport(struct app_judge *j, const json_t *obj)
 {
 	const char *p = "passport";
 	const char *type;
 
-	if (app_judge_enter(j, obj, p, APP_GROUP_PASSPORT, "type") != 0 ||
-	    pipe_json_string(j->a, obj, p, "type", PIPE_JSON_REQUIRED, &type,
-	    NULL, j->res) != 0)
-		return -1;
-	if (strcmp(type, "new") != 0 && strcmp(type, "renewal") != 0)
-		return pipe_json_refuse(j->a, j->res, p, "type",
-		    "must be \"new\" or \"renewal\"");
-	j->in->passport_type = type;
-	return app_judge_group(j, APP_GROUP_PASSPORT);
+	app_judge_enter(j, obj, p, APP_GROUP_PASSPORT, "type");
+	if (pipe_json_string(j->inv, obj, p, "type", PIPE_JSON_REQUIRED, &type,
+	    NULL) == 0) {
+		if (strcmp(type, "new") == 0 || strcmp(type, "renewal") == 0)
+			j->in->passport_type = type;
+		else
+			(void)pipe_invalid_add(j->inv, p, "type",
+			    RULE_PASSPORT_TYPE);
+	}
+	app_judge_group(j, APP_GROUP_PASSPORT);
 }
 
-static int
+static void
 app_parse_travel(struct app_judge *j, const json_t *obj)
 {
-	if (app_judge_enter(j, obj, "travel", APP_GROUP_TRAVEL, NULL) != 0)
-		return -1;
-	return app_judge_group(j, APP_GROUP_TRAVEL);
+	app_judge_enter(j, obj, "travel", APP_GROUP_TRAVEL, NULL);
+	app_judge_group(j, APP_GROUP_TRAVEL);
 }
 
-/* kind and office: the plaintext workflow fields. */
-static int
-app_parse_head(arena *a, const json_t *body, struct app_application_input *in,
-    struct pipe_response *res)
+/* kind: the application's, when it is one (j->kind_known). */
+static void
+app_parse_kind(struct app_judge *j, const json_t *body)
 {
-	const char *kind, *office;
-	size_t len;
+	const char *kind;
 
-	if (pipe_json_string(a, body, NULL, "kind", PIPE_JSON_REQUIRED, &kind,
-	    NULL, res) != 0)
-		return -1;
+	if (pipe_json_string(j->inv, body, NULL, "kind", PIPE_JSON_REQUIRED,
+	    &kind, NULL) != 0)
+		return;
 	if (strcmp(kind, "passport") == 0)
-		in->kind = APP_KIND_PASSPORT;
+		j->in->kind = APP_KIND_PASSPORT;
 	else if (strcmp(kind, "travel_permit") == 0)
-		in->kind = APP_KIND_TRAVEL_PERMIT;
-	else
-		return pipe_json_refuse(a, res, NULL, "kind",
-		    "must be \"passport\" or \"travel_permit\"");
-	in->kind_name = kind;
-	if (pipe_json_string(a, body, NULL, "office", PIPE_JSON_REQUIRED, &office,
-	    &len, res) != 0)
-		return -1;
-	if (len == 0 || len > APP_OFFICE_MAX)
-		return pipe_json_refuse(a, res, NULL, "office", "is not an office");
-	in->office = office;
-	return 0;
+		j->in->kind = APP_KIND_TRAVEL_PERMIT;
+	else {
+		(void)pipe_invalid_add(j->inv, NULL, "kind", RULE_KIND);
+		return;
+	}
+	j->kind_known = 1;
+	j->in->kind_name = kind;
 }
 
-/* The passport or travel object: required for its kind, refused otherwise. */
-static int
+/* office: the shape of an office's code (whether it exists is the
+ * caller's to judge, in->office set for it). */
+static void
+app_parse_office(struct app_judge *j, const json_t *body)
+{
+	const char *office;
+	size_t len;
+	enum rule r = RULE_NONE;
+
+	if (pipe_json_string(j->inv, body, NULL, "office", PIPE_JSON_REQUIRED,
+	    &office, &len) != 0)
+		return;
+	if (len == 0)
+		r = RULE_EMPTY;
+	else if (len > APP_OFFICE_MAX)
+		r = RULE_OFFICE;
+	if (pipe_invalid_add(j->inv, NULL, "office", r) == 0)
+		j->in->office = office;
+}
+
+/*
+ * The passport or travel object: required for its kind, refused for the
+ * other; both judged as they come while the kind is unknown.
+ */
+static void
 app_parse_kind_part(struct app_judge *j, const json_t *body)
 {
-	arena *a = j->a;
-	struct pipe_response *res = j->res;
-	int passport = j->in->kind == APP_KIND_PASSPORT;
+	int passport = j->kind_known && j->in->kind == APP_KIND_PASSPORT;
+	int travel = j->kind_known && j->in->kind == APP_KIND_TRAVEL_PERMIT;
 	json_t *pp, *tr;
 
-	if (pipe_json_object(a, body, NULL, "passport",
-	    passport ? PIPE_JSON_REQUIRED : PIPE_JSON_OPTIONAL, &pp, res) != 0 ||
-	    pipe_json_object(a, body, NULL, "travel",
-	    passport ? PIPE_JSON_OPTIONAL : PIPE_JSON_REQUIRED, &tr, res) != 0)
-		return -1;
-	if (passport && tr != NULL)
-		return pipe_json_refuse(a, res, NULL, "travel",
-		    "is only for a travel_permit application");
-	if (!passport && pp != NULL)
-		return pipe_json_refuse(a, res, NULL, "passport",
-		    "is only for a passport application");
-	return passport ? app_parse_passport(j, pp) : app_parse_travel(j, tr);
+	(void)pipe_json_object(j->inv, body, NULL, "passport",
+	    passport ? PIPE_JSON_REQUIRED : PIPE_JSON_OPTIONAL, &pp);
+	(void)pipe_json_object(j->inv, body, NULL, "travel",
+	    travel ? PIPE_JSON_REQUIRED : PIPE_JSON_OPTIONAL, &tr);
+	if (travel && pp != NULL &&
+	    pipe_invalid_add(j->inv, NULL, "passport", RULE_PASSPORT_ONLY) != 0)
+		pp = NULL;
+	if (passport && tr != NULL &&
+	    pipe_invalid_add(j->inv, NULL, "travel", RULE_TRAVEL_ONLY) != 0)
+		tr = NULL;
+	if (pp != NULL)
+		app_parse_passport(j, pp);
+	if (tr != NULL)
+		app_parse_travel(j, tr);
 }
 
 int
-app_application_parse(arena *a, const json_t *body,
-    const struct validate_date *today, struct app_application_input *out,
-    struct pipe_response *res)
+app_application_parse(struct pipe_invalid *inv, const json_t *body,
+    const struct validate_date *today, struct app_application_input *out)
 {
-	struct app_judge j = { .a = a, .today = today, .in = out, .res = res };
+	struct app_judge j = { .inv = inv, .today = today, .in = out };
+	size_t before = pipe_invalid_count(inv);
 
 	memset(out, 0, sizeof(*out));
-	if (pipe_json_known(a, body, NULL, app_top_keys, res) != 0 ||
-	    app_parse_head(a, body, out, res) != 0 ||
-	    app_parse_applicant(&j, body) != 0 ||
-	    app_parse_kind_part(&j, body) != 0)
-		return -1;
-	return 0;
+	(void)pipe_json_known(inv, body, NULL, app_top_keys);
+	app_parse_kind(&j, body);
+	app_parse_office(&j, body);
+	app_parse_applicant(&j, body);
+	app_parse_kind_part(&j, body);
+	return pipe_invalid_count(inv) == before ? 0 : -1;
 }

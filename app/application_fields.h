@@ -9,7 +9,7 @@
  * its rule; enum app_field follows that list's order.
  *
  * Everything here is pure: no database, no clock (the caller passes today),
- * no allocation but the request arena's (field paths of 422 bodies).
+ * no allocation but the request arena's (the collector's entries).
  */
 #ifndef PERMIT_APP_APPLICATION_FIELDS_H
 #define PERMIT_APP_APPLICATION_FIELDS_H
@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "pipe/pipe.h"
+#include "pipe/invalid.h"
 #include "core/validate.h"
 #include "db/sql/sealed_fields.h"
 
@@ -58,14 +59,17 @@ struct app_application_input {
 
 /*
  * Reads `body` (the request's JSON object) into *out, checking every rule
- * of the HTTP API with core/validate.h and app/nik.h against `today`.
- * Unknown keys at any level, a missing or mistyped field and every rule's
- * failure give 422 invalid naming the dotted field ("applicant.nik", "travel.return_on",
- * "passport"); messages never carry the value. 0 on success; -1 with `res`
- * filled. Nothing is written anywhere but *out and `res`.
+ * of the HTTP API with core/validate.h and app/nik.h against `today`, but
+ * whether the office exists (only the database knows; in->office is set
+ * when its code has the right shape). Every fault found is reported into
+ * `inv`, named by its dotted field ("applicant.nik", "travel.return_on",
+ * "passport"): each object's unknown keys, then its fields in the list's
+ * order; a rule that compares fields (the NIK with birth_date and sex,
+ * return_on with depart_on) compares only with values that passed their
+ * own. 0 when nothing was refused; -1 with the refusals in `inv`. Nothing
+ * is written anywhere but *out and `inv`.
  */
-int app_application_parse(arena *a, const json_t *body,
-    const struct validate_date *today, struct app_application_input *out,
-    struct pipe_response *res) __attribute__((warn_unused_result));
+int app_application_parse(struct pipe_invalid *inv, const json_t *body,
+    const struct validate_date *today, struct app_application_input *out);
 
 #endif

@@ -148,8 +148,9 @@ app_applications_create_prefetch(const struct pipe_ctx *ctx,
  *
  * The body's dates are judged on the office's today, which only the
  * database knows: the office the body names was looked up in the first
- * flight, before the parse, so every body gets the 422 it always did, an
- * unknown office last (its dates judged on Asia/Jakarta's today). birth_date
+ * flight, before the parse; the body's own faults are reported first, and
+ * an unknown office after them (its dates judged on Asia/Jakarta's today).
+ * birth_date
  * is judged on the office's today too: the HTTP API's "in the past" names no
  * zone, and the office's day is Jakarta's or the next.
  */
@@ -158,6 +159,7 @@ app_create_input(const struct pipe_request *req,
     struct app_application_input *in, struct pipe_response *res)
 {
 	struct validate_date today;
+	struct pipe_invalid inv;
 	enum pipe_status st;
 	json_t *body;
 	int office;
@@ -167,13 +169,11 @@ app_create_input(const struct pipe_request *req,
 	if ((st = app_office_today(req, APP_CREATE_TODAY, &today,
 	    &office)) != PIPE_NEXT)
 		return st;
-	if (app_application_parse(req->arena, body, &today, in, res) != 0)
-		return PIPE_ANSWERED;
-	if (!office) {
-		pipe_error(res, 422, "invalid", "is not an office", "office");
-		return PIPE_ANSWERED;
-	}
-	return PIPE_NEXT;
+	pipe_invalid_init(&inv, req->arena);
+	(void)app_application_parse(&inv, body, &today, in);
+	if (in->office != NULL && !office)
+		(void)pipe_invalid_add(&inv, NULL, "office", RULE_OFFICE);
+	return pipe_invalid_answer(&inv, res) != 0 ? PIPE_ANSWERED : PIPE_NEXT;
 }
 
 /*
@@ -509,19 +509,18 @@ app_book_input(const struct pipe_request *req, const char **date,
     struct validate_date *day, struct pipe_response *res)
 {
 	static const char *const known[] = { "date", NULL };
+	struct pipe_invalid inv;
 	json_t *body;
 
-	if (pipe_json_body(req, res, &body) != 0 ||
-	    pipe_json_known(req->arena, body, NULL, known, res) != 0 ||
-	    pipe_json_string(req->arena, body, NULL, "date",
-	    PIPE_JSON_REQUIRED, date, NULL, res) != 0)
+	if (pipe_json_body(req, res, &body) != 0)
 		return PIPE_ANSWERED;
-	if (validate_date_parse(*date, day) != VALIDATE_OK) {
-		pipe_json_refuse(req->arena, res, NULL, "date",
-		    "Not a date (YYYY-MM-DD).");
-		return PIPE_ANSWERED;
-	}
-	return PIPE_NEXT;
+	pipe_invalid_init(&inv, req->arena);
+	(void)pipe_json_known(&inv, body, NULL, known);
+	if (pipe_json_string(&inv, body, NULL, "date", PIPE_JSON_REQUIRED,
+	    date, NULL) == 0)
+		(void)pipe_invalid_add(&inv, NULL, "date",
+		    rule_date(validate_date_parse(*date, day)));
+	return pipe_invalid_answer(&inv, res) != 0 ? PIPE_ANSWERED : PIPE_NEXT;
 }
 
 /*
@@ -587,16 +586,16 @@ app_book_admit(const struct pipe_request *req, struct validate_date *today,
 }
 
 /*
- * 422 naming "date": the day does not open for booking until `opens_at`
- * (RFC 3339, UTC), which the error carries as "opens_at" too, for a page to
- * show in its own words.
+ * 422 naming "date" (not_open): the day does not open for booking until
+ * `opens_at` (RFC 3339, UTC), which the error carries as "opens_at" beside
+ * the rule's message, for a page to show in its own words.
  */
 static enum pipe_status
 app_book_not_open(const struct pipe_request *req, const char *opens_at,
     struct pipe_response *res)
 {
-	pipe_json_refuse(req->arena, res, NULL, "date", arena_printf(req->arena,
-	    "That day is not bookable yet: it opens at %s.", opens_at));
+	(void)pipe_invalid_refuse(req->arena, res, NULL, "date",
+	    RULE_BOOK_NOT_OPEN);
 	if (json_object_set_new(json_object_get(res->body, "error"),
 	    "opens_at", pipe_oom_check(json_string(opens_at))) != 0)
 		pipe_oom();
@@ -615,11 +614,9 @@ app_book_day(const struct pipe_request *req,
 	const char *closed, *opens_at, *open;
 	enum pipe_status st;
 
-	if (app_booking_day_judge(today, day) != APP_BOOKING_DAY_OK) {
-		pipe_json_refuse(req->arena, res, NULL, "date",
-		    "Days are bookable from the office's tomorrow.");
-		return PIPE_ANSWERED;
-	}
+	if (app_booking_day_judge(today, day) != APP_BOOKING_DAY_OK)
+		return pipe_invalid_refuse(req->arena, res, NULL, "date",
+		    RULE_BOOK_TOO_SOON);
 	if ((st = pipe_prefetched(req, APP_BOOK_APP, &r)) != PIPE_NEXT)
 		return st;
 	closed = db_text(r, 0, DB_COL(BOOKING_APP, CLOSED));
@@ -629,11 +626,9 @@ app_book_day(const struct pipe_request *req,
 		log_error("%s: malformed row", __func__);
 		return PIPE_FAILED;
 	}
-	if (strcmp(closed, "t") == 0) {
-		pipe_json_refuse(req->arena, res, NULL, "date",
-		    "The office is closed that day.");
-		return PIPE_ANSWERED;
-	}
+	if (strcmp(closed, "t") == 0)
+		return pipe_invalid_refuse(req->arena, res, NULL, "date",
+		    RULE_BOOK_CLOSED);
 	if (strcmp(open, "t") != 0)
 		return app_book_not_open(req, opens_at, res);
 	return PIPE_NEXT;

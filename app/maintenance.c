@@ -37,28 +37,26 @@ app_maintenance_read(const struct pipe_request *req, struct pipe_response *res,
     const char **mode, const char **message)
 {
 	static const char *const known[] = { "mode", "message", NULL };
-	arena *a = req->arena;
-	enum validate_result r;
+	struct pipe_invalid inv;
 	enum pipe_mode known_mode;
 	json_t *body;
 
-	if (pipe_json_body(req, res, &body) != 0 ||
-	    pipe_json_known(a, body, NULL, known, res) != 0 ||
-	    pipe_json_string(a, body, NULL, "mode", PIPE_JSON_REQUIRED, mode,
-	    NULL, res) != 0 ||
-	    pipe_json_string(a, body, NULL, "message", PIPE_JSON_OPTIONAL,
-	    message, NULL, res) != 0)
+	if (pipe_json_body(req, res, &body) != 0)
 		return -1;
-	if (pipe_mode_find(*mode, &known_mode) != 0)
-		return pipe_json_refuse(a, res, NULL, "mode",
-		    "must be normal, read_only or closed");
+	pipe_invalid_init(&inv, req->arena);
+	(void)pipe_json_known(&inv, body, NULL, known);
+	if (pipe_json_string(&inv, body, NULL, "mode", PIPE_JSON_REQUIRED, mode,
+	    NULL) == 0 && pipe_mode_find(*mode, &known_mode) != 0)
+		(void)pipe_invalid_add(&inv, NULL, "mode", RULE_MODE);
+	(void)pipe_json_string(&inv, body, NULL, "message", PIPE_JSON_OPTIONAL,
+	    message, NULL);
 	if (*message != NULL && **message == '\0')
 		*message = NULL;
-	if (*message != NULL && (r = validate_text(*message,
-	    VALIDATE_MAINTENANCE_MAX)) != VALIDATE_OK)
-		return pipe_json_refuse(a, res, NULL, "message",
-		    validate_message(r));
-	return 0;
+	if (*message != NULL)
+		(void)pipe_invalid_add(&inv, NULL, "message",
+		    rule_text(validate_text(*message, VALIDATE_MAINTENANCE_MAX),
+		    VALIDATE_MAINTENANCE_MAX));
+	return pipe_invalid_answer(&inv, res);
 }
 
 void

@@ -8,24 +8,31 @@
 
 #include "core/validate.h"
 
-const char *
-nik_message(enum nik_result r)
+enum rule
+nik_rule(enum nik_result r)
 {
 	switch (r) {
-	case NIK_OK:              return "is valid";
-	case NIK_BAD_LENGTH:      return "has the wrong number of digits";
-	case NIK_NOT_DIGITS:      return "must contain only digits";
-	case NIK_BAD_PROVINCE:    return "does not start with a province code in use";
-	case NIK_BAD_DATE:        return "has a date part that is not a real date";
-	case NIK_SEX_MISMATCH:    return "has a date part that does not match sex";
-	case NIK_DATE_MISMATCH:   return "has a date part that does not match birth_date";
-	case NIK_BAD_SERIAL:      return "has an all-zero serial number";
-	case NIK_BAD_BIRTH_DATE:  return "cannot be checked: birth_date is invalid";
-	case NIK_BAD_SEX:         return "cannot be checked: sex is invalid";
-	case NIK_BAD_CHECK_DIGIT: return "has a wrong check digit";
-	case NIK_NPWP_NOT_NIK:    return "must start with a zero or equal the nik";
+	case NIK_OK:
+	case NIK_BAD_BIRTH_DATE:  /* birth_date's own refusal says why */
+	case NIK_BAD_SEX:         /* and sex's */
+		return RULE_NONE;
+	case NIK_BAD_PROVINCE:    return RULE_PROVINCE;
+	case NIK_BAD_DATE:
+	case NIK_DATE_MISMATCH:   return RULE_NIK_DATE;
+	case NIK_SEX_MISMATCH:    return RULE_NIK_SEX;
+	case NIK_BAD_SERIAL:      return RULE_NIK_SERIAL;
+	default:                  return RULE_DIGITS16;
 	}
-	return "is invalid";
+}
+
+enum rule
+nik_npwp_rule(enum nik_result r)
+{
+	switch (r) {
+	case NIK_OK:              return RULE_NONE;
+	case NIK_BAD_CHECK_DIGIT: return RULE_NPWP_CHECKSUM;
+	default:                  return RULE_NPWP;
+	}
 }
 
 /* Province codes in use (HTTP API), as inclusive ranges. */

@@ -4,13 +4,15 @@
  * NIK (Nomor Induk Kependudukan), KK (Kartu Keluarga) number and NPWP (tax
  * number). The NIK has no check digit: these checks prove a number
  * plausible, not real. Pure functions on caller-owned C strings: nothing is
- * allocated, copied, kept or logged. nik_message() never repeats the value,
- * which is identity data.
+ * allocated, copied, kept or logged. What a refusal says is the rule's
+ * message (nik_rule), which never repeats the value, identity data.
  *
  * A NULL string is treated as empty (NIK_BAD_LENGTH), never dereferenced.
  */
 #ifndef PERMIT_APP_NIK_H
 #define PERMIT_APP_NIK_H
+
+#include "core/rule.h"
 
 /* What is wrong with a number; NIK_OK (0) when nothing is. */
 enum nik_result {
@@ -34,9 +36,19 @@ enum nik_result {
 #define NIK_KK_LEN   16
 #define NIK_NPWP_LEN 15  /* or 16: "0" + 15, or the holder's NIK */
 
-/* A short, static, English phrase for `r` ("province code is not in use");
- * never NULL, never contains the value. Unknown values get a generic one. */
-const char *nik_message(enum nik_result r);
+/*
+ * The rule (core/rule.h) a NIK or KK number broke by `r`: RULE_NONE for
+ * NIK_OK, and for NIK_BAD_BIRTH_DATE and NIK_BAD_SEX (the number cannot be
+ * judged against a birth_date or sex that is itself refused, whose own
+ * refusal says why); RULE_DIGITS16, RULE_PROVINCE, RULE_NIK_SERIAL,
+ * RULE_NIK_DATE (no calendar day, or not birth_date) or RULE_NIK_SEX.
+ */
+enum rule nik_rule(enum nik_result r);
+
+/* The rule an NPWP broke by `r`: RULE_NONE, RULE_NPWP_CHECKSUM or
+ * RULE_NPWP (its length, its digits, or 16 digits neither 0-led nor the
+ * nik). */
+enum rule nik_npwp_rule(enum nik_result r);
 
 /*
  * A NIK `PP RR DD DDMMYY SSSS` of a person born on `birth_date`

@@ -101,44 +101,38 @@ struct app_days_query {
 };
 
 /* Date parameter `name` (static storage) into *d when the query has it
- * (*has): 0, or -1 with res (422 naming it). */
-static int
+ * (*has); a bad one reported into `inv`. */
+static void
 app_days_date(const struct pipe_query *pq, const char *name, int *has,
-    struct validate_date *d, struct pipe_response *res)
+    struct validate_date *d, struct pipe_invalid *inv)
 {
 	const char *v = pipe_query_get(pq, name);
 
 	*has = v != NULL;
-	if (*has && validate_date_parse(v, d) != VALIDATE_OK) {
-		pipe_error(res, 422, "invalid", "Not a date (YYYY-MM-DD).", name);
-		return -1;
-	}
-	return 0;
+	if (*has && pipe_invalid_add(inv, NULL, name,
+	    rule_date(validate_date_parse(v, d))) != 0)
+		*has = 0;
 }
 
-/* Reads the query into *q: 0, or -1 with res (400 malformed; 422 an
- * unknown parameter, or `from` or `to` not a date). */
+/* Reads the query into *q: 0, or -1 with res (400 malformed; 422 every
+ * unknown parameter, and `from` or `to` not a date). */
 static int
 app_days_query(const struct pipe_request *req, struct app_days_query *q,
     struct pipe_response *res)
 {
 	static const char *const known[] = { "from", "to", NULL };
+	struct pipe_invalid inv;
 	struct pipe_query pq;
-	const char *unknown;
 
 	if (pipe_query_parse(req->arena, req->query, &pq) != 0) {
 		pipe_error(res, 400, "bad_request", "The query string is malformed.", NULL);
 		return -1;
 	}
-	if ((unknown = pipe_query_unknown(&pq, known)) != NULL) {
-		pipe_error(res, 422, "invalid", "Unknown parameter.",
-		    arena_strdup(req->arena, unknown));
-		return -1;
-	}
-	if (app_days_date(&pq, "from", &q->has_from, &q->from, res) != 0 ||
-	    app_days_date(&pq, "to", &q->has_to, &q->to, res) != 0)
-		return -1;
-	return 0;
+	pipe_invalid_init(&inv, req->arena);
+	(void)pipe_query_known(&inv, &pq, known);
+	app_days_date(&pq, "from", &q->has_from, &q->from, &inv);
+	app_days_date(&pq, "to", &q->has_to, &q->to, &inv);
+	return pipe_invalid_answer(&inv, res);
 }
 
 /*
@@ -165,14 +159,14 @@ app_days_default_from(const struct pipe_request *req,
 /* 0 when [from, to] runs forward over at most APP_DAYS_MAX days; -1 with
  * res (422 naming `to`). */
 static int
-app_days_range_check(const struct validate_date *from,
+app_days_range_check(arena *req_arena, const struct validate_date *from,
     const struct validate_date *to, struct pipe_response *res)
 {
 	long span = app_day_number(to) - app_day_number(from);
 
 	if (span < 0 || span >= APP_DAYS_MAX) {
-		pipe_error(res, 422, "invalid",
-		    "The range must run forward and span at most 62 days.", "to");
+		(void)pipe_invalid_refuse(req_arena, res, NULL, "to",
+		    RULE_DAYS_RANGE);
 		return -1;
 	}
 	return 0;
@@ -247,7 +241,7 @@ app_office_days(struct pipe_ctx *ctx, const struct pipe_request *req,
 		return st;
 	if (!q.has_to)
 		q.to = q.from;
-	if (app_days_range_check(&q.from, &q.to, res) != 0)
+	if (app_days_range_check(req->arena, &q.from, &q.to, res) != 0)
 		return PIPE_ANSWERED;
 	if (!app_office_code_valid(req->params[0]))
 		return app_no_office(res);

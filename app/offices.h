@@ -20,10 +20,11 @@ pipe_handler app_offices_list;
  * GET /api/v1/offices/{code}/days?from=D&to=D: 200 {"days":[{"date",
  * "capacity","remaining"}]}, one per day from `from` (default the office's
  * today) to `to` (default `from`), at most APP_DAYS_MAX days; 404 for an
- * unknown office; 422 naming `from` or `to` for a bad date or range, or an
- * unknown parameter; 400 for a malformed query string.
+ * unknown office; 422 naming each of `from` and `to` that is not a date and
+ * each unknown parameter, or `to` for a range backwards or too long; 400
+ * for a malformed query string.
  */
-#define APP_DAYS_MAX 62
+#define APP_DAYS_MAX VALIDATE_DAYS_MAX
 pipe_handler app_office_days;
 pipe_prefetch app_office_days_prefetch;
 

@@ -13,7 +13,7 @@
 #include "pipe/json.h"
 
 /* notification_id's length at most, as the table checks it. */
-#define APP_NOTIFICATION_ID_MAX 128
+#define APP_NOTIFICATION_ID_MAX VALIDATE_NOTIFICATION_ID_MAX
 
 /* The two digits at s as a number no greater than `max`, or -1. */
 static int
@@ -68,37 +68,38 @@ struct app_notification {
 	long long amount;
 };
 
-/* The body: 0 with *n, or -1 with res (400, 422 naming the field). */
+/* The body: 0 with *n, or -1 with res (400; 422 naming each field at
+ * fault). */
 static int
 app_notification_read(const struct pipe_request *req,
     struct app_notification *n, struct pipe_response *res)
 {
 	static const char *const known[] = { "notification_id", "billing_code",
 	    "amount", "paid_at", NULL };
+	struct pipe_invalid inv;
 	size_t idlen;
 	json_t *body;
+	int amount;
 
-	if (pipe_json_body(req, res, &body) != 0 ||
-	    pipe_json_known(req->arena, body, NULL, known, res) != 0 ||
-	    pipe_json_string(req->arena, body, NULL, "notification_id",
-	    PIPE_JSON_REQUIRED, &n->id, &idlen, res) != 0 ||
-	    pipe_json_string(req->arena, body, NULL, "billing_code",
-	    PIPE_JSON_REQUIRED, &n->billing_code, NULL, res) != 0 ||
-	    pipe_json_integer(req->arena, body, NULL, "amount",
-	    PIPE_JSON_REQUIRED, &n->amount, NULL, res) != 0 ||
-	    pipe_json_string(req->arena, body, NULL, "paid_at",
-	    PIPE_JSON_REQUIRED, &n->paid_at, NULL, res) != 0)
+	if (pipe_json_body(req, res, &body) != 0)
 		return -1;
-	if (idlen == 0 || idlen > APP_NOTIFICATION_ID_MAX)
-		return pipe_json_refuse(req->arena, res, NULL,
-		    "notification_id", "Must be 1 to 128 characters.");
-	if (n->amount < 0)
-		return pipe_json_refuse(req->arena, res, NULL, "amount",
-		    "Must be a whole, non-negative number of rupiah.");
-	if (!app_rfc3339(n->paid_at))
-		return pipe_json_refuse(req->arena, res, NULL, "paid_at",
-		    "Must be an RFC 3339 time.");
-	return 0;
+	pipe_invalid_init(&inv, req->arena);
+	(void)pipe_json_known(&inv, body, NULL, known);
+	if (pipe_json_string(&inv, body, NULL, "notification_id",
+	    PIPE_JSON_REQUIRED, &n->id, &idlen) == 0 &&
+	    (idlen == 0 || idlen > APP_NOTIFICATION_ID_MAX))
+		(void)pipe_invalid_add(&inv, NULL, "notification_id",
+		    idlen == 0 ? RULE_EMPTY : RULE_NOTIFICATION_ID_LONG);
+	(void)pipe_json_string(&inv, body, NULL, "billing_code",
+	    PIPE_JSON_REQUIRED, &n->billing_code, NULL);
+	(void)pipe_json_integer(&inv, body, NULL, "amount", PIPE_JSON_REQUIRED,
+	    &n->amount, &amount);
+	if (amount && n->amount < 0)
+		(void)pipe_invalid_add(&inv, NULL, "amount", RULE_AMOUNT);
+	if (pipe_json_string(&inv, body, NULL, "paid_at", PIPE_JSON_REQUIRED,
+	    &n->paid_at, NULL) == 0 && !app_rfc3339(n->paid_at))
+		(void)pipe_invalid_add(&inv, NULL, "paid_at", RULE_PAID_AT);
+	return pipe_invalid_answer(&inv, res);
 }
 
 /* The signature over the raw body: 0, or -1 with 401 in res. */
@@ -122,7 +123,8 @@ app_notification_signed(const struct pipe_ctx *ctx,
 
 /* The database's outcome as the answer. */
 static enum pipe_status
-app_notification_answer(const char *outcome, struct pipe_response *res)
+app_notification_answer(arena *a, const char *outcome,
+    struct pipe_response *res)
 {
 	if (strcmp(outcome, "confirmed") == 0) {
 		res->status = 200;
@@ -134,8 +136,8 @@ app_notification_answer(const char *outcome, struct pipe_response *res)
 	} else if (strcmp(outcome, "unknown") == 0) {
 		pipe_error(res, 404, "not_found", "No such billing code.", NULL);
 	} else if (strcmp(outcome, "mismatch") == 0) {
-		pipe_error(res, 422, "invalid",
-		    "The amount differs from the billed amount.", "amount");
+		(void)pipe_invalid_refuse(a, res, NULL, "amount",
+		    RULE_AMOUNT_MISMATCH);
 	} else {
 		log_error("%s: unknown outcome", __func__);
 		return pipe_internal(res);
@@ -169,5 +171,5 @@ app_payments_notify(struct pipe_ctx *ctx, const struct pipe_request *req,
 	outcome = db_text(call.result, 0, DB_COL(PAYMENT_NOTIFY, OUTCOME));
 	if (db_rows(call.result) != 1 || outcome == NULL)
 		return PIPE_FAILED;
-	return app_notification_answer(outcome, res);
+	return app_notification_answer(req->arena, outcome, res);
 }

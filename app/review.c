@@ -17,8 +17,7 @@
 #include "pipe/query.h"
 
 #define REVIEW_LIMIT_DEFAULT 50
-#define REVIEW_LIMIT_MAX     200
-#define REVIEW_REASON_MAX    500
+#define REVIEW_LIMIT_MAX     VALIDATE_PAGE_MAX
 
 /* Where the open's and the decision's prefetched reads are. */
 enum { REVIEW_ROW, REVIEW_HEAD };
@@ -68,44 +67,34 @@ review_limit_parse(const char *v, int *limit)
 	return 0;
 }
 
-/* The first bad value's field and message into *field, *why: 0 when all
- * are good. */
-static int
+/* Each bad value of the query reported into `inv`. */
+static void
 review_query_check(struct review_query *q, const char *limit,
-    const char **field, const char **why)
+    struct pipe_invalid *inv)
 {
 	struct validate_date d;
 
-	if (q->status != NULL && !review_status_known(q->status)) {
-		*field = "status";
-		*why = "Not a status (submitted, booked, approved, rejected, "
-		    "no_show, cancelled).";
-	} else if (q->date != NULL &&
-	    validate_date_parse(q->date, &d) != VALIDATE_OK) {
-		*field = "date";
-		*why = "Not a date (YYYY-MM-DD).";
-	} else if (limit != NULL && review_limit_parse(limit, &q->limit) != 0) {
-		*field = "limit";
-		*why = "Not a whole number from 1 to 200.";
-	} else if (q->after != NULL && validate_uuid(q->after) != VALIDATE_OK) {
-		*field = "after";
-		*why = "Not an application id.";
-	} else {
-		return 0;
-	}
-	return -1;
+	if (q->status != NULL && !review_status_known(q->status))
+		(void)pipe_invalid_add(inv, NULL, "status", RULE_STATUS);
+	if (q->date != NULL)
+		(void)pipe_invalid_add(inv, NULL, "date",
+		    rule_date(validate_date_parse(q->date, &d)));
+	if (limit != NULL && review_limit_parse(limit, &q->limit) != 0)
+		(void)pipe_invalid_add(inv, NULL, "limit", RULE_PAGE_LIMIT);
+	if (q->after != NULL && validate_uuid(q->after) != VALIDATE_OK)
+		(void)pipe_invalid_add(inv, NULL, "after", RULE_APPLICATION_ID);
 }
 
-/* The request's query into *q: 0, or -1 with res (400 malformed, 422 an
- * unknown parameter or a bad value). `res` may be NULL (a prefetch). */
+/* The request's query into *q: 0, or -1 with res (400 malformed, 422 every
+ * unknown parameter and bad value). `res` may be NULL (a prefetch). */
 static int
 review_query_read(const struct pipe_request *req, struct review_query *q,
     struct pipe_response *res)
 {
 	static const char *const known[] = { "status", "date", "limit",
 	    "after", NULL };
+	struct pipe_invalid inv;
 	struct pipe_query pq;
-	const char *unknown, *field, *why;
 
 	memset(q, 0, sizeof(*q));
 	q->limit = REVIEW_LIMIT_DEFAULT;
@@ -115,19 +104,15 @@ review_query_read(const struct pipe_request *req, struct review_query *q,
 			    "The query string is malformed.", NULL);
 		return -1;
 	}
-	if ((unknown = pipe_query_unknown(&pq, known)) != NULL) {
-		if (res != NULL)
-			pipe_error(res, 422, "invalid", "Unknown parameter.",
-			    arena_strdup(req->arena, unknown));
-		return -1;
-	}
+	pipe_invalid_init(&inv, req->arena);
+	(void)pipe_query_known(&inv, &pq, known);
 	q->status = pipe_query_get(&pq, "status");
 	q->date = pipe_query_get(&pq, "date");
 	q->after = pipe_query_get(&pq, "after");
-	if (review_query_check(q, pipe_query_get(&pq, "limit"), &field,
-	    &why) != 0) {
+	review_query_check(q, pipe_query_get(&pq, "limit"), &inv);
+	if (pipe_invalid_count(&inv) > 0) {
 		if (res != NULL)
-			pipe_error(res, 422, "invalid", why, field);
+			(void)pipe_invalid_answer(&inv, res);
 		return -1;
 	}
 	snprintf(q->limit_text, sizeof(q->limit_text), "%d", q->limit + 1);
@@ -295,30 +280,26 @@ review_decision_input(const struct pipe_request *req, const char **outcome,
     const char **reason, struct pipe_response *res)
 {
 	static const char *const known[] = { "outcome", "reason", NULL };
+	struct pipe_invalid inv;
 	json_t *body;
 
 	*reason = NULL;
-	if (pipe_json_body(req, res, &body) != 0 ||
-	    pipe_json_known(req->arena, body, NULL, known, res) != 0 ||
-	    pipe_json_string(req->arena, body, NULL, "outcome",
-	    PIPE_JSON_REQUIRED, outcome, NULL, res) != 0 ||
-	    pipe_json_string(req->arena, body, NULL, "reason",
-	    PIPE_JSON_OPTIONAL, reason, NULL, res) != 0)
+	if (pipe_json_body(req, res, &body) != 0)
 		return PIPE_ANSWERED;
-	if (strcmp(*outcome, "approved") != 0 &&
+	pipe_invalid_init(&inv, req->arena);
+	(void)pipe_json_known(&inv, body, NULL, known);
+	if (pipe_json_string(&inv, body, NULL, "outcome", PIPE_JSON_REQUIRED,
+	    outcome, NULL) == 0 && strcmp(*outcome, "approved") != 0 &&
 	    strcmp(*outcome, "rejected") != 0 &&
-	    strcmp(*outcome, "no_show") != 0) {
-		pipe_json_refuse(req->arena, res, NULL, "outcome",
-		    "One of approved, rejected, no_show.");
-		return PIPE_ANSWERED;
-	}
-	if (*reason != NULL && (**reason == '\0' ||
-	    validate_text(*reason, REVIEW_REASON_MAX) != VALIDATE_OK)) {
-		pipe_json_refuse(req->arena, res, NULL, "reason",
-		    "From 1 to 500 characters, without control characters.");
-		return PIPE_ANSWERED;
-	}
-	return PIPE_NEXT;
+	    strcmp(*outcome, "no_show") != 0)
+		(void)pipe_invalid_add(&inv, NULL, "outcome", RULE_OUTCOME);
+	(void)pipe_json_string(&inv, body, NULL, "reason", PIPE_JSON_OPTIONAL,
+	    reason, NULL);
+	if (*reason != NULL)
+		(void)pipe_invalid_add(&inv, NULL, "reason",
+		    rule_text(validate_text(*reason, VALIDATE_REASON_MAX),
+		    VALIDATE_REASON_MAX));
+	return pipe_invalid_answer(&inv, res) != 0 ? PIPE_ANSWERED : PIPE_NEXT;
 }
 
 static enum pipe_status

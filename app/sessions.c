@@ -262,6 +262,7 @@ app_sessions_create(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
 	struct app_signin s = { 0 };
+	struct pipe_invalid inv;
 	const char *email, *password;
 	char *norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
 	size_t password_len;
@@ -269,8 +270,9 @@ app_sessions_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 	int verified;
 
 	(void)who;
-	if (app_account_credentials(req, res, &email, &password,
-	    &password_len) != 0)
+	pipe_invalid_init(&inv, req->arena);
+	if (app_account_credentials(req, res, &inv, &email, &password,
+	    &password_len) != 0 || pipe_invalid_answer(&inv, res) != 0)
 		return PIPE_ANSWERED;
 	/* An address of the wrong shape cannot have an account: it goes the
 	 * unknown-email way, dummy hash included. */

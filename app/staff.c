@@ -21,6 +21,7 @@ enum { APP_STAFF_HEAD, APP_STAFF_OFFICE };
 struct app_staff {
 	const char *email, *password, *office;
 	size_t password_len;
+	int office_refused;                /* office was not a string */
 	enum pipe_role role;
 	char *norm;                        /* the email normalised, in the
 	                                    * arena (VALIDATE_EMAIL_BUFSZ) */
@@ -42,66 +43,69 @@ app_staff_create_prefetch(const struct pipe_ctx *ctx,
 	pipe_plan_add(plan, DB_STMT_STAFF_OFFICE, p, 1);
 }
 
-/* The body's fields, typed: 0, or -1 with 400/422 in res. */
+/* The body's fields, typed, what is not so reported into `inv`: 0, or -1
+ * with 400 in res. */
 static int
 app_staff_read(const struct pipe_request *req, struct pipe_response *res,
-    struct app_staff *s, const char **role)
+    struct pipe_invalid *inv, struct app_staff *s, const char **role)
 {
 	static const char *const known[] = { "email", "password", "role",
 	    "office", NULL };
-	arena *a = req->arena;
 	json_t *body;
 
-	if (pipe_json_body(req, res, &body) != 0 ||
-	    pipe_json_known(a, body, NULL, known, res) != 0 ||
-	    pipe_json_string(a, body, NULL, "email", PIPE_JSON_REQUIRED,
-	    &s->email, NULL, res) != 0 ||
-	    pipe_json_string(a, body, NULL, "password", PIPE_JSON_REQUIRED,
-	    &s->password, &s->password_len, res) != 0 ||
-	    pipe_json_string(a, body, NULL, "role", PIPE_JSON_REQUIRED, role,
-	    NULL, res) != 0 ||
-	    pipe_json_string(a, body, NULL, "office", PIPE_JSON_OPTIONAL,
-	    &s->office, NULL, res) != 0)
+	if (pipe_json_body(req, res, &body) != 0)
 		return -1;
+	(void)pipe_json_known(inv, body, NULL, known);
+	(void)pipe_json_string(inv, body, NULL, "email", PIPE_JSON_REQUIRED,
+	    &s->email, NULL);
+	(void)pipe_json_string(inv, body, NULL, "password", PIPE_JSON_REQUIRED,
+	    &s->password, &s->password_len);
+	(void)pipe_json_string(inv, body, NULL, "role", PIPE_JSON_REQUIRED,
+	    role, NULL);
+	s->office_refused = pipe_json_string(inv, body, NULL, "office",
+	    PIPE_JSON_OPTIONAL, &s->office, NULL) != 0;
 	return 0;
 }
 
-/* The role and office rules: a reviewer has an office that exists (the
- * prefetch said), an admin none. PIPE_NEXT, PIPE_ANSWERED with 422 in res,
- * or the database failure. */
-static enum pipe_status
-app_staff_judge_role(const struct pipe_request *req, struct app_staff *s,
-    const char *role, struct pipe_response *res)
+/* The rule `office` breaks for role s->role (which is good): RULE_NONE,
+ * or PIPE_FAILED (*st) when the prefetch failed. */
+static enum rule
+app_staff_office_rule(const struct pipe_request *req,
+    const struct app_staff *s, enum pipe_status *st)
 {
 	struct db_result *r;
-	enum pipe_status st;
 
+	if (s->role == PIPE_ROLE_ADMIN)
+		return s->office != NULL ? RULE_ADMIN_OFFICE : RULE_NONE;
+	if (s->office == NULL)
+		return RULE_REVIEWER_OFFICE;
+	if ((*st = pipe_prefetched(req, APP_STAFF_OFFICE, &r)) != PIPE_NEXT)
+		return RULE_NONE;
+	return db_rows(r) == 1 ? RULE_NONE : RULE_OFFICE;
+}
+
+/* The role and office rules, reported into `inv`: a reviewer has an office
+ * that exists (the prefetch said), an admin none. PIPE_NEXT, or the
+ * database failure. */
+static enum pipe_status
+app_staff_judge_role(const struct pipe_request *req, struct app_staff *s,
+    const char *role, struct pipe_invalid *inv)
+{
+	enum pipe_status st = PIPE_NEXT;
+	enum rule r;
+
+	if (role == NULL)
+		return PIPE_NEXT;   /* refused already */
 	if (pipe_role_parse(role, &s->role) != 0 ||
 	    (s->role != PIPE_ROLE_REVIEWER && s->role != PIPE_ROLE_ADMIN)) {
-		(void)pipe_json_refuse(req->arena, res, NULL, "role",
-		    "must be reviewer or admin");
-		return PIPE_ANSWERED;
-	}
-	if (s->role == PIPE_ROLE_ADMIN && s->office != NULL) {
-		(void)pipe_json_refuse(req->arena, res, NULL, "office",
-		    "must be absent for an admin");
-		return PIPE_ANSWERED;
-	}
-	if (s->role == PIPE_ROLE_ADMIN)
+		(void)pipe_invalid_add(inv, NULL, "role", RULE_STAFF_ROLE);
 		return PIPE_NEXT;
-	if (s->office == NULL) {
-		(void)pipe_json_refuse(req->arena, res, NULL, "office",
-		    "is required for a reviewer");
-		return PIPE_ANSWERED;
 	}
-	if ((st = pipe_prefetched(req, APP_STAFF_OFFICE, &r)) != PIPE_NEXT)
-		return st;
-	if (db_rows(r) != 1) {
-		(void)pipe_json_refuse(req->arena, res, NULL, "office",
-		    "is not an office");
-		return PIPE_ANSWERED;
-	}
-	return PIPE_NEXT;
+	if (s->office_refused)
+		return PIPE_NEXT;
+	r = app_staff_office_rule(req, s, &st);
+	(void)pipe_invalid_add(inv, NULL, "office", r);
+	return st;
 }
 
 /*
@@ -146,6 +150,7 @@ app_staff_create(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
 	struct app_staff s = { .office = NULL };
+	struct pipe_invalid inv;
 	struct enroll n;
 	const char *role;
 	enum pipe_status st = PIPE_ANSWERED;
@@ -153,11 +158,15 @@ app_staff_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 
 	memset(&n, 0, sizeof(n));
 	s.norm = arena_alloc(req->arena, VALIDATE_EMAIL_BUFSZ);
-	if (app_staff_read(req, res, &s, &role) != 0 ||
-	    app_account_check(req, s.email, s.password, s.norm, res) != 0 ||
-	    (st = app_staff_judge_role(req, &s, role, res)) != PIPE_NEXT)
+	pipe_invalid_init(&inv, req->arena);
+	if (app_staff_read(req, res, &inv, &s, &role) != 0)
+		goto out;
+	(void)app_account_check(&inv, s.email, s.password, s.norm);
+	if ((st = app_staff_judge_role(req, &s, role, &inv)) != PIPE_NEXT)
 		goto out;
 	st = PIPE_ANSWERED;
+	if (pipe_invalid_answer(&inv, res) != 0)
+		goto out;
 	if (app_account_enroll(ctx, req->arena, s.norm, s.password,
 	    s.password_len, &n) != 0) {
 		st = pipe_internal(res);

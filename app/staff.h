@@ -14,7 +14,7 @@
  * POST /api/v1/admin/staff {"email","password","role","office"}: 201
  * {"account":{"id","email","role","office"}}. `role` is "reviewer" or
  * "admin"; a reviewer needs the code of an existing office, an admin takes
- * none (absent or null). 422 naming the field at fault, 409 conflict on
+ * none (absent or null). 422 naming every field at fault, 409 conflict on
  * `email` when it is taken; nothing is stored then. The route is an
  * admin's (PIPE_ACCESS_ADMIN), and the database refuses the insert to
  * anyone but an admin with a live session too (migrations/0015).

@@ -5,9 +5,11 @@
  * pointer past the call, reads the clock or logs. "Today" is always a
  * parameter so callers (and tests) decide which calendar day it is.
  *
- * Every check answers with an enum validate_result; validate_message() turns
- * it into a short English phrase for a 422 body. Messages never contain the
- * value that was checked, so they are safe next to identity data.
+ * Every check answers with an enum validate_result. The HTTP API turns it
+ * into the rule it broke (core/rule.h: its reason and message);
+ * validate_message() is permitctl's short English phrase for it. Neither
+ * ever contains the value that was checked, so both are safe next to
+ * identity data.
  *
  * A NULL string is treated as missing (VALIDATE_EMPTY), never dereferenced.
  * Strings are NUL-terminated: a value with an embedded NUL must be refused
@@ -38,6 +40,7 @@ enum validate_result {
 #define VALIDATE_ADDRESS_MAX      300
 #define VALIDATE_PURPOSE_MAX      500
 #define VALIDATE_MAINTENANCE_MAX  500  /* an admin's maintenance message */
+#define VALIDATE_REASON_MAX       500  /* a reviewer's or an admin's reason */
 
 #define VALIDATE_PASSWORD_MIN_CHARS  10
 #define VALIDATE_PASSWORD_MAX_BYTES  1024
@@ -47,6 +50,12 @@ enum validate_result {
 #define VALIDATE_EMAIL_LOCAL_MAX  64
 
 #define VALIDATE_UUID_LEN         36
+
+/* Other bounds of the HTTP API that a rule's message names (core/rule.h). */
+#define VALIDATE_PAGE_MAX         200     /* a page of the review queue */
+#define VALIDATE_DAYS_MAX         62      /* days an office's calendar shows */
+#define VALIDATE_QUOTA_MAX        100000  /* an office's or a day's capacity */
+#define VALIDATE_NOTIFICATION_ID_MAX 128  /* a payment notice id, bytes */
 
 /* A calendar day (proleptic Gregorian). */
 struct validate_date {

@@ -1,7 +1,7 @@
 /*
  * error — the HTTP API's error body, {"error":{"code","message"
- * [,"field"]}}, and
- * the answers every layer shares: 500 internal, 503 maintenance and out of
+ * [,"field"]}} (a 422's "errors" beside them: pipe/invalid.c), and the
+ * answers every layer shares: 500 internal, 503 maintenance and out of
  * memory.
  */
 #include <stdlib.h>

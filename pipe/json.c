@@ -5,58 +5,38 @@
 
 #include <string.h>
 
-int
-pipe_json_refuse(arena *a, struct pipe_response *res, const char *prefix,
-    const char *key, const char *message)
-{
-	pipe_error(res, 422, "invalid", message, pipe_json_path(a, prefix, key));
-	return -1;
-}
-
-/* The refusal of a value that is not a `type`. */
-static const char *
+/* The rule a value that is not a `type` breaks. */
+static enum rule
 pipe_json_must(json_type type)
 {
 	switch (type) {
 	case JSON_STRING:
-		return "must be a string";
+		return RULE_STRING;
 	case JSON_INTEGER:
-		return "must be an integer";
+		return RULE_INTEGER;
 	default:
-		return "must be an object";
+		return RULE_OBJECT;
 	}
 }
 
 /*
  * The value of `key` in *out when it is a `type` (JSON_STRING, JSON_INTEGER
- * or JSON_OBJECT), or NULL when it is absent or JSON null. -1 with 422 when
- * a required field is missing or the value is of another type; 0 otherwise
- * (*out may then be NULL for an optional field).
+ * or JSON_OBJECT), else NULL. RULE_NONE (*out NULL when an optional field
+ * is absent or JSON null), RULE_REQUIRED or the type's rule.
  */
-static int
-pipe_json_field(arena *a, const json_t *obj, const char *prefix,
-    const char *key, enum pipe_json_need need, json_type type, json_t **out,
-    struct pipe_response *res)
+static enum rule
+pipe_json_field(const json_t *obj, const char *key, enum pipe_json_need need,
+    json_type type, json_t **out)
 {
 	json_t *v = json_object_get(obj, key);
 
 	*out = NULL;
 	if (v == NULL || json_is_null(v))
-		return need == PIPE_JSON_REQUIRED ?
-		    pipe_json_refuse(a, res, prefix, key, "is required") : 0;
+		return need == PIPE_JSON_REQUIRED ? RULE_REQUIRED : RULE_NONE;
 	if (json_typeof(v) != type)
-		return pipe_json_refuse(a, res, prefix, key,
-		    pipe_json_must(type));
+		return pipe_json_must(type);
 	*out = v;
-	return 0;
-}
-
-const char *
-pipe_json_path(arena *a, const char *prefix, const char *key)
-{
-	if (prefix == NULL || *prefix == '\0')
-		return arena_strdup(a, key);
-	return arena_printf(a, "%s.%s", prefix, key);
+	return RULE_NONE;
 }
 
 int
@@ -83,63 +63,72 @@ pipe_json_is_known(const char *key, const char *const known[])
 }
 
 int
-pipe_json_known(arena *a, const json_t *obj, const char *prefix,
-    const char *const known[], struct pipe_response *res)
+pipe_json_known(struct pipe_invalid *inv, const json_t *obj,
+    const char *prefix, const char *const known[])
 {
 	const char *key;
 	json_t *v;
+	int rc = 0;
 
 	json_object_foreach((json_t *)obj, key, v) {
 		(void)v;
 		if (!pipe_json_is_known(key, known))
-			return pipe_json_refuse(a, res, prefix, key,
-			    "is not a known field");
+			rc = pipe_invalid_add(inv, prefix, key,
+			    RULE_UNKNOWN_FIELD);
 	}
-	return 0;
+	return rc;
 }
 
-int
-pipe_json_string(arena *a, const json_t *obj, const char *prefix,
-    const char *key, enum pipe_json_need need, const char **out, size_t *len,
-    struct pipe_response *res)
+enum rule
+pipe_json_string_rule(const json_t *obj, const char *key,
+    enum pipe_json_need need, const char **out, size_t *len)
 {
 	json_t *v;
-	int rc = pipe_json_field(a, obj, prefix, key, need, JSON_STRING, &v, res);
+	enum rule r = pipe_json_field(obj, key, need, JSON_STRING, &v);
 
 	*out = NULL;
 	if (len != NULL)
 		*len = 0;
 	if (v == NULL)
-		return rc;
+		return r;
 	/* Only if the parser allowed \u0000. */
 	if (strlen(json_string_value(v)) != json_string_length(v))
-		return pipe_json_refuse(a, res, prefix, key,
-		    "must not contain NUL characters");
+		return RULE_CONTROL;
 	*out = json_string_value(v);
 	if (len != NULL)
 		*len = json_string_length(v);
-	return 0;
+	return RULE_NONE;
 }
 
 int
-pipe_json_integer(arena *a, const json_t *obj, const char *prefix,
-    const char *key, enum pipe_json_need need, long long *out, int *present,
-    struct pipe_response *res)
+pipe_json_string(struct pipe_invalid *inv, const json_t *obj,
+    const char *prefix, const char *key, enum pipe_json_need need,
+    const char **out, size_t *len)
+{
+	return pipe_invalid_add(inv, prefix, key,
+	    pipe_json_string_rule(obj, key, need, out, len));
+}
+
+int
+pipe_json_integer(struct pipe_invalid *inv, const json_t *obj,
+    const char *prefix, const char *key, enum pipe_json_need need,
+    long long *out, int *present)
 {
 	json_t *v;
-	int rc = pipe_json_field(a, obj, prefix, key, need, JSON_INTEGER, &v, res);
+	enum rule r = pipe_json_field(obj, key, need, JSON_INTEGER, &v);
 
 	if (v != NULL)
 		*out = (long long)json_integer_value(v);
 	if (present != NULL)
 		*present = v != NULL;
-	return rc;
+	return pipe_invalid_add(inv, prefix, key, r);
 }
 
 int
-pipe_json_object(arena *a, const json_t *obj, const char *prefix,
-    const char *key, enum pipe_json_need need, json_t **out,
-    struct pipe_response *res)
+pipe_json_object(struct pipe_invalid *inv, const json_t *obj,
+    const char *prefix, const char *key, enum pipe_json_need need,
+    json_t **out)
 {
-	return pipe_json_field(a, obj, prefix, key, need, JSON_OBJECT, out, res);
+	return pipe_invalid_add(inv, prefix, key,
+	    pipe_json_field(obj, key, need, JSON_OBJECT, out));
 }

@@ -284,7 +284,8 @@ const char *pipe_param_uuid(const struct pipe_request *req, int i);
  * Fills `res` with the HTTP API's error body (copies of the strings).
  * `code` and `message` carry no request data and nothing of any account
  * (a message may name a date or a limit the service itself decided);
- * `field` is a dotted path or NULL.
+ * `field` is a dotted path or NULL. A 422 is answered by
+ * pipe_invalid_answer() (pipe/invalid.h), which adds its "errors".
  */
 void pipe_error(struct pipe_response *res, int status, const char *code,
     const char *message, const char *field);

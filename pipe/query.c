@@ -85,17 +85,34 @@ pipe_query_get(const struct pipe_query *q, const char *name)
 	return NULL;
 }
 
+/* 1 when `name` is in the NULL-terminated `known`. */
+static int
+pipe_query_is_known(const char *name, const char *const *known)
+{
+	for (size_t k = 0; known[k] != NULL; k++)
+		if (strcmp(name, known[k]) == 0)
+			return 1;
+	return 0;
+}
+
 const char *
 pipe_query_unknown(const struct pipe_query *q, const char *const *known)
 {
-	for (size_t i = 0; i < q->n; i++) {
-		size_t k;
-
-		for (k = 0; known[k] != NULL; k++)
-			if (strcmp(q->pairs[i].name, known[k]) == 0)
-				break;
-		if (known[k] == NULL)
+	for (size_t i = 0; i < q->n; i++)
+		if (!pipe_query_is_known(q->pairs[i].name, known))
 			return q->pairs[i].name;
-	}
 	return NULL;
+}
+
+int
+pipe_query_known(struct pipe_invalid *inv, const struct pipe_query *q,
+    const char *const *known)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < q->n; i++)
+		if (!pipe_query_is_known(q->pairs[i].name, known))
+			rc = pipe_invalid_add(inv, NULL, q->pairs[i].name,
+			    RULE_UNKNOWN_PARAM);
+	return rc;
 }

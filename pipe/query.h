@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/arena.h"
+#include "pipe/invalid.h"
 
 struct pipe_query_pair {
 	const char *name;
@@ -34,6 +35,11 @@ const char *pipe_query_get(const struct pipe_query *q, const char *name);
 
 /* The first name not in the NULL-terminated `known`, or NULL if none. */
 const char *pipe_query_unknown(const struct pipe_query *q,
+    const char *const *known);
+
+/* Reports every name not in `known` into `inv` (unknown_field, the
+ * parameter's name as the field): 0 when there is none, else -1. */
+int pipe_query_known(struct pipe_invalid *inv, const struct pipe_query *q,
     const char *const *known);
 
 #endif

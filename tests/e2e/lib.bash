@@ -123,6 +123,31 @@ api() {
 	    -o - -w '\n%{http_code}' "$@" "$PERMIT_URL$path")
 	status=${body##*$'\n'}
 	body=${body%$'\n'*}
+	if [ "$status" = 422 ] && ! invalid_shaped; then
+		echo "$method $path: a 422 not of the HTTP API's shape: $body" >&2
+		return 1
+	fi
+}
+
+# Whether $body is a 422's: {"error":{"code":"invalid","message","field",
+# "errors":[{"field","reason","message"},...]}} with at least one entry,
+# field and message those of the first, each reason a lower-case word
+# (and opens_at beside them, for a day not open yet). Every 422 any test
+# gets is judged by it (api).
+invalid_shaped() {
+	jq -e '
+	    (keys == ["error"]) and
+	    (.error | keys - ["code", "errors", "field", "message", "opens_at"]
+	        == [] and has("field") and has("message")) and
+	    (.error.code == "invalid") and
+	    (.error.errors | type == "array" and length > 0) and
+	    (.error.field == .error.errors[0].field) and
+	    (.error.message == .error.errors[0].message) and
+	    all(.error.errors[]; keys == ["field", "message", "reason"] and
+	        (.field | type == "string" and length > 0) and
+	        (.reason | type == "string" and test("^[a-z_]+$")) and
+	        (.message | type == "string" and length > 0))' \
+	    <<<"$body" >/dev/null 2>&1
 }
 
 # api with a JSON body and its content type.

@@ -114,5 +114,9 @@ djj_travel_json() { # DEPART
 	as_post wendy /api/v1/applications "$(passport_json | jq -c '.office = "XYZ"')"
 	[ "$status" = 422 ]
 	[ "$(jq -r .error.field <<<"$body")" = office ]
-	[ "$(jq -r .error.message <<<"$body")" = "is not an office" ]
+	[ "$(jq -r .error.message <<<"$body")" = "the code of an office" ]
+	# All at once: the body's faults, then the unknown office.
+	as_post wendy /api/v1/applications "$(passport_json | jq -c '.office = "XYZ" | .applicant.phone = "1"')"
+	[ "$status" = 422 ]
+	[ "$(jq -r '[.error.errors[] | "\(.field) \(.reason)"] | join(",")' <<<"$body")" = "applicant.phone format,office not_found" ]
 }

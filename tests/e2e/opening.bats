@@ -52,7 +52,8 @@ jakarta_five() { # DAY
 	[ "$(jq -r .error.field <<<"$body")" = date ]
 	[ "$(jq -r .error.opens_at <<<"$body")" = \
 	    "$(jakarta_five "$(date -d "$day - 40 days" +%F)")" ]
-	[[ "$(jq -r .error.message <<<"$body")" == *"$(jq -r .error.opens_at <<<"$body")"* ]]
+	[ "$(jq -r .error.errors[0].reason <<<"$body")" = not_open ]
+	[ "$(jq -r .error.message <<<"$body")" = "a day open for booking; this one opens at opens_at" ]
 	[ "$(state)" = "$s" ]
 }
 

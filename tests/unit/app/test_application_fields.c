@@ -1,8 +1,10 @@
 /*
- * app/application_fields: which field a body with several faults is refused
- * for (the first in the order the HTTP API's rules are judged), and where valid
- * fields land. The e2e bad_input tests prove each rule alone; these pin the
- * order, so a body is refused for the same field whatever drives the loop.
+ * app/application_fields: a body with several faults is refused for every
+ * one of them at once, each with its reason, in the order the HTTP API
+ * reports them (each object's unknown keys, then its fields in their
+ * order; a rule that compares fields only with values that passed their
+ * own), and where valid fields land. The e2e bad_input tests prove each
+ * rule through the stack; these pin the whole list.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -43,11 +45,12 @@ body_of(const char *kind)
 	return b;
 }
 
-/* Sets group.key of `b` to `v` (stolen; NULL deletes the key). */
+/* Sets group.key of `b` (key of `b` for a NULL group) to `v` (stolen;
+ * NULL deletes the key). */
 static void
 set(json_t *b, const char *group, const char *key, json_t *v)
 {
-	json_t *obj = json_object_get(b, group);
+	json_t *obj = group == NULL ? b : json_object_get(b, group);
 
 	assert_non_null(obj);
 	if (v == NULL)
@@ -71,28 +74,60 @@ text_of(size_t n)
 static void
 assert_accepted(json_t *b, struct app_application_input *in)
 {
-	struct pipe_response res = { 0 };
+	struct pipe_invalid inv;
 
-	assert_int_equal(app_application_parse(a, b, &today, in, &res), 0);
+	pipe_invalid_init(&inv, a);
+	assert_int_equal(app_application_parse(&inv, b, &today, in), 0);
+	assert_int_equal(pipe_invalid_count(&inv), 0);
 }
 
-/* Parses `b` (decref'd here); asserts a 422 naming `field` with `message`
- * (NULL: any message). */
+/* One expected entry of the 422: its field and reason word. */
+struct want {
+	const char *field, *reason;
+};
+
+#define WANT_MAX 8
+
+/* Parses `b` (decref'd here); asserts a 422 whose entries are exactly
+ * want[] (ending at a NULL field), the first also the error's field and
+ * message. */
 static void
-assert_refused(json_t *b, const char *field, const char *message)
+assert_refused(json_t *b, const struct want *want)
 {
 	struct app_application_input in;
 	struct pipe_response res = { 0 };
-	json_t *err;
+	struct pipe_invalid inv;
+	json_t *err, *errors;
+	size_t n = 0;
 
-	assert_int_equal(app_application_parse(a, b, &today, &in, &res), -1);
+	pipe_invalid_init(&inv, a);
+	assert_int_equal(app_application_parse(&inv, b, &today, &in), -1);
+	assert_int_equal(pipe_invalid_answer(&inv, &res), -1);
 	assert_int_equal(res.status, 422);
 	err = json_object_get(res.body, "error");
+	errors = json_object_get(err, "errors");
+	while (n < WANT_MAX && want[n].field != NULL)
+		n++;
+	if (json_array_size(errors) != n)
+		for (size_t i = 0; i < json_array_size(errors); i++)
+			print_message("  got %s %s\n", json_string_value(
+			    json_object_get(json_array_get(errors, i), "field")),
+			    json_string_value(json_object_get(
+			    json_array_get(errors, i), "reason")));
+	assert_int_equal(json_array_size(errors), n);
+	for (size_t i = 0; i < n; i++) {
+		json_t *e = json_array_get(errors, i);
+
+		assert_string_equal(json_string_value(json_object_get(e,
+		    "field")), want[i].field);
+		assert_string_equal(json_string_value(json_object_get(e,
+		    "reason")), want[i].reason);
+	}
 	assert_string_equal(json_string_value(json_object_get(err, "field")),
-	    field);
-	if (message != NULL)
-		assert_string_equal(json_string_value(json_object_get(err,
-		    "message")), message);
+	    want[0].field);
+	assert_string_equal(json_string_value(json_object_get(err, "message")),
+	    json_string_value(json_object_get(json_array_get(errors, 0),
+	    "message")));
 	json_decref(res.body);
 	json_decref(b);
 }
@@ -100,6 +135,7 @@ assert_refused(json_t *b, const char *field, const char *message)
 /*
  * One change to a valid body: group.key set to the JSON text `json`, or
  * (json NULL, text > 0) to a string of `text` x's, or (neither) deleted.
+ * A NULL group is the body itself.
  */
 struct edit {
 	const char *group, *key;
@@ -112,12 +148,13 @@ struct edit {
 #define DEL(group, key)      { group, key, NULL, 0 }
 #define JSON(group, key, j)  { group, key, j, 0 }
 
-/* A body of `kind` with up to three faults, refused for `field` (with
- * `message`; NULL: any). */
+#define EDIT_MAX 5
+
+/* A body of `kind` with up to EDIT_MAX faults, refused with want[]. */
 struct refusal {
 	const char *kind;
-	struct edit edit[3];
-	const char *field, *message;
+	struct edit edit[EDIT_MAX];
+	struct want want[WANT_MAX];
 };
 
 static void
@@ -140,7 +177,7 @@ struct refusals {
 	size_t n;
 };
 
-/* Each case's body, its edits made, is refused for its field. */
+/* Each case's body, its edits made, is refused with its entries. */
 static void
 test_refusals(void **state)
 {
@@ -149,9 +186,10 @@ test_refusals(void **state)
 	for (size_t i = 0; i < r->n; i++) {
 		json_t *b = body_of(r->c[i].kind);
 
-		for (size_t j = 0; j < 3 && r->c[i].edit[j].group != NULL; j++)
+		for (size_t j = 0; j < EDIT_MAX && r->c[i].edit[j].key != NULL;
+		    j++)
 			apply(b, &r->c[i].edit[j]);
-		assert_refused(b, r->c[i].field, r->c[i].message);
+		assert_refused(b, r->c[i].want);
 	}
 }
 
@@ -202,78 +240,108 @@ test_an_absent_npwp_and_a_renewal_number_are_read_by_their_need(void **state)
 	json_decref(b);
 }
 
-static const struct refusal an_unknown_key_is_judged_before_the_fields[] = {
+/* The body the issue names: a bad NIK, a bad phone and an unknown field,
+ * three entries; each object's unknown keys come before its fields. */
+static const struct refusal every_fault_of_a_body_at_once[] = {
+	{ "passport", { STR("applicant", "nik", "2074051705900001"),
+	    STR("applicant", "phone", "12345678"), JSON(NULL, "foo", "1") },
+	    { { "foo", "unknown_field" }, { "applicant.nik", "province" },
+	    { "applicant.phone", "format" } } },
 	{ "passport", { DEL("applicant", "full_name"),
-	    STR("applicant", "foo", "x") }, "applicant.foo", NULL },
+	    STR("applicant", "foo", "x"), TEXT("applicant", "address", 301),
+	    STR("passport", "type", "old") },
+	    { { "applicant.foo", "unknown_field" },
+	    { "applicant.full_name", "required" },
+	    { "applicant.address", "too_long" },
+	    { "passport.type", "choice" } } },
+	{ "travel_permit", { DEL("applicant", "mother_name"),
+	    JSON("travel", "foo", "true"), TEXT("travel", "purpose", 501),
+	    STR("applicant", "sex", "X") },
+	    { { "applicant.sex", "choice" },
+	    { "applicant.mother_name", "required" },
+	    { "travel.foo", "unknown_field" },
+	    { "travel.purpose", "too_long" } } },
 };
 
-static const struct refusal full_name_before_birth_date[] = {
+/* Fields in the list's order, whatever order a rule judged them in. */
+static const struct refusal fields_in_the_list_s_order[] = {
 	{ "passport", { TEXT("applicant", "full_name", 101),
-	    STR("applicant", "birth_date", "1899-12-31") },
-	    "applicant.full_name", NULL },
+	    STR("applicant", "birth_date", "1899-12-31"),
+	    STR("applicant", "kk_number", "2074010101000001"),
+	    STR("applicant", "npwp", "12345678901234"),
+	    TEXT("applicant", "birth_place", 101) },
+	    { { "applicant.full_name", "too_long" },
+	    { "applicant.kk_number", "province" },
+	    { "applicant.npwp", "format" },
+	    { "applicant.birth_date", "too_early" },
+	    { "applicant.birth_place", "too_long" } } },
+	{ "passport", { STR("applicant", "birth_place", ""),
+	    STR("applicant", "phone", "12345678"),
+	    TEXT("applicant", "address", 301),
+	    DEL("applicant", "mother_name") },
+	    { { "applicant.birth_place", "required" },
+	    { "applicant.phone", "format" },
+	    { "applicant.address", "too_long" },
+	    { "applicant.mother_name", "required" } } },
 };
 
-static const struct refusal birth_date_and_sex_before_the_nik_that_must_agree[] = {
-	{ "passport", { STR("applicant", "birth_date", "17-05-1990"),
-	    DEL("applicant", "nik") }, "applicant.birth_date", NULL },
+/* The NIK is compared only with a birth_date and sex that are good; its own
+ * shape is judged whatever they are. */
+static const struct refusal the_nik_against_good_inputs_only[] = {
+	{ "passport", { STR("applicant", "birth_date", "17-05-1990") },
+	    { { "applicant.birth_date", "format" } } },
 	{ "passport", { STR("applicant", "birth_date", "1990-02-30"),
-	    STR("applicant", "sex", "X") }, "applicant.birth_date", NULL },
+	    STR("applicant", "sex", "X") },
+	    { { "applicant.birth_date", "no_such_day" },
+	    { "applicant.sex", "choice" } } },
 	{ "passport", { STR("applicant", "sex", "X"),
 	    STR("applicant", "nik", "2074051705900001") },
-	    "applicant.sex", "must be \"M\" or \"F\"" },
+	    { { "applicant.nik", "province" },
+	    { "applicant.sex", "choice" } } },
+	{ "passport", { STR("applicant", "birth_date", "2026-01-15"),
+	    STR("applicant", "nik", "3174051705900000") },
+	    { { "applicant.nik", "serial" },
+	    { "applicant.birth_date", "future" } } },
+	{ "passport", { STR("applicant", "birth_date", "1990-05-18") },
+	    { { "applicant.nik", "date_mismatch" } } },
+	{ "passport", { STR("applicant", "sex", "F") },
+	    { { "applicant.nik", "sex_mismatch" } } },
+	{ "passport", { STR("applicant", "npwp", "012345675000007") },
+	    { { "applicant.npwp", "checksum" } } },
 };
 
-static const struct refusal nik_kk_npwp_in_that_order_before_birth_place[] = {
-	{ "passport", { DEL("applicant", "nik"),
-	    STR("applicant", "kk_number", "x"),
-	    TEXT("applicant", "birth_place", 101) }, "applicant.nik", NULL },
-	{ "passport", { STR("applicant", "kk_number", "2074010101000001"),
-	    STR("applicant", "npwp", "12345678901234") },
-	    "applicant.kk_number", NULL },
-	{ "passport", { STR("applicant", "npwp", "12345678901234"),
-	    TEXT("applicant", "birth_place", 101) }, "applicant.npwp", NULL },
-};
-
-static const struct refusal birth_place_phone_address_mother_name_in_that_order[] = {
-	{ "passport", { STR("applicant", "birth_place", ""),
-	    STR("applicant", "phone", "12345678") },
-	    "applicant.birth_place", NULL },
-	{ "passport", { STR("applicant", "phone", "12345678"),
-	    TEXT("applicant", "address", 301) }, "applicant.phone", NULL },
-	{ "passport", { TEXT("applicant", "address", 301),
-	    DEL("applicant", "mother_name") }, "applicant.address", NULL },
-	{ "passport", { TEXT("applicant", "mother_name", 101),
-	    STR("passport", "type", "old") },
-	    "applicant.mother_name", NULL },
-};
-
-static const struct refusal a_new_passport_refuses_a_previous_number[] = {
-	{ "passport", { STR("passport", "previous_number", "A1234567") },
-	    "passport.previous_number", "is only for a renewal" },
+static const struct refusal kind_office_and_the_kind_s_object[] = {
+	{ "passport", { STR(NULL, "kind", "visa"), JSON(NULL, "office", "7"),
+	    STR("passport", "previous_number", "A1") },
+	    { { "kind", "choice" }, { "office", "type" },
+	    { "passport.previous_number", "not_allowed" } } },
+	{ "passport", { STR(NULL, "office", "JKT-SELATAN") },
+	    { { "office", "not_found" } } },
+	{ "passport", { STR(NULL, "office", "") },
+	    { { "office", "required" } } },
+	{ "passport", { JSON(NULL, "travel", "{}"),
+	    STR("passport", "previous_number", "A1234567") },
+	    { { "travel", "not_allowed" },
+	    { "passport.previous_number", "not_allowed" } } },
 	{ "passport", { STR("passport", "type", "renewal") },
-	    "passport.previous_number", NULL },
+	    { { "passport.previous_number", "required" } } },
+	{ "travel_permit", { DEL(NULL, "travel"), DEL("applicant", "nik") },
+	    { { "applicant.nik", "required" }, { "travel", "required" } } },
 };
 
-static const struct refusal travel_fields_in_order_return_on_after_depart_on[] = {
-	{ "travel_permit", { DEL("travel", "origin"),
-	    STR("travel", "depart_on", "2026-01-14") },
-	    "travel.origin", NULL },
-	{ "travel_permit", { TEXT("travel", "destination", 101),
-	    STR("travel", "depart_on", "2026-01-14") },
-	    "travel.destination", NULL },
+static const struct refusal travel_dates[] = {
 	{ "travel_permit", { STR("travel", "depart_on", "2026-01-14"),
-	    STR("travel", "return_on", "2026-01-01") },
-	    "travel.depart_on", NULL },
-	{ "travel_permit", { STR("travel", "return_on", "2026-01-31"),
-	    TEXT("travel", "purpose", 501) }, "travel.return_on", NULL },
-	{ "travel_permit", { TEXT("travel", "purpose", 501) },
-	    "travel.purpose", NULL },
-};
-
-static const struct refusal the_applicant_is_judged_before_the_kind_s_object[] = {
-	{ "travel_permit", { DEL("applicant", "mother_name"),
-	    JSON("travel", "foo", "true") }, "applicant.mother_name",
-	    NULL },
+	    STR("travel", "return_on", "2026-01-13") },
+	    { { "travel.depart_on", "past" },
+	    { "travel.return_on", "too_early" } } },
+	{ "travel_permit", { STR("travel", "depart_on", "2026/01/20"),
+	    STR("travel", "return_on", "2026-01-14") },
+	    { { "travel.depart_on", "format" },
+	    { "travel.return_on", "too_early" } } },
+	{ "travel_permit", { STR("travel", "return_on", "2026-01-31") },
+	    { { "travel.return_on", "too_early" } } },
+	{ "travel_permit", { STR("travel", "origin", "Ana\\u0007") },
+	    { { "travel.origin", "control_character" } } },
 };
 
 int
@@ -282,14 +350,11 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid_bodies_fill_every_field_of_their_kind),
 		cmocka_unit_test(test_an_absent_npwp_and_a_renewal_number_are_read_by_their_need),
-		REFUSAL_TEST(an_unknown_key_is_judged_before_the_fields),
-		REFUSAL_TEST(full_name_before_birth_date),
-		REFUSAL_TEST(birth_date_and_sex_before_the_nik_that_must_agree),
-		REFUSAL_TEST(nik_kk_npwp_in_that_order_before_birth_place),
-		REFUSAL_TEST(birth_place_phone_address_mother_name_in_that_order),
-		REFUSAL_TEST(a_new_passport_refuses_a_previous_number),
-		REFUSAL_TEST(travel_fields_in_order_return_on_after_depart_on),
-		REFUSAL_TEST(the_applicant_is_judged_before_the_kind_s_object),
+		REFUSAL_TEST(every_fault_of_a_body_at_once),
+		REFUSAL_TEST(fields_in_the_list_s_order),
+		REFUSAL_TEST(the_nik_against_good_inputs_only),
+		REFUSAL_TEST(kind_office_and_the_kind_s_object),
+		REFUSAL_TEST(travel_dates),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

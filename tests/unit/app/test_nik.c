@@ -380,24 +380,47 @@ test_npwp_rejects_other_lengths(void **state)
 	run_npwp_cases(cases, N_ELEMS(cases));
 }
 
-/* --- nik_message ------------------------------------------------------- */
+/* --- nik_rule ---------------------------------------------------------- */
 
+/* Each fault as the reason a page translates; a NIK that cannot be judged
+ * for want of a good birth_date or sex is no fault of its own. */
 static void
-test_nik_messages_distinct_and_value_free(void **state)
+test_nik_rules_name_their_reason(void **state)
 {
-	(void)state;
-	for (int a = NIK_OK; a <= NIK_NPWP_NOT_NIK; a++) {
-		const char *m = nik_message((enum nik_result)a);
+	static const struct {
+		enum nik_result r;
+		const char *nik, *npwp;   /* reason words; NULL: none */
+	} cases[] = {
+		{ NIK_OK,              NULL,            NULL },
+		{ NIK_BAD_LENGTH,      "format",        "format" },
+		{ NIK_NOT_DIGITS,      "format",        "format" },
+		{ NIK_BAD_PROVINCE,    "province",      "format" },
+		{ NIK_BAD_DATE,        "date_mismatch", "format" },
+		{ NIK_SEX_MISMATCH,    "sex_mismatch",  "format" },
+		{ NIK_DATE_MISMATCH,   "date_mismatch", "format" },
+		{ NIK_BAD_SERIAL,      "serial",        "format" },
+		{ NIK_BAD_BIRTH_DATE,  NULL,            "format" },
+		{ NIK_BAD_SEX,         NULL,            "format" },
+		{ NIK_BAD_CHECK_DIGIT, "format",        "checksum" },
+		{ NIK_NPWP_NOT_NIK,    "format",        "format" },
+	};
 
-		assert_non_null(m);
-		assert_true(strlen(m) > 0);
-		/* No digits at all: a message can never carry a number. */
-		assert_null(strpbrk(m, "0123456789"));
-		for (int b = NIK_OK; b < a; b++)
-			assert_string_not_equal(m,
-			    nik_message((enum nik_result)b));
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		enum rule n = nik_rule(cases[i].r), p = nik_npwp_rule(cases[i].r);
+
+		if (cases[i].nik == NULL)
+			assert_int_equal(n, RULE_NONE);
+		else
+			assert_string_equal(rule_word(n), cases[i].nik);
+		if (cases[i].npwp == NULL)
+			assert_int_equal(p, RULE_NONE);
+		else
+			assert_string_equal(rule_word(p), cases[i].npwp);
 	}
-	assert_non_null(nik_message((enum nik_result)999));
+	assert_string_equal(rule_message(nik_rule(NIK_BAD_PROVINCE)),
+	    "begins with a province code in use: 11–19, 21, 31–36, 51–53, "
+	    "61–65, 71–76, 81–82 or 91–96");
 }
 
 int
@@ -420,7 +443,7 @@ main(void)
 		cmocka_unit_test(test_npwp_15_digits_luhn),
 		cmocka_unit_test(test_npwp_16_digits),
 		cmocka_unit_test(test_npwp_rejects_other_lengths),
-		cmocka_unit_test(test_nik_messages_distinct_and_value_free),
+		cmocka_unit_test(test_nik_rules_name_their_reason),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
