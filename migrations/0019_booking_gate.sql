@@ -20,6 +20,10 @@
 --     permit_slot_take, which takes the slot with no statement before its
 --     UPDATE; the draw's callers keep the two-argument form, which reads
 --     the quota under the same lock first;
+--   - permit_booking_take returns the hold it made, which permitd shows on
+--     the application it read before the take: the take is the last
+--     statement before COMMIT, so a day's row is held for no more than
+--     the commit (the read back used to run while the row was held);
 --   - the day guard on bookings reads its office's zone itself.
 -- The older functions stay for their other callers.
 --
@@ -138,14 +142,19 @@ BEGIN
 END
 $$;
 
--- As in 0013, the rules and errors the same: the application and its
--- office's quota read in one statement, the application locked for update
--- and the office under the key-share lock permit_slot_take's callers hold;
--- the application's own held or confirmed booking looked for once, and a
+-- As in 0013, the rules and errors the same, and the booking made (the
+-- hold) returned: permitd reads the application before the take and shows
+-- the hold on it, so the take is the last statement before COMMIT and the
+-- day's row, which every booking of the day waits for, is held no longer
+-- than the commit takes. The application and its office's quota are read
+-- in one statement, the application locked for update and the office
+-- under the key-share lock permit_slot_take's callers hold; the
+-- application's own held or confirmed booking is looked for once, and a
 -- hold of its past pay_by settled only when there is one.
-CREATE OR REPLACE FUNCTION permit_booking_take(p_app uuid, p_day date,
+DROP FUNCTION permit_booking_take(uuid, date, text, bigint, integer);
+CREATE FUNCTION permit_booking_take(p_app uuid, p_day date,
 	p_code text, p_amount bigint, p_hold_minutes integer)
-RETURNS void
+RETURNS bookings
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, public, pg_temp
 AS $$
@@ -157,6 +166,7 @@ DECLARE
 	v_status text;
 	v_quota integer;
 	v_live boolean;
+	v_booking bookings;
 BEGIN
 	SELECT ap.office, ap.kind, ap.status, o.daily_quota
 	INTO v_office, v_kind, v_status, v_quota
@@ -190,9 +200,10 @@ BEGIN
 	INSERT INTO bookings (application_id, account_id, office, day,
 	    billing_code, amount, pay_by)
 	VALUES (p_app, who, v_office, p_day, p_code, p_amount,
-	    now() + make_interval(mins => p_hold_minutes));
+	    now() + make_interval(mins => p_hold_minutes))
+	RETURNING * INTO v_booking;
 	IF permit_slot_take(v_office, p_day, v_quota) THEN
-		RETURN;
+		RETURN v_booking;
 	END IF;
 	-- The day's first booking: its row.
 	IF NOT EXISTS (SELECT 1 FROM office_days d
@@ -200,7 +211,7 @@ BEGIN
 		INSERT INTO office_days (office, day) VALUES (v_office, p_day)
 		ON CONFLICT (office, day) DO NOTHING;
 		IF permit_slot_take(v_office, p_day, v_quota) THEN
-			RETURN;
+			RETURN v_booking;
 		END IF;
 	END IF;
 	-- Full or closed as counted: holds of the day past pay_by count as
@@ -213,11 +224,13 @@ BEGIN
 		ORDER BY b.pay_by LIMIT 1000
 		FOR UPDATE SKIP LOCKED)) > 0
 	    AND permit_slot_take(v_office, p_day, v_quota) THEN
-		RETURN;
+		RETURN v_booking;
 	END IF;
 	RAISE unique_violation USING MESSAGE = 'office day full';
 END
 $$;
+REVOKE ALL ON FUNCTION permit_booking_take(uuid, date, text, bigint, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION permit_booking_take(uuid, date, text, bigint, integer) TO permit_app;
 
 -- As in 0011: a booking is for a day after its office's today, the zone
 -- read here rather than through permit_office_today's own call.
