@@ -234,6 +234,23 @@ app_build(const struct db_result *r, int row,
 	return app;
 }
 
+int
+app_record_booked(json_t *app, const struct db_result *taken)
+{
+	const char *day;
+
+	if (db_rows(taken) != 1 || (day = db_text(taken, 0,
+	    DB_COL(BOOKING_TAKE, APPOINTMENT))) == NULL) {
+		log_error("%s: the take returned no booking", __func__);
+		return -1;
+	}
+	app_set(app, "status", app_json_str_or_null("booked"));
+	app_set(app, "appointment", app_json_str_or_null(day));
+	app_set(app, "booking", app_json_column(taken, 0,
+	    DB_COL(BOOKING_TAKE, BOOKING), "booking"));
+	return 0;
+}
+
 enum app_open
 app_record_open(arena *a, const struct keyring *kr, const char *owner,
     const struct db_result *r, int row, json_t **out)

@@ -65,6 +65,16 @@ enum app_open app_record_open(arena *a, const struct keyring *kr,
     const char *owner, const struct db_result *r, int row, json_t **out);
 
 /*
+ * The application object `app` (app_record_open's, read before its booking
+ * was made in the same transaction) as row 0 of `taken`, a BOOKING_TAKE
+ * result (db/sql/bookings.def), makes it: "booked", with the new hold's
+ * day as its "appointment" and the hold as its "booking", as a read after
+ * the take would show it. 0, or -1 (logged) for a result without its row.
+ */
+int app_record_booked(json_t *app, const struct db_result *taken)
+    __attribute__((warn_unused_result));
+
+/*
  * A list summary: row `row` of an APP_LIST result, opened as `owner`'s, into
  * {"id","kind","status","office","appointment","nik_last4","created_at"}
  * in *out, whatever the result. A row whose data key or NIK does not open

@@ -635,8 +635,8 @@ app_book_day(const struct pipe_request *req,
 }
 
 /*
- * The slot taken, the application read back and the Idempotency-Key's
- * record, with COMMIT, in one flight: PIPE_NEXT with *app; answered 409
+ * The application read, the Idempotency-Key's record, and the slot taken,
+ * with COMMIT, in one flight: PIPE_NEXT with *app, booked; answered 409
  * quota_exhausted (nothing changed) or the database failure.
  */
 static enum pipe_status
@@ -647,24 +647,30 @@ app_book_take(struct pipe_ctx *ctx, const struct pipe_request *req,
 {
 	const struct db_param p[1] = { DB_TEXT(id) };
 	struct db_call calls[4];
-	int n = 3;
+	int n = 2, take;
 	enum pipe_status st;
 
-	/* The take as late as it can be: from its slot until COMMIT, every
-	 * other booking of the day waits for this one. */
+	/* The take last, right before COMMIT: from its slot until then,
+	 * every other booking of the day waits for this one. So the
+	 * application is read before it, and the booking the take returns
+	 * is set on it (app_record_booked). */
 	app_burst_call(ctx, req, "booking", &calls[0]);
-	app_booking_take_call(req->arena, ctx->cfg, id, date, &calls[1]);
-	calls[2] = (struct db_call){ DB_STMT_APP_GET, p, 1, NULL, DB_ERROR };
-	n += pipe_idem_finish(req, who, idem, 201, id, &calls[3]);
+	calls[1] = (struct db_call){ DB_STMT_APP_GET, p, 1, NULL, DB_ERROR };
+	n += pipe_idem_finish(req, who, idem, 201, id, &calls[n]);
+	take = n++;
+	app_booking_take_call(req->arena, ctx->cfg, id, date, &calls[take]);
 	st = pipe_commit(ctx, req, calls, n);
-	if (calls[1].status == DB_CONFLICT) {
+	if (calls[take].status == DB_CONFLICT) {
 		pipe_error(res, 409, "quota_exhausted",
 		    "That day is fully booked.", NULL);
 		return PIPE_ANSWERED;
 	}
-	if (st != PIPE_NEXT)
+	if (st != PIPE_NEXT ||
+	    (st = app_one(ctx, req, who, calls[1].result, app, res)) != PIPE_NEXT)
 		return st;
-	return app_one(ctx, req, who, calls[2].result, app, res);
+	if (app_record_booked(*app, calls[take].result) != 0)
+		return PIPE_FAILED;
+	return PIPE_NEXT;
 }
 
 /* The refusal while the day's draw is being run (draw_at has passed, the

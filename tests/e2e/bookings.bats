@@ -70,7 +70,7 @@ notification() { # ID CODE AMOUNT
 }
 
 @test "a booking is a hold: 201, booked, billing code, fee, pay_by; the day counts it" {
-	local before
+	local before booked
 	before=$(remaining JKT-SEL "$DAY")
 	book ana "$(citizen_app ana)" "$DAY"
 	[ "$status" = 201 ] || { echo "$body" >&2; false; }
@@ -83,8 +83,13 @@ notification() { # ID CODE AMOUNT
 	[ -n "$(jq -r .application.booking.pay_by <<<"$body")" ]
 	[ "$(jq -r .application.entry <<<"$body")" = null ]
 	[ "$(remaining JKT-SEL "$DAY")" = $((before - 1)) ]
+	booked=$body
 	as ana GET "/api/v1/applications/$(citizen_app ana)"
 	[ "$(jq -r .application.booking.state <<<"$body")" = held ]
+	# The answer is the application read before the take with the hold
+	# set on it (app_record_booked): the same object a read shows after.
+	[ "$(jq -S . <<<"$booked")" = "$(jq -S . <<<"$body")" ] ||
+	    { diff <(jq -S . <<<"$booked") <(jq -S . <<<"$body") >&2; false; }
 }
 
 @test "booking errors change nothing" {
