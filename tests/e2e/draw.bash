@@ -1,9 +1,9 @@
 # shellcheck shell=bash
-# The opening draw's helpers for end-to-end tests at MDN (Asia/Jakarta),
-# whose days after 2027-07 only the draw's files book. Load after lib and
-# citizen. The stack's master must run every second
-# (session_sweep_interval = 1): open_day waits for its seed, run_draw for
-# its draw.
+# Helpers for end-to-end tests of a day's opening and its draw at MDN
+# (Asia/Jakarta), whose days only the opening and draw files book. Load
+# after lib and citizen. open_day waits for the master to commit a seed
+# and run_draw for it to draw: their stacks run the master every second
+# (session_sweep_interval = 1).
 
 # Citizen NAME with a new person's passport application at MDN.
 mdn_citizen() { # NAME

@@ -8,6 +8,7 @@
 
 load lib
 load citizen
+load draw
 
 setup_file() {
 	E2E_EXTRA_CONFIG=$'open_hour = 5\nbooking_days_ahead = 40' stack_start
@@ -15,18 +16,6 @@ setup_file() {
 
 teardown_file() {
 	stack_stop
-}
-
-# Citizen NAME with a new person's passport application at MDN.
-mdn_citizen() { # NAME
-	citizen_new "$1"
-	person_new M
-	citizen_apply_at "$1" MDN
-}
-
-book() { # NAME DATE
-	as_post "$1" "/api/v1/applications/$(citizen_app "$1")/booking" \
-	    "{\"date\":\"$2\"}"
 }
 
 # Everything a refusal must leave as it was.
