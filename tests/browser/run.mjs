@@ -228,7 +228,7 @@ const scenarios = {
 			if (name === 'admin-audit') {
 				await adm.fill('[name="application"]', id);
 				await submit(adm);
-				await adm.waitForSelector('main table');
+				await adm.waitForSelector('main form + div > *');
 			}
 			await shoot(adm, name);
 		}

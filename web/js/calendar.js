@@ -40,13 +40,14 @@ export function calendar(office, onPick) {
 	function draw() {
 		const list = h('ul', { class: 'calendar', 'aria-label': t('cal.label') }, days.map((d) => {
 			const [cls, short, long] = describe(d, marks);
-			const label = `${fmtDay(d.date)}: ${long}`;
-			const inner = [h('span', { class: 'cal-day' }, weekdayShort(d.date)), h('span', { class: 'cal-state' }, short)];
+			// The visible short texts first (the accessible name begins with
+			// what one sees), then the day in full and the state at length.
+			const inner = [h('span', { class: 'cal-day' }, weekdayShort(d.date)), h('span', { class: 'cal-state' }, short),
+				h('span', { class: 'visually-hidden' }, ` (${fmtDay(d.date)}${long === short ? '' : `: ${long}`})`)];
 			const cell = onPick
-				? h('button', { type: 'button', class: `cal ${cls}`, 'aria-label': label, dataset: { date: d.date },
+				? h('button', { type: 'button', class: `cal ${cls}`, dataset: { date: d.date },
 					disabled: cls !== 'open' && cls !== 'draw' }, inner)
-				: h('div', { class: `cal ${cls}`, dataset: { date: d.date } }, h('span', { class: 'visually-hidden' }, label),
-					h('span', { 'aria-hidden': 'true' }, inner));
+				: h('div', { class: `cal ${cls}`, dataset: { date: d.date } }, inner);
 			if (onPick) cell.addEventListener('click', () => onPick(d.date));
 			return h('li', {}, cell);
 		}));
