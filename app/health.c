@@ -9,8 +9,10 @@ app_health(struct pipe_ctx *ctx, const struct pipe_request *req,
 	(void)ctx;
 	(void)who;
 	res->status = 200;
-	res->body = pipe_oom_check(json_pack("{s:s, s:s}", "status", "ok",
-	    "mode", pipe_mode_name(req->mode)));
+	/* The admin's message is public already (every 503 maintenance body
+	 * carries it): pages show it in their banner before anyone writes. */
+	res->body = pipe_oom_check(json_pack("{s:s, s:s, s:s?}", "status", "ok",
+	    "mode", pipe_mode_name(req->mode), "message", req->mode_message));
 	return PIPE_ANSWERED;
 }
 

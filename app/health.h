@@ -7,7 +7,8 @@
 
 #include "pipe/pipe.h"
 
-/* 200 {"status":"ok","mode":...} with the mode pipe_serve() read. */
+/* 200 {"status":"ok","mode":...,"message":...} with the mode and the
+ * admin's message (null when none) pipe_serve() read. */
 pipe_handler app_health;
 
 /* The route's 503 body, {"status":"unavailable"} (HTTP API). Arena-owned. */

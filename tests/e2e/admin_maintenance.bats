@@ -53,7 +53,7 @@ put_mode() { # WHO JSON [curl args...]
 	[ "$(jq -c . <<<"$body")" = '{"mode":"read_only","message":"Back at 14:00 WIB."}' ]
 	[ "$(service_state)" = 'read_only|Back at 14:00 WIB.' ]
 	api GET /api/v1/health
-	[ "$(jq -r .mode <<<"$body")" = read_only ]
+	[ "$(jq -c . <<<"$body")" = '{"status":"ok","mode":"read_only","message":"Back at 14:00 WIB."}' ]
 }
 
 @test "the admin's message follows the mode's sentence in every 503 maintenance body, the same for everyone" {

@@ -242,7 +242,7 @@ enter_sql() { # ACCOUNT APP DAY CODE
 }
 
 @test "an account's second entry waits for its first to commit, then is refused: the bound holds whatever the concurrency" {
-	local day=2027-08-06 a1 a2 b
+	local day=2027-08-06 a1 a2 b st
 	open_day "$day" 5
 	mdn_citizen rush
 	a1=$(citizen_app rush)
@@ -267,8 +267,12 @@ enter_sql() { # ACCOUNT APP DAY CODE
 	kill -0 "$b"
 	echo 'COMMIT;' >&7
 	exec 7>&-
-	run wait "$b"
-	[ "$status" != 0 ]
+	# wait in this shell: `run wait` waits in a subshell, where the
+	# psql is no child, so it returned at once (127) and the grep below
+	# could read second.out before psql had written it.
+	st=0
+	wait "$b" || st=$?
+	[ "$st" != 0 ]
 	grep -q 'entries per account' "$BATS_TEST_TMPDIR/second.out"
 	[ "$(sql "SELECT count(*) FROM draw_entries WHERE day = '$day'
 	    AND account_id = '$(citizen_id rush)'")" = 1 ]

@@ -1,0 +1,50 @@
+// Building elements without markup strings: h('p', { class: 'x' }, 'text', child).
+// Attributes named on* are refused: handlers go through addEventListener.
+
+let uid = 0;
+
+// A fresh id for label/aria pairs.
+export function nextId(prefix) {
+	uid += 1;
+	return `${prefix}-${uid}`;
+}
+
+export function h(tag, attrs = {}, ...kids) {
+	const el = document.createElement(tag);
+	for (const [k, v] of Object.entries(attrs)) {
+		if (v === null || v === undefined || v === false) continue;
+		if (k === 'on') {
+			for (const [ev, fn] of Object.entries(v)) el.addEventListener(ev, fn);
+		} else if (k === 'dataset') {
+			Object.assign(el.dataset, v);
+		} else if (k in el && typeof v !== 'string') {
+			el[k] = v;
+		} else {
+			el.setAttribute(k, v === true ? '' : v);
+		}
+	}
+	append(el, kids);
+	return el;
+}
+
+function append(el, kids) {
+	for (const k of kids.flat(Infinity)) {
+		if (k === null || k === undefined || k === false) continue;
+		el.append(k instanceof Node ? k : String(k));
+	}
+}
+
+// A scrollable table: the wrapper takes focus so the keyboard can scroll it.
+export function table(caption, heads, rows) {
+	return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
+		h('table', {},
+			h('caption', {}, caption),
+			h('thead', {}, h('tr', {}, heads.map((x) => h('th', { scope: 'col' }, x)))),
+			h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c)))))));
+}
+
+// A description list of [term, value] pairs, null values left out.
+export function facts(pairs) {
+	return h('dl', { class: 'facts' }, pairs.filter((p) => p && p[1] !== null && p[1] !== undefined)
+		.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}

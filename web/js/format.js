@@ -1,0 +1,40 @@
+// Dates, instants, rupiah and durations in the page's language, via Intl.
+import { locale } from './i18n.js';
+
+// A calendar day 'YYYY-MM-DD' (no zone: it is the office's day).
+export function day(iso, style = 'full') {
+	const [y, m, d] = iso.split('-').map(Number);
+	return new Intl.DateTimeFormat(locale(), { dateStyle: style, timeZone: 'UTC' })
+		.format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+export function weekdayShort(iso) {
+	const [y, m, d] = iso.split('-').map(Number);
+	return new Intl.DateTimeFormat(locale(), { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' })
+		.format(new Date(Date.UTC(y, m - 1, d)));
+}
+
+// An instant (RFC 3339), in the visitor's zone with the zone named.
+export function instant(iso) {
+	return new Intl.DateTimeFormat(locale(), { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' })
+		.format(new Date(iso));
+}
+
+export function rupiah(n) {
+	return new Intl.NumberFormat(locale(), { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(n);
+}
+
+// Seconds as h:mm:ss (or m:ss), never negative.
+export function duration(seconds) {
+	const s = Math.max(0, Math.floor(seconds));
+	const two = (n) => String(n).padStart(2, '0');
+	const hh = Math.floor(s / 3600);
+	const mm = Math.floor((s % 3600) / 60);
+	return hh > 0 ? `${hh}:${two(mm)}:${two(s % 60)}` : `${mm}:${two(s % 60)}`;
+}
+
+// 'YYYY-MM-DD' of a Date in the visitor's zone.
+export function isoDay(date) {
+	const two = (n) => String(n).padStart(2, '0');
+	return `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}`;
+}
