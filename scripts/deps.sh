@@ -15,8 +15,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 npm_deps() {
 	local dir=$ROOT/tests/browser
 	cmp -s "$dir/package-lock.json" "$dir/node_modules/.permit-lock" && return 0
-	# Debian's nodejs comes with npm in its own package; a nodejs from
-	# elsewhere brings its own npm (and conflicts with Debian's).
 	command -v npm >/dev/null ||
 	    { echo "deps: npm is missing (Debian: apt-get install npm)" >&2; exit 1; }
 	echo "deps: npm ci in tests/browser"
@@ -37,6 +35,9 @@ for p in "${packages[@]}"; do
 		missing+=("$p")
 	fi
 done
+# Debian's nodejs leaves npm to a package of its own; a nodejs from
+# elsewhere (NodeSource's) brings its npm along and conflicts with Debian's.
+command -v npm >/dev/null || missing+=(npm)
 [ "${#missing[@]}" -eq 0 ] && { npm_deps; exit 0; }
 
 if [ "$(id -u)" -ne 0 ]; then
