@@ -314,7 +314,9 @@ function broker(accounts) {
 		const eye = accounts[0];
 		while (!stop) {
 			if (!DRAW || Date.now() >= drawAt) {
-				const free = await withConn(() => freeNow(eye));
+				// Its own connection: a booking in flight never
+				// slows the watch.
+				const free = await freeNow(eye);
 				const ready = accounts.filter(idle).slice(0, Math.max(0, free));
 				for (const a of ready) grab(a);
 			}
