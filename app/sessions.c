@@ -195,8 +195,8 @@ app_signin_bound(const struct app_signin *s, const struct db_result *r)
 static const char *
 app_session_cookie(const struct pipe_ctx *ctx, arena *a, const char *token)
 {
-	return arena_printf(a, "permit_session=%s; Path=/; HttpOnly; "
-	    "SameSite=Strict%s%s", token != NULL ? token : "",
+	return arena_printf(a, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
+	    config_session_cookie(ctx->cfg), token != NULL ? token : "",
 	    token != NULL ? "" : "; Max-Age=0",
 	    ctx->cfg->cookie_secure ? "; Secure" : "");
 }
