@@ -183,12 +183,15 @@ wait_for_health() { # STATUS
 # Sends LINE as the request line, raw (curl would refuse or mend most of
 # these), and sets $status, $body and $headers as api does.
 raw_request() { # LINE
-	local out fd
+	local out fd req
 	headers=$BATS_TEST_TMPDIR/headers
+	req=$(printf '%s\r\nHost: localhost\r\nConnection: close\r\n\r\n_' "$1")
 	# A descriptor bash picks: bats keeps some of the low ones for itself.
 	exec {fd}<>"/dev/tcp/127.0.0.1/$HTTP_PORT"
-	printf '%s\r\nHost: localhost\r\nConnection: close\r\n\r\n' "$1" >&"$fd"
-	out=$(timeout 5 cat <&"$fd" | tr -d '\r')
+	# nginx may answer and close after the request line, before the rest
+	# is written (EPIPE): its answer is what the test reads.
+	(trap '' PIPE; printf '%s' "${req%_}" >&"$fd") 2>/dev/null || true
+	out=$(timeout 5 cat <&"$fd" 2>/dev/null | tr -d '\r')
 	exec {fd}>&-
 	sed -n '1,/^$/p' <<<"$out" >"$headers"
 	status=$(head -n1 "$headers" | cut -d' ' -f2)
