@@ -48,8 +48,8 @@ fcgi_cookie(arena *a, const char *header, const char *name)
 			p++;
 		end = p + strcspn(p, ";");
 		if (fcgi_cookie_pair(p, end, name, &v, &len)) {
-			if (found != NULL)
-				return NULL;   /* repeated: none (fcgi/request.h) */
+			if (found != NULL)   /* repeated: none (request.h) */
+				return NULL;
 			found = v;
 			found_len = len;
 		}
@@ -122,7 +122,7 @@ fcgi_request_params(FCGX_ParamArray envp, arena *a, struct pipe_request *req)
 	req->path = q != NULL ? arena_strndup(a, uri, (size_t)(q - uri)) :
 	    arena_strdup(a, uri);
 	req->query = arena_strdup(a, q != NULL ? q + 1 : "");
-	req->session_token = NULL;   /* fcgi_request_session: it needs the config */
+	req->session_token = NULL;   /* fcgi_request_session: needs the config */
 	req->csrf_token = fcgi_param(envp, a, "HTTP_X_CSRF_TOKEN");
 	req->idempotency_key = fcgi_param(envp, a, "HTTP_IDEMPOTENCY_KEY");
 	req->client_addr = NULL;   /* fcgi_request_client: it needs the config */

@@ -45,7 +45,8 @@ fcgi_prepare(FCGX_Request *rq, struct pipe_ctx *ctx, struct pipe_request *req,
 		pipe_error(res, 400, "bad_request", "Malformed request.", NULL);
 		return -1;
 	}
-	req->session_token = fcgi_request_session(rq->envp, req->arena, ctx->cfg);
+	req->session_token = fcgi_request_session(rq->envp, req->arena,
+	    ctx->cfg);
 	req->client_addr = fcgi_request_client(rq->envp, req->arena, ctx->cfg);
 	req->client_source = fcgi_client_source(req->arena, req->client_addr);
 	st = fcgi_request_body(rq->in, rq->envp, ctx->cfg->body_limit, req);
