@@ -251,7 +251,7 @@ app_burst_call(const struct pipe_ctx *ctx, const struct pipe_request *req,
 /*
  * Seals and inserts, with the Idempotency-Key's record and COMMIT in the
  * same flight: PIPE_NEXT with the new row opened in *app; answered (409
- * NIK active, 500) or the database failure.
+ * NIK active in this account, 500) or the database failure.
  */
 static enum pipe_status
 app_create_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
@@ -275,8 +275,8 @@ app_create_insert(struct pipe_ctx *ctx, const struct pipe_request *req,
 	n += pipe_idem_finish(req, who, idem, 201, id, &calls[2]);
 	st = pipe_commit(ctx, req, calls, n);
 	if (calls[0].status == DB_CONFLICT) {
-		pipe_error(res, 409, "conflict", "This NIK already has an active "
-		    "application of this kind.", NULL);
+		pipe_error(res, 409, "conflict", "This account already has an "
+		    "active application of this kind for this NIK.", NULL);
 		return PIPE_ANSWERED;
 	}
 	if (st != PIPE_NEXT)

@@ -18,7 +18,8 @@
 
 #include "pipe/pipe.h"
 
-/* 201 {"application":…}; 409 NIK already active for the kind, or the
+/* 201 {"application":…}; 409 the NIK already active for the kind in this
+ * account (another account's says nothing: migrations/0031), or the
  * account's active applications at max_active_applications; 422; honours
  * Idempotency-Key. */
 pipe_handler app_applications_create;

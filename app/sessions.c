@@ -28,6 +28,7 @@ struct app_signin {
 	int blocked;
 	const unsigned char *wrapped, *sealed;
 	size_t wrapped_len, sealed_len;
+	unsigned char bidx[BIDX_BYTES];   /* the email's: sign-in's proof */
 };
 
 /*
@@ -125,16 +126,17 @@ struct app_signin_flight {
 	char token[TOKEN_STR_SIZE];
 	unsigned char hash[TOKEN_HASH_BYTES];
 	char pw_hash[PW_HASH_SIZE];
-	struct db_param open[4], bind[2], rehash[2];
+	struct db_param open[5], bind[2], rehash[2];
 	struct db_call calls[3 + PIPE_LIMIT_KEYS];
 	int n;
 };
 
 /*
- * A new session for the verified account (permit_session_open), then the
- * transaction bound through it, as every other request binds (permit_bind):
- * the principal comes from a live session row, never from values the
- * handler passes. 0, or -1 when the token could not be hashed.
+ * A new session for the verified account (permit_session_open, given the
+ * proof it asks: the email's blind index and the password hash verified),
+ * then the transaction bound through it, as every other request binds
+ * (permit_bind): the principal comes from a live session row, never from
+ * values the handler passes. 0, or -1 when the token could not be hashed.
  */
 static int
 app_signin_session(const struct pipe_ctx *ctx, arena *a,
@@ -144,14 +146,15 @@ app_signin_session(const struct pipe_ctx *ctx, arena *a,
 	if (token_hash(ctx->keys, f->token, f->hash) != 0)
 		return -1;
 	f->open[0] = DB_BYTES(f->hash, TOKEN_HASH_BYTES);
-	f->open[1] = DB_TEXT(s->id);
-	f->open[2] = DB_TEXT(arena_printf(a, "%d", ctx->cfg->session_lifetime));
-	f->open[3] = DB_TEXT(arena_printf(a, "%d",
+	f->open[1] = DB_BYTES(s->bidx, BIDX_BYTES);
+	f->open[2] = DB_TEXT(s->pw_hash);
+	f->open[3] = DB_TEXT(arena_printf(a, "%d", ctx->cfg->session_lifetime));
+	f->open[4] = DB_TEXT(arena_printf(a, "%d",
 	    ctx->cfg->session_idle_timeout));
 	f->bind[0] = DB_BYTES(f->hash, TOKEN_HASH_BYTES);
 	f->bind[1] = DB_TEXT(arena_printf(a, "%d",
 	    ctx->cfg->session_touch_interval));
-	f->calls[f->n++] = (struct db_call){ DB_STMT_SESSION_CREATE, f->open, 4,
+	f->calls[f->n++] = (struct db_call){ DB_STMT_SESSION_CREATE, f->open, 5,
 	    NULL, DB_ERROR };
 	f->calls[f->n++] = (struct db_call){ DB_STMT_BIND, f->bind, 2, NULL,
 	    DB_ERROR };
@@ -195,8 +198,8 @@ app_signin_bound(const struct app_signin *s, const struct db_result *r)
 static const char *
 app_session_cookie(const struct pipe_ctx *ctx, arena *a, const char *token)
 {
-	return arena_printf(a, "permit_session=%s; Path=/; HttpOnly; "
-	    "SameSite=Strict%s%s", token != NULL ? token : "",
+	return arena_printf(a, "%s=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
+	    config_session_cookie(ctx->cfg), token != NULL ? token : "",
 	    token != NULL ? "" : "; Max-Age=0",
 	    ctx->cfg->cookie_secure ? "; Secure" : "");
 }
@@ -279,6 +282,8 @@ app_sessions_create(struct pipe_ctx *ctx, const struct pipe_request *req,
 	if (validate_email(email, norm, VALIDATE_EMAIL_BUFSZ) == VALIDATE_OK &&
 	    (st = app_signin_lookup(req, &s)) != PIPE_NEXT)
 		return st;
+	if (s.found && app_account_email_bidx(ctx->keys, norm, s.bidx) != 0)
+		return pipe_internal(res);
 	verified = app_signin_verify(ctx, &s, password, password_len) == 0;
 	/* Outside normal mode only an admin signs in (to run maintenance);
 	 * everyone else, right password or not, gets the same static 503. */

@@ -2,7 +2,9 @@
  * sessions — signing in and out (HTTP API, Sessions; invariant 9).
  *
  * A session is a random token (crypto/token.h) held by the client in the
- * permit_session cookie; the database keeps only its keyed hash, with an
+ * session cookie (__Host-permit_session, or permit_session with
+ * cookie_secure off: config_session_cookie); the database keeps only its
+ * keyed hash, with an
  * absolute lifetime (cfg.session_lifetime) and an idle deadline
  * (cfg.session_idle_timeout) that each use moves on. Its CSRF token is
  * derived from it (crypto/csrf.h).

@@ -306,3 +306,9 @@ out:
 	fclose(f);
 	return rc;
 }
+
+const char *
+config_session_cookie(const struct config *c)
+{
+	return c->cookie_secure ? "__Host-permit_session" : "permit_session";
+}

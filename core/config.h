@@ -87,6 +87,14 @@ struct config {
 void config_defaults(struct config *c);
 
 /*
+ * The session cookie's name: "__Host-permit_session" when cookie_secure is
+ * on (the browser then keeps it only as set with Secure, Path=/ and no
+ * Domain, so neither a sibling subdomain nor a narrower path can plant
+ * one), "permit_session" for plain-HTTP development.
+ */
+const char *config_session_cookie(const struct config *c);
+
+/*
  * Defaults, then the file at `path`. 0 on success; -1 with a message in
  * err[errlen] naming the file, line and key at fault.
  */

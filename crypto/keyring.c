@@ -341,6 +341,11 @@ keyring_read_fd(const char *name, int fd, enum keyring_kind kind,
 	if (*mode != 0600 && *mode != 0400)
 		return keyring_fail(err, errlen, "%s: mode %04o, must be 0600 or "
 		    "0400", name, (unsigned)*mode);
+	/* Whoever owns the file can rewrite its keys (chmod, then edit). */
+	if (st.st_uid != geteuid())
+		return keyring_fail(err, errlen, "%s: owned by uid %u, must be "
+		    "owned by the user reading it (uid %u)", name,
+		    (unsigned)st.st_uid, (unsigned)geteuid());
 
 	/* Guarded and locked; sodium_free wipes it. One byte more than the
 	 * limit tells an oversized file from one exactly at it. */

@@ -31,6 +31,8 @@
  * (sodium_mprotect_readonly); the file's bytes are wiped after parsing.
  * Errors come back as text in err[errlen] naming the file and the problem,
  * e.g. "var/keyring: mode 0644, must be 0600 or 0400"; the caller prints it.
+ * A file (keyring or archive) owned by another user than the effective one
+ * is refused too, whatever its mode: its owner could rewrite the keys.
  * The text never contains key material.
  */
 #ifndef PERMIT_CRYPTO_KEYRING_H

@@ -43,6 +43,14 @@ int pw_dummy_verify(const char *pw, size_t len, unsigned long long opslimit,
     size_t memlimit);
 
 /*
+ * How many Argon2id verifications (pw_verify and pw_dummy_verify alike)
+ * this process has run. The access log records each request's share
+ * (argon2=N), so a test can see that a sign-in for an unknown email does
+ * the work a real one does, without timing it.
+ */
+unsigned long pw_verify_count(void);
+
+/*
  * 1 if `hash` was made with other limits than these (or is not a valid
  * Argon2id string) and should be replaced after a successful verify, else 0.
  */

@@ -9,40 +9,54 @@
 
 #include "core/netaddr.h"
 
-#define FCGI_SESSION_COOKIE "permit_session"
-
 static int
 fcgi_is_blank(char c)
 {
 	return c == ' ' || c == '\t';
 }
 
+/* The value of the cookie pair [p, end) when its name is `name`, into
+ * *v and *len (quotes removed); 0 when it is another cookie. */
+static int
+fcgi_cookie_pair(const char *p, const char *end, const char *name,
+    const char **v, size_t *len)
+{
+	size_t namelen = strlen(name);
+
+	if ((size_t)(end - p) <= namelen || strncmp(p, name, namelen) != 0 ||
+	    p[namelen] != '=')
+		return 0;
+	*v = p + namelen + 1;
+	*len = (size_t)(end - *v);
+	while (*len > 0 && fcgi_is_blank((*v)[*len - 1]))
+		(*len)--;
+	if (*len >= 2 && (*v)[0] == '"' && (*v)[*len - 1] == '"') {
+		(*v)++;
+		*len -= 2;
+	}
+	return 1;
+}
+
 const char *
 fcgi_cookie(arena *a, const char *header, const char *name)
 {
-	size_t namelen = strlen(name);
-	const char *p = header, *end, *v;
-	size_t len;
+	const char *p = header, *end, *v, *found = NULL;
+	size_t len, found_len = 0;
 
 	while (p != NULL && *p != '\0') {
 		while (fcgi_is_blank(*p) || *p == ';')
 			p++;
 		end = p + strcspn(p, ";");
-		if ((size_t)(end - p) > namelen && strncmp(p, name, namelen) == 0 &&
-		    p[namelen] == '=') {
-			v = p + namelen + 1;
-			len = (size_t)(end - v);
-			while (len > 0 && fcgi_is_blank(v[len - 1]))
-				len--;
-			if (len >= 2 && v[0] == '"' && v[len - 1] == '"') {
-				v++;
-				len -= 2;
-			}
-			return len > 0 ? arena_strndup(a, v, len) : NULL;
+		if (fcgi_cookie_pair(p, end, name, &v, &len)) {
+			if (found != NULL)   /* repeated: none (request.h) */
+				return NULL;
+			found = v;
+			found_len = len;
 		}
 		p = end;
 	}
-	return NULL;
+	return found != NULL && found_len > 0 ?
+	    arena_strndup(a, found, found_len) : NULL;
 }
 
 /* After "application/json": nothing, or ";charset=utf-8" (blanks allowed). */
@@ -108,8 +122,7 @@ fcgi_request_params(FCGX_ParamArray envp, arena *a, struct pipe_request *req)
 	req->path = q != NULL ? arena_strndup(a, uri, (size_t)(q - uri)) :
 	    arena_strdup(a, uri);
 	req->query = arena_strdup(a, q != NULL ? q + 1 : "");
-	req->session_token = fcgi_cookie(a, FCGX_GetParam("HTTP_COOKIE", envp),
-	    FCGI_SESSION_COOKIE);
+	req->session_token = NULL;   /* fcgi_request_session: needs the config */
 	req->csrf_token = fcgi_param(envp, a, "HTTP_X_CSRF_TOKEN");
 	req->idempotency_key = fcgi_param(envp, a, "HTTP_IDEMPOTENCY_KEY");
 	req->client_addr = NULL;   /* fcgi_request_client: it needs the config */
@@ -275,4 +288,11 @@ fcgi_request_body(FCGX_Stream *in, FCGX_ParamArray envp, size_t limit,
 		return FCGI_REQUEST_BAD;
 	}
 	return FCGI_REQUEST_OK;
+}
+
+const char *
+fcgi_request_session(FCGX_ParamArray envp, arena *a, const struct config *cfg)
+{
+	return fcgi_cookie(a, FCGX_GetParam("HTTP_COOKIE", envp),
+	    config_session_cookie(cfg));
 }

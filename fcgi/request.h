@@ -21,11 +21,12 @@ enum fcgi_request_status {
 };
 
 /*
- * Fills method, path (REQUEST_URI without the query), query, the
- * permit_session cookie, X-CSRF-Token, Idempotency-Key and the payment
+ * Fills method, path (REQUEST_URI without the query), query,
+ * X-CSRF-Token, Idempotency-Key and the payment
  * gateway's X-Permit-Timestamp and X-Permit-Signature of `req` from the CGI
- * parameters `envp`; body stays NULL (the client's address needs the
- * configuration: fcgi_request_client). FCGI_REQUEST_BAD
+ * parameters `envp`; body stays NULL, and so do the session token and the
+ * client's address, which need the configuration (fcgi_request_session,
+ * fcgi_request_client). FCGI_REQUEST_BAD
  * when the method or the URI is missing.
  */
 enum fcgi_request_status fcgi_request_params(FCGX_ParamArray envp, arena *a,
@@ -45,6 +46,11 @@ enum fcgi_request_status fcgi_request_params(FCGX_ParamArray envp, arena *a,
  */
 const char *fcgi_client_addr(arena *a, const char *remote,
     const char *forwarded, const char *trusted);
+
+/* The session token: the cookie config_session_cookie(cfg) names, as
+ * fcgi_cookie reads it (NULL when absent, empty or repeated). */
+const char *fcgi_request_session(FCGX_ParamArray envp, arena *a,
+    const struct config *cfg);
 
 /* fcgi_client_addr of the CGI parameters, as `cfg` configures it
  * (client_addr_header, trusted_proxies). */
@@ -67,7 +73,10 @@ enum fcgi_request_status fcgi_request_body(FCGX_Stream *in,
 
 /*
  * The value of cookie `name` in a Cookie header (`header` may be NULL), as
- * an arena string; the first one when it repeats. NULL when absent or empty.
+ * an arena string. NULL when absent or empty, and when it repeats: which of
+ * two is the real one cannot be told, and a cookie planted for a narrower
+ * path or from a sibling subdomain must not win (nor sign anyone out
+ * silently): a request with two session cookies has no session (401).
  */
 const char *fcgi_cookie(arena *a, const char *header, const char *name);
 

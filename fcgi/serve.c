@@ -5,6 +5,7 @@
 
 #include "core/log.h"
 #include "core/monotime.h"
+#include "crypto/pw.h"
 #include "fcgi/request.h"
 #include "fcgi/respond.h"
 #include "fcgi/router.h"
@@ -44,6 +45,8 @@ fcgi_prepare(FCGX_Request *rq, struct pipe_ctx *ctx, struct pipe_request *req,
 		pipe_error(res, 400, "bad_request", "Malformed request.", NULL);
 		return -1;
 	}
+	req->session_token = fcgi_request_session(rq->envp, req->arena,
+	    ctx->cfg);
 	req->client_addr = fcgi_request_client(rq->envp, req->arena, ctx->cfg);
 	req->client_source = fcgi_client_source(req->arena, req->client_addr);
 	st = fcgi_request_body(rq->in, rq->envp, ctx->cfg->body_limit, req);
@@ -83,6 +86,7 @@ fcgi_serve(FCGX_Request *rq, struct pipe_ctx *ctx, arena *a)
 	const struct pipe_route *route = NULL;
 	const char *allow = NULL;
 	double start = monotime_now() * 1e3;
+	unsigned long argon2 = pw_verify_count();
 
 	if (fcgi_prepare(rq, ctx, &req, &route, &res, &allow) == 0)
 		pipe_serve(ctx, route, &req, &res);
@@ -91,8 +95,9 @@ fcgi_serve(FCGX_Request *rq, struct pipe_ctx *ctx, arena *a)
 	if (fcgi_respond(rq->out, a, &res, allow) != 0)
 		log_info("client went away before the response was written");
 	if (log_enabled(LOG_LEVEL_INFO))
-		log_info("%s %s %d %.2fms flights=%u",
+		log_info("%s %s %d %.2fms flights=%u argon2=%lu",
 		    fcgi_log_safe(a, req.method, 16),
 		    fcgi_log_safe(a, req.path, FCGI_LOG_PATH_MAX), res.status,
-		    monotime_now() * 1e3 - start, res.flights);
+		    monotime_now() * 1e3 - start, res.flights,
+		    pw_verify_count() - argon2);
 }

@@ -186,6 +186,16 @@ first_holder() { # PREFIX N
 	[ "$status" = 409 ]
 	[ "$(jq -r .error.code <<<"$body")" = conflict ]
 	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app n2)'")" = 0 ]
+	# The same person on two accounts at once, which filing allows
+	# (migrations/0031): the second account's application gets no entry.
+	mdn_citizen m1
+	book m1 "$day"
+	[ "$status" = 202 ]
+	citizen_new m2
+	citizen_apply_at m2 MDN
+	book m2 "$day"
+	[ "$status" = 409 ]
+	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app m2)'")" = 0 ]
 
 	mdn_citizen flagged
 	sql "INSERT INTO account_flags (account_id, rule, detail)

@@ -334,3 +334,87 @@ session_row() {
 	signin "$EMAIL" "$PASSWORD"
 	[ "$status" = 201 ]
 }
+
+# Two session cookies in one request are no session at all (401): the first
+# one no longer wins, so a cookie planted for a narrower path or from a
+# sibling subdomain neither signs the victim out nor into another account.
+@test "two permit_session cookies: 401, whichever comes first" {
+	local mine other
+	signed_in
+	mine=$(jar_token)
+	EMAIL="other-$RANDOM$RANDOM@example.com"
+	register "$EMAIL" "$PASSWORD"
+	signin "$EMAIL" "$PASSWORD"
+	other=$(jar_token)
+	api GET /api/v1/me -H "Cookie: permit_session=$mine"
+	[ "$status" = 200 ]
+	api GET /api/v1/me -H "Cookie: permit_session=$other; permit_session=$mine"
+	[ "$status" = 401 ]
+	assert_error_body unauthorized
+	api GET /api/v1/me -H "Cookie: permit_session=$mine; lang=id; permit_session=$mine"
+	[ "$status" = 401 ]
+}
+
+# With cookie_secure on, the cookie is __Host-permit_session (Secure,
+# Path=/, no Domain: no sibling subdomain or narrower path can set one),
+# the plain name is not read, and two of it are no session either.
+@test "cookie_secure: __Host-permit_session, the plain name ignored, two of it 401" {
+	local cookie token status_plain status_two status_one
+	cp "$STACK_CONFIG" "$BATS_TEST_TMPDIR/config"
+	echo 'cookie_secure = true' >>"$STACK_CONFIG"
+	reload_permitd
+	register "$EMAIL" "$PASSWORD"
+	signin "$EMAIL" "$PASSWORD"
+	cookie=$(header Set-Cookie)
+	token=$(sed -n 's/^__Host-permit_session=\([A-Za-z0-9_-]*\);.*/\1/p' <<<"$cookie")
+	api GET /api/v1/me -H "Cookie: __Host-permit_session=$token"
+	status_one=$status
+	api GET /api/v1/me -H "Cookie: permit_session=$token"
+	status_plain=$status
+	api GET /api/v1/me -H "Cookie: __Host-permit_session=$token; __Host-permit_session=$token"
+	status_two=$status
+	cp "$BATS_TEST_TMPDIR/config" "$STACK_CONFIG"
+	reload_permitd
+	[[ "$cookie" =~ ^__Host-permit_session=[A-Za-z0-9_-]{43}\; ]]
+	[[ "$cookie" == *"; Path=/"* ]]
+	[[ "$cookie" == *"; Secure"* ]]
+	[[ "$cookie" != *Domain* ]]
+	[ "$status_one" = 200 ]
+	[ "$status_plain" = 401 ]
+	[ "$status_two" = 401 ]
+}
+
+# The argon2=N of the access log's last line for "METHOD PATH STATUS".
+argon2_of() { # METHOD PATH STATUS
+	local i line
+	for i in $(seq 40); do
+		line=$(grep -F " $1 $2 $3 " "$E2E_LOG" | tail -n1)
+		if [ -n "$line" ] && [ "$line" != "$(cat "$BATS_TEST_TMPDIR/seen" 2>/dev/null)" ]; then
+			echo "$line" >"$BATS_TEST_TMPDIR/seen"
+			sed -n 's/.* argon2=\([0-9]*\).*/\1/p' <<<"$line"
+			return 0
+		fi
+		sleep 0.05
+	done
+	echo "no log line for $1 $2 $3" >&2
+	return 1
+}
+
+# Not timing but its cause: an unknown email (or one of the wrong shape)
+# runs the same one Argon2id verification as a wrong password, so a
+# sign-in's time does not tell whether an account exists.
+@test "sign-in runs one Argon2id verification whether or not the email has an account" {
+	register "$EMAIL" "$PASSWORD"
+	signin "$EMAIL" "wrong password $RANDOM"
+	[ "$status" = 401 ]
+	[ "$(argon2_of POST /api/v1/sessions 401)" = 1 ]
+	signin "nobody-$RANDOM@example.com" "$PASSWORD"
+	[ "$status" = 401 ]
+	[ "$(argon2_of POST /api/v1/sessions 401)" = 1 ]
+	signin "not an email" "$PASSWORD"
+	[ "$status" = 401 ]
+	[ "$(argon2_of POST /api/v1/sessions 401)" = 1 ]
+	signin "$EMAIL" "$PASSWORD"
+	[ "$status" = 201 ]
+	[ "$(argon2_of POST /api/v1/sessions 201)" = 1 ]
+}

@@ -136,6 +136,21 @@ wait_for_workers() { # COUNT
 	[[ "$output" == *"$kr"* ]]
 }
 
+@test "permitd -t and permitctl refuse a keyring another user owns (as root)" {
+	local kr=$BATS_TEST_TMPDIR/keyring conf=$BATS_TEST_TMPDIR/other.conf
+	[ "$(id -u)" = 0 ] || skip "making a file another user owns takes root"
+	cp "$(sed -n 's/^keyring = //p' "$STACK_CONFIG")" "$kr"
+	chmod 0600 "$kr"
+	chown 65534 "$kr"
+	sed -e "s|^keyring = .*|keyring = $kr|" "$STACK_CONFIG" >"$conf"
+	run "$PERMITD" -t -c "$conf"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"$kr: owned by uid 65534, must be owned by the user"* ]]
+	run "$PERMITCTL" -c "$conf" keys list
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"$kr: owned by uid 65534"* ]]
+}
+
 @test "a second permitd on the same socket refuses to start" {
 	run "$PERMITD" -c "$STACK_CONFIG"
 	[ "$status" -eq 1 ]

@@ -221,6 +221,83 @@ test_bound_app_role_cannot_insert_for_another_account(void **state)
 	PQfinish(c);
 }
 
+/* The SQLSTATE of `sql` as permit_app bound to A, rolled back. */
+static void
+as_a_refused(const char *sql, const char *sqlstate)
+{
+	PGconn *c = connect_env("PERMIT_TEST_APP_DSN");
+	PGresult *r;
+	const char *st;
+
+	assert_non_null(c);
+	exec_ok(c, "BEGIN");
+	exec_ok(c, "SELECT set_config('permit.account_id', '" ACC_A "', true)");
+	r = PQexec(c, sql);
+	st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if (st == NULL || strcmp(st, sqlstate) != 0)
+		print_error("%s: %s (%s)\n", sql, st != NULL ? st : "no error",
+		    PQcmdTuples(r));
+	assert_non_null(st);
+	assert_string_equal(st, sqlstate);
+	PQclear(r);
+	exec_ok(c, "ROLLBACK");
+	PQfinish(c);
+}
+
+/* Bound to A, an application row owned by B is never written: not
+ * inserted (the policy's WITH CHECK), not moved over to B (no grant on
+ * account_id, and the WITH CHECK again). */
+static void
+test_bound_app_role_cannot_write_an_application_for_another(void **state)
+{
+	(void)state;
+	as_a_refused("INSERT INTO applications (id, account_id, kind, office,"
+	    " passport_type, nik_bidx, dek_wrapped, kek_id, s_full_name, s_nik,"
+	    " s_kk_number, s_birth_date, s_birth_place, s_sex, s_phone,"
+	    " s_address, s_mother_name) VALUES (gen_random_uuid(), '" ACC_B "',"
+	    " 'passport', 'RLS', 'new', decode(repeat('c3', 32), 'hex'),"
+	    " '\\x01026b31', 'k1', '\\x00', '\\x00', '\\x00', '\\x00',"
+	    " '\\x00', '\\x00', '\\x00', '\\x00', '\\x00')", "42501");
+	as_a_refused("UPDATE applications SET account_id = '" ACC_B "'"
+	    " WHERE id = '" APP_A "'", "42501");
+}
+
+/* The same for the other tables permit_app writes under a policy:
+ * idempotency keys, the account itself, sessions. */
+static void
+test_bound_app_role_cannot_move_rows_to_another(void **state)
+{
+	(void)state;
+	as_a_refused("UPDATE idempotency_keys SET account_id = '" ACC_B "'",
+	    "42501");
+	as_a_refused("UPDATE accounts SET id = '" ACC_B "'", "42501");
+	as_a_refused("UPDATE sessions SET account_id = '" ACC_B "'", "42501");
+	as_a_refused("INSERT INTO sessions (token_hash, account_id, expires_at,"
+	    " idle_expires_at) VALUES (decode(repeat('c4', 32), 'hex'), '"
+	    ACC_B "', now() + interval '1 hour', now() + interval '1 hour')",
+	    "42501");
+}
+
+/* Bound to A, B's account row is not written. */
+static void
+test_bound_app_role_cannot_rehash_another(void **state)
+{
+	PGconn *c = connect_env("PERMIT_TEST_APP_DSN");
+	PGresult *r;
+
+	(void)state;
+	assert_non_null(c);
+	exec_ok(c, "BEGIN");
+	exec_ok(c, "SELECT set_config('permit.account_id', '" ACC_A "', true)");
+	r = PQexec(c, "UPDATE accounts SET password_hash = 'x'"
+	    " WHERE id = '" ACC_B "'");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	assert_string_equal(PQcmdTuples(r), "0");
+	PQclear(r);
+	exec_ok(c, "ROLLBACK");
+	PQfinish(c);
+}
+
 /* The runtime role may not delete applications at all. */
 static void
 test_app_role_cannot_delete_applications(void **state)
@@ -269,6 +346,9 @@ main(void)
 		cmocka_unit_test(test_bound_app_role_sees_only_that_account),
 		cmocka_unit_test(test_bound_app_role_cannot_change_another_account),
 		cmocka_unit_test(test_bound_app_role_cannot_insert_for_another_account),
+		cmocka_unit_test(test_bound_app_role_cannot_write_an_application_for_another),
+		cmocka_unit_test(test_bound_app_role_cannot_move_rows_to_another),
+		cmocka_unit_test(test_bound_app_role_cannot_rehash_another),
 		cmocka_unit_test(test_app_role_cannot_delete_applications),
 		cmocka_unit_test(test_kek_column_must_match_the_wrapped_dek),
 	};

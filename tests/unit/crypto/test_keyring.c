@@ -187,6 +187,25 @@ test_mode_0640_refused(void **state)
 	assert_refused(fx, "mode 0640");
 }
 
+/* A keyring another user owns is refused, however tight its mode: whoever
+ * owns it can rewrite its keys. Making such a file takes root (chown); as
+ * another user the test is skipped. */
+static void
+test_other_owner_refused(void **state)
+{
+	struct fx *fx = *state;
+	uid_t other = geteuid() == 65534 ? 65533 : 65534;
+
+	assert_int_equal(keyring_init_file(fx->path, fx->err,
+	    sizeof(fx->err)), 0);
+	if (chown(fx->path, other, (gid_t)-1) != 0)
+		skip();
+	assert_refused(fx, "owned by uid 6553");
+	assert_non_null(strstr(fx->err, "must be owned by the user"));
+	assert_int_equal(chmod(fx->path, 0400), 0);
+	assert_refused(fx, "owned by uid 6553");
+}
+
 static void
 test_mode_0400_accepted(void **state)
 {
@@ -478,6 +497,7 @@ main(void)
 		T(test_mode_0644_refused),
 		T(test_mode_0640_refused),
 		T(test_mode_0400_accepted),
+		T(test_other_owner_refused),
 		T(test_no_active_kek_refused),
 		T(test_two_active_keks_refused),
 		T(test_no_kek_refused),

@@ -28,12 +28,20 @@ cookie_among_several(void **state)
 	assert_string_equal(fcgi_cookie(a, "a=1;permit_session=t;b=2", "permit_session"), "t");
 }
 
+/* A repeated cookie is none: which of two is the real one cannot be told,
+ * and a planted one must neither win nor sign its victim out silently. */
 static void
-cookie_first_of_repeats(void **state)
+cookie_repeated_is_none(void **state)
 {
 	(void)state;
-	assert_string_equal(fcgi_cookie(a, "permit_session=one; permit_session=two",
-	    "permit_session"), "one");
+	assert_null(fcgi_cookie(a, "permit_session=one; permit_session=two",
+	    "permit_session"));
+	assert_null(fcgi_cookie(a, "permit_session=one; lang=id; permit_session=one",
+	    "permit_session"));
+	assert_null(fcgi_cookie(a, "__Host-permit_session=a; __Host-permit_session=b",
+	    "__Host-permit_session"));
+	assert_string_equal(fcgi_cookie(a, "__Host-permit_session=a; permit_session=b",
+	    "__Host-permit_session"), "a");
 }
 
 static void
@@ -114,7 +122,7 @@ params_split_path_and_query(void **state)
 	assert_string_equal(req.method, "GET");
 	assert_string_equal(req.path, "/api/v1/offices/JKT/days");
 	assert_string_equal(req.query, "from=2026-01-01&to=2026-01-31");
-	assert_string_equal(req.session_token, "tok");
+	assert_null(req.session_token);   /* fcgi_request_session's */
 	assert_string_equal(req.csrf_token, "csrf");
 	assert_string_equal(req.idempotency_key, "key-1");
 	assert_null(req.body);
@@ -205,6 +213,35 @@ client_addr_from_configured_header(void **state)
 	assert_string_equal(fcgi_request_client(env, a, &cfg), "203.0.113.4");
 }
 
+/* The session cookie by cookie_secure: __Host-permit_session (and never
+ * the plain name) when on, permit_session when off; twice is none. */
+static void
+session_cookie_by_config(void **state)
+{
+	char *host[] = { "HTTP_COOKIE=lang=id; __Host-permit_session=h", NULL };
+	char *plain[] = { "HTTP_COOKIE=permit_session=p; lang=id", NULL };
+	char *both[] = { "HTTP_COOKIE=permit_session=p; __Host-permit_session=h",
+	    NULL };
+	char *two_host[] = { "HTTP_COOKIE=__Host-permit_session=h; "
+	    "__Host-permit_session=x", NULL };
+	char *two_plain[] = { "HTTP_COOKIE=permit_session=p; permit_session=x",
+	    NULL };
+	struct config cfg;
+
+	(void)state;
+	config_defaults(&cfg);
+	assert_true(cfg.cookie_secure);
+	assert_string_equal(fcgi_request_session(host, a, &cfg), "h");
+	assert_null(fcgi_request_session(plain, a, &cfg));
+	assert_string_equal(fcgi_request_session(both, a, &cfg), "h");
+	assert_null(fcgi_request_session(two_host, a, &cfg));
+	cfg.cookie_secure = 0;
+	assert_string_equal(fcgi_request_session(plain, a, &cfg), "p");
+	assert_null(fcgi_request_session(host, a, &cfg));
+	assert_string_equal(fcgi_request_session(both, a, &cfg), "p");
+	assert_null(fcgi_request_session(two_plain, a, &cfg));
+}
+
 static void
 params_without_query_or_headers(void **state)
 {
@@ -242,7 +279,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(cookie_alone),
 		cmocka_unit_test(cookie_among_several),
-		cmocka_unit_test(cookie_first_of_repeats),
+		cmocka_unit_test(cookie_repeated_is_none),
 		cmocka_unit_test(cookie_missing),
 		cmocka_unit_test(cookie_name_must_match_whole),
 		cmocka_unit_test(cookie_empty_value_is_absent),
@@ -250,6 +287,7 @@ main(void)
 		cmocka_unit_test(content_type_json_accepted),
 		cmocka_unit_test(content_type_others_refused),
 		cmocka_unit_test(params_split_path_and_query),
+		cmocka_unit_test(session_cookie_by_config),
 		cmocka_unit_test(params_without_query_or_headers),
 		cmocka_unit_test(client_addr_rule),
 		cmocka_unit_test(client_addr_from_configured_header),
