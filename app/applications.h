@@ -19,7 +19,7 @@
 #include "pipe/pipe.h"
 
 /* 201 {"application":…}; 409 the NIK already active for the kind in this
- * account (another account's says nothing: migrations/0031), or the
+ * account (another account's says nothing: migrations/0023), or the
  * account's active applications at max_active_applications; 422; honours
  * Idempotency-Key. */
 pipe_handler app_applications_create;

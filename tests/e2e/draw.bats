@@ -187,7 +187,7 @@ first_holder() { # PREFIX N
 	[ "$(jq -r .error.code <<<"$body")" = conflict ]
 	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app n2)'")" = 0 ]
 	# The same person on two accounts at once, which filing allows
-	# (migrations/0031): the second account's application gets no entry.
+	# (migrations/0023): the second account's application gets no entry.
 	mdn_citizen m1
 	book m1 "$day"
 	[ "$status" = 202 ]

@@ -1,7 +1,7 @@
 /*
  * What permit_app may do to sessions and to what only admins change, asked
  * with plain SQL as anything running as permitd's role could
- * (migrations/0030):
+ * (migrations/0022):
  *
  * - a session is opened only with the proof sign-in holds: the email's
  *   blind index (which needs the keyring) and the password hash verified,

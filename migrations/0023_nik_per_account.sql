@@ -1,4 +1,4 @@
--- 0031_nik_per_account: knowing a NIK is not owning it.
+-- 0023_nik_per_account: knowing a NIK is not owning it.
 --
 -- One submitted application per NIK and kind, whichever account filed it
 -- (0003, 0013), let anyone who knew a NIK lock its owner out: file with it

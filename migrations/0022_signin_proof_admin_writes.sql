@@ -1,4 +1,4 @@
--- 0030_signin_proof_admin_writes: what permit_app can still do that only
+-- 0022_signin_proof_admin_writes: what permit_app can still do that only
 -- sign-in or an admin should (the hardening issue's holes, found by an
 -- attacker holding permit_app's connection).
 --
