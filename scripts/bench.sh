@@ -210,27 +210,23 @@ EOF
 	# The fairness runs: the default limits and flag rules, each client
 	# named by its own loopback address (REMOTE_ADDR); the master's round
 	# every second, so lapses reach the waiting list at once; a draw or none.
-	[ -z "${BENCH_FAIRNESS:-}" ] || cat >>"$STACK_CONFIG" <<EOF
-limit_registrations = 5
-limit_submissions = 10
-limit_bookings = 20
-flag_burst_count = 5
-flag_registrations_per_address = 3
-booking_days_ahead = 30
-session_sweep_interval = 1
-draw_minutes = $BENCH_FAIRNESS
-EOF
+	if [ -n "${BENCH_FAIRNESS:-}" ]; then
+		bench_default_limits
+		printf 'session_sweep_interval = 1\ndraw_minutes = %s\n' "$BENCH_FAIRNESS"
+	fi >>"$STACK_CONFIG"
 	# The broker's pass: the default limits, 127.0.0.1 naming the client.
-	[ -z "${BENCH_BROKER:-}" ] || cat >>"$STACK_CONFIG" <<EOF
-client_addr_header = X-Forwarded-For
-trusted_proxies = 127.0.0.1
-limit_registrations = 5
-limit_submissions = 10
-limit_bookings = 20
-flag_burst_count = 5
-flag_registrations_per_address = 3
-booking_days_ahead = 30
-EOF
+	if [ -n "${BENCH_BROKER:-}" ]; then
+		bench_default_limits
+		printf 'client_addr_header = X-Forwarded-For\ntrusted_proxies = 127.0.0.1\n'
+	fi >>"$STACK_CONFIG"
+}
+
+# The limits, flag thresholds and booking horizon bench_config raises, at
+# their defaults again.
+bench_default_limits() {
+	printf '%s\n' 'limit_registrations = 5' 'limit_submissions = 10' \
+	    'limit_bookings = 20' 'flag_burst_count = 5' \
+	    'flag_registrations_per_address = 3' 'booking_days_ahead = 30'
 }
 
 # The broker script (tests/bench/broker.bash) at the default limits: one
