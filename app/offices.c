@@ -186,10 +186,12 @@ app_day_json(const struct db_result *r, int row, const void *arg)
 	closed = db_text(r, row, DB_COL(OFFICE_DAYS, CLOSED));
 	if (closed == NULL)
 		return NULL;
-	return json_pack("{s:s, s:I, s:I, s:b}",
+	return json_pack("{s:s, s:I, s:I, s:b, s:s?, s:s?}",
 	    "date", db_text(r, row, DB_COL(OFFICE_DAYS, DAY)),
 	    "capacity", (json_int_t)capacity, "remaining", (json_int_t)remaining,
-	    "closed", strcmp(closed, "t") == 0);
+	    "closed", strcmp(closed, "t") == 0,
+	    "opens_at", db_text(r, row, DB_COL(OFFICE_DAYS, DAY_OPENS)),
+	    "draw_at", db_text(r, row, DB_COL(OFFICE_DAYS, DAY_DRAW)));
 }
 
 /* A date as the statements take it, in the arena; NULL when absent. */
@@ -211,9 +213,8 @@ app_office_days_prefetch(const struct pipe_ctx *ctx,
 {
 	struct pipe_response scratch = { 0 };
 	struct app_days_query q;
-	struct db_param p[3];
+	struct db_param p[5];
 
-	(void)ctx;
 	if (!app_office_code_valid(req->params[0]) ||
 	    app_days_query(req, &q, &scratch) != 0)
 		return;
@@ -221,7 +222,9 @@ app_office_days_prefetch(const struct pipe_ctx *ctx,
 	p[0] = DB_TEXT(req->params[0]);
 	p[1] = DB_TEXT(app_days_text(req->arena, q.has_from, &q.from));
 	p[2] = DB_TEXT(app_days_text(req->arena, q.has_to, &q.to));
-	pipe_plan_add(plan, DB_STMT_OFFICE_DAYS, p, 3);   /* APP_DAYS_ROWS */
+	p[3] = DB_TEXT(arena_printf(req->arena, "%d", ctx->cfg->booking_days_ahead));
+	p[4] = DB_TEXT(arena_printf(req->arena, "%d", ctx->cfg->open_hour));
+	pipe_plan_add(plan, DB_STMT_OFFICE_DAYS, p, 5);   /* APP_DAYS_ROWS */
 }
 
 enum pipe_status

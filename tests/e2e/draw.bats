@@ -288,6 +288,18 @@ enter_sql() { # ACCOUNT APP DAY CODE
 	    AND account_id = '$(citizen_id rush)'")" = 1 ]
 }
 
+@test "/days shows a day's draw_at while its draw is to come, and null once it has run" {
+	local day=2027-08-18 at
+	open_day "$day" 2
+	at=$(sql "SELECT to_char(draw_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+	    FROM draws WHERE office = 'MDN' AND day = '$day'")
+	api GET "/api/v1/offices/MDN/days?from=$day&to=$day"
+	[ "$(jq -r '.days[0].draw_at' <<<"$body")" = "$at" ]
+	run_draw "$day"
+	api GET "/api/v1/offices/MDN/days?from=$day&to=$day"
+	[ "$(jq -r '.days[0].draw_at' <<<"$body")" = null ]
+}
+
 @test "a day with no draw is 404; a malformed code or date too" {
 	draw_get 2027-08-30
 	[ "$status" = 404 ]

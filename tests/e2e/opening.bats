@@ -74,3 +74,18 @@ jakarta_five() { # DAY
 	[ "$(jq -r .error.opens_at <<<"$body")" = 2030-01-02T03:04:05Z ]
 	[ "$(state)" = "$s" ]
 }
+
+@test "/days names when each day opens: open_hour office time booking_days_ahead days before, or an admin's opens_at" {
+	local day=$(weekday_ahead 42) held
+	api GET "/api/v1/offices/MDN/days?from=$day&to=$day"
+	[ "$status" = 200 ]
+	[ "$(jq -r '.days[0].opens_at' <<<"$body")" = \
+	    "$(jakarta_five "$(date -d "$day - 40 days" +%F)")" ]
+	[ "$(jq -r '.days[0].draw_at' <<<"$body")" = null ]
+	held=$(weekday_ahead 7)
+	psql_super -c "INSERT INTO office_days (office, day, opens_at)
+	    VALUES ('MDN', '$held', '2030-01-02T03:04:05Z')
+	    ON CONFLICT (office, day) DO UPDATE SET opens_at = EXCLUDED.opens_at" >/dev/null
+	api GET "/api/v1/offices/MDN/days?from=$held&to=$held"
+	[ "$(jq -r '.days[0].opens_at' <<<"$body")" = 2030-01-02T03:04:05Z ]
+}

@@ -1,6 +1,6 @@
 // An office's availability calendar: six weeks from tomorrow, each day with
-// what remains, closed days, full days, and what booking has taught about
-// days not open yet (opens_at) or in their opening draw.
+// what remains, closed days, full days, days not open yet (with when they
+// open) and days in their opening draw (with when it is drawn).
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { api } from './api.js';
@@ -16,15 +16,18 @@ function range() {
 	return { from: isoDay(from), to: isoDay(to) };
 }
 
-// What one day says: [css class, short text, long text].
+// What one day says: [css class, short text, long text]. The day's
+// opens_at and draw_at come with it; a refusal or an entry marks it too.
 function describe(d, marks) {
-	const mark = marks.get(d.date);
+	const mark = marks.get(d.date) || {};
+	const notOpen = mark.notOpen || (Date.parse(d.opens_at) > Date.now() ? d.opens_at : null);
+	const draw = mark.draw || d.draw_at;
 	if (d.closed) return ['closed', t('cal.closed'), t('cal.closed')];
-	if (mark && mark.notOpen) {
-		const at = instant(mark.notOpen);
+	if (notOpen) {
+		const at = instant(notOpen);
 		return ['not-open', t('cal.not_open'), t('cal.not_open_at', { at })];
 	}
-	if (mark && mark.draw) return ['draw', t('cal.draw'), t('cal.draw_long', { at: instant(mark.draw) })];
+	if (draw) return ['draw', t('cal.draw'), t('cal.draw_long', { at: instant(draw) })];
 	if (d.remaining <= 0) return ['full', t('cal.full'), t('cal.full')];
 	const text = t('cal.remaining', { n: d.remaining, of: d.capacity });
 	return ['open', text, text];
