@@ -226,13 +226,13 @@ office_today_statement_has_a_row_for_an_unknown_office(void **state)
 static enum db_status
 read_office_days(struct db *db, void *arg)
 {
-	struct db_param p[3] = { DB_TEXT(WIB), DB_TEXT("2018-11-03"),
-	    DB_TEXT("2018-11-05") };
+	struct db_param p[5] = { DB_TEXT(WIB), DB_TEXT("2018-11-03"),
+	    DB_TEXT("2018-11-05"), DB_TEXT("30"), DB_TEXT("8") };
 	arena *a = arena_new(4096);
 	struct db_result *r = NULL;
 	char *out = arg;
 
-	assert_int_equal(db_exec(db, a, DB_STMT_OFFICE_DAYS, p, 3, &r), DB_OK);
+	assert_int_equal(db_exec(db, a, DB_STMT_OFFICE_DAYS, p, 5, &r), DB_OK);
 	out[0] = '\0';
 	for (int i = 0; i < db_rows(r); i++)
 		snprintf(out + strlen(out), sizeof(buf) - strlen(out), "%s%s",
