@@ -112,6 +112,11 @@ PY
 	[ "$(jq -r .application.booking <<<"$body")" = null ]
 }
 
+# Whether citizen NAME's application has no draw entry at all.
+no_entry() { # NAME
+	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app "$1")'")" = 0 ]
+}
+
 # The first (in rank order) of PREFIX1..PREFIXN that holds a slot now.
 first_holder() { # PREFIX N
 	local n
@@ -185,7 +190,7 @@ first_holder() { # PREFIX N
 	book n2 "$day"
 	[ "$status" = 409 ]
 	[ "$(jq -r .error.code <<<"$body")" = conflict ]
-	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app n2)'")" = 0 ]
+	no_entry n2
 	# The same person on two accounts at once, which filing allows
 	# (migrations/0023): the second account's application gets no entry.
 	mdn_citizen m1
@@ -195,7 +200,7 @@ first_holder() { # PREFIX N
 	citizen_apply_at m2 MDN
 	book m2 "$day"
 	[ "$status" = 409 ]
-	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app m2)'")" = 0 ]
+	no_entry m2
 
 	mdn_citizen flagged
 	sql "INSERT INTO account_flags (account_id, rule, detail)
@@ -203,7 +208,7 @@ first_holder() { # PREFIX N
 	book flagged "$day"
 	[ "$status" = 409 ]
 	[ "$(jq -r .error.code <<<"$body")" = conflict ]
-	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app flagged)'")" = 0 ]
+	no_entry flagged
 
 	mdn_citizen u1
 	book u1 "$day"
@@ -233,7 +238,7 @@ first_holder() { # PREFIX N
 	[ "$status" = 409 ]
 	[ "$(jq -r .error.code <<<"$body")" = conflict ]
 	[[ $(jq -r .error.message <<<"$body") == *"1 per account"* ]]
-	[ "$(sql "SELECT count(*) FROM draw_entries WHERE application_id = '$(citizen_app fam)'")" = 0 ]
+	no_entry fam
 	# Once the first entry is withdrawn, the second may enter.
 	as fam DELETE "/api/v1/applications/$first/booking"
 	[ "$status" = 200 ]
