@@ -31,6 +31,12 @@ int cli_draw(int argc, char **argv, const struct config *cfg);
 /* The conninfo to use: the --database argument, $PERMIT_DATABASE, or "". */
 const char *cli_database(const char *arg);
 
+/*
+ * Option `opt`'s value `s` as a whole number from min to max into *out.
+ * 0, or -1 after printing what the option takes.
+ */
+int cli_number(const char *opt, const char *s, long min, long max, long *out);
+
 /* The longest secret cli_read_secret reads, in bytes. */
 #define CLI_SECRET_MAX 1024
 

@@ -25,7 +25,9 @@ static const struct cli_command cli_commands[] = {
 	{ "db", cli_db,
 	  "db init [--database SUPERUSER_CONNINFO] [--name DB]" },
 	{ "migrate", cli_migrate,
-	  "migrate [up|status|verify] [--database OWNER_CONNINFO] [--dir migrations]" },
+	  "migrate [up|status|verify|repair] [--database OWNER_CONNINFO] [--dir DIR]"
+	  " [...]\n"
+	  "       (permitctl migrate --help lists every option)" },
 	{ "keys", cli_keys,
 	  "keys init|rotate|list|restore ID\n"
 	  "       permitctl keys rewrap [--batch N]|retire ID|purge ID [--yes]"

@@ -88,6 +88,43 @@ out:
 	return rc;
 }
 
+#define CLI_MIG_DIRECTIVE "-- permitctl:"
+
+/* Reads the directives of the leading comment lines of `m`'s text into
+ * `m`. 0, or -1 (printed) for a directive it does not know. */
+static int
+cli_mig_directives(struct cli_mig_file *m)
+{
+	const char *p = m->sql;
+
+	for (;;) {
+		size_t n;
+
+		p += strspn(p, " \t\r\n");
+		if (strncmp(p, "--", 2) != 0)
+			return 0;
+		n = strcspn(p, "\r\n");
+		if (strncmp(p, CLI_MIG_DIRECTIVE, strlen(CLI_MIG_DIRECTIVE)) == 0) {
+			const char *d = p + strlen(CLI_MIG_DIRECTIVE);
+			size_t dn;
+
+			d += strspn(d, " \t");
+			dn = n - (size_t)(d - p);
+			while (dn > 0 && (d[dn - 1] == ' ' || d[dn - 1] == '\t'))
+				dn--;
+			if (dn != strlen("no-transaction") ||
+			    strncmp(d, "no-transaction", dn) != 0) {
+				fprintf(stderr, "permitctl: %s: unknown directive "
+				    "`%.*s' (the one there is: %s no-transaction)\n",
+				    m->file, (int)n, p, CLI_MIG_DIRECTIVE);
+				return -1;
+			}
+			m->no_tx = 1;
+		}
+		p += n;
+	}
+}
+
 static int
 cli_mig_add(struct cli_mig_set *set, const char *dir, const char *file,
     int version)
@@ -113,7 +150,7 @@ cli_mig_add(struct cli_mig_set *set, const char *dir, const char *file,
 	m->name = cli_mig_xalloc(strndup(file + 5, strlen(file) - 5 - 4));
 	crypto_hash_sha256(hash, (const unsigned char *)m->sql, len);
 	sodium_bin2hex(m->checksum, sizeof(m->checksum), hash, sizeof(hash));
-	return 0;
+	return cli_mig_directives(m);
 }
 
 static int

@@ -1,6 +1,16 @@
 /*
  * cli/migfiles — the migration files of a directory: NNNN_name.sql, read
  * whole, each with the SHA-256 of its bytes, in version order.
+ *
+ * A file runs in one transaction with its schema_migrations row, unless a
+ * line of its leading comments says
+ *
+ *     -- permitctl: no-transaction
+ *
+ * (for CREATE INDEX CONCURRENTLY and the like): then each statement runs
+ * alone, and the row is written once all have succeeded. Any other
+ * "-- permitctl:" line there is refused, so a misspelt directive is never
+ * silently ignored.
  */
 #ifndef PERMIT_CLI_MIGFILES_H
 #define PERMIT_CLI_MIGFILES_H
@@ -15,6 +25,7 @@ struct cli_mig_file {
 	char *name;                       /* "platform" */
 	char *sql;                        /* the contents, NUL-terminated */
 	char checksum[CLI_MIG_CHECKSUM_HEX];
+	int no_tx;                        /* 1: "-- permitctl: no-transaction" */
 };
 
 struct cli_mig_set {
@@ -24,8 +35,8 @@ struct cli_mig_set {
 
 /*
  * Reads every *.sql of `dir` into `set`. A .sql file whose name is not
- * NNNN_name.sql (name: [a-z0-9_]+), a repeated version, an unreadable file
- * or one holding a NUL byte is refused. 0, or -1 after printing why. The
+ * NNNN_name.sql (name: [a-z0-9_]+), a repeated version, an unreadable file,
+ * one holding a NUL byte or an unknown directive is refused. 0, or -1 after printing why. The
  * set is the caller's: release it with cli_migfiles_free() in both cases.
  */
 int cli_migfiles_load(const char *dir, struct cli_mig_set *set);

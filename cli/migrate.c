@@ -1,262 +1,158 @@
 /*
- * permitctl migrate up|status|verify — applies migrations/NNNN_name.sql as
- * the owner role, each in its own transaction with its schema_migrations
- * row, under an advisory lock so concurrent runs apply each file once; and
- * refuses to go on when an applied file was edited or removed.
+ * permitctl migrate up|status|verify|repair — applies migrations/NNNN_name.sql
+ * as the owner role, each in its own transaction with its schema_migrations
+ * row (or, a no-transaction file, statement by statement, then its row),
+ * under an advisory lock so concurrent runs apply each file once; refuses
+ * to go on when an applied file was edited or removed, or a pending one is
+ * older than the newest applied (unless --out-of-order), or breaks the
+ * project's rules (cli/migcheck.h), all before anything runs.
  *
  * Its statements are db/sql/ctl/migrate.def; a migration file is a trusted
  * script (db_script), the one kind of free-form SQL permitctl sends.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
-#include "cli/migfiles.h"
-#include "core/arena.h"
-#include "db/db.h"
+#include "cli/migstate.h"
 
-struct cli_mig {
-	struct db *db;
-	arena *a;                   /* results; lives for the whole command */
-	const char *dir;
-	struct cli_mig_set files;
-	struct db_result *applied;  /* schema_migrations rows by version; NULL: none */
-};
-
-/* 1 if schema_migrations exists, 0 if not, -1 on error (logged). */
-static int
-cli_mig_table_exists(struct cli_mig *m)
-{
-	struct db_result *r;
-	const char *v;
-
-	if (db_exec(m->db, m->a, DB_STMT_MIGRATIONS_EXIST, NULL, 0, &r) != DB_OK)
-		return -1;
-	v = db_text(r, 0, DB_COL(MIGRATIONS_EXIST, PRESENT));
-	return v != NULL && strcmp(v, "t") == 0;
-}
-
-/* Reads schema_migrations into m->applied (NULL when there is no table). */
-static int
-cli_mig_load_applied(struct cli_mig *m)
-{
-	int exists = cli_mig_table_exists(m);
-
-	if (exists <= 0)
-		return exists;
-	return db_exec(m->db, m->a, DB_STMT_MIGRATIONS_APPLIED, NULL, 0,
-	    &m->applied) == DB_OK ? 0 : -1;
-}
-
-static int
-cli_mig_napplied(const struct cli_mig *m)
-{
-	return m->applied != NULL ? db_rows(m->applied) : 0;
-}
-
-/* Column number `col` of applied row `row`; "" for NULL. */
-static const char *
-cli_mig_text(const struct cli_mig *m, int row, int col)
-{
-	const char *v = db_text(m->applied, row, col);
-
-	return v != NULL ? v : "";
-}
-
-/* Column `col` (named as in MIGRATIONS_APPLIED) of applied row `row`. */
-#define CLI_MIG_COL(m, row, col) \
-	cli_mig_text((m), (row), DB_COL(MIGRATIONS_APPLIED, col))
-
-static int
-cli_mig_version(const struct cli_mig *m, int row)
-{
-	return atoi(CLI_MIG_COL(m, row, VERSION));
-}
-
-/* The schema_migrations row of `version`, or -1 when it is pending. */
-static int
-cli_mig_applied_row(const struct cli_mig *m, int version)
-{
-	for (int i = 0; i < cli_mig_napplied(m); i++)
-		if (cli_mig_version(m, i) == version)
-			return i;
-	return -1;
-}
-
-/* 1 when the applied row no longer matches file `f` (edited or renamed). */
-static int
-cli_mig_differs(const struct cli_mig *m, int row, const struct cli_mig_file *f)
-{
-	return strcmp(CLI_MIG_COL(m, row, CHECKSUM), f->checksum) != 0 ||
-	    strcmp(CLI_MIG_COL(m, row, NAME), f->name) != 0;
-}
-
-/* Prints every applied migration whose file was edited, renamed or removed;
- * returns how many. */
-static int
-cli_mig_problems(const struct cli_mig *m)
-{
-	int problems = 0;
-
-	for (int i = 0; i < cli_mig_napplied(m); i++) {
-		int version = cli_mig_version(m, i);
-		const char *name = CLI_MIG_COL(m, i, NAME);
-		const struct cli_mig_file *f = cli_migfiles_find(&m->files, version);
-
-		if (f == NULL)
-			fprintf(stderr, "permitctl: %04d_%s.sql was applied but its "
-			    "file is missing from %s\n", version, name, m->dir);
-		else if (strcmp(name, f->name) != 0)
-			fprintf(stderr, "permitctl: %s was applied as %04d_%s.sql "
-			    "and renamed since\n", f->file, version, name);
-		else if (cli_mig_differs(m, i, f))
-			fprintf(stderr, "permitctl: %s was edited after it was "
-			    "applied (checksum differs)\n", f->file);
-		else
-			continue;
-		problems++;
-	}
-	return problems;
-}
-
-/* Runs the file's SQL and records it, in one transaction. 0, or -1. */
-static int
-cli_mig_apply(struct cli_mig *m, const struct cli_mig_file *f)
-{
-	char version[16];
-	const struct db_param record[3] = { DB_TEXT(version), DB_TEXT(f->name),
-	    DB_TEXT(f->checksum) };
-	int rc = -1;
-
-	snprintf(version, sizeof(version), "%d", f->version);
-	if (db_begin(m->db, NULL) != DB_OK)
-		return -1;
-	if (db_script(m->db, f->file, f->sql) != DB_OK ||
-	    db_exec(m->db, NULL, DB_STMT_MIGRATION_RECORD, record, 3,
-	    NULL) != DB_OK || db_commit(m->db) != DB_OK)
-		goto out;
-	rc = 0;
-out:
-	db_rollback(m->db);   /* a no-op after the commit */
-	return rc;
-}
-
-/* Creates schema_migrations if missing; the caller holds the lock. */
-static int
-cli_mig_prepare_table(struct cli_mig *m)
-{
-	int exists = cli_mig_table_exists(m);
-
-	if (exists != 0)
-		return exists < 0 ? -1 : 0;
-	return db_exec(m->db, NULL, DB_STMT_MIGRATIONS_CREATE, NULL, 0,
-	    NULL) == DB_OK ? 0 : -1;
-}
-
-static int
-cli_mig_up(struct cli_mig *m)
-{
-	size_t applied_now = 0;
-
-	if (db_exec(m->db, NULL, DB_STMT_MIGRATE_LOCK, NULL, 0, NULL) != DB_OK)
-		return 1;
-	if (cli_mig_prepare_table(m) != 0 || cli_mig_load_applied(m) != 0)
-		return 1;
-	if (cli_mig_problems(m) > 0) {
-		fprintf(stderr, "permitctl: nothing applied: restore the applied "
-		    "files above, then run migrate again\n");
-		return 1;
-	}
-	for (size_t i = 0; i < m->files.n; i++) {
-		const struct cli_mig_file *f = &m->files.files[i];
-
-		if (cli_mig_applied_row(m, f->version) >= 0)
-			continue;
-		if (cli_mig_apply(m, f) != 0) {
-			fprintf(stderr, "permitctl: %s failed; %zu applied before it\n",
-			    f->file, applied_now);
-			return 1;
-		}
-		printf("applied %s\n", f->file);
-		applied_now++;
-	}
-	printf("migrate: %zu applied now, %d already applied\n", applied_now,
-	    cli_mig_napplied(m));
-	return 0;
-}
-
-static int
-cli_mig_status(struct cli_mig *m)
-{
-	int pending = 0;
-
-	if (cli_mig_load_applied(m) != 0)
-		return 1;
-	for (size_t i = 0; i < m->files.n; i++) {
-		const struct cli_mig_file *f = &m->files.files[i];
-		int row = cli_mig_applied_row(m, f->version);
-
-		if (row < 0) {
-			printf("%-40s pending\n", f->file);
-			pending++;
-		} else {
-			printf("%-40s %s %s\n", f->file, cli_mig_differs(m, row, f) ?
-			    "EDITED since applied" : "applied",
-			    CLI_MIG_COL(m, row, APPLIED_AT));
-		}
-	}
-	for (int i = 0; i < cli_mig_napplied(m); i++)
-		if (cli_migfiles_find(&m->files, cli_mig_version(m, i)) == NULL)
-			printf("%04d_%-35s MISSING, applied %s\n",
-			    cli_mig_version(m, i),
-			    CLI_MIG_COL(m, i, NAME), CLI_MIG_COL(m, i, APPLIED_AT));
-	printf("migrate: %d applied, %d pending\n", cli_mig_napplied(m), pending);
-	return 0;
-}
-
-static int
-cli_mig_verify(struct cli_mig *m)
-{
-	int problems;
-
-	if (cli_mig_load_applied(m) != 0)
-		return 1;
-	if ((problems = cli_mig_problems(m)) > 0) {
-		fprintf(stderr, "permitctl: verify failed: %d applied migration%s "
-		    "changed\n", problems, problems == 1 ? "" : "s");
-		return 1;
-	}
-	printf("verify: %d applied migrations match their files\n",
-	    cli_mig_napplied(m));
-	return 0;
-}
+static const char cli_mig_help[] =
+    "usage: permitctl migrate [up|status|verify] [OPTIONS]\n"
+    "       permitctl migrate repair --accept FILE --reason WHY [OPTIONS]\n"
+    "\n"
+    "  up        apply the pending migrations, in version order (default)\n"
+    "  status    list each migration: applied, pending, edited, missing;\n"
+    "            exits 1 when an applied file was edited or removed\n"
+    "  verify    exit 1 unless every applied file is unchanged\n"
+    "  repair    accept a harmless edit of an applied file (recorded)\n"
+    "\n"
+    "  --database CONNINFO     the owner role's connection (default:\n"
+    "                          $PERMIT_DATABASE, then libpq's PG* variables)\n"
+    "  --dir DIR               the migration files (default: migrations)\n"
+    "  --target N              up: apply only versions up to N\n"
+    "  --dry-run               up: check and print what would run, run nothing\n"
+    "  --out-of-order          up: also apply files older than the newest\n"
+    "                          applied one\n"
+    "  --lock-timeout S        wait up to S seconds (0-86400, default 60)\n"
+    "                          for another migrate to finish\n"
+    "  --ddl-lock-timeout S    a statement waits up to S seconds (0-3600,\n"
+    "                          default 5, 0: no limit) for a table's lock\n"
+    "  --accept FILE           repair: the edited file (NNNN_name.sql)\n"
+    "  --reason WHY            repair: why the edit is harmless (printable\n"
+    "                          ASCII, at most 150 characters)\n"
+    "  -h, --help              this text\n";
 
 static int
 cli_mig_usage(void)
 {
-	fprintf(stderr, "usage: permitctl migrate [up|status|verify] "
-	    "[--database OWNER_CONNINFO] [--dir migrations]\n");
+	/* The two usage lines, then where the options are explained. */
+	fprintf(stderr, "%.*s(permitctl migrate --help lists the options)\n",
+	    (int)(strstr(cli_mig_help, "\n\n") - cli_mig_help + 1), cli_mig_help);
 	return 2;
 }
 
+/* Printable ASCII, 1 to 150 characters: it goes to the audit trail. */
 static int
-cli_mig_run(const char *cmd, const char *conninfo, const char *dir)
+cli_mig_reason_ok(const char *r)
 {
-	struct cli_mig m = { .dir = dir };
+	size_t n = strlen(r);
+
+	if (n == 0 || n > 150)
+		return 0;
+	for (; *r != '\0'; r++)
+		if (*r < ' ' || *r > '~')
+			return 0;
+	return 1;
+}
+
+/* The options after the subcommand into `o`. 0, 1 for --help, or -1 for
+ * a usage error (printed). */
+static int
+cli_mig_parse(int argc, char **argv, int i, struct cli_mig_opts *o)
+{
+	for (; i < argc; i++) {
+		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+			return 1;
+		if (strcmp(a, "--dry-run") == 0) {
+			o->dry_run = 1;
+			continue;
+		}
+		if (strcmp(a, "--out-of-order") == 0) {
+			o->out_of_order = 1;
+			continue;
+		}
+		if (v == NULL)
+			return -1;
+		i++;
+		if (strcmp(a, "--database") == 0)
+			o->database = v;
+		else if (strcmp(a, "--dir") == 0)
+			o->dir = v;
+		else if (strcmp(a, "--accept") == 0)
+			o->accept = v;
+		else if (strcmp(a, "--reason") == 0)
+			o->reason = v;
+		else if (strcmp(a, "--target") == 0) {
+			if (cli_number("--target", v, 1, 9999, &o->target) != 0)
+				return -1;
+		} else if (strcmp(a, "--lock-timeout") == 0) {
+			if (cli_number("--lock-timeout", v, 0, 86400,
+			    &o->lock_timeout) != 0)
+				return -1;
+		} else if (strcmp(a, "--ddl-lock-timeout") == 0) {
+			if (cli_number("--ddl-lock-timeout", v, 0, 3600,
+			    &o->ddl_lock_timeout) != 0)
+				return -1;
+		} else
+			return -1;
+	}
+	return 0;
+}
+
+/* The options that belong to each subcommand, and only there. */
+static int
+cli_mig_opts_fit(const struct cli_mig_opts *o)
+{
+	int up = strcmp(o->cmd, "up") == 0, repair = strcmp(o->cmd, "repair") == 0;
+
+	if (!up && (o->target != 0 || o->dry_run || o->out_of_order))
+		return 0;
+	if (!repair && (o->accept != NULL || o->reason != NULL))
+		return 0;
+	if (repair && (o->accept == NULL || o->reason == NULL)) {
+		fprintf(stderr, "permitctl: migrate repair needs --accept FILE "
+		    "and --reason WHY\n");
+		return 0;
+	}
+	if (repair && !cli_mig_reason_ok(o->reason)) {
+		fprintf(stderr, "permitctl: --reason must be 1 to 150 printable "
+		    "ASCII characters\n");
+		return 0;
+	}
+	return 1;
+}
+
+static int
+cli_mig_run(const struct cli_mig_opts *o)
+{
+	struct cli_mig m = { .o = o, .dir = o->dir };
 	int rc = 1;
 
 	m.a = arena_new(16384);
-	if (cli_migfiles_load(dir, &m.files) != 0)
+	if (cli_migfiles_load(o->dir, &m.files) != 0)
 		goto out;
-	if (db_open_ctl(conninfo, NULL, &m.db) != DB_OK)
+	if (db_open_ctl(cli_database(o->database), NULL, &m.db) != DB_OK)
 		goto out;
 	if (db_exec(m.db, NULL, DB_STMT_SEARCH_PATH_PUBLIC, NULL, 0, NULL) != DB_OK)
 		goto out;
-	if (strcmp(cmd, "up") == 0)
+	if (strcmp(o->cmd, "up") == 0)
 		rc = cli_mig_up(&m);
-	else if (strcmp(cmd, "status") == 0)
+	else if (strcmp(o->cmd, "status") == 0)
 		rc = cli_mig_status(&m);
+	else if (strcmp(o->cmd, "repair") == 0)
+		rc = cli_mig_repair(&m);
 	else
 		rc = cli_mig_verify(&m);
 out:
@@ -269,22 +165,21 @@ out:
 int
 cli_migrate(int argc, char **argv, const struct config *cfg)
 {
-	const char *cmd = "up", *database = NULL, *dir = "migrations";
-	int i = 1;
+	struct cli_mig_opts o = { .cmd = "up", .dir = "migrations",
+	    .lock_timeout = 60, .ddl_lock_timeout = 5 };
+	static const char *const cmds[] = { "up", "status", "verify", "repair" };
+	int i = 1, known = 0, parsed;
 
 	(void)cfg;
-	if (i < argc && strncmp(argv[i], "--", 2) != 0)
-		cmd = argv[i++];
-	if (strcmp(cmd, "up") != 0 && strcmp(cmd, "status") != 0 &&
-	    strcmp(cmd, "verify") != 0)
-		return cli_mig_usage();
-	for (; i < argc; i++) {
-		if (strcmp(argv[i], "--database") == 0 && i + 1 < argc)
-			database = argv[++i];
-		else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
-			dir = argv[++i];
-		else
-			return cli_mig_usage();
+	if (i < argc && strncmp(argv[i], "-", 1) != 0)
+		o.cmd = argv[i++];
+	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)
+		known |= strcmp(o.cmd, cmds[c]) == 0;
+	if ((parsed = cli_mig_parse(argc, argv, i, &o)) == 1) {
+		fputs(cli_mig_help, stdout);
+		return 0;
 	}
-	return cli_mig_run(cmd, cli_database(database), dir);
+	if (!known || parsed != 0 || !cli_mig_opts_fit(&o))
+		return cli_mig_usage();
+	return cli_mig_run(&o);
 }

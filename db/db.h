@@ -210,6 +210,16 @@ enum db_status db_exec(struct db *db, arena *a, enum db_stmt stmt,
 enum db_status db_script(struct db *db, const char *name, const char *sql);
 
 /*
+ * Ctl only: runs `sql`, ONE trusted statement (of a migration file marked
+ * no-transaction, such as CREATE INDEX CONCURRENTLY), outside any
+ * transaction, so it commits by itself. As db_script otherwise; a
+ * statement that leaves a transaction open is refused with DB_ERROR (and
+ * that transaction rolled back).
+ */
+enum db_status db_script_alone(struct db *db, const char *name,
+    const char *sql);
+
+/*
  * Ctl only: runs DDL template `ddl` (db/stmt.h) with its %I and %L slots
  * filled from args[0..nargs), in order, quoted by PQescapeIdentifier and
  * PQescapeLiteral; nargs must equal the template's slots. Inside or

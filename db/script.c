@@ -6,8 +6,11 @@
 
 #include "core/log.h"
 
-enum db_status
-db_script(struct db *db, const char *name, const char *sql)
+/* Runs `sql` from transaction state `from`, which it must leave as it
+ * found it: PQTRANS_INTRANS (db_script) or PQTRANS_IDLE (db_script_alone). */
+static enum db_status
+db_script_run(struct db *db, const char *name, const char *sql,
+    PGTransactionStatusType from)
 {
 	enum db_status st = DB_OK;
 	ExecStatusType es;
@@ -17,8 +20,9 @@ db_script(struct db *db, const char *name, const char *sql)
 		return st;
 	if (db->conn == NULL || db->broken)
 		return DB_UNAVAILABLE;
-	if (PQtransactionStatus(db->conn) != PQTRANS_INTRANS) {
-		log_error("%s: a script runs inside db_begin()", name);
+	if (PQtransactionStatus(db->conn) != from) {
+		log_error("%s: a script runs %s", name, from == PQTRANS_IDLE ?
+		    "outside any transaction" : "inside db_begin()");
 		return DB_ERROR;
 	}
 	/* Several statements: the simple query protocol, one result back
@@ -28,11 +32,26 @@ db_script(struct db *db, const char *name, const char *sql)
 	if (res == NULL || (es != PGRES_COMMAND_OK && es != PGRES_TUPLES_OK &&
 	    es != PGRES_EMPTY_QUERY))
 		st = db_fail(db, res, name);
-	else if (PQtransactionStatus(db->conn) != PQTRANS_INTRANS) {
-		log_error("%s: must not end its transaction (each script runs "
-		    "in one its caller commits)", name);
+	else if (PQtransactionStatus(db->conn) != from) {
+		log_error("%s: must not end or open a transaction (permitctl "
+		    "runs each file in its own, or each statement alone)", name);
 		st = DB_ERROR;
 	}
 	PQclear(res);
+	if (from == PQTRANS_IDLE && db->conn != NULL &&
+	    PQtransactionStatus(db->conn) != PQTRANS_IDLE)
+		db_rollback(db);
 	return st;
+}
+
+enum db_status
+db_script(struct db *db, const char *name, const char *sql)
+{
+	return db_script_run(db, name, sql, PQTRANS_INTRANS);
+}
+
+enum db_status
+db_script_alone(struct db *db, const char *name, const char *sql)
+{
+	return db_script_run(db, name, sql, PQTRANS_IDLE);
 }
