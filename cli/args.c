@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli/cli.h"
 
@@ -22,4 +23,14 @@ cli_number(const char *opt, const char *s, long min, long max, long *out)
 	}
 	*out = v;
 	return 0;
+}
+
+int
+cli_usage_error(const char *help)
+{
+	const char *end = strstr(help, "\n\n");
+	int n = end != NULL ? (int)(end - help + 1) : (int)strlen(help);
+
+	fprintf(stderr, "%.*s(--help explains every option)\n", n, help);
+	return 2;
 }

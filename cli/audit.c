@@ -48,28 +48,22 @@ struct cli_audit_walk {
 	unsigned char prev[CHAIN_HASH_BYTES];     /* its hash; zeros before */
 };
 
-static void
-cli_audit_help(FILE *f)
-{
-	fprintf(f, "usage: permitctl audit verify [--database OWNER_CONNINFO] "
-	    "[--batch N]\n"
-	    "  Walks the audit trail's hash chain and names the first row that\n"
-	    "  was edited, removed or moved; exits 1 when the chain is broken.\n"
-	    "  --database CONNINFO  the owner's (or a superuser's) connection;\n"
-	    "                       default $PERMIT_DATABASE, else libpq's own\n"
-	    "  --batch N            rows read per round trip, 1 to %d (default\n"
-	    "                       %d); a longer chain prints its progress\n"
-	    "                       after each batch\n"
-	    "  --help               this text\n",
-	    CLI_AUDIT_BATCH_MAX, CLI_AUDIT_BATCH_DEFAULT);
-}
+#define CLI_STR_(x) #x
+#define CLI_STR(x) CLI_STR_(x)
 
-static int
-cli_audit_usage(void)
-{
-	cli_audit_help(stderr);
-	return 2;
-}
+const char cli_audit_help[] =
+    "usage: permitctl audit verify [--database OWNER_CONNINFO] [--batch N]\n"
+    "\n"
+    "  Walks the audit trail's hash chain and names the first row that\n"
+    "  was edited, removed or moved; exits 1 when the chain is broken.\n"
+    "  --database CONNINFO  the owner's (or a superuser's) connection;\n"
+    "                       default $PERMIT_DATABASE, else libpq's own\n"
+    "  --batch N            rows read per round trip, 1 to "
+    CLI_STR(CLI_AUDIT_BATCH_MAX) " (default\n"
+    "                       " CLI_STR(CLI_AUDIT_BATCH_DEFAULT)
+    "); a longer chain prints its progress\n"
+    "                       after each batch\n"
+    "  -h, --help           this text\n";
 
 /* The hash in bytea column `col` of row `i`: 0, or -1 when it is not one. */
 static int
@@ -275,14 +269,8 @@ cli_audit(int argc, char **argv, const struct config *cfg)
 	long long batch = CLI_AUDIT_BATCH_DEFAULT;
 
 	(void)cfg;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-			cli_audit_help(stdout);
-			return 0;
-		}
-	}
 	if (argc < 2 || strcmp(argv[1], "verify") != 0)
-		return cli_audit_usage();
+		return cli_usage_error(cli_audit_help);
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--database") == 0 && i + 1 < argc)
 			database = argv[++i];
@@ -290,7 +278,7 @@ cli_audit(int argc, char **argv, const struct config *cfg)
 		    cli_audit_batch_arg(argv[i + 1], &batch) == 0)
 			i++;
 		else
-			return cli_audit_usage();
+			return cli_usage_error(cli_audit_help);
 	}
 	return cli_audit_verify(cli_database(database), batch);
 }

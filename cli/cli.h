@@ -28,6 +28,24 @@ int cli_maintenance(int argc, char **argv, const struct config *cfg);
 int cli_audit(int argc, char **argv, const struct config *cfg);
 int cli_draw(int argc, char **argv, const struct config *cfg);
 
+/*
+ * Each command's help: its usage lines, a blank line, then every option
+ * explained. `permitctl COMMAND --help` prints it to stdout (exit 0); a
+ * usage error prints its usage lines to stderr (cli_usage_error).
+ */
+extern const char cli_db_help[];
+extern const char cli_migrate_help[];
+extern const char cli_keys_help[];
+extern const char cli_reload_help[];
+extern const char cli_staff_help[];
+extern const char cli_maintenance_help[];
+extern const char cli_audit_help[];
+extern const char cli_draw_help[];
+
+/* Prints `help`'s usage lines and where the rest is to stderr; returns 2,
+ * the exit status of a usage error. */
+int cli_usage_error(const char *help);
+
 /* The conninfo to use: the --database argument, $PERMIT_DATABASE, or "". */
 const char *cli_database(const char *arg);
 

@@ -134,13 +134,16 @@ cli_db_privileges(const char *conninfo, const char *name)
 	return rc;
 }
 
-static int
-cli_db_usage(void)
-{
-	fprintf(stderr, "usage: permitctl db init [--database SUPERUSER_CONNINFO] "
-	    "[--name DB]\n");
-	return 2;
-}
+const char cli_db_help[] =
+    "usage: permitctl db init [--database SUPERUSER_CONNINFO] [--name DB]\n"
+    "\n"
+    "  Creates the roles permit_owner and permit_app (passwords from\n"
+    "  $PERMIT_OWNER_PASSWORD and $PERMIT_APP_PASSWORD when set), the\n"
+    "  database owned by permit_owner, and its schema; says what existed.\n"
+    "  --database CONNINFO  a superuser's connection (default:\n"
+    "                       $PERMIT_DATABASE, then libpq's PG* variables)\n"
+    "  --name DB            the database to create (default: permit)\n"
+    "  -h, --help           this text\n";
 
 static int
 cli_db_init(const char *conninfo, const char *name)
@@ -174,14 +177,14 @@ cli_db(int argc, char **argv, const struct config *cfg)
 
 	(void)cfg;
 	if (argc < 2 || strcmp(argv[1], "init") != 0)
-		return cli_db_usage();
+		return cli_usage_error(cli_db_help);
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--database") == 0 && i + 1 < argc)
 			database = argv[++i];
 		else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
 			name = argv[++i];
 		else
-			return cli_db_usage();
+			return cli_usage_error(cli_db_help);
 	}
 	if (!cli_db_name_valid(name)) {
 		fprintf(stderr, "permitctl: database name `%s' must match "

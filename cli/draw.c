@@ -135,13 +135,15 @@ out:
 	return rc;
 }
 
-static int
-cli_draw_usage(void)
-{
-	fprintf(stderr, "usage: permitctl draw verify OFFICE DATE "
-	    "[--database OWNER_CONNINFO]\n");
-	return 2;
-}
+const char cli_draw_help[] =
+    "usage: permitctl draw verify OFFICE DATE [--database OWNER_CONNINFO]\n"
+    "\n"
+    "  Recomputes the opening draw of OFFICE's DATE (YYYY-MM-DD) from its\n"
+    "  revealed seed and the entries, and compares it with the stored\n"
+    "  order; exits 1 when they differ or the draw has not run.\n"
+    "  --database CONNINFO  the owner role's connection (default:\n"
+    "                       $PERMIT_DATABASE, then libpq's PG* variables)\n"
+    "  -h, --help           this text\n";
 
 int
 cli_draw(int argc, char **argv, const struct config *cfg)
@@ -150,12 +152,12 @@ cli_draw(int argc, char **argv, const struct config *cfg)
 
 	(void)cfg;
 	if (argc < 4 || strcmp(argv[1], "verify") != 0)
-		return cli_draw_usage();
+		return cli_usage_error(cli_draw_help);
 	for (int i = 4; i < argc; i++) {
 		if (strcmp(argv[i], "--database") == 0 && i + 1 < argc)
 			database = argv[++i];
 		else
-			return cli_draw_usage();
+			return cli_usage_error(cli_draw_help);
 	}
 	return cli_draw_verify(cli_database(database), argv[2], argv[3]);
 }

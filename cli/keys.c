@@ -30,18 +30,31 @@
 #include "core/config.h"
 #include "crypto/keyring.h"
 
-static int
-keys_usage(void)
-{
-	fprintf(stderr,
-	    "usage: permitctl keys init|rotate|list|payment-key|add-payment-key\n"
-	    "       permitctl keys rewrap [--batch N] [--database OWNER_CONNINFO]\n"
-	    "       permitctl keys retire ID [--database OWNER_CONNINFO]\n"
-	    "       permitctl keys restore ID\n"
-	    "       permitctl keys purge ID [--yes] [--database OWNER_CONNINFO]\n"
-	    "rotation: keys rotate; permitctl reload; keys rewrap; keys retire OLD\n");
-	return 2;
-}
+const char cli_keys_help[] =
+    "usage: permitctl keys init|rotate|list|payment-key|add-payment-key\n"
+    "       permitctl keys rewrap [--batch N] [--database OWNER_CONNINFO]\n"
+    "       permitctl keys retire ID [--database OWNER_CONNINFO]\n"
+    "       permitctl keys restore ID\n"
+    "       permitctl keys purge ID [--yes] [--database OWNER_CONNINFO]\n"
+    "\n"
+    "  The keyring is the config's `keyring` file (-c CONFIG).\n"
+    "  init             creates it: a KEK, the blind-index, token and\n"
+    "                   payment keys\n"
+    "  rotate           adds a new active KEK; the old one still opens\n"
+    "  list             the keys and which KEK wraps how many records\n"
+    "  payment-key      prints the payment key for the gateway's config\n"
+    "  add-payment-key  adds one to a keyring made before payments\n"
+    "  rewrap           rewraps every record's key under the active KEK\n"
+    "  retire ID        moves a KEK no record uses to the archive\n"
+    "  restore ID       brings an archived KEK back\n"
+    "  purge ID         deletes an archived KEK for good\n"
+    "  A rotation: keys rotate; permitctl reload; keys rewrap; keys retire OLD.\n"
+    "  --batch N            rewrap: records per transaction, 1 to 100000\n"
+    "                       (default: the config's rewrap_batch)\n"
+    "  --database CONNINFO  the owner role's connection (default:\n"
+    "                       $PERMIT_DATABASE, then libpq's PG* variables)\n"
+    "  --yes                purge: no confirmation asked\n"
+    "  -h, --help           this text\n";
 
 static int
 keys_init(const struct config *cfg)
@@ -176,7 +189,7 @@ cli_keys(int argc, char **argv, const struct config *cfg)
 	const char *sub;
 
 	if (argc < 2)
-		return keys_usage();
+		return cli_usage_error(cli_keys_help);
 	sub = argv[1];
 	if (strcmp(sub, "init") == 0 && argc == 2)
 		return keys_init(cfg);
@@ -196,5 +209,5 @@ cli_keys(int argc, char **argv, const struct config *cfg)
 		return cli_keys_retire(argc - 1, argv + 1, cfg);
 	if (strcmp(sub, "purge") == 0)
 		return cli_keys_purge(argc - 1, argv + 1, cfg);
-	return keys_usage();
+	return cli_usage_error(cli_keys_help);
 }

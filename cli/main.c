@@ -14,47 +14,51 @@
 #include "cli/cli.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/version.h"
 
 struct cli_command {
 	const char *name;
 	int (*run)(int argc, char **argv, const struct config *cfg);
-	const char *usage;
+	const char *help;    /* cli.h: usage lines, a blank line, options */
 };
 
 static const struct cli_command cli_commands[] = {
-	{ "db", cli_db,
-	  "db init [--database SUPERUSER_CONNINFO] [--name DB]" },
-	{ "migrate", cli_migrate,
-	  "migrate [up|status|verify|repair] [--database OWNER_CONNINFO] [--dir DIR]"
-	  " [...]\n"
-	  "       (permitctl migrate --help lists every option)" },
-	{ "keys", cli_keys,
-	  "keys init|rotate|list|restore ID\n"
-	  "       permitctl keys rewrap [--batch N]|retire ID|purge ID [--yes]"
-	  "  [--database OWNER_CONNINFO]" },
-	{ "reload", cli_reload,
-	  "reload [--timeout SECONDS]   (SIGHUP to the master named by pid_file)" },
-	{ "staff", cli_staff,
-	  "staff add --email E --role reviewer|admin [--office CODE]"
-	  " [--database OWNER_CONNINFO]\n"
-	  "       (the password is read from standard input)" },
-	{ "maintenance", cli_maintenance,
-	  "maintenance [normal|read_only|closed] [--message M]"
-	  " [--database OWNER_CONNINFO]" },
-	{ "audit", cli_audit,
-	  "audit verify [--database OWNER_CONNINFO] [--batch N]" },
-	{ "draw", cli_draw,
-	  "draw verify OFFICE DATE [--database OWNER_CONNINFO]" },
+	{ "db",          cli_db,          cli_db_help },
+	{ "migrate",     cli_migrate,     cli_migrate_help },
+	{ "keys",        cli_keys,        cli_keys_help },
+	{ "reload",      cli_reload,      cli_reload_help },
+	{ "staff",       cli_staff,       cli_staff_help },
+	{ "maintenance", cli_maintenance, cli_maintenance_help },
+	{ "audit",       cli_audit,       cli_audit_help },
+	{ "draw",        cli_draw,        cli_draw_help },
 };
 
 #define CLI_NCOMMANDS (sizeof(cli_commands) / sizeof(cli_commands[0]))
 
+/* Every command's usage lines, without their "usage: " the first time. */
 static void
 cli_usage(FILE *f)
 {
-	fprintf(f, "usage: permitctl [-c CONFIG] COMMAND [ARGS]\n");
-	for (size_t i = 0; i < CLI_NCOMMANDS; i++)
-		fprintf(f, "       permitctl %s\n", cli_commands[i].usage);
+	fprintf(f, "usage: permitctl [-c CONFIG] COMMAND [ARGS]\n"
+	    "       permitctl --version\n");
+	for (size_t i = 0; i < CLI_NCOMMANDS; i++) {
+		const char *h = cli_commands[i].help + strlen("usage: ");
+		int n = (int)(strstr(h, "\n\n") - h + 1);
+
+		fprintf(f, "       %.*s", n, h);
+	}
+	fprintf(f, "`permitctl COMMAND --help` explains each command and its "
+	    "options.\nCONFIG defaults to $PERMIT_CONFIG.\n");
+}
+
+/* 1 when an argument after the command asks for its help. */
+static int
+cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return 1;
+	return 0;
 }
 
 const char *
@@ -85,6 +89,16 @@ main(int argc, char **argv)
 		cli_usage(i >= argc ? stderr : stdout);
 		return i >= argc ? 2 : 0;
 	}
+	if (strcmp(argv[i], "--version") == 0) {
+		printf("permitctl %s\n", PERMIT_VERSION);
+		return 0;
+	}
+	for (size_t c = 0; c < CLI_NCOMMANDS; c++)
+		if (strcmp(argv[i], cli_commands[c].name) == 0 &&
+		    cli_wants_help(argc - i, argv + i)) {
+			fputs(cli_commands[c].help, stdout);
+			return 0;
+		}
 	if (path != NULL && *path != '\0') {
 		if (config_load(path, &cfg, err, sizeof(err)) != 0) {
 			fprintf(stderr, "permitctl: %s\n", err);

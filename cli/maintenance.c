@@ -30,13 +30,19 @@ struct cli_maintenance_opts {
 	const char *message;    /* NULL: none */
 };
 
-static int
-cli_maintenance_usage(void)
-{
-	fprintf(stderr, "usage: permitctl maintenance [normal|read_only|closed] "
-	    "[--message M] [--database OWNER_CONNINFO]\n");
-	return 2;
-}
+const char cli_maintenance_help[] =
+    "usage: permitctl maintenance [normal|read_only|closed] [--message M]\n"
+    "                             [--database OWNER_CONNINFO]\n"
+    "\n"
+    "  Without a mode, prints the current one and its message. With one,\n"
+    "  sets it for every permitd on the database (recorded in the audit\n"
+    "  trail): read_only serves reads and refuses changes, closed refuses\n"
+    "  everything but health, both with 503 `maintenance`.\n"
+    "  --message M          what citizens are shown, as on the admin page\n"
+    "                       (at most 500 characters); without it, none\n"
+    "  --database CONNINFO  the owner role's connection (default:\n"
+    "                       $PERMIT_DATABASE, then libpq's PG* variables)\n"
+    "  -h, --help           this text\n";
 
 static int
 cli_maintenance_mode_known(const char *s)
@@ -135,7 +141,7 @@ cli_maintenance(int argc, char **argv, const struct config *cfg)
 
 	(void)cfg;
 	if (cli_maintenance_args(argc, argv, &o) != 0)
-		return cli_maintenance_usage();
+		return cli_usage_error(cli_maintenance_help);
 	if (db_open_ctl(cli_database(o.database), NULL, &db) != DB_OK)
 		return 1;
 	a = arena_new(4096);

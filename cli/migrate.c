@@ -16,7 +16,7 @@
 #include "cli/cli.h"
 #include "cli/migstate.h"
 
-static const char cli_mig_help[] =
+const char cli_migrate_help[] =
     "usage: permitctl migrate [up|status|verify] [OPTIONS]\n"
     "       permitctl migrate repair --accept FILE --reason WHY [OPTIONS]\n"
     "\n"
@@ -41,15 +41,6 @@ static const char cli_mig_help[] =
     "  --reason WHY            repair: why the edit is harmless (printable\n"
     "                          ASCII, at most 150 characters)\n"
     "  -h, --help              this text\n";
-
-static int
-cli_mig_usage(void)
-{
-	/* The two usage lines, then where the options are explained. */
-	fprintf(stderr, "%.*s(permitctl migrate --help lists the options)\n",
-	    (int)(strstr(cli_mig_help, "\n\n") - cli_mig_help + 1), cli_mig_help);
-	return 2;
-}
 
 /* Printable ASCII, 1 to 150 characters: it goes to the audit trail. */
 static int
@@ -176,10 +167,10 @@ cli_migrate(int argc, char **argv, const struct config *cfg)
 	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)
 		known |= strcmp(o.cmd, cmds[c]) == 0;
 	if ((parsed = cli_mig_parse(argc, argv, i, &o)) == 1) {
-		fputs(cli_mig_help, stdout);
+		fputs(cli_migrate_help, stdout);
 		return 0;
 	}
 	if (!known || parsed != 0 || !cli_mig_opts_fit(&o))
-		return cli_mig_usage();
+		return cli_usage_error(cli_migrate_help);
 	return cli_mig_run(&o);
 }

@@ -29,12 +29,14 @@
 #define CLI_RELOAD_MAX_CHILDREN 1024
 #define CLI_RELOAD_POLL_US (100 * 1000)
 
-static int
-cli_reload_usage(void)
-{
-	fprintf(stderr, "usage: permitctl [-c CONFIG] reload [--timeout SECONDS]\n");
-	return 2;
-}
+const char cli_reload_help[] =
+    "usage: permitctl [-c CONFIG] reload [--timeout SECONDS]\n"
+    "\n"
+    "  Sends SIGHUP to the permitd master named by the config's pid_file,\n"
+    "  then waits until every worker runs the reloaded keyring and config.\n"
+    "  --timeout SECONDS    how long to wait for the workers (default: the\n"
+    "                       config's drain_seconds + 5)\n"
+    "  -h, --help           this text\n";
 
 /* The pid in the file open on fd ("PID\n"), or -1. */
 static long
@@ -187,9 +189,9 @@ cli_reload(int argc, char **argv, const struct config *cfg)
 		if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
 			timeout = strtol(argv[++i], &end, 10);
 			if (*end != '\0' || timeout < 0 || timeout > 86400)
-				return cli_reload_usage();
+				return cli_usage_error(cli_reload_help);
 		} else {
-			return cli_reload_usage();
+			return cli_usage_error(cli_reload_help);
 		}
 	}
 	if (cli_reload_master(cfg, &pid) != 0)

@@ -26,14 +26,6 @@ struct cli_retire_opts {
 	int yes;              /* purge: no confirmation asked */
 };
 
-static int
-cli_retire_usage(void)
-{
-	fprintf(stderr, "usage: permitctl keys retire ID [--database OWNER_CONNINFO]\n"
-	    "       permitctl keys purge ID [--yes] [--database OWNER_CONNINFO]\n");
-	return 2;
-}
-
 /* Parses argv[1..) (argv[0] is "retire" or "purge"). 0, or -1. */
 static int
 cli_retire_args(int argc, char **argv, int purge, struct cli_retire_opts *o)
@@ -124,7 +116,7 @@ cli_keys_retire(int argc, char **argv, const struct config *cfg)
 	int rc = 1, st = 2;
 
 	if (cli_retire_args(argc, argv, 0, &o) != 0)
-		return cli_retire_usage();
+		return cli_usage_error(cli_keys_help);
 	if (cli_keys_env_open(cfg, o.database, "retire", &e) != 0)
 		return 1;
 	if (cli_retire_keyring_check(cfg, e.kr, o.id) != 0)
@@ -208,7 +200,7 @@ cli_keys_purge(int argc, char **argv, const struct config *cfg)
 	int archived, rc = 1;
 
 	if (cli_retire_args(argc, argv, 1, &o) != 0)
-		return cli_retire_usage();
+		return cli_usage_error(cli_keys_help);
 	if ((archived = cli_archived(cfg, o.id, "purge")) < 0)
 		return 1;
 	if (!archived) {

@@ -10,14 +10,6 @@
 #include "cli/keydb.h"
 #include "crypto/seal.h"
 
-static int
-cli_rewrap_usage(void)
-{
-	fprintf(stderr, "usage: permitctl keys rewrap [--batch N] "
-	    "[--database OWNER_CONNINFO]\n");
-	return 2;
-}
-
 /* Parses argv[1..) (argv[0] is "rewrap"). 0, or -1. */
 static int
 cli_rewrap_args(int argc, char **argv, const char **database, long *batch)
@@ -164,7 +156,7 @@ cli_keys_rewrap(int argc, char **argv, const struct config *cfg)
 	int rc = 1;
 
 	if (cli_rewrap_args(argc, argv, &database, &batch) != 0)
-		return cli_rewrap_usage();
+		return cli_usage_error(cli_keys_help);
 	if (cli_keys_env_open(cfg, database, "rewrap", &e) != 0)
 		return 1;
 	active = keyring_active_kek_id(e.kr);

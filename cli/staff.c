@@ -40,14 +40,19 @@ struct cli_staff_secret {
 	size_t len;
 };
 
-static int
-cli_staff_usage(void)
-{
-	fprintf(stderr, "usage: permitctl staff add --email E --role "
-	    "reviewer|admin [--office CODE] [--database OWNER_CONNINFO]\n"
-	    "       (the password is read from standard input)\n");
-	return 2;
-}
+const char cli_staff_help[] =
+    "usage: permitctl staff add --email E --role reviewer|admin [--office CODE]\n"
+    "                           [--database OWNER_CONNINFO]\n"
+    "\n"
+    "  Makes a staff account; its password is read from standard input\n"
+    "  (asked twice on a terminal), never from the command line: there is\n"
+    "  no --password option, and one given is refused.\n"
+    "  --email E            the staff member's sign-in email\n"
+    "  --role ROLE          reviewer (one office's queue) or admin\n"
+    "  --office CODE        a reviewer's office (required for a reviewer)\n"
+    "  --database CONNINFO  the owner role's connection (default:\n"
+    "                       $PERMIT_DATABASE, then libpq's PG* variables)\n"
+    "  -h, --help           this text\n";
 
 /* Parses argv[2..) (argv[0] "staff", argv[1] "add"). 0, or -1 printed. */
 static int
@@ -257,9 +262,9 @@ cli_staff(int argc, char **argv, const struct config *cfg)
 
 	memset(&o, 0, sizeof(o));
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
-		return cli_staff_usage();
+		return cli_usage_error(cli_staff_help);
 	if (cli_staff_args(argc, argv, &o) != 0 || cli_staff_judge(&o) != 0) {
-		(void)cli_staff_usage();
+		(void)cli_usage_error(cli_staff_help);
 		rc = 2;
 	} else {
 		rc = cli_staff_add(cfg, &o);

@@ -3,6 +3,7 @@
  *
  *   permitd [-c CONFIG]       serve
  *   permitd -t [-c CONFIG]    check the config and the keyring, exit 0 or 1
+ *   permitd --help | --version
  *
  * CONFIG defaults to $PERMIT_CONFIG, else conf/permitd.conf. The master
  * loads the keyring before it forks (refusing to start when it is missing,
@@ -18,16 +19,52 @@
 
 #include "app/app.h"
 #include "core/log.h"
+#include "core/version.h"
 #include "fcgi/listen.h"
 #include "fcgi/master.h"
 #include "fcgi/pidfile.h"
 
 #define FCGI_DEFAULT_CONFIG "conf/permitd.conf"
 
+static const char fcgi_help[] =
+    "usage: permitd [-t] [-c CONFIG]\n"
+    "       permitd --help | --version\n"
+    "\n"
+    "  The permitd FastCGI server: a master and its workers on the config's\n"
+    "  `listen` socket, behind a web server.\n"
+    "  -c CONFIG   the configuration file (default: $PERMIT_CONFIG, else\n"
+    "              " FCGI_DEFAULT_CONFIG ")\n"
+    "  -t          check the configuration and the keyring, then exit:\n"
+    "              0 when both are good, 1 (saying why) when not\n"
+    "  --help      this text\n"
+    "  --version   the version\n"
+    "\n"
+    "  Signals to the master (its pid is in the config's pid_file):\n"
+    "  SIGHUP reloads the configuration and keyring into a new generation\n"
+    "  of workers while the old ones finish their requests; SIGTERM or\n"
+    "  SIGINT stops, letting requests in progress finish within\n"
+    "  drain_seconds.\n";
+
 static void
 fcgi_usage(void)
 {
-	fprintf(stderr, "usage: permitd [-t] [-c CONFIG]\n");
+	fprintf(stderr, "%.*s(permitd --help explains every option)\n",
+	    (int)(strstr(fcgi_help, "\n\n") - fcgi_help + 1), fcgi_help);
+}
+
+/* --help or --version as the one argument: 1 when it was answered. */
+static int
+fcgi_long_option(int argc, char **argv)
+{
+	if (argc != 2)
+		return 0;
+	if (strcmp(argv[1], "--help") == 0)
+		fputs(fcgi_help, stdout);
+	else if (strcmp(argv[1], "--version") == 0)
+		printf("permitd %s\n", PERMIT_VERSION);
+	else
+		return 0;
+	return 1;
 }
 
 int
@@ -40,6 +77,8 @@ main(int argc, char **argv)
 	char err[512], pid_file[CONFIG_STR];
 	int ch, check = 0, rc = 1, pid_fd = -1;
 
+	if (fcgi_long_option(argc, argv))
+		return 0;
 	log_init("permitd", LOG_LEVEL_INFO);
 	while ((ch = getopt(argc, argv, "c:t")) != -1) {
 		switch (ch) {
