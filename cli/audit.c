@@ -268,7 +268,6 @@ cli_audit(int argc, char **argv, const struct config *cfg)
 	const char *database = NULL;
 	long long batch = CLI_AUDIT_BATCH_DEFAULT;
 
-	(void)cfg;
 	if (argc < 2 || strcmp(argv[1], "verify") != 0)
 		return cli_usage_error(cli_audit_help);
 	for (int i = 2; i < argc; i++) {
@@ -280,5 +279,5 @@ cli_audit(int argc, char **argv, const struct config *cfg)
 		else
 			return cli_usage_error(cli_audit_help);
 	}
-	return cli_audit_verify(cli_database(database), batch);
+	return cli_audit_verify(cli_database(database, cfg), batch);
 }

@@ -46,8 +46,13 @@ extern const char cli_draw_help[];
  * the exit status of a usage error. */
 int cli_usage_error(const char *help);
 
-/* The conninfo to use: the --database argument, $PERMIT_DATABASE, or "". */
-const char *cli_database(const char *arg);
+/*
+ * The conninfo to use: the --database argument, else $PERMIT_DATABASE,
+ * else the config's owner_database (when `cfg` is not NULL and sets it),
+ * else "" (libpq's PG* variables). Never the config's `database`: that is
+ * permitd's runtime role, and permitctl runs as the owner.
+ */
+const char *cli_database(const char *arg, const struct config *cfg);
 
 /*
  * Option `opt`'s value `s` as a whole number from min to max into *out.

@@ -191,5 +191,5 @@ cli_db(int argc, char **argv, const struct config *cfg)
 		    "[a-z_][a-z0-9_]{0,62}\n", name);
 		return 2;
 	}
-	return cli_db_init(cli_database(database), name);
+	return cli_db_init(cli_database(database, NULL), name);
 }

@@ -150,7 +150,6 @@ cli_draw(int argc, char **argv, const struct config *cfg)
 {
 	const char *database = NULL;
 
-	(void)cfg;
 	if (argc < 4 || strcmp(argv[1], "verify") != 0)
 		return cli_usage_error(cli_draw_help);
 	for (int i = 4; i < argc; i++) {
@@ -159,5 +158,5 @@ cli_draw(int argc, char **argv, const struct config *cfg)
 		else
 			return cli_usage_error(cli_draw_help);
 	}
-	return cli_draw_verify(cli_database(database), argv[2], argv[3]);
+	return cli_draw_verify(cli_database(database, cfg), argv[2], argv[3]);
 }

@@ -36,7 +36,7 @@ cli_keys_env_open(const struct config *cfg, const char *database,
 		fprintf(stderr, "permitctl keys %s: %s\n", what, err);
 		return -1;
 	}
-	if (db_open_ctl(cli_database(database), NULL, &e->db) != DB_OK) {
+	if (db_open_ctl(cli_database(database, cfg), NULL, &e->db) != DB_OK) {
 		keyring_free(e->kr);
 		e->kr = NULL;
 		return -1;

@@ -62,14 +62,15 @@ cli_wants_help(int argc, char **argv)
 }
 
 const char *
-cli_database(const char *arg)
+cli_database(const char *arg, const struct config *cfg)
 {
 	const char *env;
 
 	if (arg != NULL)
 		return arg;
-	env = getenv("PERMIT_DATABASE");
-	return env != NULL ? env : "";
+	if ((env = getenv("PERMIT_DATABASE")) != NULL)
+		return env;
+	return cfg != NULL ? cfg->owner_database : "";
 }
 
 int

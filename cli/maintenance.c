@@ -139,10 +139,9 @@ cli_maintenance(int argc, char **argv, const struct config *cfg)
 	arena *a;
 	enum db_status st;
 
-	(void)cfg;
 	if (cli_maintenance_args(argc, argv, &o) != 0)
 		return cli_usage_error(cli_maintenance_help);
-	if (db_open_ctl(cli_database(o.database), NULL, &db) != DB_OK)
+	if (db_open_ctl(cli_database(o.database, cfg), NULL, &db) != DB_OK)
 		return 1;
 	a = arena_new(4096);
 	if (o.mode == NULL)

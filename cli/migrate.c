@@ -134,7 +134,7 @@ cli_mig_run(const struct cli_mig_opts *o)
 	m.a = arena_new(16384);
 	if (cli_migfiles_load(o->dir, &m.files) != 0)
 		goto out;
-	if (db_open_ctl(cli_database(o->database), NULL, &m.db) != DB_OK)
+	if (db_open_ctl(cli_database(o->database, o->cfg), NULL, &m.db) != DB_OK)
 		goto out;
 	if (db_exec(m.db, NULL, DB_STMT_SEARCH_PATH_PUBLIC, NULL, 0, NULL) != DB_OK)
 		goto out;
@@ -161,7 +161,7 @@ cli_migrate(int argc, char **argv, const struct config *cfg)
 	static const char *const cmds[] = { "up", "status", "verify", "repair" };
 	int i = 1, known = 0, parsed;
 
-	(void)cfg;
+	o.cfg = cfg;
 	if (i < argc && strncmp(argv[i], "-", 1) != 0)
 		o.cmd = argv[i++];
 	for (size_t c = 0; c < sizeof(cmds) / sizeof(cmds[0]); c++)

@@ -9,6 +9,7 @@
 
 #include "cli/migfiles.h"
 #include "core/arena.h"
+#include "core/config.h"
 #include "db/db.h"
 
 /* What the command line asked for. */
@@ -23,6 +24,7 @@ struct cli_mig_opts {
 	long ddl_lock_timeout;      /* s a statement waits for a lock; 0: no limit */
 	const char *accept;         /* repair: the file to accept as edited */
 	const char *reason;         /* repair: why, for the audit trail */
+	const struct config *cfg;   /* owner_database */
 };
 
 struct cli_mig {

@@ -241,7 +241,7 @@ cli_staff_add(const struct config *cfg, const struct cli_staff_opts *o)
 	memset(&s, 0, sizeof(s));
 	if (cli_staff_password(&s) != 0)
 		goto out;
-	if (db_open_ctl(cli_database(o->database), NULL, &db) != DB_OK)
+	if (db_open_ctl(cli_database(o->database, cfg), NULL, &db) != DB_OK)
 		goto out;
 	a = arena_new(4096);
 	if (o->office != NULL && cli_staff_office(db, a, o->office) != 1)

@@ -31,6 +31,7 @@ static const struct config_key config_keys[] = {
 	KEY(log_level, CONFIG_T_STR, 0, 0),
 	KEY(pid_file, CONFIG_T_STR, 0, 0),
 	KEY(database, CONFIG_T_STR, 0, 0),
+	KEY(owner_database, CONFIG_T_STR, 0, 0),
 	KEY(keyring, CONFIG_T_STR, 0, 0),
 	KEY(db_deadline, CONFIG_T_INT, 100, 60000),
 	KEY(health_deadline, CONFIG_T_INT, 100, 60000),
@@ -209,43 +210,84 @@ config_set(struct config *c, const struct config_key *k, const char *v)
 	return 0;
 }
 
+#define CONFIG_NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
+
 static const struct config_key *
 config_find(const char *name)
 {
-	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++)
+	for (size_t i = 0; i < CONFIG_NKEYS; i++)
 		if (strcmp(config_keys[i].name, name) == 0)
 			return &config_keys[i];
 	return NULL;
 }
 
+/* What key `k` takes, in words, for the message about a bad value. */
+static void
+config_describe(const struct config_key *k, char *buf, size_t len)
+{
+	switch (k->type) {
+	case CONFIG_T_STR:
+		snprintf(buf, len, "1 to %d characters", CONFIG_STR - 1);
+		break;
+	case CONFIG_T_BOOL:
+		snprintf(buf, len, "true or false (or on, off)");
+		break;
+	case CONFIG_T_OCTAL:
+		snprintf(buf, len, "an octal mode from %04llo to %04llo",
+		    (unsigned long long)k->min, (unsigned long long)k->max);
+		break;
+	default:
+		snprintf(buf, len, "a whole number from %lld to %lld", k->min,
+		    k->max);
+		break;
+	}
+}
+
+/*
+ * One line of the file. 0 (a comment or blank line counts), or -1 with
+ * the reason in why[0..whylen). seen[k] holds the line that set key k (0:
+ * none yet), so a key set twice is refused naming the first.
+ */
 static int
-config_line(struct config *c, char *line, const char **why, const char **key)
+config_line(struct config *c, char *line, unsigned lineno, unsigned *seen,
+    char *why, size_t whylen)
 {
 	const struct config_key *k;
-	char *eq, *name, *value;
+	char *eq, *name, *value, takes[64];
+	size_t idx;
 
 	line = config_trim(line);
 	if (*line == '\0' || *line == '#')
 		return 0;
-	eq = strchr(line, '=');
-	if (eq == NULL) {
-		*why = "expected `key = value`";
+	if ((eq = strchr(line, '=')) == NULL) {
+		snprintf(why, whylen, "expected `key = value`");
 		return -1;
 	}
 	*eq = '\0';
 	name = config_trim(line);
 	value = config_trim(eq + 1);
-	*key = name;
 	if ((k = config_find(name)) == NULL) {
-		*why = "unknown key";
+		snprintf(why, whylen, "%.64s: unknown key", name);
 		return -1;
 	}
+	idx = (size_t)(k - config_keys);
+	if (seen[idx] != 0) {
+		snprintf(why, whylen, "%s: set twice (first on line %u); "
+		    "keep one", k->name, seen[idx]);
+		return -1;
+	}
+	seen[idx] = lineno;
 	if (config_set(c, k, value) != 0) {
-		*why = "bad value";
+		config_describe(k, takes, sizeof(takes));
+		/* Not the value itself: a conninfo may hold a password. */
+		snprintf(why, whylen, "%s: bad value: %s", k->name, takes);
 		return -1;
 	}
 	return 0;
 }
+
+/* The line that set key `name` (0: its default), from config_load's seen[]. */
+#define CONFIG_LINE(seen, name) ((seen)[config_find(#name) - config_keys])
 
 /* 0 when `h` is "" or an HTTP header name (letters, digits, '-'). */
 static int
@@ -261,9 +303,8 @@ config_header_check(const char *h)
 int
 config_load(const char *path, struct config *c, char *err, size_t errlen)
 {
-	char line[2 * CONFIG_STR];
-	const char *why = NULL, *key = "";
-	unsigned lineno = 0;
+	char line[2 * CONFIG_STR], why[CONFIG_STR];
+	unsigned lineno = 0, seen[CONFIG_NKEYS] = { 0 };
 	FILE *f;
 	int rc = -1;
 
@@ -278,8 +319,8 @@ config_load(const char *path, struct config *c, char *err, size_t errlen)
 			snprintf(err, errlen, "%s:%u: line too long", path, lineno);
 			goto out;
 		}
-		if (config_line(c, line, &why, &key) != 0) {
-			snprintf(err, errlen, "%s:%u: %s: %s", path, lineno, key, why);
+		if (config_line(c, line, lineno, seen, why, sizeof(why)) != 0) {
+			snprintf(err, errlen, "%s:%u: %s", path, lineno, why);
 			goto out;
 		}
 	}
@@ -288,17 +329,22 @@ config_load(const char *path, struct config *c, char *err, size_t errlen)
 		goto out;
 	}
 	if (netaddr_list_check(c->trusted_proxies) != 0) {
-		snprintf(err, errlen, "%s: trusted_proxies: not a list of "
-		    "addresses and CIDR blocks", path);
+		snprintf(err, errlen, "%s:%u: trusted_proxies: not a list of "
+		    "addresses and CIDR blocks (e.g. 10.0.0.0/8, ::1)", path,
+		    CONFIG_LINE(seen, trusted_proxies));
 		goto out;
 	}
 	if (config_header_check(c->client_addr_header) != 0) {
-		snprintf(err, errlen, "%s: client_addr_header: not a header name",
-		    path);
+		snprintf(err, errlen, "%s:%u: client_addr_header: not a header "
+		    "name (letters, digits and -)", path,
+		    CONFIG_LINE(seen, client_addr_header));
 		goto out;
 	}
 	if (c->session_idle_timeout > c->session_lifetime) {
-		snprintf(err, errlen, "%s: session_idle_timeout exceeds session_lifetime", path);
+		snprintf(err, errlen, "%s:%u: session_idle_timeout (%d) exceeds "
+		    "session_lifetime (%d)", path,
+		    CONFIG_LINE(seen, session_idle_timeout),
+		    c->session_idle_timeout, c->session_lifetime);
 		goto out;
 	}
 	rc = 0;

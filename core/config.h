@@ -27,6 +27,7 @@ struct config {
 
 	/* database and keys */
 	char database[CONFIG_STR];    /* libpq conninfo of the runtime role */
+	char owner_database[CONFIG_STR]; /* permitctl's (the owner's); "": unset */
 	char keyring[CONFIG_STR];     /* path of the keyring file */
 	int db_deadline;              /* ms a request may wait on the database */
 	int health_deadline;          /* ms, the same for GET /health */

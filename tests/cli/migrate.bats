@@ -375,3 +375,12 @@ applied() { # VERSION -> 0 when recorded
 		[[ "$output" == *"$o"* ]]
 	done
 }
+
+@test "permitctl -c CONFIG connects with the config's owner_database" {
+	migrate up >/dev/null
+	printf 'owner_database = %s\n' "$OWNER" >"$BATS_TEST_TMPDIR/permitd.conf"
+	run env -u PERMIT_DATABASE "$PERMITCTL" -c "$BATS_TEST_TMPDIR/permitd.conf" \
+		migrate status --dir "$MIGDIR"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"$NFILES applied, 0 pending"* ]]
+}

@@ -108,6 +108,69 @@ test_trailing_garbage_in_a_number_is_refused(void **state)
 	assert_non_null(strstr(err, "body_limit: bad value"));
 }
 
+static void
+test_a_key_set_twice_is_refused_naming_both_lines(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(write_config("workers = 2\n# later\nworkers = 4\n"), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":3: workers: set twice (first on line 1)"));
+}
+
+static void
+test_bad_value_says_the_range_and_line(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(write_config("\nworkers = 0\n"), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err,
+	    ":2: workers: bad value: a whole number from 1 to 256"));
+}
+
+static void
+test_bad_value_of_each_kind_says_what_it_takes(void **state)
+{
+	static const struct {
+		const char *text, *says;
+	} cases[] = {
+		{ "cookie_secure = yes\n", "cookie_secure: bad value: true or false" },
+		{ "listen_mode = 0999\n", "listen_mode: bad value: an octal mode from 0000 to 0777" },
+		{ "body_limit = 64k\n", "body_limit: bad value: a whole number from 1024 to 16777216" },
+		{ "database =\n", "database: bad value: 1 to " },
+	};
+	struct config c;
+	char err[256];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(write_config(cases[i].text), 0);
+		assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+		assert_non_null(strstr(err, cases[i].says));
+		teardown(NULL);
+	}
+}
+
+static void
+test_bad_value_never_echoes_the_value(void **state)
+{
+	struct config c;
+	char err[256], line[CONFIG_STR + 64];
+
+	(void)state;
+	/* Too long for a string key, with a password in it. */
+	snprintf(line, sizeof(line), "database = password=Sekr1t %*s\n",
+	    CONFIG_STR, "x");
+	assert_int_equal(write_config(line), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_null(strstr(err, "Sekr1t"));
+}
+
 /* The client-address settings: each text and whether it loads. */
 static const struct {
 	const char *text;
@@ -208,6 +271,10 @@ main(void)
 		cmocka_unit_test(test_rate_limit_defaults),
 		cmocka_unit_test_teardown(test_idle_longer_than_lifetime_is_refused, teardown),
 		cmocka_unit_test(test_missing_file_is_refused_naming_it),
+		cmocka_unit_test_teardown(test_a_key_set_twice_is_refused_naming_both_lines, teardown),
+		cmocka_unit_test_teardown(test_bad_value_says_the_range_and_line, teardown),
+		cmocka_unit_test_teardown(test_bad_value_of_each_kind_says_what_it_takes, teardown),
+		cmocka_unit_test_teardown(test_bad_value_never_echoes_the_value, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
