@@ -27,6 +27,10 @@ int cli_staff(int argc, char **argv, const struct config *cfg);
 int cli_maintenance(int argc, char **argv, const struct config *cfg);
 int cli_audit(int argc, char **argv, const struct config *cfg);
 int cli_draw(int argc, char **argv, const struct config *cfg);
+/* keys backup / keys restore --backup (cli/backup.c); argv[0] is the
+ * subcommand. */
+int cli_keys_backup(int argc, char **argv, const struct config *cfg);
+int cli_keys_restore_backup(int argc, char **argv, const struct config *cfg);
 
 /*
  * Each command's help: its usage lines, a blank line, then every option

@@ -35,6 +35,8 @@ const char cli_keys_help[] =
     "       permitctl keys rewrap [--batch N] [--database OWNER_CONNINFO]\n"
     "       permitctl keys retire ID [--database OWNER_CONNINFO]\n"
     "       permitctl keys restore ID\n"
+    "       permitctl keys backup --out FILE [--passphrase-fd N]\n"
+    "       permitctl keys restore --backup FILE [--passphrase-fd N]\n"
     "       permitctl keys purge ID [--yes] [--database OWNER_CONNINFO]\n"
     "\n"
     "  The keyring is the config's `keyring` file (-c CONFIG).\n"
@@ -48,12 +50,22 @@ const char cli_keys_help[] =
     "  retire ID        moves a KEK no record uses to the archive\n"
     "  restore ID       brings an archived KEK back\n"
     "  purge ID         deletes an archived KEK for good\n"
+    "  backup           seals the keyring and its archive under a\n"
+    "                   passphrase (Argon2id, XChaCha20-Poly1305) into a\n"
+    "                   new file, for off-site custody\n"
+    "  restore --backup writes a new keyring and archive from a backup\n"
+    "                   (never over existing ones)\n"
     "  A rotation: keys rotate; permitctl reload; keys rewrap; keys retire OLD.\n"
     "  --batch N            rewrap: records per transaction, 1 to 100000\n"
     "                       (default: the config's rewrap_batch)\n"
     "  --database CONNINFO  the owner role's connection (default:\n"
     "                       $PERMIT_DATABASE, then libpq's PG* variables)\n"
     "  --yes                purge: no confirmation asked\n"
+    "  --out FILE           backup: the new file to write (mode 0600)\n"
+    "  --backup FILE        restore: the backup to read\n"
+    "  --passphrase-fd N    read the passphrase (at least 16 characters)\n"
+    "                       from file descriptor N, not standard input;\n"
+    "                       never from the command line\n"
     "  -h, --help           this text\n";
 
 static int
@@ -203,6 +215,10 @@ cli_keys(int argc, char **argv, const struct config *cfg)
 		return keys_add_payment_key(cfg);
 	if (strcmp(sub, "restore") == 0 && argc == 3 && argv[2][0] != '-')
 		return keys_restore(cfg, argv[2]);
+	if (strcmp(sub, "restore") == 0)
+		return cli_keys_restore_backup(argc - 1, argv + 1, cfg);
+	if (strcmp(sub, "backup") == 0)
+		return cli_keys_backup(argc - 1, argv + 1, cfg);
 	if (strcmp(sub, "rewrap") == 0)
 		return cli_keys_rewrap(argc - 1, argv + 1, cfg);
 	if (strcmp(sub, "retire") == 0)

@@ -16,7 +16,6 @@
 
 #include "core/log.h"
 
-#define KEYRING_B64 sodium_base64_VARIANT_ORIGINAL
 
 struct keyring_span {
 	const char *p;
@@ -226,7 +225,7 @@ keyring_parse_complete(const char *name, unsigned lines, enum keyring_kind kind,
 	return 0;
 }
 
-static int
+int
 keyring_parse_rw(const char *name, const char *buf, size_t len,
     enum keyring_kind kind, struct keyring **out, char *err, size_t errlen)
 {

@@ -181,4 +181,23 @@ int keyring_archive_ids(const char *path, char ids[][KEYRING_ID_SIZE],
     size_t max, size_t *n, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
+/*
+ * The keyring and its archive as one text, for a sealed backup
+ * (crypto/escrow.h): the keyring's file text, then the archive's (from its
+ * header line KEYRING_ARCHIVE_HEADER), both as keyring_format writes them.
+ *
+ * keyring_bundle_export reads both files under the keyring's lock into
+ * *text (sodium_malloc'd, NUL-terminated, *len bytes; release it with
+ * keyring_bundle_free: it is key material). keyring_bundle_import checks
+ * both parts as keyring_load would, then writes them as new files `path`
+ * and its archive, mode 0600, refusing to replace either (move an
+ * existing keyring away first). 0, or -1 with err (import: nothing left
+ * behind).
+ */
+int keyring_bundle_export(const char *path, char **text, size_t *len,
+    char *err, size_t errlen) __attribute__((warn_unused_result));
+int keyring_bundle_import(const char *path, const char *text, size_t len,
+    char *err, size_t errlen) __attribute__((warn_unused_result));
+void keyring_bundle_free(char *text);
+
 #endif

@@ -26,12 +26,6 @@
 
 #include "core/log.h"
 
-#define KEYRING_B64 sodium_base64_VARIANT_ORIGINAL
-#define KEYRING_B64_SIZE sodium_base64_ENCODED_LEN(KEYRING_KEY_BYTES, KEYRING_B64)
-
-/* One entry line: type, id, key, " active", newline. */
-#define KEYRING_LINE_MAX (8 + KEYRING_ID_SIZE + KEYRING_B64_SIZE + 8)
-#define KEYRING_TEXT_MAX (128 + (KEYRING_MAX_KEKS + 3) * KEYRING_LINE_MAX)
 
 static int
 keyring_append_key(char *buf, size_t cap, size_t *len, const char *type,
@@ -51,8 +45,7 @@ keyring_append_key(char *buf, size_t cap, size_t *len, const char *type,
 	return 0;
 }
 
-/* The file's text, into buf (guarded memory the caller wipes). */
-static int
+int
 keyring_format(const struct keyring *kr, enum keyring_kind kind, char *buf,
     size_t cap, size_t *len)
 {
@@ -100,9 +93,7 @@ keyring_write_all(int fd, const char *buf, size_t len)
 	return 0;
 }
 
-/* Formats kr as `kind` and writes it to fd, then fsyncs. errno tells why
- * on -1. */
-static int
+int
 keyring_write_fd(int fd, const struct keyring *kr, enum keyring_kind kind)
 {
 	char *buf;
@@ -126,8 +117,7 @@ out:
 	return rc;
 }
 
-/* fsync the directory holding `path`, so a rename or create is durable. */
-static void
+void
 keyring_sync_dir(const char *path)
 {
 	char dir[PATH_MAX];
@@ -152,7 +142,7 @@ int
 keyring_init_file(const char *path, char *err, size_t errlen)
 {
 	struct keyring *kr;
-	int fd, rc = -1;
+	int rc;
 
 	if (sodium_init() < 0) {
 		log_error("sodium_init failed");
@@ -176,34 +166,38 @@ keyring_init_file(const char *path, char *err, size_t errlen)
 	randombytes_buf(kr->bidx.key, KEYRING_KEY_BYTES);
 	randombytes_buf(kr->token.key, KEYRING_KEY_BYTES);
 
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	rc = keyring_create(path, kr, KEYRING_RING, err, errlen);
+	sodium_free(kr);
+	return rc;
+}
+
+int
+keyring_create(const char *path, const struct keyring *kr,
+    enum keyring_kind kind, char *err, size_t errlen)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
+
 	if (fd < 0) {
 		if (errno == EEXIST)
-			keyring_fail(err, errlen, "%s: already exists, not "
-			    "overwritten", path);
-		else
-			keyring_fail(err, errlen, "%s: %s", path,
-			    strerror(errno));
-		goto out;
+			return keyring_fail(err, errlen, "%s: already exists, "
+			    "not overwritten", path);
+		return keyring_fail(err, errlen, "%s: %s", path, strerror(errno));
 	}
 	/* The umask may have taken bits away; never leave it more open. */
-	if (fchmod(fd, 0600) != 0 || keyring_write_fd(fd, kr, KEYRING_RING) != 0) {
+	if (fchmod(fd, 0600) != 0 || keyring_write_fd(fd, kr, kind) != 0) {
 		keyring_fail(err, errlen, "%s: %s", path, strerror(errno));
 		close(fd);
 		unlink(path);
-		goto out;
+		return -1;
 	}
 	if (close(fd) != 0) {
 		keyring_fail(err, errlen, "%s: %s", path, strerror(errno));
 		unlink(path);
-		goto out;
+		return -1;
 	}
 	keyring_sync_dir(path);
-	rc = 0;
-out:
-	sodium_free(kr);
-	return rc;
+	return 0;
 }
 
 /*
@@ -418,17 +412,7 @@ keyring_kek_append(struct keyring *kr, const struct keyring_key *k)
 	return 0;
 }
 
-/* What a change to the keyring and its archive works on: both files read,
- * the keyring locked until keyring_both_close(). */
-struct keyring_both {
-	const char *path;
-	struct keyring *kr, *arch;
-	mode_t mode, amode;
-	char apath[PATH_MAX];
-	int fd;
-};
-
-static int
+int
 keyring_both_open(const char *path, struct keyring_both *b, char *err,
     size_t errlen)
 {
@@ -445,7 +429,7 @@ keyring_both_open(const char *path, struct keyring_both *b, char *err,
 	return 0;
 }
 
-static void
+void
 keyring_both_close(struct keyring_both *b)
 {
 	keyring_free(b->arch);

@@ -38,7 +38,7 @@ help_names_options() { # COMMAND FILE...
 }
 
 @test "permitctl keys --help names every option of keys, rewrap, retire and purge" {
-	help_names_options keys "$PERMIT_TEST_ROOT"/cli/{keys,rewrap,retire}.c
+	help_names_options keys "$PERMIT_TEST_ROOT"/cli/{keys,rewrap,retire,backup}.c
 }
 
 @test "permitctl reload --help names every option" {
