@@ -2,13 +2,24 @@
 #include "core/nametab.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 /* Process-wide settings, written once at start-up; never request data. */
 static char log_program[32] = "permit";
 static enum log_level log_threshold = LOG_LEVEL_INFO;
+static int log_journal;   /* 1: stderr is the journal's stream */
+
+/* sd-daemon(3) priorities, by level. */
+static const char log_priority[] = {
+	[LOG_LEVEL_ERROR] = '3',
+	[LOG_LEVEL_WARN] = '4',
+	[LOG_LEVEL_INFO] = '6',
+	[LOG_LEVEL_DEBUG] = '7',
+};
 
 static const char *const log_names[] = {
 	[LOG_LEVEL_ERROR] = "error",
@@ -17,11 +28,28 @@ static const char *const log_names[] = {
 	[LOG_LEVEL_DEBUG] = "debug",
 };
 
+/* 1 when $JOURNAL_STREAM ("DEVICE:INODE", set by systemd) is stderr. */
+static int
+log_stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char end;
+
+	if (js == NULL || sscanf(js, "%llu:%llu%c", &dev, &ino, &end) != 2 ||
+	    fstat(STDERR_FILENO, &st) != 0)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
 void
 log_init(const char *program, enum log_level level)
 {
 	snprintf(log_program, sizeof(log_program), "%s", program);
 	log_threshold = level;
+	log_journal = log_stderr_is_journal();
 }
 
 int
@@ -51,13 +79,21 @@ log_emit(enum log_level level, const char *func, const char *fmt, ...)
 
 	if (level > log_threshold)
 		return;
-	now = time(NULL);
-	gmtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	/* One write per line so lines from several workers do not interleave. */
-	dprintf(STDERR_FILENO, "%s %s[%ld] %s %s: %s\n", stamp, log_program,
-	    (long)getpid(), log_names[level], func, msg);
+	if (log_journal) {
+		dprintf(STDERR_FILENO, "<%c>%s%s%s\n", log_priority[level],
+		    level == LOG_LEVEL_INFO ? "" : func,
+		    level == LOG_LEVEL_INFO ? "" : ": ", msg);
+		return;
+	}
+	now = time(NULL);
+	gmtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	dprintf(STDERR_FILENO, "%s %s[%ld] %s %s%s%s\n", stamp, log_program,
+	    (long)getpid(), log_names[level],
+	    level == LOG_LEVEL_INFO ? "" : func,
+	    level == LOG_LEVEL_INFO ? "" : ": ", msg);
 }

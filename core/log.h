@@ -2,10 +2,17 @@
  * log — one line per event on stderr.
  *
  *   2026-11-21T10:00:00Z permitd[1234] error db_connect: connection refused
+ *   2026-11-21T10:00:00Z permitd[1234] info listening on unix:... with 4 workers
  *
- * Callers use the macros, which name the calling function. Never pass a
- * request body, a cookie, a token or any identity field: log lines are not
- * sealed (invariant 1).
+ * Warnings, errors and debug lines name the calling function (the macros
+ * pass it); info lines are for operators and say what happened in words.
+ * When stderr is the systemd journal's stream (JOURNAL_STREAM names it),
+ * a line is the journal's: a priority prefix ("<3>" error, "<4>" warn,
+ * "<6>" info, "<7>" debug) and the message, with neither time nor program
+ * nor pid, which the journal records itself.
+ *
+ * Never pass a request body, a cookie, a token or any identity field: log
+ * lines are not sealed (invariant 1, docs/DESIGN.md).
  */
 #ifndef PERMIT_CORE_LOG_H
 #define PERMIT_CORE_LOG_H
