@@ -136,34 +136,35 @@ fuzz-built: $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 # only once the libraries are installed.
 
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh all
 
 tests-built:
 	$(MAKE) --no-print-directory release asan
 
+# `make run` builds only what it runs: the programs, not the tests.
 run:
-	@$(MAKE) --no-print-directory deps
-	@$(MAKE) -s --no-print-directory release
+	@scripts/deps.sh run
+	@$(MAKE) -s --no-print-directory release-programs
 	@scripts/run.sh
 
 test:
-	@$(MAKE) --no-print-directory deps
+	@scripts/deps.sh test
 	@$(MAKE) -s --no-print-directory -j$$(nproc) release asan
 	@scripts/test.sh
 
 # The leak test's long run (tests/e2e/leak.bats): 20,000 reads.
 leak:
-	@$(MAKE) --no-print-directory deps
+	@scripts/deps.sh test
 	@$(MAKE) -s --no-print-directory -j$$(nproc) release asan
 	@PERMIT_TEST_ONLY=tests/e2e/leak.bats LEAK_REQUESTS=$${LEAK_REQUESTS:-20000} scripts/test.sh
 
 bench:
-	@$(MAKE) --no-print-directory deps
+	@scripts/deps.sh bench
 	@$(MAKE) -s --no-print-directory release release-bench
 	@scripts/bench.sh
 
 fuzz:
-	@$(MAKE) --no-print-directory deps
+	@scripts/deps.sh fuzz
 	@if command -v $(FUZZ_CC) >/dev/null; then \
 	    $(MAKE) --no-print-directory fuzz-built && scripts/fuzz.sh $${FUZZ_SECONDS:-60}; \
 	 else echo "fuzz: $(FUZZ_CC) not found, skipped"; fi

@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
-# Installs the Debian packages permitd builds, runs and tests with, and only
-# those that are missing. As root: apt-get update, then apt-get install -y.
-# Otherwise: prints the exact command to run and stops. Then the browser
+# Installs the Debian packages a make target needs, and only those that are
+# missing:
+#
+#   scripts/deps.sh run     build and run permitd (make run, make all)
+#   scripts/deps.sh test    and test it (make test, make leak)
+#   scripts/deps.sh bench   and measure it (make bench)
+#   scripts/deps.sh fuzz    and fuzz it (make fuzz)
+#   scripts/deps.sh all     everything (make deps)
+#
+# As root: apt-get update, then apt-get install -y. Otherwise: prints the
+# exact command to run and stops. For `test` and `all`, then the browser
 # tests' two npm packages (playwright-core, axe-core), exactly as
 # tests/browser/package-lock.json pins them, with `npm ci`, when that lock
 # changed since the last install. The Debian packages come from Debian's
@@ -22,12 +30,33 @@ npm_deps() {
 	cp "$dir/package-lock.json" "$dir/node_modules/.permit-lock"
 }
 
-packages=(
+target=${1:-all}
+# What building and running permitd needs (make run).
+run_packages=(
 	build-essential pkg-config
-	libfcgi-dev libfcgi-bin libpq-dev libsodium-dev libjansson-dev libcmocka-dev
+	libfcgi-dev libfcgi-bin libpq-dev libsodium-dev libjansson-dev
 	postgresql postgresql-client nginx curl
-	bats jq wrk clang libclang-rt-14-dev python3 nodejs chromium
 )
+# What the tests add: cmocka, bats and jq, the sanitizers' and libFuzzer's
+# clang, python3 (a pty for signal tests), wrk, node and Chromium for the
+# browser tests.
+test_packages=(
+	libcmocka-dev bats jq wrk clang libclang-rt-14-dev python3 nodejs chromium
+)
+bench_packages=(libcmocka-dev wrk jq nodejs python3)
+fuzz_packages=(clang libclang-rt-14-dev)
+case $target in
+run) packages=("${run_packages[@]}") ;;
+test) packages=("${run_packages[@]}" "${test_packages[@]}") ;;
+bench) packages=("${run_packages[@]}" "${bench_packages[@]}") ;;
+fuzz) packages=("${run_packages[@]}" "${fuzz_packages[@]}") ;;
+all) packages=("${run_packages[@]}" "${test_packages[@]}" "${bench_packages[@]}" \
+	"${fuzz_packages[@]}") ;;
+*) echo "usage: scripts/deps.sh run|test|bench|fuzz|all" >&2; exit 2 ;;
+esac
+# npm for the browser tests only.
+need_npm=0
+case $target in test|all) need_npm=1 ;; esac
 
 missing=()
 for p in "${packages[@]}"; do
@@ -37,8 +66,11 @@ for p in "${packages[@]}"; do
 done
 # Debian's nodejs leaves npm to a package of its own; a nodejs from
 # elsewhere (NodeSource's) brings its npm along and conflicts with Debian's.
-command -v npm >/dev/null || missing+=(npm)
-[ "${#missing[@]}" -eq 0 ] && { npm_deps; exit 0; }
+[ "$need_npm" -eq 0 ] || command -v npm >/dev/null || missing+=(npm)
+if [ "${#missing[@]}" -eq 0 ]; then
+	[ "$need_npm" -eq 0 ] || npm_deps
+	exit 0
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "permitd needs these Debian packages: ${missing[*]}" >&2
@@ -50,4 +82,4 @@ echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
-npm_deps
+[ "$need_npm" -eq 0 ] || npm_deps

@@ -28,14 +28,22 @@ stop_all() {
 	stack_say "stopped."
 }
 trap stop_all EXIT
-trap 'exit 130' INT
+# Ctrl-C is how `make run` is meant to end: stop everything, then exit 0,
+# so make says nothing more (a status 130 would make it print "Error 130").
+trap 'exit 0' INT
 trap 'exit 143' TERM
 
 stack_port_free "$HTTP_PORT" || stack_die "port $HTTP_PORT is in use (set HTTP_PORT=...)"
 mkdir -p "$STACK_DIR"
 chmod 0755 "$STACK_DIR"
+# A cluster made by an earlier `make run` keeps the port it was made with.
+if [ -f "$STACK_DIR/pg/PG_VERSION" ]; then
+	PG_PORT=$("$ROOT/scripts/pg.sh" env "$STACK_DIR" | sed -n 's/^PGPORT=//p')
+fi
 stack_say "PostgreSQL: private cluster in $STACK_DIR/pg, port $PG_PORT"
 stack_pg_up
+# Where this run listens, for make psql and whoever else looks.
+printf 'PG_PORT=%s\nHTTP_PORT=%s\n' "$PG_PORT" "$HTTP_PORT" >"$STACK_DIR/ports"
 stack_db_up
 stack_config_write
 stack_keyring
@@ -49,8 +57,10 @@ permitd is running behind nginx:  http://127.0.0.1:$HTTP_PORT/
   health:    curl http://127.0.0.1:$HTTP_PORT/api/v1/health
   staff:     $STACK_DIR/demo-credentials (an admin and a reviewer per office:
              role email password office; kept by the next make run)
-  logs:      $STACK_DIR/log/
-  database:  make psql
+  logs:      permitd     $STACK_DIR/log/permitd.log
+             nginx       $STACK_NGINX/access.log, $STACK_NGINX/error.log
+             PostgreSQL  $STACK_DIR/pg.log
+  database:  make psql   (port $PG_PORT)
 Press Ctrl-C to stop everything.
 MSG
 # Returns when a service exits on its own, or a signal's trap runs first.
