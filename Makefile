@@ -1,7 +1,7 @@
 # permitd — GNU Makefile.
 #
 # The two commands a newcomer needs:   make run     make test
-# Everything else:                     make deps all bench leak fuzz psql clean
+# Everything else:                     make deps all bench leak fuzz deb psql clean
 #
 # Two build variants share one source tree:
 #   $(BUILD)/release   -O2, the programs `make run` starts
@@ -27,7 +27,7 @@ Q := @
 say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 CC        ?= cc
-PKGS      := fcgi libpq libsodium jansson
+PKGS      := fcgi libpq libsodium jansson libsystemd
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) cmocka 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)
@@ -67,7 +67,7 @@ INTEG_SRC := $(wildcard tests/integration/test_*.c)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all release asan deps run test leak bench fuzz psql clean tests-built
+.PHONY: all release asan deps run test leak bench fuzz deb psql clean tests-built
 .DEFAULT_GOAL := all
 
 all: release
@@ -168,6 +168,11 @@ fuzz:
 	@if command -v $(FUZZ_CC) >/dev/null; then \
 	    $(MAKE) --no-print-directory fuzz-built && scripts/fuzz.sh $${FUZZ_SECONDS:-60}; \
 	 else echo "fuzz: $(FUZZ_CC) not found, skipped"; fi
+
+# The Debian package, under $(BUILD)/deb-src (scripts/deb.sh).
+deb:
+	@scripts/deps.sh deb
+	@BUILD=$(abspath $(BUILD)) scripts/deb.sh
 
 psql:
 	@scripts/psql.sh

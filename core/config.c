@@ -29,6 +29,7 @@ static const struct config_key config_keys[] = {
 	KEY(max_requests, CONFIG_T_LONG, 0, LONG_MAX),
 	KEY(drain_seconds, CONFIG_T_INT, 1, 3600),
 	KEY(log_level, CONFIG_T_STR, 0, 0),
+	KEY(log_file, CONFIG_T_STR, 0, 0),
 	KEY(pid_file, CONFIG_T_STR, 0, 0),
 	KEY(database, CONFIG_T_STR, 0, 0),
 	KEY(owner_database, CONFIG_T_STR, 0, 0),

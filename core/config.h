@@ -23,6 +23,7 @@ struct config {
 	long max_requests;            /* recycle a worker after this many; 0 = never */
 	int drain_seconds;            /* SIGTERM: wait this long for in-flight requests */
 	char log_level[16];
+	char log_file[CONFIG_STR];    /* "": stderr */
 	char pid_file[CONFIG_STR];    /* the master's pid, for permitctl reload */
 
 	/* database and keys */

@@ -1,6 +1,7 @@
 #include "core/log.h"
 #include "core/nametab.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,24 @@ log_init(const char *program, enum log_level level)
 	snprintf(log_program, sizeof(log_program), "%s", program);
 	log_threshold = level;
 	log_journal = log_stderr_is_journal();
+}
+
+int
+log_reopen(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+
+	if (fd < 0)
+		return -1;
+	if (fd != STDERR_FILENO) {
+		if (dup2(fd, STDERR_FILENO) < 0) {
+			close(fd);
+			return -1;
+		}
+		close(fd);
+	}
+	log_journal = 0;
+	return 0;
 }
 
 int

@@ -29,6 +29,14 @@ enum log_level {
 /* Names the program in every line (copied); lines below `level` are dropped. */
 void log_init(const char *program, enum log_level level);
 
+/*
+ * Points stderr at the file `path` (appended to, created mode 0640), so
+ * lines go there from now on, in the plain format; for a log file that
+ * logrotate moved away, this starts the new one. Processes forked later
+ * inherit it. 0, or -1 with errno (stderr unchanged).
+ */
+int log_reopen(const char *path);
+
 /* Parses "error", "warn", "info" or "debug"; 0, or -1 if unknown. */
 int log_level_parse(const char *s, enum log_level *out);
 

@@ -12,6 +12,7 @@
  * and socket to its workers (fcgi/master.h). A clean exit removes the pid
  * file.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,7 +44,11 @@ static const char fcgi_help[] =
     "  SIGHUP reloads the configuration and keyring into a new generation\n"
     "  of workers while the old ones finish their requests; SIGTERM or\n"
     "  SIGINT stops, letting requests in progress finish within\n"
-    "  drain_seconds.\n";
+    "  drain_seconds; SIGUSR1 reopens the log_file (after logrotate moved\n"
+    "  it) and replaces the workers the same gentle way; SIGUSR2 does\n"
+    "  nothing. Workers ignore SIGHUP, SIGUSR1 and SIGUSR2.\n"
+    "  Under systemd (Type=notify) the master reports READY, RELOADING\n"
+    "  and STOPPING.\n";
 
 static void
 fcgi_usage(void)
@@ -103,6 +108,10 @@ main(int argc, char **argv)
 		goto out;
 	}
 	cfg = app_service_config(svc);
+	if (cfg->log_file[0] != '\0' && log_reopen(cfg->log_file) != 0) {
+		log_error("log_file %s: %s", cfg->log_file, strerror(errno));
+		goto out;
+	}
 	if (fcgi_listen_open(cfg->listen, cfg->listen_mode, &listener, err,
 	    sizeof(err)) != 0) {
 		log_error("%s", err);

@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/monotime.h"
 #include "fcgi/listen.h"
+#include "fcgi/notify.h"
 #include "fcgi/worker.h"
 
 #define FCGI_MAX_CHILDREN   1024
@@ -55,10 +56,12 @@ struct fcgi_master {
 	double backoff, next_spawn, last_nudge;
 	double next_housekeep;        /* app_housekeep's next run */
 	int draining;
+	unsigned ready_gen;           /* gen + 1 once READY was sent for it */
 	struct fcgi_child kids[FCGI_MAX_CHILDREN];
 };
 
-static volatile sig_atomic_t fcgi_got_stop, fcgi_got_hup, fcgi_got_chld;
+static volatile sig_atomic_t fcgi_got_stop, fcgi_got_hup, fcgi_got_chld,
+    fcgi_got_usr1, fcgi_got_usr2;
 
 static void
 fcgi_master_on_signal(int sig)
@@ -67,6 +70,10 @@ fcgi_master_on_signal(int sig)
 		fcgi_got_hup = 1;
 	else if (sig == SIGCHLD)
 		fcgi_got_chld = 1;
+	else if (sig == SIGUSR1)
+		fcgi_got_usr1 = 1;
+	else if (sig == SIGUSR2)
+		fcgi_got_usr2 = 1;
 	else
 		fcgi_got_stop = 1;
 }
@@ -75,7 +82,8 @@ fcgi_master_on_signal(int sig)
 static void
 fcgi_master_signals(sigset_t *waiting)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD };
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGCHLD, SIGUSR1,
+	    SIGUSR2 };
 	struct sigaction sa;
 	sigset_t block;
 
@@ -231,6 +239,7 @@ static void
 fcgi_master_drain(struct fcgi_master *m, double now)
 {
 	log_info("stopping: draining %d workers", fcgi_master_live(m, 0));
+	fcgi_notify_stopping(fcgi_master_live(m, 0));
 	m->draining = 1;
 	m->last_nudge = now;
 	for (size_t i = 0; i < FCGI_MAX_CHILDREN; i++)
@@ -260,6 +269,10 @@ fcgi_master_reload(struct fcgi_master *m, double now)
 	    cfg->listen_mode != m->listen_mode)
 		log_warn("listen cannot change without a restart; still on %s",
 		    m->listen);
+	fcgi_notify_reloading();
+	if (cfg->log_file[0] != '\0' && log_reopen(cfg->log_file) != 0)
+		log_error("log_file %s: %s; logging on where it was",
+		    cfg->log_file, strerror(errno));
 	m->old[m->nold].gen = m->gen;
 	m->old[m->nold++].svc = *m->svc;
 	*m->svc = svc;
@@ -272,6 +285,43 @@ fcgi_master_reload(struct fcgi_master *m, double now)
 		if (m->kids[i].pid != 0 && m->kids[i].gen != m->gen)
 			fcgi_master_stop_child(m, &m->kids[i], now);
 	log_info("configuration reloaded; replacing workers");
+}
+
+/*
+ * SIGUSR1: the log file starts anew (logrotate moved the old one away).
+ * The master reopens it; its workers, which cannot open files once they
+ * serve, are replaced by new ones that inherit it, each old one finishing
+ * its request first. Without a log_file, logs go to stderr, and there is
+ * nothing to reopen.
+ */
+static void
+fcgi_master_reopen(struct fcgi_master *m, double now)
+{
+	if (m->cfg->log_file[0] == '\0') {
+		log_info("SIGUSR1: logs go to stderr (no log_file); nothing to "
+		    "reopen");
+		return;
+	}
+	if (log_reopen(m->cfg->log_file) != 0) {
+		log_error("log_file %s: %s; logging on where it was",
+		    m->cfg->log_file, strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < FCGI_MAX_CHILDREN; i++)
+		if (m->kids[i].pid != 0 && m->kids[i].kill_at == 0)
+			fcgi_master_stop_child(m, &m->kids[i], now);
+	log_info("log file reopened; replacing workers");
+}
+
+/* Tells systemd the workers of this generation serve, once per generation. */
+static void
+fcgi_master_ready(struct fcgi_master *m)
+{
+	if (m->draining || m->ready_gen == m->gen + 1 ||
+	    fcgi_master_live(m, 1) < m->cfg->workers)
+		return;
+	fcgi_notify_ready(m->listen, m->cfg->workers);
+	m->ready_gen = m->gen + 1;
 }
 
 /* 1 while a worker of generation `gen` runs. */
@@ -376,7 +426,11 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 			fcgi_master_drain(&m, now);
 		if (fcgi_got_hup && !m.draining)
 			fcgi_master_reload(&m, now);
-		fcgi_got_hup = 0;
+		if (fcgi_got_usr1 && !m.draining)
+			fcgi_master_reopen(&m, now);
+		if (fcgi_got_usr2)
+			log_info("SIGUSR2 does nothing; ignored");
+		fcgi_got_hup = fcgi_got_usr1 = fcgi_got_usr2 = 0;
 		if (m.draining && fcgi_master_live(&m, 0) == 0)
 			break;
 		/* Before the first workers start: the database knows what they
@@ -384,6 +438,7 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 		fcgi_master_announce(&m, now);
 		if (!m.draining)
 			fcgi_master_spawn(&m, now);
+		fcgi_master_ready(&m);
 		fcgi_master_stragglers(&m, now);
 		if (!m.draining && now >= m.next_housekeep) {
 			app_housekeep(*m.svc);

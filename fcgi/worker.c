@@ -71,6 +71,10 @@ fcgi_worker_signals(sigset_t *serving, sigset_t *idle)
 	sigaction(SIGINT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGHUP, &sa, NULL);
+	/* The master's signals (permitd(8)); a worker sent one by mistake
+	 * (kill -USR1 to the process group, say) must not die of it. */
+	sigaction(SIGUSR1, &sa, NULL);
+	sigaction(SIGUSR2, &sa, NULL);
 	sigaction(SIGPIPE, &sa, NULL);
 	/* The only children are db/'s short-lived cancel requests: nobody
 	 * waits for them, and they leave no zombie. */

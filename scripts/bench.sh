@@ -187,7 +187,7 @@ cost_record() { # LABEL BEFORE AFTER REQUESTS
 
 bench_config() { # LOG_LEVEL
 	STACK_LOG_LEVEL=$1 stack_config_write
-	cat >>"$STACK_CONFIG" <<EOF
+	stack_config_set "$STACK_CONFIG" <<EOF
 # scripts/bench.sh: workers are never recycled mid-run, submits stay under
 # the per-account bound and the rate limits (all from 127.0.0.1), seeding's
 # Argon2id is cheap.
@@ -213,12 +213,12 @@ EOF
 	if [ -n "${BENCH_FAIRNESS:-}" ]; then
 		bench_default_limits
 		printf 'session_sweep_interval = 1\ndraw_minutes = %s\n' "$BENCH_FAIRNESS"
-	fi >>"$STACK_CONFIG"
+	fi | stack_config_set "$STACK_CONFIG"
 	# The broker's pass: the default limits, 127.0.0.1 naming the client.
 	if [ -n "${BENCH_BROKER:-}" ]; then
 		bench_default_limits
 		printf 'client_addr_header = X-Forwarded-For\ntrusted_proxies = 127.0.0.1\n'
-	fi >>"$STACK_CONFIG"
+	fi | stack_config_set "$STACK_CONFIG"
 }
 
 # The limits, flag thresholds and booking horizon bench_config raises, at

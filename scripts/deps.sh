@@ -6,6 +6,7 @@
 #   scripts/deps.sh test    and test it (make test, make leak)
 #   scripts/deps.sh bench   and measure it (make bench)
 #   scripts/deps.sh fuzz    and fuzz it (make fuzz)
+#   scripts/deps.sh deb     and package it (make deb)
 #   scripts/deps.sh all     everything (make deps)
 #
 # As root: apt-get update, then apt-get install -y. Otherwise: prints the
@@ -34,14 +35,17 @@ target=${1:-all}
 # What building and running permitd needs (make run).
 run_packages=(
 	build-essential pkg-config
-	libfcgi-dev libfcgi-bin libpq-dev libsodium-dev libjansson-dev
+	libfcgi-dev libfcgi-bin libpq-dev libsodium-dev libjansson-dev libsystemd-dev
 	postgresql postgresql-client nginx curl
 )
+# dpkg-buildpackage and what debian/control's Build-Depends add.
+deb_packages=(dpkg-dev debhelper fakeroot scdoc)
 # What the tests add: cmocka, bats and jq, the sanitizers' and libFuzzer's
-# clang, python3 (a pty for signal tests), wrk, node and Chromium for the
-# browser tests.
+# clang, python3 (a pty for signal tests, systemd's notify socket), wrk,
+# node and Chromium for the browser tests, systemd-analyze for the unit.
 test_packages=(
 	libcmocka-dev bats jq wrk clang libclang-rt-14-dev python3 nodejs chromium
+	systemd "${deb_packages[@]}"
 )
 bench_packages=(libcmocka-dev wrk jq nodejs python3)
 fuzz_packages=(clang libclang-rt-14-dev)
@@ -50,9 +54,10 @@ run) packages=("${run_packages[@]}") ;;
 test) packages=("${run_packages[@]}" "${test_packages[@]}") ;;
 bench) packages=("${run_packages[@]}" "${bench_packages[@]}") ;;
 fuzz) packages=("${run_packages[@]}" "${fuzz_packages[@]}") ;;
+deb) packages=("${run_packages[@]}" "${deb_packages[@]}") ;;
 all) packages=("${run_packages[@]}" "${test_packages[@]}" "${bench_packages[@]}" \
 	"${fuzz_packages[@]}") ;;
-*) echo "usage: scripts/deps.sh run|test|bench|fuzz|all" >&2; exit 2 ;;
+*) echo "usage: scripts/deps.sh run|test|bench|fuzz|deb|all" >&2; exit 2 ;;
 esac
 # npm for the browser tests only.
 need_npm=0

@@ -72,6 +72,19 @@ cookie_secure = false
 EOF
 }
 
+# Sets keys of config FILE from `key = value` lines on stdin: a key the file
+# has already is replaced (permitd refuses a key set twice), a new one is
+# appended; blank and comment lines are appended as they are.
+stack_config_set() { # FILE < LINES
+	local file=$1 line
+	while IFS= read -r line; do
+		if [[ $line =~ ^[[:space:]]*([a-z_]+)[[:space:]]*= ]]; then
+			sed -i "/^[[:space:]]*${BASH_REMATCH[1]}[[:space:]]*=/d" "$file"
+		fi
+		printf '%s\n' "$line" >>"$file"
+	done
+}
+
 stack_keyring() {
 	[ -f "$STACK_DIR/keyring" ] && return 0
 	"$PERMITCTL" -c "$STACK_CONFIG" keys init >&2

@@ -117,7 +117,7 @@ else
 	# 127.0.0.1 into one database: the rate limits and the request flag
 	# rules are out of their way, and the files that test one set theirs
 	# (E2E_EXTRA_CONFIG).
-	cat >>"$STACK_CONFIG" <<-EOF
+	stack_config_set "$STACK_CONFIG" <<-EOF
 	limit_registrations = 1000000
 	limit_signin_failures = 1000000
 	limit_submissions = 1000000

@@ -30,7 +30,7 @@ stack_start() {
 		sed -e "s|^listen = .*|listen = unix:$STACK_SOCKET|" \
 		    -e "s|^pid_file = .*|pid_file = $E2E_DIR/fcgi/permitd.pid|" \
 		    "$PERMIT_TEST_CONFIG" >"$STACK_CONFIG"
-		printf '%s\n' "${E2E_EXTRA_CONFIG:-}" >>"$STACK_CONFIG"
+		printf '%s\n' "${E2E_EXTRA_CONFIG:-}" | stack_config_set "$STACK_CONFIG"
 	fi
 	HTTP_PORT=$(stack_pick_port $((18000 + RANDOM % 10000)))
 	e2e_permitd_start

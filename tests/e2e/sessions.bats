@@ -321,7 +321,7 @@ session_row() {
 	before=$(psql_super -Atc "SELECT password_hash FROM accounts WHERE id = '$id'")
 	[[ "$before" == '$argon2id$'*',t=2,'* ]]
 	cp "$STACK_CONFIG" "$BATS_TEST_TMPDIR/config"
-	echo 'pwhash_opslimit = 3' >>"$STACK_CONFIG"
+	echo 'pwhash_opslimit = 3' | stack_config_set "$STACK_CONFIG"
 	reload_permitd
 	signin "$EMAIL" "$PASSWORD"
 	local signed=$status
@@ -361,7 +361,7 @@ session_row() {
 @test "cookie_secure: __Host-permit_session, the plain name ignored, two of it 401" {
 	local cookie token status_plain status_two status_one
 	cp "$STACK_CONFIG" "$BATS_TEST_TMPDIR/config"
-	echo 'cookie_secure = true' >>"$STACK_CONFIG"
+	echo 'cookie_secure = true' | stack_config_set "$STACK_CONFIG"
 	reload_permitd
 	register "$EMAIL" "$PASSWORD"
 	signin "$EMAIL" "$PASSWORD"
