@@ -384,22 +384,6 @@ session_row() {
 	[ "$status_two" = 401 ]
 }
 
-# The argon2=N of the access log's last line for "METHOD PATH STATUS".
-argon2_of() { # METHOD PATH STATUS
-	local i line
-	for i in $(seq 40); do
-		line=$(grep -F " $1 $2 $3 " "$E2E_LOG" | tail -n1)
-		if [ -n "$line" ] && [ "$line" != "$(cat "$BATS_TEST_TMPDIR/seen" 2>/dev/null)" ]; then
-			echo "$line" >"$BATS_TEST_TMPDIR/seen"
-			sed -n 's/.* argon2=\([0-9]*\).*/\1/p' <<<"$line"
-			return 0
-		fi
-		sleep 0.05
-	done
-	echo "no log line for $1 $2 $3" >&2
-	return 1
-}
-
 # Not timing but its cause: an unknown email (or one of the wrong shape)
 # runs the same one Argon2id verification as a wrong password, so a
 # sign-in's time does not tell whether an account exists.
