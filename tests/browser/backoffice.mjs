@@ -46,6 +46,17 @@ function localMorning(daysAhead) {
 	return `${d}T08:00`;
 }
 
+// Does ACTION on the reviewer's queue and returns the ids of the
+// applications it shows once the page has rendered anew (its heading
+// replaced), checking that the caption names page PAGE.
+async function queueAfter(r, page, action) {
+	const heading = await r.$('main h1');
+	await action();
+	await r.waitForFunction((h) => !h.isConnected, heading);
+	assert.match(await text(r, 'main .caption'), new RegExp(`halaman ${page}$`));
+	return r.locator('main tbody a').evaluateAll((as) => as.map((a) => a.getAttribute('href').split('/').pop()));
+}
+
 export default {
 	// A reviewer opens and approves; the citizen reads it in both languages.
 	async review(s) {
@@ -56,12 +67,10 @@ export default {
 		const r = await s.reviewer();
 		await go(r, '#/review', 'review.title');
 		await r.selectOption('[name="status"]', 'submitted');
-		await submit(r);
-		for (let i = 0; i < 50 && !(await r.locator(`a[href="#/review/${id}"]`).count()); i += 1) {
-			await r.waitForSelector('.pager');
-			assert.equal(await r.locator('.pager button').nth(1).isDisabled(), false, 'the application is in the queue');
-			await r.locator('.pager button').nth(1).click();
-			await r.waitForTimeout(200);
+		let shown = await queueAfter(r, 1, () => submit(r));
+		for (let page = 2; !shown.includes(id); page += 1) {
+			assert.equal(await button(r, 'Halaman berikutnya').isDisabled(), false, 'the application is in the queue');
+			shown = await queueAfter(r, page, () => button(r, 'Halaman berikutnya').click());
 		}
 		await check(r, 'review-queue');
 		await r.click(`a[href="#/review/${id}"]`);
@@ -83,6 +92,31 @@ export default {
 		await c.waitForFunction(() => document.documentElement.lang === 'en');
 		await c.waitForFunction(() => document.querySelector('[data-status]')?.textContent === 'Approved');
 		assert.match(await mainText(c), /Dokumen lengkap/);
+	},
+
+	// The queue filtered by status, 20 a page: the next page holds others,
+	// the previous one the same again; filtered by day, only that day's
+	// appointment (browser.bats booked one, and filed 21 more applications).
+	async queue(s) {
+		const r = await s.reviewer();
+		await go(r, '#/review', 'review.title');
+		await r.selectOption('[name="status"]', 'submitted');
+		const first = await queueAfter(r, 1, () => submit(r));
+		assert.equal(first.length, 20);
+		assert.equal(await button(r, 'Halaman sebelumnya').isDisabled(), true);
+		for (const status of await r.locator('main tbody td:nth-child(2)').allTextContents()) assert.equal(status, 'Terkirim');
+		const second = await queueAfter(r, 2, () => button(r, 'Halaman berikutnya').click());
+		assert.ok(second.length >= 1);
+		assert.deepEqual(second.filter((id) => first.includes(id)), []);
+		assert.deepEqual(await queueAfter(r, 1, () => button(r, 'Halaman sebelumnya').click()), first);
+
+		await r.selectOption('[name="status"]', '');
+		await r.fill('[name="date"]', DAYS.queue);
+		assert.equal((await queueAfter(r, 1, () => submit(r))).length, 1);
+		const row = await r.locator('main tbody tr td').allTextContents();
+		assert.equal(row[2], new Intl.DateTimeFormat('id-ID', { dateStyle: 'medium', timeZone: 'UTC' }).format(Date.parse(DAYS.queue)));
+		assert.equal(await button(r, 'Halaman berikutnya').isDisabled(), true);
+		await check(r, 'review-queue-day');
 	},
 
 	// Block asked first, from the flag's row: going back blocks nothing
@@ -190,7 +224,9 @@ export default {
 		await saveDay(adm, day, { opens_at_choice: 'set', opens_at: localMorning(10) });
 		const said = await daySaid(adm);
 		const at = said.match(/ Pemesanan dibuka (.+)\.$/)[1];
-		await cellReads(adm, day, 'Belum dibuka');
+		const short = new Intl.DateTimeFormat('id-ID', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Asia/Jakarta' })
+			.format(Date.parse(`${localMorning(10)}:00+07:00`));
+		await cellReads(adm, day, `Dibuka ${short}`);
 		await check(adm, 'admin-day-opening');
 
 		const answer = c.page.waitForResponse((r) => r.url().endsWith('/booking'));
@@ -200,6 +236,7 @@ export default {
 		assert.equal(await text(c.page, 'main .slot .alert'), `Pemesanan untuk hari ini dibuka ${at}.`);
 		const cell = c.page.locator(`button[data-date="${day}"]`);
 		assert.match(await cell.getAttribute('class'), /\bnot-open\b/);
+		assert.equal(await text(c.page, `button[data-date="${day}"] .cal-state`), `Dibuka ${short}`);
 		assert.equal(await cell.isDisabled(), true);
 		assert.equal((await application(c.page, c.id)).booking, null);
 		assert.equal(Date.parse((await officeDay(day)).opens_at), Date.parse(`${localMorning(10)}:00+07:00`));

@@ -11,8 +11,9 @@
 #
 # The file's days are BDG's weekdays from 12 days ahead (no other file
 # books BDG's coming days), one for each purpose; its stack runs the master
-# every second (the draw) and allows 2 booking attempts an hour per account
-# (the 429).
+# every second (the draw), allows 2 booking attempts an hour per account
+# (the 429) and any number of active applications (the reviewer's queue
+# gets more than a page of them).
 
 load lib
 load citizen
@@ -23,15 +24,16 @@ load draw
 BROWSER_SOCKET=$E2E_DIR/browser.sock
 
 setup_file() {
-	E2E_EXTRA_CONFIG=$'session_sweep_interval = 1\nlimit_bookings = 2\nlimit_bookings_window = 3600' stack_start
+	E2E_EXTRA_CONFIG=$'session_sweep_interval = 1\nlimit_bookings = 2\nlimit_bookings_window = 3600\nmax_active_applications = 1000' \
+	    stack_start
 	staff_new ada admin
 	staff_new rita reviewer BDG
 	local -a d
-	mapfile -t d < <(weekday_ahead 12 7)
+	mapfile -t d < <(weekday_ahead 12 8)
 	jq -n --arg a "${d[0]}" --arg b "${d[1]}" --arg c "${d[2]}" --arg e "${d[3]}" \
-	    --arg f "${d[4]}" --arg g "${d[5]}" --arg h "${d[6]}" \
-	    '{last_place: $a, free: $b, draw: $c, quota: $e, capacity: $f, closed: $g, opening: $h}' \
-	    >"$BATS_FILE_TMPDIR/days.json"
+	    --arg f "${d[4]}" --arg g "${d[5]}" --arg h "${d[6]}" --arg i "${d[7]}" \
+	    '{last_place: $a, free: $b, draw: $c, quota: $e, capacity: $f, closed: $g,
+	      opening: $h, queue: $i}' >"$BATS_FILE_TMPDIR/days.json"
 	# The booking test's day has one place.
 	as ada PUT "/api/v1/admin/offices/BDG/days/${d[0]}" -H 'Content-Type: application/json' \
 	    --data '{"capacity":1}'
@@ -49,6 +51,18 @@ setup_file() {
 	[ "$status" = 201 ] || { echo "vera's booking: $status $body" >&2; return 1; }
 	psql_super -c "INSERT INTO account_flags (account_id, rule, detail)
 	    VALUES ('$(citizen_id vera)', 'lapsed_holds', '2 holds lapsed within 30 days')" >/dev/null
+	# The reviewer's queue: more than a page of submitted applications, and
+	# pia's appointment alone on its day.
+	citizen_new many
+	for i in $(seq 21); do
+		person_new M
+		citizen_apply_at many BDG
+	done
+	citizen_new pia
+	person_new F
+	citizen_apply_at pia BDG
+	as_post pia "/api/v1/applications/$(citizen_app pia)/booking" "{\"date\":\"${d[7]}\"}"
+	[ "$status" = 201 ] || { echo "pia's booking: $status $body" >&2; return 1; }
 	browser_start
 }
 
@@ -158,6 +172,10 @@ vera() { jq -nc --arg a "$(citizen_id vera)" '{account: $a}'; }
 
 @test "browser: a reviewer opens and approves; the citizen reads it in Indonesian, then English" {
 	step review
+}
+
+@test "browser: the reviewer's queue pages 20 at a time, forward and back, and filters by status and by day" {
+	step queue
 }
 
 @test "browser: an admin's block of a flagged account is asked first; going back blocks nothing" {

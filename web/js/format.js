@@ -20,6 +20,12 @@ export function instant(iso) {
 		.format(new Date(iso));
 }
 
+// An instant in short, for a calendar's day: day, month and time.
+export function instantShort(iso) {
+	return new Intl.DateTimeFormat(locale(), { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })
+		.format(new Date(iso));
+}
+
 export function rupiah(n) {
 	return new Intl.NumberFormat(locale(), { style: 'currency', currency: 'IDR', maximumFractionDigits: 0 }).format(n);
 }
