@@ -69,7 +69,7 @@ export default {
 		await r.selectOption('[name="status"]', 'submitted');
 		let shown = await queueAfter(r, 1, () => submit(r));
 		for (let page = 2; !shown.includes(id); page += 1) {
-			assert.equal(await button(r, 'Halaman berikutnya').isDisabled(), false, 'the application is in the queue');
+			assert.ok(page <= 50 && !(await button(r, 'Halaman berikutnya').isDisabled()), 'the application is in the queue');
 			shown = await queueAfter(r, page, () => button(r, 'Halaman berikutnya').click());
 		}
 		await check(r, 'review-queue');
