@@ -69,12 +69,17 @@ citizen_apply_at() { # NAME OFFICE
 	jq -r .application.id <<<"$body" >"$BATS_FILE_TMPDIR/$1.app"
 }
 
-# The first Monday-to-Friday date at least N days after WIB's today.
-weekday_ahead() { # N
-	local n=$1 d
+# The first COUNT (1) Monday-to-Friday dates at least N days after WIB's
+# today, one a line.
+weekday_ahead() { # N [COUNT]
+	local n=$1 left=${2:-1} d
 	while :; do
 		d=$(TZ=Asia/Jakarta date -d "+$n days" +%F)
-		[ "$(date -d "$d" +%u)" -le 5 ] && { echo "$d"; return; }
+		if [ "$(date -d "$d" +%u)" -le 5 ]; then
+			echo "$d"
+			left=$((left - 1))
+			[ "$left" -gt 0 ] || return 0
+		fi
 		n=$((n + 1))
 	done
 }

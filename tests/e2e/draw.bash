@@ -1,9 +1,12 @@
 # shellcheck shell=bash
 # Helpers for end-to-end tests of a day's opening and its draw at MDN
-# (Asia/Jakarta), whose days only the opening and draw files book. Load
-# after lib and citizen. open_day waits for the master to commit a seed
-# and run_draw for it to draw: their stacks run the master every second
+# (Asia/Jakarta), whose days only the opening and draw files book, or at
+# DRAW_OFFICE when a file sets it (browser.bats: BDG). Load after lib and
+# citizen. open_day waits for the master to commit a seed and run_draw for
+# it to draw: their stacks run the master every second
 # (session_sweep_interval = 1).
+
+DRAW_OFFICE=${DRAW_OFFICE:-MDN}
 
 # Citizen NAME with a new person's passport application at MDN.
 mdn_citizen() { # NAME
@@ -19,35 +22,35 @@ book() { # NAME DATE
 
 sql() { psql_super -tA -c "$1"; }
 
-# Opens DAY at MDN with CAPACITY a few seconds from now; returns once the
+# Opens DAY at DRAW_OFFICE with CAPACITY a few seconds from now; returns once the
 # master has committed its seed and the window has opened.
 open_day() { # DAY CAPACITY
 	local i
 	sql "INSERT INTO office_days (office, day, capacity, opens_at)
-	    VALUES ('MDN', '$1', $2, now() + interval '3 seconds')" >/dev/null
+	    VALUES ('$DRAW_OFFICE', '$1', $2, now() + interval '3 seconds')" >/dev/null
 	for i in $(seq 100); do
-		[ "$(sql "SELECT count(*) FROM draws WHERE office = 'MDN' AND day = '$1'")" = 1 ] && break
+		[ "$(sql "SELECT count(*) FROM draws WHERE office = '$DRAW_OFFICE' AND day = '$1'")" = 1 ] && break
 		sleep 0.1
 	done
 	draw_get "$1"
 	[ "$status" = 200 ] || { echo "no seed committed for $1: $status $body" >&2; return 1; }
 	for i in $(seq 100); do
-		[ "$(sql "SELECT opens_at <= now() FROM draws WHERE office = 'MDN' AND day = '$1'")" = t ] && return 0
+		[ "$(sql "SELECT opens_at <= now() FROM draws WHERE office = '$DRAW_OFFICE' AND day = '$1'")" = t ] && return 0
 		sleep 0.1
 	done
 	return 1
 }
 
 draw_get() { # DAY
-	api GET "/api/v1/offices/MDN/draws/$1"
+	api GET "/api/v1/offices/$DRAW_OFFICE/draws/$1"
 }
 
 # Brings DAY's draw_at to now and waits for the master to run it.
 run_draw() { # DAY
 	local i
-	sql "UPDATE draws SET draw_at = now() WHERE office = 'MDN' AND day = '$1'" >/dev/null
+	sql "UPDATE draws SET draw_at = now() WHERE office = '$DRAW_OFFICE' AND day = '$1'" >/dev/null
 	for i in $(seq 100); do
-		[ "$(sql "SELECT drawn_at IS NOT NULL FROM draws WHERE office = 'MDN' AND day = '$1'")" = t ] && return 0
+		[ "$(sql "SELECT drawn_at IS NOT NULL FROM draws WHERE office = '$DRAW_OFFICE' AND day = '$1'")" = t ] && return 0
 		sleep 0.1
 	done
 	echo "the draw of $1 did not run" >&2

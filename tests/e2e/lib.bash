@@ -188,6 +188,17 @@ header() {
 # The error code of an API error body.
 error_code() { jq -r '.error.code' <<<"$body"; }
 
+# Polls health until it answers STATUS (up to 10 s).
+wait_for_health() { # STATUS
+	local i
+	for i in $(seq 50); do
+		api GET /api/v1/health
+		[ "$status" = "$1" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
 # Every header of invariant 6, on whatever $headers holds.
 assert_security_headers() {
 	[ "$(header Content-Type)" = "application/json; charset=utf-8" ]

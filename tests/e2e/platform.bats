@@ -14,17 +14,6 @@ teardown_file() {
 	stack_stop
 }
 
-# Polls health until it answers STATUS (up to 10 s).
-wait_for_health() { # STATUS
-	local i
-	for i in $(seq 50); do
-		api GET /api/v1/health
-		[ "$status" = "$1" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
-
 @test "health answers 200 through nginx with the service mode" {
 	api GET /api/v1/health
 	[ "$status" = 200 ]
@@ -208,4 +197,31 @@ raw_request() { # LINE
 		assert_error_body bad_request
 		assert_security_headers
 	done
+}
+
+# The headers a configuration gives the pages (web/), "Name: value" a line,
+# sorted: nginx's in its `location /`, Apache's `Header always set`,
+# lighttpd's setenv.set-response-header.
+pages_headers() { # nginx|apache|lighttpd
+	case $1 in
+	nginx) sed -n '/^\s*location \/ {/,/}/p' "$ROOT/conf/nginx.conf.in" |
+	    sed -n 's/^\s*add_header \([^ ]*\) "\(.*\)" always;$/\1: \2/p' ;;
+	apache) sed -n 's/^\s*Header always set \([^ ]*\) "\(.*\)"$/\1: \2/p' "$ROOT/conf/apache.conf" ;;
+	lighttpd) sed -n '/setenv.set-response-header/,/)/p' "$ROOT/conf/lighttpd.conf" |
+	    sed -n 's/^\s*"\([^"]*\)"\s*=> "\(.*\)",\{0,1\}$/\1: \2/p' ;;
+	esac | sort
+}
+
+@test "the pages get their CSP and security headers from nginx, and the Apache and lighttpd examples give them the same" {
+	local want line
+	want=$(pages_headers nginx)
+	[ "$(wc -l <<<"$want")" -ge 5 ]
+	grep -q "^Content-Security-Policy: default-src 'self'; " <<<"$want"
+	api GET /
+	[ "$status" = 200 ]
+	while IFS= read -r line; do
+		[ "$(header "${line%%: *}")" = "${line#*: }" ] || { echo "nginx sends no $line" >&2; false; }
+	done <<<"$want"
+	[ "$(pages_headers apache)" = "$want" ] || { diff <(echo "$want") <(pages_headers apache) >&2; false; }
+	[ "$(pages_headers lighttpd)" = "$want" ] || { diff <(echo "$want") <(pages_headers lighttpd) >&2; false; }
 }

@@ -37,7 +37,8 @@ export async function api(method, path, body, extraHeaders = {}) {
 	try { data = text ? JSON.parse(text) : null; } catch { data = null; }
 	if (!res.ok) {
 		const err = new ApiError(res.status, data, res.headers.get('Retry-After'));
-		if (err.code === 'maintenance') window.dispatchEvent(new CustomEvent('permit:maintenance'));
+		// The banner asks /health again: the mode changed, or the service is down.
+		if (err.code === 'maintenance' || err.code === 'unavailable') window.dispatchEvent(new CustomEvent('permit:service'));
 		if (err.status === 401) window.dispatchEvent(new CustomEvent('permit:unauthorized'));
 		throw err;
 	}

@@ -84,7 +84,7 @@ async function route(focus = true) {
 		params: m ? m.params : {},
 		onLeave: (fn) => leaving.push(fn),
 		current: () => mine === token,
-		refresh: () => route(false),
+		refresh: (focusHeading = false) => route(focusHeading),
 	};
 	let page;
 	try {

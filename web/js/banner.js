@@ -1,6 +1,6 @@
 // The maintenance banner: the service mode and the admin's message from
 // GET /health, read on start, on every page change, after any 503
-// maintenance and every 30 seconds.
+// (maintenance or unavailable) and every 30 seconds.
 import { t } from './i18n.js';
 import { h } from './dom.js';
 
@@ -29,11 +29,11 @@ export function render() {
 	}
 	el.hidden = false;
 	el.replaceChildren(h('p', {}, h('strong', {}, t(`banner.${state.mode}`))),
-		state.message ? h('p', { class: 'banner-message' }, state.message) : null);
+		...(state.message ? [h('p', { class: 'banner-message' }, state.message)] : []));
 }
 
 export function startBanner() {
-	window.addEventListener('permit:maintenance', refreshBanner);
+	window.addEventListener('permit:service', refreshBanner);
 	setInterval(refreshBanner, 30000);
 	return refreshBanner();
 }

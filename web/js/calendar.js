@@ -1,10 +1,11 @@
 // An office's availability calendar: six weeks from tomorrow, each day with
 // what remains, closed days, full days, days not open yet (with when they
-// open) and days in their opening draw (with when it is drawn).
+// open, in short on the day and in full for a screen reader) and days in
+// their opening draw (with when it is drawn).
 import { h } from './dom.js';
 import { t } from './i18n.js';
 import { api } from './api.js';
-import { weekdayShort, day as fmtDay, instant, isoDay } from './format.js';
+import { weekdayShort, day as fmtDay, instant, instantShort, isoDay } from './format.js';
 
 const SPAN = 42;
 
@@ -23,10 +24,7 @@ function describe(d, marks) {
 	const notOpen = mark.notOpen || (Date.parse(d.opens_at) > Date.now() ? d.opens_at : null);
 	const draw = mark.draw || d.draw_at;
 	if (d.closed) return ['closed', t('cal.closed'), t('cal.closed')];
-	if (notOpen) {
-		const at = instant(notOpen);
-		return ['not-open', t('cal.not_open'), t('cal.not_open_at', { at })];
-	}
+	if (notOpen) return ['not-open', t('cal.opens_short', { at: instantShort(notOpen) }), t('cal.not_open_at', { at: instant(notOpen) })];
 	if (draw) return ['draw', t('cal.draw'), t('cal.draw_long', { at: instant(draw) })];
 	if (d.remaining <= 0) return ['full', t('cal.full'), t('cal.full')];
 	const text = t('cal.remaining', { n: d.remaining, of: d.capacity });

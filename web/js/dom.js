@@ -34,13 +34,17 @@ function append(el, kids) {
 	}
 }
 
-// A scrollable table: the wrapper takes focus so the keyboard can scroll it.
+// A table that scrolls sideways in its own box (the wrapper takes focus so
+// the keyboard can scroll it), named by CAPTION written above the box, so
+// a phone shows all of it.
 export function table(caption, heads, rows) {
-	return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': caption },
-		h('table', {},
-			h('caption', {}, caption),
-			h('thead', {}, h('tr', {}, heads.map((x) => h('th', { scope: 'col' }, x)))),
-			h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c)))))));
+	const id = nextId('t');
+	return h('div', { class: 'table' },
+		h('p', { id, class: 'caption' }, caption),
+		h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-labelledby': id },
+			h('table', { 'aria-labelledby': id },
+				h('thead', {}, h('tr', {}, heads.map((x) => h('th', { scope: 'col' }, x)))),
+				h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c) => h('td', {}, c))))))));
 }
 
 // A description list of [term, value] pairs, null values left out.

@@ -71,8 +71,14 @@ export function showInvalid(fields, err) {
 	return rest;
 }
 
-// The values of FIELDS as an object of dotted paths (empty ones left out
-// unless KEEP_EMPTY lists them).
+// A refusal, shaped as a 422's, of the fields NAMES left empty: checked here
+// when sending would mean something else (an empty day, "set" with no
+// value) or nothing at all.
+export function missing(names) {
+	return { code: 'invalid', errors: names.map((field) => ({ field, reason: 'required' })) };
+}
+
+// The values of FIELDS as an object of dotted paths, empty ones left out.
 export function values(fields) {
 	const out = {};
 	for (const f of fields) {
@@ -101,19 +107,49 @@ export async function busy(form, promise) {
 	}
 }
 
-// A button that asks first: LABEL, then QUESTION with CONFIRM and a way back.
-export function confirmButton(label, question, confirm, action) {
-	const wrap = h('div', { class: 'confirm' });
-	const start = h('button', { type: 'button' }, label);
-	const ask = () => {
-		const yes = h('button', { type: 'button', class: 'danger' }, confirm);
-		const no = h('button', { type: 'button' }, t('form.cancel'));
-		yes.addEventListener('click', async () => { yes.disabled = true; await action(); });
-		no.addEventListener('click', () => { wrap.replaceChildren(start); start.focus(); });
-		wrap.replaceChildren(h('p', { role: 'alert' }, question), yes, no);
-		yes.focus();
+// Asks in PANEL: QUESTION, the FIELDS it needs (a reason, say), YES and a
+// way back, as one group named by the question; focus goes to the first
+// field (or YES). YES runs ACTION(values of FIELDS): a 422 is shown beside
+// its field and the question stays; otherwise the question closes, and a
+// refusal goes to ON_ERROR. ON_CLOSE(how: 'done', 'failed' or 'back').
+export function ask(panel, { question, yes, fields = [], action, onError, onClose }) {
+	const qid = nextId('q');
+	const ok = h('button', { type: 'button', class: 'danger' }, yes);
+	const back = h('button', { type: 'button' }, t('form.cancel'));
+	const close = (how) => {
+		panel.replaceChildren();
+		if (onClose) onClose(how);
 	};
-	start.addEventListener('click', ask);
+	ok.addEventListener('click', async () => {
+		clearErrors(fields);
+		ok.disabled = true;
+		try {
+			await action(values(fields));
+		} catch (err) {
+			ok.disabled = false;
+			if (err.code === 'invalid' && showInvalid(fields, err).length === 0) return;
+			close('failed');
+			if (onError) onError(err);
+			return;
+		}
+		close('done');
+	});
+	back.addEventListener('click', () => close('back'));
+	panel.replaceChildren(h('div', { class: 'confirm', role: 'group', 'aria-labelledby': qid },
+		h('p', { id: qid, class: 'question' }, question), fields.map((f) => f.wrap), ok, back));
+	(fields.length ? fields[0].input : ok).focus();
+}
+
+// A button, LABEL, that asks first (ask's SPEC) and comes back once the
+// question closes, focused when the way back was taken.
+export function confirmButton(label, spec) {
+	const wrap = h('div', {});
+	const start = h('button', { type: 'button' }, label);
+	start.addEventListener('click', () => ask(wrap, { ...spec, onClose: (how) => {
+		wrap.replaceChildren(start);
+		if (how === 'back') start.focus();
+		if (spec.onClose) spec.onClose(how);
+	} }));
 	wrap.append(start);
 	return wrap;
 }

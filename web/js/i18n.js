@@ -28,6 +28,12 @@ export function t(key, vars = {}) {
 	return s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
 }
 
+// Whether the dictionary has KEY (for codes the server may add to, such as
+// audit actions: shown as they are when no words exist for them).
+export function has(key) {
+	return dicts[current][key] !== undefined;
+}
+
 // The strings of index.html: data-i18n (text) and data-i18n-label (aria-label).
 export function translateStatic(root = document) {
 	document.documentElement.lang = current;

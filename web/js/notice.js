@@ -2,21 +2,22 @@
 // shown in an alert box, and short announcements for screen readers.
 import { h } from './dom.js';
 import { t } from './i18n.js';
-import { duration } from './format.js';
+import { retryAt } from './format.js';
 import { bannerMessage } from './banner.js';
 
-// The sentence for ERR (an ApiError), with when to retry where the API says.
+// The sentence for ERR (an ApiError), with when to retry (in how long, and
+// at what time) where the API says so in Retry-After.
 export function errorText(err) {
-	const wait = err.retryAfter !== null ? duration(err.retryAfter) : null;
+	const when = err.retryAfter > 0 ? retryAt(err.retryAfter) : null;
 	switch (err.code) {
 	case 'rate_limited':
-		return wait ? t('err.rate_limited_wait', { wait }) : t('err.rate_limited');
+		return when ? t('err.rate_limited_wait', when) : t('err.rate_limited');
 	case 'maintenance': {
 		const msg = bannerMessage();
 		return msg ? t('err.maintenance_msg', { message: msg }) : t('err.maintenance');
 	}
 	case 'unavailable':
-		return wait ? t('err.unavailable_wait', { wait }) : t('err.unavailable');
+		return when ? t('err.unavailable_wait', when) : t('err.unavailable');
 	case 'quota_exhausted': case 'unauthorized': case 'forbidden': case 'not_found':
 	case 'invalid': case 'network': case 'bad_request': case 'too_large':
 		return t(`err.${err.code}`);

@@ -1,10 +1,10 @@
 // The admin's pages: the service mode and its message, flags with block and
 // unblock, office quotas and days, new staff, an application's audit trail.
 import { h, table } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, has } from '../i18n.js';
 import { api } from '../api.js';
 import { day, instant } from '../format.js';
-import { field, submitButton, showInvalid, clearErrors, busy, values, confirmButton } from '../form.js';
+import { field, submitButton, showInvalid, clearErrors, busy, values, ask, missing } from '../form.js';
 import { calendar } from '../calendar.js';
 import { refreshBanner } from '../banner.js';
 import { errorBox, okBox, show, announce } from '../notice.js';
@@ -19,8 +19,9 @@ function simpleForm(fields, label, send, done) {
 		show(slot, null);
 		try {
 			const { data } = await busy(form, send(values(fields)));
-			show(slot, okBox(done(data)));
-			announce(done(data));
+			const text = done(data);
+			show(slot, okBox(text));
+			announce(text);
 		} catch (err) {
 			if (err.code === 'invalid' && showInvalid(fields, err).length === 0) return;
 			show(slot, errorBox(err));
@@ -41,80 +42,126 @@ export async function maintenance() {
 	return { title: 'admin.maintenance_title', body: h('div', {}, h('p', {}, t('admin.maintenance_intro')), form) };
 }
 
-function accountAction(ctx, id, verb, slot) {
+// Asks in PANEL whether to block or unblock (VERB) account ID, with a
+// reason; what it did goes to SLOT. The way back returns focus to FROM.
+function askAccount(panel, slot, id, verb, from) {
 	const reason = field({ name: 'reason', label: t('admin.reason'), hint: t('hint.reason'), required: true });
-	return confirmButton(t(`admin.${verb}`), t(`admin.${verb}_confirm`), t(`admin.${verb}_yes`), async () => {
-		try {
-			const { data } = await api('POST', `/admin/accounts/${id}/${verb}`, { reason: reason.input.value.trim() || t('admin.default_reason') });
-			const text = verb === 'block' ? t('admin.blocked', { bookings: data.released_bookings, sessions: data.revoked_sessions, apps: data.cancelled_applications })
+	let text = null;
+	show(slot, null);
+	ask(panel, {
+		question: t(`admin.${verb}_confirm`, { id }), yes: t(`admin.${verb}_yes`), fields: [reason],
+		action: async (v) => {
+			const { data } = await api('POST', `/admin/accounts/${encodeURIComponent(id)}/${verb}`, { reason: v.reason });
+			text = verb === 'block'
+				? t('admin.blocked', { bookings: data.released_bookings, sessions: data.revoked_sessions, apps: data.cancelled_applications })
 				: t('admin.unblocked');
+		},
+		onError: (err) => { show(slot, errorBox(err)); slot.focus(); },
+		onClose: (how) => {
+			if (how === 'back') from.focus();
+			if (how !== 'done') return;
 			show(slot, okBox(text));
+			slot.focus();
 			announce(text);
-		} catch (err) { show(slot, errorBox(err)); slot.focus(); }
+		},
 	});
 }
 
-export async function flags(ctx) {
+export async function flags() {
 	const { data } = await api('GET', '/admin/flags');
 	const slot = h('div', { class: 'slot', tabindex: '-1' });
-	const rows = data.flags.map((f) => [h('code', {}, f.account_id), t(`rule.${f.rule}`), f.detail, instant(f.at),
-		h('div', { class: 'row-actions' }, accountAction(ctx, f.account_id, 'block', slot), accountAction(ctx, f.account_id, 'unblock', slot))]);
-	const id = field({ name: 'account', label: t('admin.account_id'), hint: t('hint.id') });
-	const byId = h('div', { class: 'form' }, id.wrap);
-	for (const verb of ['block', 'unblock']) {
-		const b = h('button', { type: 'button' }, t(`admin.${verb}`));
+	const panel = h('div', { class: 'ask' });
+	const button = (id, verb) => {
+		const b = h('button', { type: 'button', 'aria-label': t(`admin.${verb}_account`, { id }), dataset: { verb, account: id } }, t(`admin.${verb}`));
+		b.addEventListener('click', () => askAccount(panel, slot, id, verb, b));
+		return b;
+	};
+	// The detail is the server's, in English.
+	const rows = data.flags.map((f) => [h('code', {}, f.account_id), t(`rule.${f.rule}`), h('span', { lang: 'en' }, f.detail), instant(f.at),
+		h('div', { class: 'row-actions' }, button(f.account_id, 'block'), button(f.account_id, 'unblock'))]);
+	const id = field({ name: 'account', label: t('admin.account_id'), hint: t('hint.id'), required: true });
+	const byId = h('div', { class: 'form' }, id.wrap, h('div', { class: 'actions' }, ['block', 'unblock'].map((verb) => {
+		const b = h('button', { type: 'button', dataset: { verb } }, t(`admin.${verb}`));
 		b.addEventListener('click', () => {
-			const box = accountAction(ctx, id.input.value.trim(), verb, slot);
-			b.replaceWith(box);
-			box.querySelector('button').click();
+			clearErrors([id]);
+			const v = id.input.value.trim();
+			if (v === '') showInvalid([id], missing(['account']));
+			else askAccount(panel, slot, v, verb, b);
 		});
-		byId.append(b);
-	}
+		return b;
+	})));
 	return {
 		title: 'admin.flags_title',
 		body: h('div', {}, slot, rows.length ? table(t('admin.flags_caption'),
 			[t('admin.account_id'), t('admin.rule'), t('admin.detail'), t('admin.at'), t('mine.action')], rows) : h('p', {}, t('admin.no_flags')),
-		h('h2', {}, t('admin.by_id')), byId),
+		h('h2', {}, t('admin.by_id')), byId, panel),
 	};
+}
+
+// A field that only matters when the select CHOICE says 'set'.
+function whenSet(choice, f) {
+	const sync = () => { f.wrap.hidden = choice.input.value !== 'set'; };
+	choice.input.addEventListener('change', sync);
+	sync();
+	return f;
+}
+
+// The body of PUT /admin/offices/{code}/days/{date} from the day form's
+// values: only what the admin chose to change; 'default' sends null.
+function dayBody(v) {
+	const need = [['capacity_choice', 'capacity'], ['opens_at_choice', 'opens_at']]
+		.filter(([c, f]) => v[c] === 'set' && v[f] === undefined).map(([, f]) => f);
+	if (!v.date) need.unshift('date');
+	if (need.length) throw missing(need);
+	const body = {};
+	if (v.capacity_choice !== 'keep') body.capacity = v.capacity_choice === 'set' ? Number(v.capacity) : null;
+	if (v.closed !== 'keep') body.closed = v.closed === 'default' ? null : v.closed === 'true';
+	if (v.opens_at_choice !== 'keep') {
+		body.opens_at = v.opens_at_choice === 'set' ? new Date(v.opens_at).toISOString().replace(/\.\d+Z$/, 'Z') : null;
+	}
+	return body;
+}
+
+function daySaved(d) {
+	return [t('admin.day_saved', { date: day(d.date), n: d.capacity, left: d.remaining }),
+		d.closed ? t('admin.day_closed') : null, d.opens_at ? t('admin.day_opens', { at: instant(d.opens_at) }) : null]
+		.filter(Boolean).join(' ');
 }
 
 export async function offices() {
 	const { data } = await api('GET', '/offices');
 	const opts = data.offices.map((o) => [o.code, `${o.name} (${o.city})`]);
-	const office = field({ name: 'office', label: t('field.office'), hint: t('hint.office_calendar'), type: 'select', options: opts });
+	const office = field({ name: 'office', label: t('field.office'), hint: t('hint.office_calendar'), type: 'select', required: true, options: opts });
+	const current = () => data.offices.find((x) => x.code === office.input.value);
 	const quota = field({ name: 'daily_quota', label: t('admin.daily_quota'), hint: t('hint.daily_quota'), type: 'number', required: true, inputmode: 'numeric' });
-	const calSlot = h('div', { 'aria-live': 'polite' });
+	const calSlot = h('div', { class: 'office-calendar' });
 	const loadCal = async () => {
 		const cal = calendar(office.input.value, null);
 		try { await cal.reload(); calSlot.replaceChildren(cal.el); } catch (err) { show(calSlot, errorBox(err)); }
-		const o = data.offices.find((x) => x.code === office.input.value);
-		if (o) quota.input.value = o.daily_quota;
 	};
-	office.input.addEventListener('change', loadCal);
+	office.input.addEventListener('change', async () => {
+		quota.input.value = current().daily_quota;
+		await loadCal();
+		announce(t('offices.shown', { office: office.input.selectedOptions[0].textContent }));
+	});
+	quota.input.value = current().daily_quota;
 	const quotaForm = simpleForm([quota], t('admin.save_quota'),
-		(v) => api('PUT', `/admin/offices/${office.input.value}`, { daily_quota: Number(v.daily_quota) }),
-		(d) => { loadCal(); return t('admin.quota_saved', { n: d.office.daily_quota }); });
+		(v) => api('PUT', `/admin/offices/${encodeURIComponent(office.input.value)}`, { daily_quota: v.daily_quota === undefined ? null : Number(v.daily_quota) }),
+		(d) => { current().daily_quota = d.office.daily_quota; loadCal(); return t('admin.quota_saved', { n: d.office.daily_quota }); });
 
 	const date = field({ name: 'date', label: t('admin.day'), hint: t('hint.admin_day'), type: 'date', required: true });
-	const capacity = field({ name: 'capacity_choice', label: t('admin.capacity'), hint: t('hint.capacity'), type: 'select',
-		options: [['keep', t('admin.keep')], ['default', t('admin.default')], ['set', t('admin.set')]] });
-	const capValue = field({ name: 'capacity', label: t('admin.capacity_value'), hint: t('hint.daily_quota'), type: 'number', inputmode: 'numeric' });
-	const closed = field({ name: 'closed', label: t('admin.closed'), hint: t('hint.closed'), type: 'select',
-		options: [['keep', t('admin.keep')], ['default', t('admin.default')], ['true', t('admin.close_day')], ['false', t('admin.open_day')]] });
-	const opens = field({ name: 'opens_at_choice', label: t('admin.opens_at'), hint: t('hint.opens_at'), type: 'select',
-		options: [['keep', t('admin.keep')], ['default', t('admin.default')], ['set', t('admin.set')]] });
-	const opensValue = field({ name: 'opens_at', label: t('admin.opens_at_value'), hint: t('hint.opens_at_value'), type: 'datetime-local' });
-	const dayFields = [date, capacity, capValue, closed, opens, opensValue];
-	const dayForm = simpleForm(dayFields, t('admin.save_day'), (v) => {
-		const body = {};
-		if (v.capacity_choice === 'default') body.capacity = null;
-		if (v.capacity_choice === 'set') body.capacity = v.capacity === undefined ? null : Number(v.capacity);
-		if (v.closed === 'default') body.closed = null;
-		if (v.closed === 'true' || v.closed === 'false') body.closed = v.closed === 'true';
-		if (v.opens_at_choice === 'default') body.opens_at = null;
-		if (v.opens_at_choice === 'set') body.opens_at = v.opens_at ? new Date(v.opens_at).toISOString().replace(/\.\d+Z$/, 'Z') : '';
-		return api('PUT', `/admin/offices/${office.input.value}/days/${v.date || 'none'}`, body);
-	}, (d) => { loadCal(); return t('admin.day_saved', { date: day(d.day.date), n: d.day.capacity, left: d.day.remaining }); });
+	const keep = [['keep', t('admin.keep')], ['default', t('admin.default')]];
+	const capacity = field({ name: 'capacity_choice', label: t('admin.capacity'), hint: t('hint.capacity'), type: 'select', required: true,
+		options: keep.concat([['set', t('admin.set')]]) });
+	const capValue = whenSet(capacity, field({ name: 'capacity', label: t('admin.capacity_value'), hint: t('hint.daily_quota'), type: 'number', inputmode: 'numeric', required: true }));
+	const closed = field({ name: 'closed', label: t('admin.closed'), hint: t('hint.closed'), type: 'select', required: true,
+		options: keep.concat([['true', t('admin.close_day')], ['false', t('admin.open_day')]]) });
+	const opens = field({ name: 'opens_at_choice', label: t('admin.opens_at'), hint: t('hint.opens_at'), type: 'select', required: true,
+		options: keep.concat([['set', t('admin.set')]]) });
+	const opensValue = whenSet(opens, field({ name: 'opens_at', label: t('admin.opens_at_value'), hint: t('hint.opens_at_value'), type: 'datetime-local', required: true }));
+	const dayForm = simpleForm([date, capacity, capValue, closed, opens, opensValue], t('admin.save_day'),
+		async (v) => api('PUT', `/admin/offices/${encodeURIComponent(office.input.value)}/days/${v.date}`, dayBody(v)),
+		(d) => { loadCal(); return daySaved(d.day); });
 	await loadCal();
 	return {
 		title: 'admin.offices_title',
@@ -136,26 +183,33 @@ export async function staff() {
 			options: [['', t('choice.office.none')]].concat(data.offices.map((o) => [o.code, `${o.name} (${o.city})`])) }),
 	];
 	const form = simpleForm(fields, t('admin.create_staff'), (v) => api('POST', '/admin/staff', v),
-		(d) => t('admin.staff_created', { role: t(`role.${d.account.role}`) }));
+		(d) => t('admin.staff_created', { email: d.account.email, role: t(`role.${d.account.role}`) }));
 	return { title: 'admin.staff_title', body: form };
+}
+
+// An audit row's action in words; one the dictionaries do not know, as it is.
+function action(code) {
+	return has(`audit.${code}`) ? t(`audit.${code}`) : h('code', {}, code);
 }
 
 export async function audit() {
 	const id = field({ name: 'application', label: t('admin.application_id'), hint: t('hint.id'), required: true });
-	const out = h('div', { 'aria-live': 'polite' });
+	const out = h('div', { class: 'audit-trail', 'aria-live': 'polite' });
 	const slot = h('div', { class: 'slot', tabindex: '-1' });
 	const form = h('form', { class: 'form', novalidate: true }, slot, id.wrap, submitButton(t('admin.show_audit')));
 	form.addEventListener('submit', async (ev) => {
 		ev.preventDefault();
 		clearErrors([id]);
 		show(slot, null);
+		out.replaceChildren();
 		try {
 			const { data } = await busy(form, api('GET', `/admin/audit?application=${encodeURIComponent(id.input.value.trim())}`));
 			out.replaceChildren(data.entries.length ? table(t('admin.audit_caption'), [t('admin.at'), t('admin.actor'), t('admin.action')],
-				data.entries.map((e) => [instant(e.at), h('code', {}, e.actor), e.action])) : h('p', {}, t('admin.no_entries')));
+				data.entries.map((e) => [instant(e.at), h('code', {}, e.actor), action(e.action)])) : h('p', {}, t('admin.no_entries')));
 		} catch (err) {
 			if (err.code === 'invalid' && showInvalid([id], err).length === 0) return;
 			show(slot, errorBox(err));
+			slot.focus();
 		}
 	});
 	return { title: 'admin.audit_title', body: h('div', {}, form, out) };

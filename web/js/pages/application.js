@@ -7,7 +7,7 @@ import { api } from '../api.js';
 import { day, instant, duration } from '../format.js';
 import { calendar } from '../calendar.js';
 import { summary, identity, decision, bookingFacts } from '../appview.js';
-import { errorBox, okBox, show, announce } from '../notice.js';
+import { errorBox, show, announce } from '../notice.js';
 import { confirmButton } from '../form.js';
 
 function countdown(ctx, payBy) {
@@ -36,22 +36,27 @@ async function drawFacts(office, entry) {
 	} catch { return null; }
 }
 
-async function entrySection(a) {
+async function entrySection(ctx, a, slot) {
 	const e = a.entry;
 	return h('section', { 'aria-labelledby': 'entry-h' },
 		h('h2', { id: 'entry-h' }, t('entry.title')),
 		h('p', { class: 'entry-state', dataset: { state: e.state } },
 			e.state === 'entered' ? t('entry.entered', { date: day(e.date), at: instant(e.draw_at) }) : t('entry.waiting', { date: day(e.date) })),
-		await drawFacts(a.office, e));
+		await drawFacts(a.office, e),
+		confirmButton(t('entry.withdraw'), {
+			question: t('entry.withdraw_confirm'), yes: t('entry.withdraw_yes'),
+			action: () => api('DELETE', `/applications/${a.id}/booking`),
+			onError: (err) => { show(slot, errorBox(err)); slot.focus(); },
+			onClose: (how) => { if (how === 'done') { announce(t('entry.withdrawn')); ctx.refresh(true); } },
+		}));
 }
 
 function bookingSection(ctx, a, slot) {
-	const unbook = confirmButton(t('booking.unbook'), t('booking.unbook_confirm'), t('booking.unbook_yes'), async () => {
-		try {
-			await api('DELETE', `/applications/${a.id}/booking`);
-			announce(t('booking.unbooked'));
-			ctx.refresh();
-		} catch (err) { show(slot, errorBox(err)); }
+	const unbook = confirmButton(t('booking.unbook'), {
+		question: t('booking.unbook_confirm'), yes: t('booking.unbook_yes'),
+		action: () => api('DELETE', `/applications/${a.id}/booking`),
+		onError: (err) => { show(slot, errorBox(err)); slot.focus(); },
+		onClose: (how) => { if (how === 'done') { announce(t('booking.unbooked')); ctx.refresh(true); } },
 	});
 	const b = a.booking;
 	return h('section', { 'aria-labelledby': 'booking-h' },
@@ -77,7 +82,7 @@ function bookSection(ctx, a, slot) {
 		try {
 			const { status } = await api('POST', `/applications/${a.id}/booking`, { date });
 			announce(t(status === 202 ? 'book.entered' : 'book.held'));
-			ctx.refresh();
+			ctx.refresh(true);
 		} catch (err) {
 			button.disabled = false;
 			const e = err.errors.find((x) => x.field === 'date');
@@ -105,7 +110,7 @@ export async function render(ctx) {
 	const slot = h('div', { class: 'slot', tabindex: '-1' });
 	const parts = [slot, summary(a), decision(a)];
 	if (a.booking) parts.push(bookingSection(ctx, a, slot));
-	if (a.entry) parts.push(await entrySection(a));
+	if (a.entry) parts.push(await entrySection(ctx, a, slot));
 	if (a.kind === 'passport' && a.status === 'submitted' && !a.booking && !a.entry) {
 		const b = bookSection(ctx, a, slot);
 		await b.cal.reload();
@@ -114,12 +119,11 @@ export async function render(ctx) {
 	parts.push(identity(a));
 	if (a.status === 'submitted' || a.status === 'booked') {
 		parts.push(h('section', { 'aria-labelledby': 'cancel-h' }, h('h2', { id: 'cancel-h' }, t('cancel.title')),
-			confirmButton(t('cancel.button'), t('cancel.confirm'), t('cancel.yes'), async () => {
-				try {
-					await api('POST', `/applications/${a.id}/cancel`, {});
-					announce(t('cancel.done'));
-					ctx.refresh();
-				} catch (err) { show(slot, errorBox(err)); }
+			confirmButton(t('cancel.button'), {
+				question: t('cancel.confirm'), yes: t('cancel.yes'),
+				action: () => api('POST', `/applications/${a.id}/cancel`, {}),
+				onError: (err) => { show(slot, errorBox(err)); slot.focus(); },
+				onClose: (how) => { if (how === 'done') { announce(t('cancel.done')); ctx.refresh(true); } },
 			})));
 	}
 	parts.push(h('p', {}, h('a', { href: '#/applications' }, t('app.back'))));

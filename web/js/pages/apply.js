@@ -2,9 +2,9 @@
 // server's rule beside it before sending; a 422 puts each refusal beside
 // its field and moves focus to the first.
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { t, has } from '../i18n.js';
 import { api } from '../api.js';
-import { field, submitButton, showInvalid, clearErrors, busy, values } from '../form.js';
+import { field, submitButton, showInvalid, clearErrors, busy, values, reasonText } from '../form.js';
 import { errorBox, show, announce } from '../notice.js';
 
 const applicant = [
@@ -78,7 +78,8 @@ async function form(kind, group, extra) {
 				if (rest.length) {
 					show(slot, h('div', { class: 'alert', role: 'alert' },
 						h('p', {}, t('err.invalid')),
-						h('ul', {}, rest.map((e) => h('li', {}, `${e.field}: ${t(`reason.${e.reason}`)}`)))));
+						h('ul', {}, rest.map((e) => h('li', {}, has(`field.${e.field}`) ? t(`field.${e.field}`) : h('code', {}, e.field),
+							`: ${reasonText(e)}`)))));
 				}
 			} else {
 				show(slot, errorBox(err));

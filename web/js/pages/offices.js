@@ -4,7 +4,7 @@ import { t } from '../i18n.js';
 import { api } from '../api.js';
 import { field } from '../form.js';
 import { calendar } from '../calendar.js';
-import { errorBox, show } from '../notice.js';
+import { errorBox, show, announce } from '../notice.js';
 
 export async function officeSelect(name = 'office') {
 	const { data } = await api('GET', '/offices');
@@ -15,9 +15,11 @@ export async function officeSelect(name = 'office') {
 	return { f, offices: data.offices };
 }
 
+// The calendar is no live region (a screen reader would read every day
+// out); choosing another office announces whose days are shown.
 export async function render() {
 	const { f } = await officeSelect();
-	const slot = h('div', { class: 'slot', 'aria-live': 'polite' });
+	const slot = h('div', { class: 'slot' });
 	const body = h('div', {}, h('p', {}, t('offices.intro')), f.wrap, slot);
 	async function load() {
 		const cal = calendar(f.input.value, null);
@@ -26,7 +28,10 @@ export async function render() {
 			show(slot, cal.el);
 		} catch (err) { show(slot, errorBox(err)); }
 	}
-	f.input.addEventListener('change', load);
+	f.input.addEventListener('change', async () => {
+		await load();
+		announce(t('offices.shown', { office: f.input.selectedOptions[0].textContent }));
+	});
 	await load();
 	return { title: 'offices.title', body };
 }
