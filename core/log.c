@@ -1,5 +1,6 @@
 #include "core/log.h"
 #include "core/nametab.h"
+#include "core/reqid.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -9,6 +10,9 @@
 /* Process-wide settings, written once at start-up; never request data. */
 static char log_program[32] = "permit";
 static enum log_level log_threshold = LOG_LEVEL_INFO;
+/* The id of the request being served, "" between requests: a random
+ * token (log_request_begin), never request data. */
+static char log_rid[REQID_SIZE];
 
 static const char *const log_names[] = {
 	[LOG_LEVEL_ERROR] = "error",
@@ -35,6 +39,21 @@ log_level_parse(const char *s, enum log_level *out)
 	return 0;
 }
 
+void
+log_request_begin(const char *id)
+{
+	if (reqid_valid(id))
+		memcpy(log_rid, id, REQID_SIZE);
+	else
+		log_rid[0] = '\0';
+}
+
+void
+log_request_end(void)
+{
+	log_rid[0] = '\0';
+}
+
 int
 log_enabled(enum log_level level)
 {
@@ -44,7 +63,8 @@ log_enabled(enum log_level level)
 void
 log_emit(enum log_level level, const char *func, const char *fmt, ...)
 {
-	char stamp[32], msg[1024];
+	char stamp[32], msg[1024 + sizeof(" rid=") + REQID_LEN];
+	size_t n;
 	struct tm tm;
 	time_t now;
 	va_list ap;
@@ -55,8 +75,12 @@ log_emit(enum log_level level, const char *func, const char *fmt, ...)
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, 1024, fmt, ap);
 	va_end(ap);
+	if (log_rid[0] != '\0') {
+		n = strlen(msg);
+		snprintf(msg + n, sizeof(msg) - n, " rid=%s", log_rid);
+	}
 	/* One write per line so lines from several workers do not interleave. */
 	dprintf(STDERR_FILENO, "%s %s[%ld] %s %s: %s\n", stamp, log_program,
 	    (long)getpid(), log_names[level], func, msg);
