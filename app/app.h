@@ -66,6 +66,23 @@ struct db;
 void app_draws(struct db *db, const struct config *c);
 
 /*
+ * The database's own state for the metrics (migrations/0024): the service
+ * mode, the open flags and the holds awaiting payment. The master reads it
+ * now and then while metrics_listen is on: connects with svc's `database`,
+ * reads in one anonymous transaction and disconnects (no worker forked
+ * later inherits the session); every wait is bounded by health_deadline,
+ * so a database that is down or hung delays the master that long at most.
+ * 0 with *out, or -1 (logged by db/).
+ */
+struct app_gauges {
+	char mode[16];          /* normal, read_only or closed */
+	long long flags_open;
+	long long holds;
+};
+
+int app_gauges_read(const struct app_service *svc, struct app_gauges *out);
+
+/*
  * This master in the database (migrations/0006, table instances), so that
  * `permitctl keys retire` never retires a KEK a running permitd still wraps
  * new data keys under, and `keys rewrap` never moves data keys to a KEK a
