@@ -127,13 +127,20 @@ fcgi_scrape_header(struct fcgi_cursor *c)
 	return 0;
 }
 
-/* Where the first empty line starts ("\r\n\r\n"), or NULL. */
+/* Where the first empty line starts ("\r\n\r\n"), or NULL; *bare set
+ * when an LF without its CR comes first (refused before the head ends). */
 static const char *
-fcgi_scrape_head_end(const char *buf, size_t len)
+fcgi_scrape_head_end(const char *buf, size_t len, int *bare)
 {
-	for (size_t i = 0; i + 4 <= len; i++)
-		if (memcmp(buf + i, "\r\n\r\n", 4) == 0)
+	*bare = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (buf[i] == '\n' && (i == 0 || buf[i - 1] != '\r')) {
+			*bare = 1;
+			return NULL;
+		}
+		if (i + 4 <= len && memcmp(buf + i, "\r\n\r\n", 4) == 0)
 			return buf + i;
+	}
 	return NULL;
 }
 
@@ -142,12 +149,14 @@ fcgi_scrape_parse(const char *buf, size_t len)
 {
 	const char *head_end;
 	struct fcgi_cursor c, method, target;
+	int bare;
 
 	if (len > FCGI_SCRAPE_MAX)
 		len = FCGI_SCRAPE_MAX;
-	head_end = fcgi_scrape_head_end(buf, len);
+	head_end = fcgi_scrape_head_end(buf, len, &bare);
 	if (head_end == NULL)
-		return len >= FCGI_SCRAPE_MAX ? FCGI_SCRAPE_BAD : FCGI_SCRAPE_MORE;
+		return bare || len >= FCGI_SCRAPE_MAX ? FCGI_SCRAPE_BAD :
+		    FCGI_SCRAPE_MORE;
 	c.p = buf;
 	c.end = head_end + 2;   /* the last header's CRLF included */
 	if (fcgi_scrape_line(&c, &method, &target) != 0)
