@@ -137,6 +137,7 @@ fcgi_exporter_close(struct fcgi_exporter *x)
 	for (size_t i = 0; i < FCGI_EXPORTER_CONNS; i++)
 		fcgi_conn_close(&x->conn[i]);
 	fcgi_listen_close(&x->listener);
+	app_gauges_close(&x->gauges);
 	metrics_unmap();
 	free(x);
 }
@@ -161,7 +162,7 @@ fcgi_exporter_tick(struct fcgi_exporter *x, const struct app_service *svc,
 	x->state.workers = workers;
 	if (!reread && now < x->next_read)
 		return;
-	x->state.db_read = app_gauges_read(svc, &x->gauges) == 0;
+	x->state.db_read = app_gauges_read(&x->gauges, svc) == 0;
 	x->state.mode = x->gauges.mode;
 	x->state.flags_open = x->gauges.flags_open;
 	x->state.holds = x->gauges.holds;
@@ -184,7 +185,7 @@ static int
 fcgi_exporter_render(struct fcgi_exporter *x, struct fcgi_scrape_conn *c)
 {
 	struct metrics_snapshot *s = malloc(sizeof(*s));
-	char *body = NULL;
+	char *body = NULL, head[256];
 	size_t len = 0;
 	FILE *f = NULL;
 	int rc = -1, n;
@@ -192,20 +193,20 @@ fcgi_exporter_render(struct fcgi_exporter *x, struct fcgi_scrape_conn *c)
 	if (s == NULL || metrics_snapshot(s) != 0 ||
 	    (f = open_memstream(&body, &len)) == NULL)
 		goto out;
-	if (fcgi_exposition(f, s, x->route_ptr, x->nroutes, &x->state) != 0)
-		goto out;
-	if (fclose(f) != 0) {
+	n = fcgi_exposition(f, s, x->route_ptr, x->nroutes, &x->state);
+	if (fclose(f) != 0 || n != 0) {
 		f = NULL;
 		goto out;
 	}
 	f = NULL;
-	c->outlen = len + 160;
-	if ((c->out = malloc(c->outlen)) == NULL)
-		goto out;
-	n = snprintf(c->out, c->outlen, "HTTP/1.1 200 OK\r\n"
+	n = snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\n"
 	    "Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
 	    "Cache-Control: no-store\r\nContent-Length: %zu\r\n"
 	    "Connection: close\r\n\r\n", len);
+	if (n < 0 || (size_t)n >= sizeof(head) ||
+	    (c->out = malloc((size_t)n + len)) == NULL)
+		goto out;
+	memcpy(c->out, head, (size_t)n);
 	memcpy(c->out + n, body, len);
 	c->outlen = (size_t)n + len;
 	rc = 0;

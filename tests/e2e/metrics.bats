@@ -49,14 +49,6 @@ wait_value() { # SERIES VALUE
 	return 1
 }
 
-wait_for_workers() { # COUNT
-	for _ in $(seq 100); do
-		[ "$(worker_pids | wc -l)" -eq "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 @test "GET /metrics answers Prometheus' text format" {
 	local ct
 	ct=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code} %{content_type}' \
@@ -113,17 +105,12 @@ wait_for_workers() { # COUNT
 }
 
 @test "a worker killed is counted as a restart, and replaced" {
-	local died='permitd_worker_restarts_total{reason="died"}' before victim
+	local died='permitd_worker_restarts_total{reason="died"}' before
 	wait_for_workers 2
 	scrape
 	before=$(value "$died")
 	[ "$(value permitd_workers)" = 2 ]
-	victim=$(worker_pids | head -n1)
-	kill -KILL "$victim"
-	for _ in $(seq 100); do
-		! worker_pids | grep -qx "$victim" && [ "$(worker_pids | wc -l)" -eq 2 ] && break
-		sleep 0.1
-	done
+	kill_worker
 	scrape
 	[ "$(value "$died")" -eq $((before + 1)) ]
 }
@@ -231,7 +218,7 @@ raw_metrics() { # REQUEST
 }
 
 @test "clients that send nothing stall neither the master nor a scrape" {
-	local fds=() fd victim
+	local fds=() fd
 	wait_for_workers 2
 	# Three silent connections: one slot is left for the scrape.
 	for _ in 1 2 3; do
@@ -240,14 +227,7 @@ raw_metrics() { # REQUEST
 	done
 	scrape
 	grep -q '^permitd_workers 2$' "$BATS_TEST_TMPDIR/scrape"
-	victim=$(worker_pids | head -n1)
-	kill -KILL "$victim"
-	for _ in $(seq 100); do
-		! worker_pids | grep -qx "$victim" && [ "$(worker_pids | wc -l)" -eq 2 ] && break
-		sleep 0.1
-	done
-	! worker_pids | grep -qx "$victim"
-	[ "$(worker_pids | wc -l)" -eq 2 ]
+	kill_worker
 	api GET /api/v1/health
 	[ "$status" = 200 ]
 	# The master closes a silent connection when its time is up.
