@@ -55,6 +55,9 @@ wait_value() { # SERIES VALUE
 	    "$(METRICS_URL)")
 	[ "$ct" = "200 text/plain; version=0.0.4; charset=utf-8" ]
 	scrape
+	# For the record, not a limit: how big a scrape is, how long it took.
+	curl -sS --max-time 5 -o /dev/null -w "scrape: %{size_download} bytes in %{time_total} s\n" \
+	    "$(METRICS_URL)" >&3
 	grep -q '^# TYPE permitd_http_requests_total counter$' "$BATS_TEST_TMPDIR/scrape"
 	grep -q '^# TYPE permitd_http_request_duration_seconds histogram$' "$BATS_TEST_TMPDIR/scrape"
 }
