@@ -10,11 +10,14 @@ load citizen
 load limits
 load payments
 
+# A unix socket: no port to race other runs for (tcp: is the same listener
+# code as the FastCGI socket's, fcgi/listen.h).
+METRICS_SOCKET=$E2E_DIR/metrics.sock
+
 setup_file() {
-	METRICS_PORT=$(stack_pick_port $((40000 + RANDOM % 10000)))
-	export METRICS_PORT E2E_EXTRA_CONFIG="$LIMITS_CONFIG
+	export E2E_EXTRA_CONFIG="$LIMITS_CONFIG
 session_sweep_interval = 1
-metrics_listen = tcp:127.0.0.1:$METRICS_PORT"
+metrics_listen = unix:$METRICS_SOCKET"
 	stack_start
 }
 
@@ -24,11 +27,15 @@ teardown_file() {
 	stack_stop
 }
 
-METRICS_URL() { echo "http://127.0.0.1:$METRICS_PORT/metrics"; }
+# curl to the metrics listener.
+metrics_curl() { # [curl args...]
+	curl -sS --max-time 5 --unix-socket "$METRICS_SOCKET" "$@" \
+	    http://localhost/metrics
+}
 
 # The exposition, into $BATS_TEST_TMPDIR/scrape.
 scrape() {
-	curl -sS --max-time 5 -o "$BATS_TEST_TMPDIR/scrape" "$(METRICS_URL)"
+	metrics_curl -o "$BATS_TEST_TMPDIR/scrape"
 }
 
 # The value of SERIES (name and labels, exactly) in the last scrape; 0
@@ -51,13 +58,12 @@ wait_value() { # SERIES VALUE
 
 @test "GET /metrics answers Prometheus' text format" {
 	local ct
-	ct=$(curl -sS --max-time 5 -o /dev/null -w '%{http_code} %{content_type}' \
-	    "$(METRICS_URL)")
+	ct=$(metrics_curl -o /dev/null -w '%{http_code} %{content_type}')
 	[ "$ct" = "200 text/plain; version=0.0.4; charset=utf-8" ]
 	scrape
 	# For the record, not a limit: how big a scrape is, how long it took.
-	curl -sS --max-time 5 -o /dev/null -w "scrape: %{size_download} bytes in %{time_total} s\n" \
-	    "$(METRICS_URL)" >&3
+	metrics_curl -o /dev/null \
+	    -w "scrape: %{size_download} bytes in %{time_total} s\n" >&3
 	grep -q '^# TYPE permitd_http_requests_total counter$' "$BATS_TEST_TMPDIR/scrape"
 	grep -q '^# TYPE permitd_http_request_duration_seconds histogram$' "$BATS_TEST_TMPDIR/scrape"
 }
@@ -192,14 +198,42 @@ wait_value() { # SERIES VALUE
 	! grep -q permitd_ <<<"$body"
 }
 
-# A raw request to the metrics listener; its status line into $status.
+# Sends REQUEST, raw, to the metrics listener and reads the answer into
+# $BATS_TEST_TMPDIR/raw (CRs removed), its status into $status. curl
+# cannot send most of these.
 raw_metrics() { # REQUEST
-	local fd
-	exec {fd}<>"/dev/tcp/127.0.0.1/$METRICS_PORT"
-	(trap '' PIPE; printf '%s' "$1" >&"$fd") 2>/dev/null || true
-	timeout 10 cat <&"$fd" | tr -d '\r' >"$BATS_TEST_TMPDIR/raw"
-	exec {fd}>&-
+	python3 - "$METRICS_SOCKET" "$1" <<'PYEOF' | tr -d '\r' >"$BATS_TEST_TMPDIR/raw"
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[1])
+try:
+    s.sendall(sys.argv[2].encode("latin-1"))
+except OSError:
+    pass   # the listener may answer and close before all is sent
+out = b""
+while True:
+    try:
+        b = s.recv(65536)
+    except OSError:
+        break
+    if not b:
+        break
+    out += b
+sys.stdout.buffer.write(out)
+PYEOF
 	status=$(head -n1 "$BATS_TEST_TMPDIR/raw" | cut -d' ' -f2)
+}
+
+# A client that connects to the metrics listener, says nothing, and
+# leaves when the listener closes the connection: in the background, its
+# pid in $!. Once connected, it creates FILE.
+silent_client() { # FILE
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+open(sys.argv[2], "w").close()
+s.recv(1)' "$METRICS_SOCKET" "$1" 3>&- &
 }
 
 @test "the listener answers GET /metrics alone: 404, 405 and 400 otherwise" {
@@ -221,12 +255,16 @@ raw_metrics() { # REQUEST
 }
 
 @test "clients that send nothing stall neither the master nor a scrape" {
-	local fds=() fd
+	local silent=() i
 	wait_for_workers 2
 	# Three silent connections: one slot is left for the scrape.
-	for _ in 1 2 3; do
-		exec {fd}<>"/dev/tcp/127.0.0.1/$METRICS_PORT"
-		fds+=("$fd")
+	for i in 1 2 3; do
+		silent_client "$BATS_TEST_TMPDIR/silent.$i"
+		silent+=("$!")
+	done
+	for _ in $(seq 100); do
+		[ "$(ls "$BATS_TEST_TMPDIR"/silent.* 2>/dev/null | wc -l)" -eq 3 ] && break
+		sleep 0.1
 	done
 	scrape
 	grep -q '^permitd_workers 2$' "$BATS_TEST_TMPDIR/scrape"
@@ -234,8 +272,5 @@ raw_metrics() { # REQUEST
 	api GET /api/v1/health
 	[ "$status" = 200 ]
 	# The master closes a silent connection when its time is up.
-	timeout 15 cat <&"${fds[0]}" >/dev/null
-	for fd in "${fds[@]}"; do
-		exec {fd}>&-
-	done
+	timeout 15 bash -c 'while kill -0 "$@" 2>/dev/null; do sleep 0.1; done' _ "${silent[@]}"
 }
