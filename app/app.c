@@ -10,6 +10,7 @@
 #include "app/service.h"
 #include "app/sessions.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "crypto/keyring.h"
 #include "db/db.h"
 
@@ -98,19 +99,27 @@ app_ctx_open(const struct app_service *svc, struct pipe_ctx *ctx)
 /*
  * One duty's statement in a transaction of its own, its waits bounded by
  * health_deadline from now: DB_OK or why not. Its first parameter is the
- * advisory lock that makes it one host's at a time.
+ * advisory lock that makes it one host's at a time. *count, when not NULL,
+ * gets the number its one row's first column holds (0 when NULL: another
+ * host's turn).
  */
 static enum db_status
 app_duty(struct db *db, const struct config *cfg, enum db_stmt stmt,
-    const struct db_param *p, int n)
+    const struct db_param *p, int n, long long *count)
 {
+	arena *a = count != NULL ? arena_new(1024) : NULL;
+	struct db_result *r = NULL;
 	enum db_status st;
 
 	db_deadline(db, cfg->health_deadline);
 	if ((st = db_begin(db, NULL)) == DB_OK &&
-	    (st = db_exec(db, NULL, stmt, p, n, NULL)) == DB_OK)
+	    (st = db_exec(db, a, stmt, p, n, count != NULL ? &r : NULL)) ==
+	    DB_OK)
 		st = db_commit(db);
 	db_rollback(db);
+	if (count != NULL && (st != DB_OK || db_int64(r, 0, 0, count) != 0))
+		*count = 0;
+	arena_free(a);
 	return st;
 }
 
@@ -147,17 +156,21 @@ app_housekeep(const struct app_service *svc)
 		DB_TEXT(app_int(b[4], c->flag_give_ups)),
 		DB_TEXT(app_int(b[5], c->flag_give_ups_days)) };
 	struct db *db = NULL;
+	long long lapsed;
 
 	if (db_open(c->database, &db) != 0)
 		return;
-	if (app_duty(db, c, DB_STMT_SESSIONS_SWEEP, sweep, 2) != DB_OK ||
-	    app_duty(db, c, DB_STMT_LIMITS_SWEEP, sweep, 2) != DB_OK)
+	if (app_duty(db, c, DB_STMT_SESSIONS_SWEEP, sweep, 2, NULL) != DB_OK ||
+	    app_duty(db, c, DB_STMT_LIMITS_SWEEP, sweep, 2, NULL) != DB_OK)
 		log_warn("the sweep of dead sessions and spent limits did not "
 		    "run; next in %ds", c->session_sweep_interval);
-	if (app_duty(db, c, DB_STMT_BOOKINGS_SWEEP, lapses, 2) != DB_OK ||
-	    app_duty(db, c, DB_STMT_FLAG_BOOKING_RULES, rules, 6) != DB_OK)
+	if (app_duty(db, c, DB_STMT_BOOKINGS_SWEEP, lapses, 2, &lapsed) !=
+	    DB_OK ||
+	    app_duty(db, c, DB_STMT_FLAG_BOOKING_RULES, rules, 6, NULL) != DB_OK)
 		log_warn("the sweep of lapsed holds or its flag rules did not "
 		    "run; next in %ds", c->session_sweep_interval);
+	if (lapsed > 0)
+		metrics_add(METRICS_BOOKINGS_LAPSED, (uint64_t)lapsed);
 	app_draws(db, c);
 	db_close(db);
 }

@@ -66,6 +66,30 @@ struct db;
 void app_draws(struct db *db, const struct config *c);
 
 /*
+ * The database's own state for the metrics (migrations/0024): the service
+ * mode, the open flags and the holds awaiting payment. The master reads it
+ * now and then while metrics_listen is on, in one anonymous transaction
+ * on a connection of its own, released after each reading (no worker
+ * forked later inherits the session); every wait is bounded by svc's
+ * health_deadline, so a database that is down or hung delays the master
+ * that long at most, and is logged once per outage.
+ */
+struct app_gauges {
+	char mode[16];          /* normal, read_only or closed */
+	long long flags_open;
+	long long holds;
+	struct db *db;          /* the reader's handle, or NULL */
+	char conninfo[CONFIG_STR];   /* what it was opened with */
+};
+
+/* Reads into *g (zeroed by the caller before the first reading): 0, or
+ * -1 (logged by db/) with the values left as they were. */
+int app_gauges_read(struct app_gauges *g, const struct app_service *svc);
+
+/* Closes the reader's handle; NULL allowed. */
+void app_gauges_close(struct app_gauges *g);
+
+/*
  * This master in the database (migrations/0006, table instances), so that
  * `permitctl keys retire` never retires a KEK a running permitd still wraps
  * new data keys under, and `keys rewrap` never moves data keys to a KEK a

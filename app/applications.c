@@ -17,6 +17,7 @@
 #include "core/uuid.h"
 #include "core/validate.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "db/db.h"
 
 /* APP_INSERT's parameters are its columns (DB_COLS_APP_INSERT, db/sql/
@@ -665,6 +666,8 @@ app_book_take(struct pipe_ctx *ctx, const struct pipe_request *req,
 		    "That day is fully booked.", NULL);
 		return PIPE_ANSWERED;
 	}
+	if (st == PIPE_NEXT)
+		metrics_add(METRICS_BOOKINGS_TAKEN, 1);   /* committed */
 	if (st != PIPE_NEXT ||
 	    (st = app_one(ctx, req, who, calls[1].result, app, res)) != PIPE_NEXT)
 		return st;

@@ -18,6 +18,7 @@
 
 #include "core/arena.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "crypto/draw.h"
 #include "db/db.h"
 
@@ -173,6 +174,16 @@ app_draw_audit(struct db *db, arena *a, const char *office, const char *day,
 	return db_exec(db, NULL, row.stmt, row.params, row.nparams, NULL);
 }
 
+/* The holds a committed draw gave, into the metrics. */
+static void
+app_draw_count_holds(const struct db_result *counts)
+{
+	long long won;
+
+	if (db_int64(counts, 0, DB_COL(DRAW_RUN, WON), &won) == 0 && won > 0)
+		metrics_add(METRICS_BOOKINGS_TAKEN, (uint64_t)won);
+}
+
 /* The draw of (office, day), if this master gets its lock: ordered, run,
  * audited, counted in the log; all of it or nothing. */
 static enum db_status
@@ -201,6 +212,7 @@ app_draw_run_one(struct db *db, arena *a, const char *office, const char *day)
 	    o.seed_hash)) != DB_OK ||
 	    (st = db_commit(db)) != DB_OK)
 		goto done;
+	app_draw_count_holds(counts);
 	log_info("drew %s %s: %s entries, %s holds, %s waiting",
 	    office, day, db_text(counts, 0, DB_COL(DRAW_RUN, ENTRIES)),
 	    db_text(counts, 0, DB_COL(DRAW_RUN, WON)),

@@ -8,6 +8,7 @@
 
 #include "core/validate.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "crypto/paysig.h"
 #include "db/db.h"
 #include "pipe/json.h"
@@ -127,6 +128,7 @@ app_notification_answer(arena *a, const char *outcome,
     struct pipe_response *res)
 {
 	if (strcmp(outcome, "confirmed") == 0) {
+		metrics_add(METRICS_BOOKINGS_CONFIRMED, 1);   /* committed */
 		res->status = 200;
 		res->body = pipe_oom_check(json_pack("{s:s}", "status",
 		    "confirmed"));

@@ -11,6 +11,7 @@
 #include "app/review.h"
 #include "app/sessions.h"
 #include "app/staff.h"
+#include "core/metrics.h"
 
 static const struct pipe_route app_route_table[] = {
 	{ .method = "GET", .pattern = "/api/v1/health", .handler = app_health,
@@ -141,6 +142,10 @@ static const struct pipe_route app_route_table[] = {
 	  .prefetch = app_maintenance_put_prefetch, .access = PIPE_ACCESS_ADMIN,
 	  .effect = PIPE_EFFECT_WRITE, .scope = PIPE_SCOPE_ADMIN },
 };
+
+/* A slot per route and one for requests no route took (fcgi/serve.c). */
+_Static_assert(sizeof(app_route_table) / sizeof(app_route_table[0]) + 1 <=
+    METRICS_ROUTES, "core/metrics.h: METRICS_ROUTES holds every route");
 
 const struct pipe_route *
 app_routes(size_t *n)

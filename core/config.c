@@ -80,6 +80,8 @@ static const struct config_key config_keys[] = {
 	KEY(no_show_window_days, CONFIG_T_INT, 1, 3650),
 	KEY(no_show_cooldown_days, CONFIG_T_INT, 1, 3650),
 	KEY(rewrap_batch, CONFIG_T_INT, 1, 100000),
+	KEY(slow_request_ms, CONFIG_T_INT, 0, 3600000),
+	KEY(metrics_listen, CONFIG_T_STR, 0, 0),
 };
 
 void
@@ -139,6 +141,8 @@ config_defaults(struct config *c)
 	c->no_show_window_days = 180;
 	c->no_show_cooldown_days = 30;
 	c->rewrap_batch = 500;
+	c->slow_request_ms = 0;
+	c->metrics_listen[0] = '\0';
 }
 
 static char *

@@ -83,6 +83,11 @@ struct config {
 
 	/* operations */
 	int rewrap_batch;             /* DEKs re-wrapped per transaction */
+
+	/* observability */
+	int slow_request_ms;          /* log requests slower; 0: off */
+	char metrics_listen[CONFIG_STR];  /* GET /metrics: unix:PATH |
+	                                   * tcp:HOST:PORT; "": off */
 };
 
 /* Fills `c` with every default (those documented in conf/permitd.conf). */

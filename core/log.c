@@ -1,5 +1,6 @@
 #include "core/log.h"
 #include "core/nametab.h"
+#include "core/reqid.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -21,6 +22,9 @@ static const char log_priority[] = {
 	[LOG_LEVEL_INFO] = '6',
 	[LOG_LEVEL_DEBUG] = '7',
 };
+/* The id of the request being served, "" between requests: a random
+ * token (log_request_begin), never request data. */
+static char log_rid[REQID_SIZE];
 
 static const char *const log_names[] = {
 	[LOG_LEVEL_ERROR] = "error",
@@ -82,6 +86,21 @@ log_level_parse(const char *s, enum log_level *out)
 	return 0;
 }
 
+void
+log_request_begin(const char *id)
+{
+	if (reqid_valid(id))
+		memcpy(log_rid, id, REQID_SIZE);
+	else
+		log_rid[0] = '\0';
+}
+
+void
+log_request_end(void)
+{
+	log_rid[0] = '\0';
+}
+
 int
 log_enabled(enum log_level level)
 {
@@ -91,7 +110,8 @@ log_enabled(enum log_level level)
 void
 log_emit(enum log_level level, const char *func, const char *fmt, ...)
 {
-	char stamp[32], msg[1024];
+	char stamp[32], msg[1024 + sizeof(" rid=") + REQID_LEN];
+	size_t n;
 	struct tm tm;
 	time_t now;
 	va_list ap;
@@ -99,8 +119,12 @@ log_emit(enum log_level level, const char *func, const char *fmt, ...)
 	if (level > log_threshold)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(msg, 1024, fmt, ap);
 	va_end(ap);
+	if (log_rid[0] != '\0') {
+		n = strlen(msg);
+		snprintf(msg + n, sizeof(msg) - n, " rid=%s", log_rid);
+	}
 	/* One write per line so lines from several workers do not interleave. */
 	if (log_journal) {
 		dprintf(STDERR_FILENO, "<%c>%s%s%s\n", log_priority[level],

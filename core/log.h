@@ -13,6 +13,10 @@
  *
  * Never pass a request body, a cookie, a token or any identity field: log
  * lines are not sealed (invariant 1, docs/DESIGN.md).
+ *
+ * While a request is served, every line ends with its id (core/reqid.h):
+ *
+ *   2026-11-21T10:00:00Z permitd[1234] warn pipe_x: ... rid=0f1e...
  */
 #ifndef PERMIT_CORE_LOG_H
 #define PERMIT_CORE_LOG_H
@@ -43,6 +47,18 @@ int log_level_parse(const char *s, enum log_level *out);
 /* 1 when a message of `level` would be written: for callers whose
  * arguments cost something to make. */
 int log_enabled(enum log_level level);
+
+/*
+ * The request this process is serving, named at the end of every line it
+ * logs (" rid=ID") until log_request_end(). A worker serves one request at
+ * a time, so the id is the process's; deep layers (db/, crypto/) log
+ * without knowing the request, and their lines carry it all the same. The
+ * id is copied into a fixed buffer, and only when reqid_valid(): nothing a
+ * client sent reaches a line through it, and it names no one (128 random
+ * bits). An id that is not valid is not set.
+ */
+void log_request_begin(const char *id);
+void log_request_end(void);
 
 void log_emit(enum log_level level, const char *func, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "core/log.h"
+#include "crypto/spent.h"
 
 _Static_assert(PW_HASH_SIZE == crypto_pwhash_STRBYTES, "PW_HASH_SIZE");
 
@@ -22,8 +23,13 @@ static unsigned long pw_verifications;
 static int
 pw_str_verify(const char *hash, const char *pw, size_t len)
 {
+	double t = spent_begin();
+	int rc;
+
 	pw_verifications++;
-	return crypto_pwhash_str_verify(hash, pw, len);
+	rc = crypto_pwhash_str_verify(hash, pw, len);
+	spent_end(t);
+	return rc;
 }
 
 unsigned long
@@ -36,14 +42,20 @@ int
 pw_hash(const char *pw, size_t len, unsigned long long opslimit,
     size_t memlimit, char out[PW_HASH_SIZE])
 {
+	double t;
+	int rc;
+
 	if (pw == NULL || len > PW_MAX_LEN)
 		return -1;
 	if (sodium_init() < 0) {
 		log_error("sodium_init failed");
 		return -1;
 	}
-	if (crypto_pwhash_str_alg(out, pw, len, opslimit, memlimit,
-	    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+	t = spent_begin();
+	rc = crypto_pwhash_str_alg(out, pw, len, opslimit, memlimit,
+	    crypto_pwhash_ALG_ARGON2ID13);
+	spent_end(t);
+	if (rc != 0) {
 		/* Out of memory, or limits outside libsodium's range. */
 		log_error("crypto_pwhash_str_alg failed (opslimit %llu, "
 		    "memlimit %zu)", opslimit, memlimit);

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "core/log.h"
+#include "crypto/spent.h"
 
 #define SEAL_WRAPPED_CT (SEAL_DEK_BYTES + SEAL_TAG_BYTES)
 #define SEAL_AD_ITEMS   5
@@ -56,6 +57,33 @@ seal_ad_build(struct seal_ad *ad, const char *purpose,
 	return 0;
 }
 
+/* libsodium's XChaCha20-Poly1305 under `key`, its time counted
+ * (crypto/spent.h). */
+static void
+seal_encrypt(unsigned char *c, unsigned long long *clen,
+    const unsigned char *m, size_t mlen, const struct seal_ad *ad,
+    const unsigned char *nonce, const unsigned char *key)
+{
+	double t = spent_begin();
+
+	crypto_aead_xchacha20poly1305_ietf_encrypt(c, clen, m, mlen, ad->buf,
+	    ad->len, NULL, nonce, key);
+	spent_end(t);
+}
+
+static int
+seal_decrypt(unsigned char *m, unsigned long long *mlen,
+    const unsigned char *c, size_t clen, const struct seal_ad *ad,
+    const unsigned char *nonce, const unsigned char *key)
+{
+	double t = spent_begin();
+	int rc = crypto_aead_xchacha20poly1305_ietf_decrypt(m, mlen, NULL, c,
+	    clen, ad->buf, ad->len, nonce, key);
+
+	spent_end(t);
+	return rc;
+}
+
 void
 seal_dek_new(struct seal_dek *dek)
 {
@@ -87,9 +115,8 @@ seal_wrap_with(const struct keyring_key *kek, const struct seal_binding *b,
 	out[1] = (unsigned char)idlen;
 	memcpy(out + 2, kek->id, idlen);
 	randombytes_buf(nonce, SEAL_NONCE_BYTES);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + SEAL_NONCE_BYTES,
-	    &clen, dek->key, SEAL_DEK_BYTES, ad.buf, ad.len, NULL, nonce,
-	    kek->key);
+	seal_encrypt(nonce + SEAL_NONCE_BYTES, &clen, dek->key, SEAL_DEK_BYTES,
+	    &ad, nonce, kek->key);
 	*outlen = 2 + idlen + SEAL_NONCE_BYTES + (size_t)clen;
 	if (kek_id != NULL)
 		memcpy(kek_id, kek->id, idlen + 1);
@@ -143,9 +170,9 @@ seal_dek_unwrap(const struct keyring *kr, const struct seal_binding *b,
 	if (seal_ad_build(&ad, "dek", b, kek->id, KEYRING_ID_MAX) != 0)
 		return -1;
 	nonce = wrapped + 2 + idlen;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(dek->key, &mlen, NULL,
-	    nonce + SEAL_NONCE_BYTES, SEAL_WRAPPED_CT, ad.buf, ad.len, nonce,
-	    kek->key) != 0 || mlen != SEAL_DEK_BYTES) {
+	if (seal_decrypt(dek->key, &mlen, nonce + SEAL_NONCE_BYTES,
+	    SEAL_WRAPPED_CT, &ad, nonce, kek->key) != 0 ||
+	    mlen != SEAL_DEK_BYTES) {
 		sodium_memzero(dek, sizeof(*dek));
 		return -1;
 	}
@@ -205,8 +232,8 @@ seal_field(const struct seal_dek *dek, const struct seal_binding *b,
 		plain = empty;   /* plain_len is 0 here, or the caller is wrong */
 	out[0] = SEAL_VERSION;
 	randombytes_buf(nonce, SEAL_NONCE_BYTES);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + SEAL_NONCE_BYTES,
-	    &clen, plain, plain_len, ad.buf, ad.len, NULL, nonce, dek->key);
+	seal_encrypt(nonce + SEAL_NONCE_BYTES, &clen, plain, plain_len, &ad,
+	    nonce, dek->key);
 	*outlen = 1 + SEAL_NONCE_BYTES + (size_t)clen;
 	return 0;
 }
@@ -231,9 +258,8 @@ seal_open_field(const struct seal_dek *dek, const struct seal_binding *b,
 	if (seal_ad_build(&ad, "field", b, field, SEAL_NAME_MAX) != 0)
 		goto fail;
 	nonce = sealed + 1;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(out, &mlen, NULL,
-	    nonce + SEAL_NONCE_BYTES, len - 1 - SEAL_NONCE_BYTES, ad.buf,
-	    ad.len, nonce, dek->key) != 0 || mlen != n)
+	if (seal_decrypt(out, &mlen, nonce + SEAL_NONCE_BYTES,
+	    len - 1 - SEAL_NONCE_BYTES, &ad, nonce, dek->key) != 0 || mlen != n)
 		goto fail;
 	*outlen = n;
 	return 0;

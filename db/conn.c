@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/monotime.h"
 
 /* Applied unless the caller's conninfo says otherwise. Keepalives and the
@@ -61,6 +62,7 @@ db_log_down(struct db *db, const char *msg)
 		while (n > 0 && msg[n - 1] == '\n')
 			n--;
 	}
+	metrics_add(METRICS_DB_CONNECT_FAILED, 1);
 	if (db->down)
 		log_debug("still unavailable: %.*s", n, msg);
 	else
@@ -108,7 +110,7 @@ db_prepare_all(struct db *db)
 static int
 db_connect_poll(struct db *db)
 {
-	double saved = db->deadline;
+	double saved = db->deadline, started = monotime_now();
 	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
 	struct pollfd p;
 	int ms, rc = -1;
@@ -134,6 +136,7 @@ out:
 	else if (rc != 0)
 		db_log_down(db, PQerrorMessage(db->conn));
 	db->deadline = saved;
+	db->busy += monotime_now() - started;
 	if (rc != 0)
 		db->retry_at = monotime_now() + DB_DOWN_RETRY_MS / 1e3;
 	return rc;
@@ -268,6 +271,8 @@ db_close(struct db *db)
 enum db_status
 db_ensure(struct db *db)
 {
+	int again;   /* the last connection or attempt failed: a reconnect */
+
 	if (db->conn != NULL && !db->broken && PQstatus(db->conn) == CONNECTION_OK)
 		return DB_OK;
 	if (db->set == DB_SET_CTL && db->connected) {
@@ -276,10 +281,15 @@ db_ensure(struct db *db)
 		log_error("the database connection was lost; not reconnecting");
 		return DB_UNAVAILABLE;
 	}
+	again = db->conn != NULL || db->down;
 	db_disconnect(db);
 	if (db->down && monotime_now() < db->retry_at)
 		return DB_UNAVAILABLE;
-	return db_connect(db);
+	if (db_connect(db) != DB_OK)
+		return DB_UNAVAILABLE;
+	if (again)
+		metrics_add(METRICS_DB_RECONNECTS, 1);
+	return DB_OK;
 }
 
 /*

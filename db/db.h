@@ -246,6 +246,15 @@ enum db_status db_role_password(struct db *db, const char *role,
  */
 unsigned long db_flights(const struct db *db);
 
+/*
+ * Seconds spent on the database on this handle so far: every flight from
+ * its first send to its last result (waiting for the server included), and
+ * every wait for a connection to be made. Counted as db_flights is: a
+ * request's share is the difference across it (the slow-request log's
+ * "database" time).
+ */
+double db_seconds(const struct db *db);
+
 /* Rows in a result; and affected rows of INSERT/UPDATE/DELETE. */
 int db_rows(const struct db_result *r);
 long db_affected(const struct db_result *r);

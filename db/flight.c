@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/monotime.h"
 
 /* A cancel request that the server does not acknowledge is abandoned. */
@@ -106,6 +107,7 @@ static enum db_status
 db_expired(struct db *db, const char *what)
 {
 	log_error("%s: the database did not answer in time; cancelled", what);
+	metrics_add(METRICS_DB_DEADLINE, 1);
 	db_cancel(db);
 	db->broken = 1;
 	db->down = 1;   /* the next connect is a short, spaced-out try */
@@ -210,8 +212,9 @@ db_sync(struct db *db)
 	return ok && PQexitPipelineMode(db->conn) == 1 ? 1 : -1;
 }
 
-enum db_status
-db_flight(struct db *db, struct db_cmd *cmds, int n)
+/* db_flight, untimed. */
+static enum db_status
+db_flight_run(struct db *db, struct db_cmd *cmds, int n)
 {
 	enum db_status st = DB_OK, one;
 	const char *what = n > 0 ? db_cmd_name(&cmds[0]) : "sync";
@@ -243,6 +246,22 @@ db_flight(struct db *db, struct db_cmd *cmds, int n)
 	if (gone < 0)
 		return db_fail(db, NULL, what);
 	return st;
+}
+
+enum db_status
+db_flight(struct db *db, struct db_cmd *cmds, int n)
+{
+	double started = monotime_now();
+	enum db_status st = db_flight_run(db, cmds, n);
+
+	db->busy += monotime_now() - started;
+	return st;
+}
+
+double
+db_seconds(const struct db *db)
+{
+	return db->busy;
 }
 
 void

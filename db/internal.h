@@ -17,6 +17,7 @@ struct db {
 	int broken;       /* the connection failed: db_ensure() replaces it */
 	int down;         /* the last connect failed (logged once per outage) */
 	unsigned long flights;   /* round trips made, for db_flights() */
+	double busy;      /* seconds spent on the server, for db_seconds() */
 	struct db_limits limits;
 	double deadline;  /* CLOCK_MONOTONIC seconds every wait ends by; 0: none */
 	double retry_at;  /* while down: no new connect attempt before this */

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 
 /* SQLSTATEs that mean the server or the connection went away. */
 static int
@@ -122,6 +123,7 @@ db_fail(struct db *db, const PGresult *res, const char *what)
 		db->broken = 1;
 		if (db->set == DB_SET_CTL)
 			return DB_UNAVAILABLE;
+		metrics_add(METRICS_DB_LOST, 1);
 		log_error("%s: database unavailable (%s): %.*s", what,
 		    state != NULL ? state : "no sqlstate", db_line(msg), msg);
 		return DB_UNAVAILABLE;
@@ -129,6 +131,7 @@ db_fail(struct db *db, const PGresult *res, const char *what)
 	if (db->set == DB_SET_CTL)
 		return db_sqlstate_conflict(state) ? DB_CONFLICT : DB_ERROR;
 	if (db_sqlstate_transient(state)) {
+		metrics_add(METRICS_DB_REFUSED, 1);
 		log_warn("%s: refused for now (%s): %.*s", what, state,
 		    db_line(msg), msg);
 		return DB_UNAVAILABLE;
@@ -137,6 +140,7 @@ db_fail(struct db *db, const PGresult *res, const char *what)
 		log_info("%s: conflict (%s)", what, state);
 		return DB_CONFLICT;
 	}
+	metrics_add(METRICS_DB_FAILED, 1);
 	log_error("%s: failed (%s): %.*s", what,
 	    state != NULL ? state : "no sqlstate", db_line(msg), msg);
 	return DB_ERROR;

@@ -11,7 +11,9 @@
 
 #include "app/app.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/monotime.h"
+#include "fcgi/exporter.h"
 #include "fcgi/listen.h"
 #include "fcgi/notify.h"
 #include "fcgi/worker.h"
@@ -57,6 +59,8 @@ struct fcgi_master {
 	double next_housekeep;        /* app_housekeep's next run */
 	int draining;
 	unsigned ready_gen;           /* gen + 1 once READY was sent for it */
+	struct fcgi_exporter *exporter;   /* GET /metrics; NULL when off */
+	int reloaded;                 /* the exporter rereads the database */
 	struct fcgi_child kids[FCGI_MAX_CHILDREN];
 };
 
@@ -133,8 +137,10 @@ fcgi_master_fork(struct fcgi_master *m, struct fcgi_child *c, double now)
 		m->next_spawn = now + FCGI_BACKOFF_MAX;
 		return;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		fcgi_exporter_forget(m->exporter);
 		exit(fcgi_worker_run(*m->svc, m->listen_fd));
+	}
 	c->pid = pid;
 	c->gen = m->gen;
 	c->started = now;
@@ -200,6 +206,17 @@ fcgi_master_ended(struct fcgi_master *m, struct fcgi_child *c, int status,
 	c->pid = 0;
 }
 
+/* A worker that ended unasked, into the metrics: it will be replaced. */
+static void
+fcgi_master_count_end(const struct fcgi_master *m, const struct fcgi_child *c,
+    int status)
+{
+	if (c->kill_at > 0 || m->draining)
+		return;
+	metrics_add(WIFEXITED(status) && WEXITSTATUS(status) == 0 ?
+	    METRICS_WORKERS_RECYCLED : METRICS_WORKERS_DIED, 1);
+}
+
 static void
 fcgi_master_reap(struct fcgi_master *m, double now)
 {
@@ -208,8 +225,10 @@ fcgi_master_reap(struct fcgi_master *m, double now)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-		if ((c = fcgi_master_find(m, pid)) != NULL)
+		if ((c = fcgi_master_find(m, pid)) != NULL) {
+			fcgi_master_count_end(m, c, status);
 			fcgi_master_ended(m, c, status, now);
+		}
 }
 
 /* Stopping workers: SIGTERM again now and then, SIGKILL past their time. */
@@ -285,6 +304,8 @@ fcgi_master_reload(struct fcgi_master *m, double now)
 		if (m->kids[i].pid != 0 && m->kids[i].gen != m->gen)
 			fcgi_master_stop_child(m, &m->kids[i], now);
 	log_info("configuration reloaded; replacing workers");
+	fcgi_exporter_reloaded(m->exporter, cfg);
+	m->reloaded = 1;
 }
 
 /*
@@ -394,7 +415,7 @@ fcgi_master_wait(const struct fcgi_master *m, const sigset_t *waiting,
 		wait = m->next_spawn - now;
 	ts.tv_sec = (time_t)wait;
 	ts.tv_nsec = (long)((wait - (double)ts.tv_sec) * 1e9);
-	pselect(0, NULL, NULL, NULL, &ts, waiting);
+	fcgi_exporter_wait(m->exporter, &ts, waiting);
 }
 
 int
@@ -404,6 +425,7 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 	static struct fcgi_master m;
 	sigset_t waiting;
 	double now;
+	char err[512];
 
 	memset(&m, 0, sizeof(m));
 	m.config_path = config_path;
@@ -412,8 +434,14 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 	memcpy(m.listen, m.cfg->listen, sizeof(m.listen));
 	m.listen_mode = m.cfg->listen_mode;
 	m.listen_fd = listen_fd;
-	if (app_instance_open(&m.self) != 0)
+	if (fcgi_exporter_open(m.cfg, &m.exporter, err, sizeof(err)) != 0) {
+		log_error("%s", err);
 		return 1;
+	}
+	if (app_instance_open(&m.self) != 0) {
+		fcgi_exporter_close(m.exporter);
+		return 1;
+	}
 	m.announce_now = 1;
 	fcgi_master_signals(&waiting);
 	log_info("listening on %s with %d workers", m.listen, m.cfg->workers);
@@ -440,6 +468,10 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 			fcgi_master_spawn(&m, now);
 		fcgi_master_ready(&m);
 		fcgi_master_stragglers(&m, now);
+		if (!m.draining)
+			fcgi_exporter_tick(m.exporter, *m.svc,
+			    fcgi_master_live(&m, 1), m.reloaded, now);
+		m.reloaded = 0;
 		if (!m.draining && now >= m.next_housekeep) {
 			app_housekeep(*m.svc);
 			m.next_housekeep = monotime_now() +
@@ -448,6 +480,7 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 		fcgi_master_wait(&m, &waiting, now);
 	}
 	fcgi_master_end(&m);
+	fcgi_exporter_close(m.exporter);
 	log_info("stopped");
 	return 0;
 }

@@ -19,6 +19,9 @@
  * of every older one still draining after a reload. It announces before the
  * first workers start, whenever that changes, and every
  * APP_INSTANCE_HEARTBEAT seconds; it leaves at a clean exit.
+ * With metrics_listen set, the master also answers GET /metrics
+ * (fcgi/exporter.h) in the same loop, never waiting on a client, and
+ * counts the workers it replaces.
  * Signal handlers only set flags; the loop waits in pselect() with the
  * signals unblocked only there.
  */

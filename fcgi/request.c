@@ -290,6 +290,12 @@ fcgi_request_body(FCGX_Stream *in, FCGX_ParamArray envp, size_t limit,
 	return FCGI_REQUEST_OK;
 }
 
+int
+fcgi_request_id(FCGX_ParamArray envp, char out[REQID_SIZE])
+{
+	return reqid_take(FCGX_GetParam("REQUEST_ID", envp), out);
+}
+
 const char *
 fcgi_request_session(FCGX_ParamArray envp, arena *a, const struct config *cfg)
 {

@@ -12,6 +12,7 @@
 
 #include <fcgiapp.h>
 
+#include "core/reqid.h"
 #include "pipe/pipe.h"
 
 enum fcgi_request_status {
@@ -46,6 +47,15 @@ enum fcgi_request_status fcgi_request_params(FCGX_ParamArray envp, arena *a,
  */
 const char *fcgi_client_addr(arena *a, const char *remote,
     const char *forwarded, const char *trusted);
+
+/*
+ * The request's id into out (core/reqid.h): the web server's, from the
+ * FastCGI parameter REQUEST_ID (nginx: fastcgi_param REQUEST_ID
+ * $request_id), when it has nginx's shape; otherwise a new one. A header a
+ * client sends (X-Request-Id is HTTP_X_REQUEST_ID) is never read. 1 when
+ * the web server's was taken, 0 when one was made.
+ */
+int fcgi_request_id(FCGX_ParamArray envp, char out[REQID_SIZE]);
 
 /* The session token: the cookie config_session_cookie(cfg) names, as
  * fcgi_cookie reads it (NULL when absent, empty or repeated). */

@@ -4,8 +4,11 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/monotime.h"
+#include "core/reqid.h"
 #include "crypto/pw.h"
+#include "crypto/spent.h"
 #include "fcgi/request.h"
 #include "fcgi/respond.h"
 #include "fcgi/router.h"
@@ -78,6 +81,39 @@ fcgi_prepare(FCGX_Request *rq, struct pipe_ctx *ctx, struct pipe_request *req,
 	return 0;
 }
 
+/* The route's slot in the metrics: its place in the table, or one past
+ * the last route for a request no route took. */
+static size_t
+fcgi_route_slot(const struct pipe_route *route)
+{
+	size_t n;
+	const struct pipe_route *table = app_routes(&n);
+
+	return route != NULL ? (size_t)(route - table) : n;
+}
+
+/*
+ * A request slower than slow_request_ms, at warn level: its route (the
+ * pattern, never the path), status and where the time went: waiting on
+ * the database, in sealing, opening and Argon2id, and the rest. The line
+ * carries the request's id like every other.
+ */
+static void
+fcgi_slow_log(const struct pipe_ctx *ctx, const struct pipe_route *route,
+    const struct pipe_response *res, double seconds, double crypto)
+{
+	double other = seconds - res->db_seconds - crypto;
+
+	if (ctx->cfg->slow_request_ms <= 0 ||
+	    seconds * 1e3 < (double)ctx->cfg->slow_request_ms)
+		return;
+	log_warn("slow request: %s %s %d %.1fms: database %.1fms, crypto "
+	    "%.1fms, other %.1fms", route != NULL ? route->method : "-",
+	    route != NULL ? route->pattern : "unmatched", res->status,
+	    seconds * 1e3, res->db_seconds * 1e3, crypto * 1e3,
+	    (other > 0 ? other : 0) * 1e3);
+}
+
 void
 fcgi_serve(FCGX_Request *rq, struct pipe_ctx *ctx, arena *a)
 {
@@ -85,19 +121,29 @@ fcgi_serve(FCGX_Request *rq, struct pipe_ctx *ctx, arena *a)
 	struct pipe_response res = { 0 };
 	const struct pipe_route *route = NULL;
 	const char *allow = NULL;
-	double start = monotime_now() * 1e3;
+	char rid[REQID_SIZE];
+	double start = monotime_now(), crypto = spent_seconds(), seconds;
 	unsigned long argon2 = pw_verify_count();
 
+	(void)fcgi_request_id(rq->envp, rid);
+	log_request_begin(rid);
 	if (fcgi_prepare(rq, ctx, &req, &route, &res, &allow) == 0)
 		pipe_serve(ctx, route, &req, &res);
 	if ((res.status == 503 || res.status == 429) && res.retry_after <= 0)
 		res.retry_after = ctx->cfg->retry_after;
-	if (fcgi_respond(rq->out, a, &res, allow) != 0)
+	if (fcgi_respond(rq->out, a, &res, allow, rid) != 0)
 		log_info("client went away before the response was written");
+	seconds = monotime_now() - start;
+	crypto = spent_seconds() - crypto;
 	if (log_enabled(LOG_LEVEL_INFO))
 		log_info("%s %s %d %.2fms flights=%u argon2=%lu",
 		    fcgi_log_safe(a, req.method, 16),
 		    fcgi_log_safe(a, req.path, FCGI_LOG_PATH_MAX), res.status,
-		    monotime_now() * 1e3 - start, res.flights,
-		    pw_verify_count() - argon2);
+		    seconds * 1e3, res.flights, pw_verify_count() - argon2);
+	fcgi_slow_log(ctx, route, &res, seconds, crypto);
+	/* Before FCGX_Finish_r sends the end of the response: a scrape
+	 * after it sees the request counted. */
+	metrics_request(fcgi_route_slot(route), fcgi_status_slot(res.status),
+	    seconds);
+	log_request_end();
 }

@@ -18,6 +18,7 @@
 #include "pipe/mode.h"
 #include "pipe/principal.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "db/db.h"
 
 enum pipe_status
@@ -171,6 +172,7 @@ pipe_admit(struct pipe_ctx *ctx, const struct pipe_route *route,
 	if ((wait = pipe_limit_wait(l)) < 0)
 		return PIPE_FAILED;
 	if (wait > 0) {
+		metrics_rate_limited((size_t)route->limit);
 		pipe_limit_refuse(res, wait);
 		return PIPE_ANSWERED;
 	}
@@ -225,6 +227,7 @@ pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
 	struct pipe_binding b;
 	struct pipe_limits l;
 	unsigned long flights = db_flights(ctx->db);
+	double db_started = db_seconds(ctx->db);
 	enum pipe_status st;
 	int handled = 0;
 
@@ -248,4 +251,5 @@ pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
 	db_deadline(ctx->db, 0);
 	pipe_binding_wipe(&b);
 	res->flights = (unsigned)(db_flights(ctx->db) - flights);
+	res->db_seconds = db_seconds(ctx->db) - db_started;
 }

@@ -9,6 +9,7 @@
 
 #include "pipe/principal.h"
 #include "core/log.h"
+#include "core/metrics.h"
 
 /* What a key is made of. */
 enum pipe_limit_kind { PIPE_KEY_ADDRESS, PIPE_KEY_SUBJECT, PIPE_KEY_WHO };
@@ -16,6 +17,7 @@ enum pipe_limit_kind { PIPE_KEY_ADDRESS, PIPE_KEY_SUBJECT, PIPE_KEY_WHO };
 /* A class: the blind-index domain of each kind of key it counts (NULL:
  * not counted), and its limit and window in struct config. */
 struct pipe_limit_class {
+	const char *name;    /* in the metrics (pipe_limit_name) */
 	const char *domain[3];
 	size_t limit, window;
 	int failures_only;
@@ -26,24 +28,41 @@ struct pipe_limit_class {
 
 static const struct pipe_limit_class pipe_limit_classes[] = {
 	[PIPE_LIMIT_REGISTRATION] = {
+		"registration",
 		{ "limit.registration.address", NULL, NULL },
 		PIPE_CFG(limit_registrations),
 		PIPE_CFG(limit_registrations_window), 0 },
 	[PIPE_LIMIT_SIGNIN] = {
+		"signin",
 		{ "limit.signin.address", "limit.signin.account", NULL },
 		PIPE_CFG(limit_signin_failures),
 		PIPE_CFG(limit_signin_failures_window), 1 },
 	[PIPE_LIMIT_SUBMISSION] = {
+		"submission",
 		{ NULL, NULL, "limit.submission.account" },
 		PIPE_CFG(limit_submissions),
 		PIPE_CFG(limit_submissions_window), 0 },
 	[PIPE_LIMIT_BOOKING] = {
+		"booking",
 		{ NULL, NULL, "limit.booking.account" },
 		PIPE_CFG(limit_bookings), PIPE_CFG(limit_bookings_window), 0 },
 	[PIPE_LIMIT_REVIEW_OPEN] = {
+		"review_open",
 		{ NULL, NULL, "limit.review_open.account" },
 		PIPE_CFG(review_open_limit), PIPE_CFG(review_open_window), 0, 1 },
 };
+
+#define PIPE_LIMIT_CLASSES \
+	(sizeof(pipe_limit_classes) / sizeof(pipe_limit_classes[0]))
+_Static_assert(PIPE_LIMIT_CLASSES <= METRICS_LIMITS,
+    "core/metrics.h: METRICS_LIMITS holds every rate-limit class");
+
+const char *
+pipe_limit_name(enum pipe_limit limit)
+{
+	return (size_t)limit < PIPE_LIMIT_CLASSES ?
+	    pipe_limit_classes[limit].name : NULL;
+}
 
 static int
 pipe_cfg_int(const struct config *cfg, size_t off)
@@ -108,8 +127,7 @@ pipe_limit_plan(const struct pipe_ctx *ctx, const struct pipe_route *route,
 
 	memset(l, 0, sizeof(*l));
 	if (route->limit == PIPE_LIMIT_NONE ||
-	    (size_t)route->limit >= sizeof(pipe_limit_classes) /
-	    sizeof(pipe_limit_classes[0]))
+	    (size_t)route->limit >= PIPE_LIMIT_CLASSES)
 		return;
 	c = &pipe_limit_classes[route->limit];
 	l->failures_only = c->failures_only;

@@ -137,6 +137,7 @@ struct pipe_response {
 	const char *set_cookie;   /* a full Set-Cookie value, or NULL */
 	int retry_after;          /* > 0: send Retry-After */
 	unsigned flights;         /* database round trips it took (pipe_serve) */
+	double db_seconds;        /* and the seconds they took (db_seconds) */
 };
 
 /*
@@ -275,6 +276,10 @@ struct pipe_route {
  */
 void pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
     const struct pipe_request *req, struct pipe_response *res);
+
+/* The name of a rate-limit class ("signin"), for the metrics; NULL for
+ * PIPE_LIMIT_NONE and past the last class. */
+const char *pipe_limit_name(enum pipe_limit limit);
 
 /* Capture `i` of the route ({id}) when it is a well-formed id, else NULL:
  * a malformed id names nothing of anyone's (404 where a route answers). */

@@ -117,6 +117,32 @@ worker_pids() {
 	pgrep -P "$PERMITD_PID" | sort
 }
 
+# Waits until the master has COUNT workers (up to 10 s).
+wait_for_workers() { # COUNT
+	local i
+	for i in $(seq 100); do
+		[ "$(worker_pids | wc -l)" -eq "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# Kills a worker with SIGKILL; returns once the master has replaced it
+# (up to 10 s), failing if it has not.
+kill_worker() {
+	local victim n i
+	n=$(worker_pids | wc -l)
+	victim=$(worker_pids | head -n1)
+	kill -KILL "$victim"
+	for i in $(seq 100); do
+		! worker_pids | grep -qx "$victim" &&
+		    [ "$(worker_pids | wc -l)" -eq "$n" ] && return 0
+		sleep 0.1
+	done
+	echo "worker $victim was not replaced" >&2
+	return 1
+}
+
 pg_stop() { "$ROOT/scripts/pg.sh" stop "$PERMIT_TEST_DIR" >/dev/null; }
 # The server outlives the test: it must hold none of bats' pipes (fd 3 and
 # up), or bats waits for it to exit.

@@ -13,6 +13,8 @@
 
 #include "tests/unit/arena_fixture.h"
 
+#define RID "0123456789abcdef0123456789abcdef"
+
 static char *
 dump(json_t *j)
 {
@@ -76,13 +78,14 @@ head_carries_invariant_6_headers(void **state)
 		"Referrer-Policy: no-referrer\r\n",
 		"Content-Security-Policy: default-src 'none'; frame-ancestors 'none'\r\n",
 		"X-Frame-Options: DENY\r\n",
+		"X-Request-Id: " RID "\r\n",
 		"Content-Length: 12\r\n",
 	};
 	struct pipe_response res = { .status = 404 };
 	const char *head;
 
 	(void)state;
-	head = fcgi_respond_head(a, &res, NULL, 12);
+	head = fcgi_respond_head(a, &res, NULL, RID, 12);
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		assert_non_null(strstr(head, want[i]));
 	assert_null(strstr(head, "Retry-After"));
@@ -98,7 +101,7 @@ head_has_retry_after_and_allow_when_asked(void **state)
 	const char *head;
 
 	(void)state;
-	head = fcgi_respond_head(a, &res, "GET, POST", 0);
+	head = fcgi_respond_head(a, &res, "GET, POST", RID, 0);
 	assert_non_null(strstr(head, "Status: 503 Service Unavailable\r\n"));
 	assert_non_null(strstr(head, "Retry-After: 7\r\n"));
 	assert_non_null(strstr(head, "Allow: GET, POST\r\n"));
@@ -112,9 +115,59 @@ head_refuses_cookie_with_newline(void **state)
 	const char *head;
 
 	(void)state;
-	head = fcgi_respond_head(a, &res, NULL, 0);
+	head = fcgi_respond_head(a, &res, NULL, RID, 0);
 	assert_null(strstr(head, "X-Evil"));
 	assert_null(strstr(head, "Set-Cookie"));
+}
+
+static void
+head_leaves_out_a_request_id_not_of_its_shape(void **state)
+{
+	static const char *const bad[] = { "", "0123", RID "0",
+	    "0123456789ABCDEF0123456789abcdef",
+	    "0123456789abcdef0123456789abcde\n",
+	    "x\r\nX-Evil: 1" };
+	struct pipe_response res = { .status = 200 };
+	const char *head;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		head = fcgi_respond_head(a, &res, NULL, bad[i], 0);
+		assert_null(strstr(head, "X-Request-Id"));
+		assert_null(strstr(head, "X-Evil"));
+	}
+	head = fcgi_respond_head(a, &res, NULL, NULL, 0);
+	assert_null(strstr(head, "X-Request-Id"));
+}
+
+static void
+head_names_an_accepted_entry_so(void **state)
+{
+	struct pipe_response res = { .status = 202 };
+
+	(void)state;
+	assert_non_null(strstr(fcgi_respond_head(a, &res, NULL, RID, 0),
+	    "Status: 202 Accepted\r\n"));
+}
+
+static void
+every_status_has_a_slot_of_its_own(void **state)
+{
+	static const int answered[] = { 200, 201, 202, 204, 400, 401, 403,
+	    404, 405, 409, 413, 422, 429, 500, 503 };
+	size_t other = fcgi_status_slot(299);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(answered) / sizeof(answered[0]); i++) {
+		size_t slot = fcgi_status_slot(answered[i]);
+
+		assert_true(slot < other);
+		assert_int_equal(fcgi_status_of_slot(slot), answered[i]);
+		for (size_t j = 0; j < i; j++)
+			assert_true(fcgi_status_slot(answered[j]) != slot);
+	}
+	assert_int_equal(fcgi_status_slot(418), other);
+	assert_int_equal(fcgi_status_of_slot(other), 0);
 }
 
 static const struct pipe_route read_route = { .effect = PIPE_EFFECT_READ, .scope = PIPE_SCOPE_NORMAL };
@@ -188,6 +241,9 @@ main(void)
 		cmocka_unit_test(head_carries_invariant_6_headers),
 		cmocka_unit_test(head_has_retry_after_and_allow_when_asked),
 		cmocka_unit_test(head_refuses_cookie_with_newline),
+		cmocka_unit_test(head_leaves_out_a_request_id_not_of_its_shape),
+		cmocka_unit_test(head_names_an_accepted_entry_so),
+		cmocka_unit_test(every_status_has_a_slot_of_its_own),
 		cmocka_unit_test(normal_mode_admits_everything),
 		cmocka_unit_test(read_only_admits_reads_and_refuses_writes),
 		cmocka_unit_test(closed_refuses_normal_routes_even_for_an_admin),
