@@ -1,9 +1,9 @@
 /*
  * respond — a struct pipe_response onto the FastCGI output stream.
  *
- * Every response, error or not, carries the headers of invariant 6
- * (no-store, Vary: Cookie, nosniff, no-referrer, a deny-all CSP, DENY framing)
- * and Content-Type: application/json; charset=utf-8.
+ * Every response, error or not, carries the headers of docs/DESIGN.md
+ * invariant 6 (no-store, Vary: Cookie, nosniff, no-referrer, a deny-all CSP,
+ * DENY framing) and Content-Type: application/json; charset=utf-8.
  */
 #ifndef PERMIT_FCGI_RESPOND_H
 #define PERMIT_FCGI_RESPOND_H

@@ -188,7 +188,7 @@ header() {
 # The error code of an API error body.
 error_code() { jq -r '.error.code' <<<"$body"; }
 
-# Every header of invariant 6, on whatever $headers holds.
+# Every header of docs/DESIGN.md invariant 6, on whatever $headers holds.
 assert_security_headers() {
 	[ "$(header Content-Type)" = "application/json; charset=utf-8" ]
 	[ "$(header Cache-Control)" = "no-store" ]
