@@ -24,11 +24,11 @@ cited_files() {
 	    -not -name '*.png'
 }
 
-@test "docs/API.md names every route of app/routes.c" {
+@test "docs/API.md's route table names every route of app/routes.c" {
 	local method path n=0
 	while read -r method path; do
 		n=$((n + 1))
-		grep -qF "\`$method ${path#/api/v1}\`" docs/API.md ||
+		grep -qF "| \`$method ${path#/api/v1}\` |" docs/API.md ||
 		    { echo "docs/API.md does not name $method $path"; return 1; }
 	done < <(tr '\n' ' ' <app/routes.c |
 	    grep -oE '\.method = "[A-Z]+",[[:space:]]*\.pattern = "[^"]+"' |
