@@ -70,7 +70,16 @@ FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 .PHONY: all release asan deps run test leak bench fuzz deb psql clean tests-built
 .DEFAULT_GOAL := all
 
-all: release
+all: release man
+
+# The man pages: man/*.scd, in scdoc, as roff in $(BUILD)/man/.
+MAN_PAGES := $(patsubst man/%.scd,$(BUILD)/man/%,$(wildcard man/*.scd))
+man: $(MAN_PAGES)
+$(BUILD)/man/%: man/%.scd
+	@mkdir -p $(@D)
+	$(call say,SCDOC,$@)
+	$(Q)scdoc <$< >$@.tmp && mv $@.tmp $@
+.PHONY: man
 
 # ---------------------------------------------------------------------------
 # Rules, instantiated for each variant ($(1)) and each module or test file ($(2)).

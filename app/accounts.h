@@ -2,9 +2,10 @@
  * accounts — registration, the signed-in account (GET /me), and the pieces
  * of an account that sign-in shares: its sealed email and its JSON.
  *
- * An account's email is sealed under the account's own DEK (invariants
- * 1-3): table "accounts" (db/sql/sealed.def), record id and owner id both
- * the account id, field "email" (db/sql/sealed_fields.h); it is
+ * An account's email is sealed under the account's own DEK
+ * (docs/DESIGN.md invariants 1-3): table "accounts" (db/sql/sealed.def),
+ * record id and owner id both the account id, field "email"
+ * (db/sql/sealed_fields.h); it is
  * found by its blind index (field "email") over the normalised address.
  * Opened plaintext lives only in the request arena.
  */
@@ -84,9 +85,10 @@ int app_account_email_bidx(const struct keyring *kr, const char *email,
 /*
  * Opens the sealed email of the account `account_id`, which must be the
  * principal's or the just-verified sign-in's id, never read from the row
- * being opened (invariant 3). `wrapped`/`sealed` are the row's dek_wrapped
- * and email_sealed. On 0, *out is a NUL-terminated string in `a`; -1 when
- * either fails to open (fail closed: the caller answers 500, never data).
+ * being opened (docs/DESIGN.md invariant 3). `wrapped`/`sealed` are the
+ * row's dek_wrapped and email_sealed. On 0, *out is a NUL-terminated
+ * string in `a`; -1 when either fails to open (fail closed: the caller
+ * answers 500, never data).
  */
 int app_account_email_open(const struct keyring *kr, arena *a,
     const char *account_id, const unsigned char *wrapped, size_t wrapped_len,

@@ -1,6 +1,6 @@
 /*
  * admin — an admin's acts on offices, days and accounts, and its reading
- * of the flags and of an application's audit trail (HTTP API, Back
+ * of the flags and of an application's audit trail (docs/API.md, Back
  * office; migrations/0017):
  *
  *   PUT  /api/v1/admin/offices/{code}              app_admin_office_put

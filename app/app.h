@@ -4,8 +4,8 @@
  * fcgi/ includes this, app/routes.h and pipe/pipe.h, and nothing below them.
  *
  * The one load sequence, for start-up, `permitd -t` and SIGHUP alike:
- * configuration, log level, keyring (invariant 9), and the dummy
- * password hash that sign-ins for unknown emails verify against, made
+ * configuration, log level, keyring (docs/DESIGN.md invariant 9), and the
+ * dummy password hash that sign-ins for unknown emails verify against, made
  * before any worker forks so none pays for it.
  */
 #ifndef PERMIT_APP_APP_H

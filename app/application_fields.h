@@ -1,6 +1,6 @@
 /*
  * application_fields — an application's body, read and validated into a C
- * struct (HTTP API, Citizen: validation), before anything is written.
+ * struct (docs/API.md, Citizen), before anything is written.
  *
  * The identity fields are those of DB_SEALED_FIELDS_APPLICATIONS
  * (db/sql/sealed_fields.h), where each is declared once with its column,

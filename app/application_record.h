@@ -1,6 +1,6 @@
 /*
  * application_record — an application's sealed row and its JSON
- * representation (invariants 1-3).
+ * representation (docs/DESIGN.md invariants 1-3).
  *
  * Sealing: a fresh DEK per application, wrapped by the active KEK and bound
  * to {"applications", the application's id, the owner's account id}; each

@@ -1,5 +1,5 @@
 /*
- * applications — the citizen's applications resource (HTTP API, Citizen):
+ * applications — the citizen's applications resource (docs/API.md, Citizen):
  *
  *   POST /api/v1/applications               app_applications_create
  *   GET  /api/v1/applications               app_applications_list
@@ -7,8 +7,8 @@
  *   POST /api/v1/applications/{id}/cancel   app_applications_cancel
  *
  * Routes are PIPE_ACCESS_CITIZEN; `who` is the session's account. Every read
- * is bound to it three times (invariant 4): each statement names
- * who->account_id, the transaction's RLS admits only its rows, and fields
+ * is bound to it three times (docs/DESIGN.md invariant 4): each statement
+ * names who->account_id, the transaction's RLS admits only its rows, and fields
  * are opened with it as the owner. Anyone else's id, a nonexistent id and a
  * malformed id all get the same 404 body. Handlers follow pipe_handler
  * (pipe/pipe.h).

@@ -1,7 +1,7 @@
 /*
  * audit — a row of the audit trail, written in the transaction of the
- * action it records (invariant 10; the table and its chain in
- * migrations/0014, the hash in crypto/chain.h). Opening an applicant's
+ * action it records (docs/DESIGN.md invariant 10; the table and its chain
+ * in migrations/0014, the hash in crypto/chain.h). Opening an applicant's
  * identity data, every decision and every admin action call it; if the row
  * cannot be written, the action must not happen either.
  *
@@ -50,9 +50,9 @@ struct app_audit_entry {
 	 * application, an account, or both. */
 	const char *application;
 	const char *account;
-	/* Workflow data only, never identity data (invariant 1): an outcome,
-	 * counts, a mode. Printable ASCII, at most APP_AUDIT_DETAIL_MAX
-	 * bytes, or NULL. */
+	/* Workflow data only, never identity data (docs/DESIGN.md invariant
+	 * 1): an outcome, counts, a mode. Printable ASCII, at most
+	 * APP_AUDIT_DETAIL_MAX bytes, or NULL. */
 	const char *detail;
 };
 

@@ -11,7 +11,7 @@
  * admin's message (null when none) pipe_serve() read. */
 pipe_handler app_health;
 
-/* The route's 503 body, {"status":"unavailable"} (HTTP API). Arena-owned. */
+/* The route's 503 body, {"status":"unavailable"} (docs/API.md). Arena-owned. */
 json_t *app_health_unavailable(void);
 
 #endif

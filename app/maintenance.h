@@ -1,6 +1,6 @@
 /*
- * maintenance — the service mode as an admin reads and sets it (HTTP API,
- * Back office; invariant 7).
+ * maintenance — the service mode as an admin reads and sets it (docs/API.md,
+ * Back office; docs/DESIGN.md invariant 7).
  *
  * The mode and its message live in service_state, which every request's
  * binding reads (so every worker of every host agrees at once); setting

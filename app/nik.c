@@ -35,7 +35,7 @@ nik_npwp_rule(enum nik_result r)
 	}
 }
 
-/* Province codes in use (HTTP API), as inclusive ranges. */
+/* Province codes in use (docs/API.md, Citizen), as inclusive ranges. */
 static const struct { int lo, hi; } provinces[] = {
 	{ 11, 19 }, { 21, 21 }, { 31, 36 }, { 51, 53 },
 	{ 61, 65 }, { 71, 76 }, { 81, 82 }, { 91, 96 },

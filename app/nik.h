@@ -1,5 +1,6 @@
 /*
- * nik — structural checks of Indonesian identity numbers (HTTP API, Citizen).
+ * nik — structural checks of Indonesian identity numbers (docs/API.md,
+ * Citizen).
  *
  * NIK (Nomor Induk Kependudukan), KK (Kartu Keluarga) number and NPWP (tax
  * number). The NIK has no check digit: these checks prove a number

@@ -1,5 +1,5 @@
 /*
- * review — a reviewer's work on its office's applications (HTTP API, Back
+ * review — a reviewer's work on its office's applications (docs/API.md, Back
  * office; migrations/0017):
  *
  *   GET  /api/v1/review/queue                       app_review_queue

@@ -1,5 +1,6 @@
 /*
- * sessions — signing in and out (HTTP API, Sessions; invariant 9).
+ * sessions — signing in and out (docs/API.md, Sessions; docs/DESIGN.md
+ * invariant 9).
  *
  * A session is a random token (crypto/token.h) held by the client in the
  * session cookie (__Host-permit_session, or permit_session with

@@ -1,5 +1,5 @@
 /*
- * staff — an admin makes staff accounts (HTTP API, Back office): reviewers,
+ * staff — an admin makes staff accounts (docs/API.md, Back office): reviewers,
  * each tied to one office, and more admins. The first admin comes from
  * permitctl staff add (cli/staff.c); both seal a new account as
  * registration does (crypto/enroll.h), and staff sign in through

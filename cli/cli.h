@@ -85,7 +85,7 @@ int cli_read_secret(const char *what, char *buf, size_t cap, size_t *len)
  * action a static name ("cli.staff_add"), what it was done to as
  * canonical lower-case UUIDs or NULL, and a detail of workflow data only
  * (a role, an office, a mode; never the email or any identity data:
- * invariant 1), printable ASCII or NULL. The caller's strings.
+ * docs/DESIGN.md invariant 1), printable ASCII or NULL. The caller's strings.
  */
 struct cli_audit_entry {
 	const char *action;

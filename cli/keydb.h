@@ -1,5 +1,5 @@
 /*
- * cli/keydb — the database half of key rotation (invariant 2):
+ * cli/keydb — the database half of key rotation (docs/DESIGN.md invariant 2):
  *
  *   permitctl keys rewrap [--batch N] [--database OWNER_CONNINFO]
  *   permitctl keys retire ID [--database OWNER_CONNINFO]

@@ -5,7 +5,7 @@
  * an arena lives until arena_reset() or arena_free(); there is no per-object
  * free. arena_reset() wipes every byte that was handed out (sodium_memzero)
  * and keeps only the first chunk, so a worker's next request starts clean and
- * no request data survives it (invariant 5).
+ * no request data survives it (docs/DESIGN.md invariant 5).
  *
  * Allocation failure is a broken invariant, not bad input: the arena logs and
  * aborts, and the master restarts the worker. Callers therefore never check

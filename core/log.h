@@ -12,7 +12,7 @@
  * nor pid, which the journal records itself.
  *
  * Never pass a request body, a cookie, a token or any identity field: log
- * lines are not sealed (invariant 1, docs/DESIGN.md).
+ * lines are not sealed (docs/DESIGN.md invariant 1).
  *
  * While a request is served, every line ends with its id (core/reqid.h):
  *

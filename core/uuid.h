@@ -1,8 +1,8 @@
 /*
- * uuid — random record ids (HTTP API: ids are random UUIDs).
+ * uuid — random record ids (docs/API.md, Conventions: ids are random UUIDs).
  *
  * Ids are made in C, not by the database, because a record's seals bind
- * its id (invariant 3) before the row is inserted.
+ * its id (docs/DESIGN.md invariant 3) before the row is inserted.
  */
 #ifndef PERMIT_CORE_UUID_H
 #define PERMIT_CORE_UUID_H

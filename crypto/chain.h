@@ -1,5 +1,5 @@
 /*
- * chain — the hash of a row of the audit trail (invariant 10,
+ * chain — the hash of a row of the audit trail (docs/DESIGN.md invariant 10,
  * migrations/0014).
  *
  * Each row's hash is BLAKE2b-256 (crypto_generichash, unkeyed) over the

@@ -1,5 +1,5 @@
 /*
- * csrf — the CSRF token of a session (HTTP API, Sessions).
+ * csrf — the CSRF token of a session (docs/API.md, Sessions).
  *
  * The token is derived, never stored: base64url without padding of keyed
  * BLAKE2b-256 (the keyring's token key) over the domain tag "csrf" followed

@@ -7,9 +7,10 @@
  * A new account gets a random id, its own DEK wrapped under the keyring's
  * active KEK, its email sealed under that DEK and found by a blind index
  * over the same field name, and an Argon2id hash of its password
- * (invariants 1-3 and 9). The account is its own owner: the seals bind
- * {table, id, id}. crypto/ knows no SQL: the caller names the table and
- * the field (db/sealed.h, db/sql/sealed_fields.h) and inserts the row.
+ * (docs/DESIGN.md invariants 1-3 and 9). The account is its own owner: the
+ * seals bind {table, id, id}. crypto/ knows no SQL: the caller names the
+ * table and the field (db/sealed.h, db/sql/sealed_fields.h) and inserts the
+ * row.
  */
 #ifndef PERMIT_CRYPTO_ENROLL_H
 #define PERMIT_CRYPTO_ENROLL_H

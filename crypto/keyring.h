@@ -1,5 +1,6 @@
 /*
- * keyring — the keys permitd holds, loaded from one file (invariant 9).
+ * keyring — the keys permitd holds, loaded from one file (docs/DESIGN.md
+ * invariant 9).
  *
  * File format, version 1. Text, one entry per line, '\n' line ends, printable
  * ASCII only; blank lines and lines starting with '#' are ignored:

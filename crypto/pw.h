@@ -1,5 +1,5 @@
 /*
- * pw — password hashing with Argon2id (invariant 9).
+ * pw — password hashing with Argon2id (docs/DESIGN.md invariant 9).
  *
  * Hashes are libsodium's self-describing strings ("$argon2id$v=19$m=...").
  * Limits come from the config (pwhash_opslimit, pwhash_memlimit; default

@@ -1,6 +1,6 @@
 /*
  * seal — per-record envelope encryption bound to its place and its owner
- * (invariants 1-3).
+ * (docs/DESIGN.md invariants 1-3).
  *
  * Each record has its own random 32-byte data key (DEK). The DEK is wrapped
  * by the keyring's active KEK; each field is sealed under the DEK. Both use

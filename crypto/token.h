@@ -1,5 +1,5 @@
 /*
- * token — session and CSRF tokens (invariant 9).
+ * token — session and CSRF tokens (docs/DESIGN.md invariant 9).
  *
  * A token is 32 random bytes (randombytes_buf), written as base64url without
  * padding: TOKEN_STR_LEN (43) characters of [A-Za-z0-9_-]. The client holds

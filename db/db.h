@@ -7,10 +7,10 @@
  *   db_open()      permitd's runtime set: one struct db per worker, every
  *                  statement of db/sql/<module>.def prepared on it at
  *                  connect, re-connected on its own after a failure. Every
- *                  transaction is bound to a principal (invariant
- *                  4): db_begin() sets the transaction-local settings
- *                  permit.account_id, permit.role and permit.office with
- *                  set_config(..., true) before anything else runs, the
+ *                  transaction is bound to a principal (docs/DESIGN.md
+ *                  invariant 4): db_begin() sets the transaction-local
+ *                  settings permit.account_id, permit.role and permit.office
+ *                  with set_config(..., true) before anything else runs, the
  *                  forced row-level-security policies read them, and
  *                  db_exec() runs nothing outside such a transaction.
  *   db_open_ctl()  permitctl's set (db/sql/ctl/<command>.def), as the owner
@@ -155,14 +155,14 @@ enum db_status db_tx_run(struct db *db, const struct db_principal *who,
  * Several statements in one round trip (a request's statements
  * travel in as few flights as the logic allows). With DB_BATCH_BEGIN the
  * flight opens the transaction, and calls[0] must be a statement that binds
- * its principal (invariant 4: BIND or BIND_PRINCIPAL); without it, a runtime
- * handle must have a transaction open, or run only a binding statement, in a
- * transaction of its own (a ctl handle's statements outside one commit on
- * their own). DB_BATCH_COMMIT ends it in the same flight.
- * Every call gets its own status and, on DB_OK, its result in `a` (living
- * until `a` is reset; none kept when `a` is NULL). Returns DB_OK when every
- * call (and the COMMIT) succeeded; otherwise the first failure, the server
- * having skipped what followed it, and the transaction is rolled back.
+ * its principal (docs/DESIGN.md invariant 4: BIND or BIND_PRINCIPAL); without
+ * it, a runtime handle must have a transaction open, or run only a binding
+ * statement, in a transaction of its own (a ctl handle's statements outside
+ * one commit on their own). DB_BATCH_COMMIT ends it in the same flight. Every
+ * call gets its own status and, on DB_OK, its result in `a` (living until `a`
+ * is reset; none kept when `a` is NULL). Returns DB_OK when every call (and
+ * the COMMIT) succeeded; otherwise the first failure, the server having
+ * skipped what followed it, and the transaction is rolled back.
  */
 #define DB_BATCH_MAX 8
 

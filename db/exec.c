@@ -59,7 +59,8 @@ db_call_cmd(const struct db *db, const struct db_call *call,
 	return 0;
 }
 
-/* The statements that bind a runtime transaction's principal (invariant 4). */
+/* The statements that bind a runtime transaction's principal
+ * (docs/DESIGN.md invariant 4). */
 static int
 db_stmt_binds(enum db_stmt s)
 {
@@ -114,7 +115,8 @@ db_batch_check(struct db *db, unsigned flags, const struct db_call *calls,
 	} else if (db->set == DB_SET_RUNTIME &&
 	    PQtransactionStatus(db->conn) == PQTRANS_IDLE &&
 	    !(n == 1 && db_stmt_binds(calls[0].stmt))) {
-		/* Invariant 4: nothing runs without a bound principal. */
+		/* Nothing runs without a bound principal (docs/DESIGN.md
+		 * invariant 4). */
 		log_error("%s: outside a transaction (begin it bound)",
 		    n > 0 ? db_stmt_def(calls[0].stmt)->name : "a batch");
 		return -1;

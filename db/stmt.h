@@ -4,7 +4,7 @@
  *   runtime  permitd's: db/sql/<module>.def, DB_STMT(NAME, nparams, "SQL").
  *            Prepared on every connection at connect (db_open), run as the
  *            runtime role permit_app, every one inside a transaction bound
- *            to a principal (invariant 4).
+ *            to a principal (docs/DESIGN.md invariant 4).
  *   ctl      permitctl's: db/sql/ctl/<command>.def,
  *            DB_CTL_STMT(NAME, nparams, "SQL") and the DDL templates
  *            DB_CTL_DDL(NAME, "template"). Run as the owner role or a

@@ -1,8 +1,8 @@
 /*
  * respond — a struct pipe_response onto the FastCGI output stream.
  *
- * Every response, error or not, carries the headers of invariant 6
- * (no-store, Vary: Cookie, nosniff, no-referrer, a deny-all CSP, DENY framing),
+ * Every response, error or not, carries the headers of docs/DESIGN.md
+ * invariant 6 (no-store, Vary: Cookie, nosniff, no-referrer, a deny-all CSP, DENY framing),
  * Content-Type: application/json; charset=utf-8, and X-Request-Id: the
  * request's id (core/reqid.h), the one its log lines and the web server's
  * access log name.

@@ -121,7 +121,7 @@ fcgi_worker_wipe_params(FCGX_Request *rq)
 
 /*
  * Request data must not outlive its request in memory this code does not
- * own, nor reach a core file (invariant 5):
+ * own, nor reach a core file (docs/DESIGN.md invariant 5):
  * - M_PERTURB makes glibc overwrite memory as it is freed: libfcgi's stream
  *   buffers (the raw body, the response with opened fields) and libpq's
  *   result blocks. glibc's per-thread cache keeps small blocks (up to 1032

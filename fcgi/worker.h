@@ -4,7 +4,8 @@
  * Owns one database handle (serving 503 while the database is down), one
  * request arena (wiped and reset after every FCGX_Finish_r) and points
  * Jansson's allocator at that arena, so JSON values, including decrypted
- * plaintext copied into them, are wiped at request end (invariant 5).
+ * plaintext copied into them, are wiped at request end (docs/DESIGN.md
+ * invariant 5).
  *
  * SIGTERM or SIGINT: an idle worker leaves accept at once; a busy one
  * finishes its request first (the signals are blocked while it serves).

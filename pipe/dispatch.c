@@ -2,14 +2,14 @@
  * dispatch — pipe_serve(): one routed request, one transaction, as few
  * flights as the logic allows.
  *
- * The order is fixed and every route goes through all of it (invariants 4
- * and 7): the first flight begins (READ ONLY for a read), binds the
- * principal and reads the mode (one statement), counts the request against
- * the route's rate limits, runs the route's prefetched reads and, for a
- * read, commits; then admit by mode, check the role, check CSRF, refuse
- * what is over a limit, run the handler, and for a write commit or roll
- * back (keeping the counts of a request the handler refused). No step is
- * skipped for any mode or route.
+ * The order is fixed and every route goes through all of it (docs/DESIGN.md
+ * invariants 4 and 7): the first flight begins (READ ONLY for a read), binds
+ * the principal and reads the mode (one statement), counts the request
+ * against the route's rate limits, runs the route's prefetched reads and, for
+ * a read, commits; then admit by mode, check the role, check CSRF, refuse
+ * what is over a limit, run the handler, and for a write commit or roll back
+ * (keeping the counts of a request the handler refused). No step is skipped
+ * for any mode or route.
  */
 #include <string.h>
 

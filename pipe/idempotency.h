@@ -1,5 +1,5 @@
 /*
- * idempotency — the Idempotency-Key of a POST (HTTP API, Conventions).
+ * idempotency — the Idempotency-Key of a POST (docs/API.md, Idempotency).
  *
  * The same key from the same account within 24 h returns the first answer
  * and does nothing again. The ledger (idempotency_keys, migrations/0003)
@@ -28,7 +28,7 @@ struct pipe_idem_state {
 	const char *resource_id;            /* REPLAY: what it made (uuid) */
 };
 
-/* An Idempotency-Key header: at most 64 of them (HTTP API). */
+/* An Idempotency-Key header: at most 64 of them (docs/API.md). */
 #define PIPE_IDEM_KEY_MAX 64
 
 /* 1 when `key` is 1..PIPE_IDEM_KEY_MAX printable ASCII characters. */

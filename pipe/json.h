@@ -1,5 +1,6 @@
 /*
- * json — typed, strict reading of a request body (invariant 8).
+ * json — typed, strict reading of a request body (docs/DESIGN.md
+ * invariant 8).
  *
  * A handler takes the body with pipe_json_body(), refuses unknown keys with
  * pipe_json_known(), then reads each field with a typed getter. A body that

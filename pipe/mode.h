@@ -1,5 +1,5 @@
 /*
- * mode — the service mode (invariant 7): its name, as the
+ * mode — the service mode (docs/DESIGN.md invariant 7): its name, as the
  * binding reads it from service_state, and deciding which routes it admits. The same rule holds for
  * every route; no code path exists only for maintenance.
  */

@@ -4,9 +4,10 @@
  *
  * fcgi/ parses a request into a struct pipe_request, looks its route up in
  * app/routes.c and calls pipe_serve(), which runs the route's handler inside
- * one database transaction bound to the principal (invariant 4),
- * enforcing the maintenance mode (invariant 7), the route's role and the
- * CSRF token first. Handlers fill a struct pipe_response; fcgi/ writes it.
+ * one database transaction bound to the principal (docs/DESIGN.md
+ * invariant 4), enforcing the maintenance mode (docs/DESIGN.md invariant 7),
+ * the route's role and the CSRF token first. Handlers fill a struct
+ * pipe_response; fcgi/ writes it.
  *
  * Lifetimes: everything a request points to (strings, the parsed body, the
  * response body, PGresults via arena_defer) lives in the request's arena and
@@ -58,7 +59,8 @@ enum pipe_effect {
 	PIPE_EFFECT_WRITE
 };
 
-/* Maintenance exemptions (invariant 7: exemption never skips binding). */
+/* Maintenance exemptions (docs/DESIGN.md invariant 7: exemption never
+ * skips binding). */
 enum pipe_scope {
 	PIPE_SCOPE_NORMAL,     /* closed mode answers 503 maintenance */
 	PIPE_SCOPE_ADMIN,      /* every mode for an admin's session (sign-out,
@@ -67,7 +69,7 @@ enum pipe_scope {
 	                         itself admits only admins outside normal) */
 };
 
-/* The service mode of service_state (invariant 7). */
+/* The service mode of service_state (docs/DESIGN.md invariant 7). */
 enum pipe_mode {
 	PIPE_MODE_NORMAL,
 	PIPE_MODE_READ_ONLY,   /* reads served, writes answered 503 maintenance */
@@ -299,7 +301,7 @@ void pipe_error(struct pipe_response *res, int status, const char *code,
  * Fills `res` with 503 maintenance and Retry-After. The message is the
  * static text of req->mode followed by the admin's req->mode_message when
  * there is one: the same for every request in that state, never account
- * data (invariant 6).
+ * data (docs/DESIGN.md invariant 6).
  */
 void pipe_maintenance(const struct pipe_ctx *ctx, const struct pipe_request *req,
     struct pipe_response *res);

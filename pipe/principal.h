@@ -1,7 +1,7 @@
 /*
- * principal — who a request runs as (invariant 4), and its CSRF
- * token (HTTP API, Sessions). Used by pipe_serve() between BEGIN and the role
- * check; the handlers of accounts and sessions use the role names.
+ * principal — who a request runs as (docs/DESIGN.md invariant 4), and its
+ * CSRF token (docs/API.md, Sessions). Used by pipe_serve() between BEGIN
+ * and the role check; the handlers of accounts and sessions use the role names.
  *
  * The binding is the session look-up itself: permit_bind (migrations 0007,
  * 0015) finds the live session by its token's keyed hash and sets

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# Registration through nginx to permitd (HTTP API, POST /api/v1/accounts):
-# the email normalised, sealed and blind-indexed (invariant 1),
+# Registration through nginx to permitd (docs/API.md, POST /accounts):
+# the email normalised, sealed and blind-indexed (docs/DESIGN.md invariant 1),
 # duplicates refused, every bad input refused with nothing changed.
 
 load lib

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Bad input to POST /api/v1/applications gets the HTTP API's status, code and
-# field, and changes nothing (invariant 8): one row per rule of
+# field, and changes nothing (docs/DESIGN.md invariant 8): one row per rule of
 # the HTTP API's validation, each followed by a count of the applications table.
 
 load lib

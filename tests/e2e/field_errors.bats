@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# A 422 names every field at fault at once (HTTP API, errors): each entry's
+# A 422 names every field at fault at once (docs/API.md, Errors): each entry's
 # field, its reason (the stable word pages translate) and a message that
 # states the rule; error.field and error.message are the first entry's.
 # Nothing is written by a 422. (lib.bash's api checks the shape of every

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# Every read bound to its owner (invariants 3 and 4): another
-# citizen's application is a 404 byte-identical to a nonexistent one's,
+# Every read bound to its owner (docs/DESIGN.md invariants 3 and 4):
+# another citizen's application is a 404 byte-identical to a nonexistent one's,
 # state changes need the CSRF token, and ciphertext moved between rows does
 # not open (fails closed, never the other owner's plaintext).
 
@@ -149,8 +149,8 @@ swap_read() { # COL
 	[[ "$list" != *"$(cat "$BATS_FILE_TMPDIR/bob.name")"* ]]
 }
 
-# Layer (c) of invariant 4 alone: the row is moved to alice, so the
-# handler's filter and row-level security both admit it; only the seal,
+# Layer (c) of docs/DESIGN.md invariant 4 alone: the row is moved to alice, so
+# the handler's filter and row-level security both admit it; only the seal,
 # bound to bob as owner and opened with alice's session id, stands.
 @test "another owner's row moved to alice's account still does not open for her" {
 	local want st got list_st list

@@ -225,7 +225,7 @@ wait_for_health() { # STATUS
 	return 1
 }
 
-# Every header of invariant 6, on whatever $headers holds.
+# Every header of docs/DESIGN.md invariant 6, on whatever $headers holds.
 assert_security_headers() {
 	[ "$(header Content-Type)" = "application/json; charset=utf-8" ]
 	[ "$(header Cache-Control)" = "no-store" ]

@@ -41,7 +41,7 @@ signin_from() { # ADDR EMAIL PASSWORD
 }
 
 # The last answer is the HTTP API's 429: the error body, Retry-After within
-# 1..MAX seconds, and invariant 6's headers.
+# 1..MAX seconds, and docs/DESIGN.md invariant 6's headers.
 assert_rate_limited() { # MAX
 	[ "$status" = 429 ] || { echo "status $status, not 429: $body" >&2; return 1; }
 	assert_error_body rate_limited

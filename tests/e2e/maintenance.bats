@@ -1,10 +1,10 @@
 #!/usr/bin/env bats
-# Maintenance never changes who sees what (invariant 7): read_only
-# serves reads, still bound to their owner, and answers writes 503; closed
-# answers only health and an admin's routes; both bodies are static. The
-# mode lives in the database, so every worker agrees at once. The sweeps
-# take every route of app/routes.c, so a route added there is held to the
-# same rule with no change here.
+# Maintenance never changes who sees what (docs/DESIGN.md invariant 7):
+# read_only serves reads, still bound to their owner, and answers writes 503;
+# closed answers only health and an admin's routes; both bodies are static.
+# The mode lives in the database, so every worker agrees at once. The sweeps
+# take every route of app/routes.c, so a route added there is held to the same
+# rule with no change here.
 
 load lib
 load citizen

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The platform through a real nginx to real permitd workers: health, the
 # database going away and coming back, errors as the HTTP API says, the
-# headers of invariant 6.
+# headers of docs/DESIGN.md invariant 6.
 
 load lib
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Sessions through nginx to permitd: sign in, the cookie and its CSRF token,
-# GET /me, sign out, and every way a session stops working (HTTP API,
-# Sessions; invariants 4 and 9).
+# GET /me, sign out, and every way a session stops working (docs/API.md,
+# Sessions; docs/DESIGN.md invariants 4 and 9).
 
 load lib
 

@@ -1,5 +1,5 @@
 /*
- * Row-level security on accounts and sessions (invariant 4b),
+ * Row-level security on accounts and sessions (docs/DESIGN.md invariant 4b),
  * checked with plain libpq as permit_app against rows the superuser made:
  * no principal sees nothing, a principal sees only its own rows, and
  * nobody writes another account's row. Also the definer binding: a bogus

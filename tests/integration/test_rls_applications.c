@@ -1,5 +1,6 @@
 /*
- * Row-level security on applications and idempotency_keys (invariant 4b),
+ * Row-level security on applications and idempotency_keys
+ * (docs/DESIGN.md invariant 4b),
  * with plain libpq: connected as permit_app, a transaction without settings sees no row, and one bound to an account sees only that
  * account's rows. Rows are made as the superuser (PERMIT_TEST_SUPER_DSN);
  * the runtime role connects with PERMIT_TEST_APP_DSN.

@@ -1,7 +1,8 @@
 /*
  * The runtime role permit_app, as `permitctl db init` and 0001_platform make
  * it: it cannot create anything, cannot bypass row-level security, owns
- * nothing and writes only the columns it was granted (invariant 4).
+ * nothing and writes only the columns it was granted (docs/DESIGN.md
+ * invariant 4).
  */
 #include "tests/integration/itest.h"
 

@@ -1,5 +1,5 @@
 /*
- * Layer 4a alone (invariant 4): every statement of
+ * Layer 4a alone (docs/DESIGN.md invariant 4): every statement of
  * db/sql/applications.def names the principal's account itself, so a
  * handler cannot reach another account's row by its id even where RLS would
  * let it. The statements run through db/ on a handle connected as

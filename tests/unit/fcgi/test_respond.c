@@ -1,4 +1,5 @@
-/* Error bodies (HTTP API) and the response head (invariant 6). */
+/* Error bodies (docs/API.md) and the response head (docs/DESIGN.md
+ * invariant 6). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /*
- * pipe/idempotency: which Idempotency-Key headers are accepted (HTTP API,
- * Conventions: 1-64 characters), before anything is claimed.
+ * pipe/idempotency: which Idempotency-Key headers are accepted (docs/API.md,
+ * Idempotency: 1-64 characters), before anything is claimed.
  */
 #include <setjmp.h>
 #include <stdarg.h>

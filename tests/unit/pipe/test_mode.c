@@ -1,9 +1,9 @@
 /*
- * pipe/mode: the one rule of invariant 7 for every route, and the mode's
- * names. read_only refuses writes only; closed admits only what is
- * answered in every mode (health, sign-in) and, for an admin's session,
- * the admin's routes, /me and sign-out; nothing depends on anything but
- * the mode, the route's effect and scope, and the session's role.
+ * pipe/mode: the one rule of docs/DESIGN.md invariant 7 for every route, and
+ * the mode's names. read_only refuses writes only; closed admits only what is
+ * answered in every mode (health, sign-in) and, for an admin's session, the
+ * admin's routes, /me and sign-out; nothing depends on anything but the mode,
+ * the route's effect and scope, and the session's role.
  */
 #include <setjmp.h>
 #include <stdarg.h>
