@@ -25,6 +25,7 @@ npm_deps() {
 packages=(
 	build-essential pkg-config
 	libfcgi-dev libfcgi-bin libpq-dev libsodium-dev libjansson-dev libcmocka-dev
+	libseccomp-dev libseccomp2 python3-seccomp gdb
 	postgresql postgresql-client nginx curl
 	bats jq wrk clang libclang-rt-14-dev python3 nodejs chromium
 )
