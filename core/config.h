@@ -24,6 +24,7 @@ struct config {
 	int drain_seconds;            /* SIGTERM: wait this long for in-flight requests */
 	char log_level[16];
 	char pid_file[CONFIG_STR];    /* the master's pid, for permitctl reload */
+	int sandbox;                  /* 1: workers serve in their seccomp filter */
 
 	/* database and keys */
 	char database[CONFIG_STR];    /* libpq conninfo of the runtime role */
