@@ -115,6 +115,16 @@ worker_pids() {
 	pgrep -P "$PERMITD_PID" | sort
 }
 
+# Waits until the master has COUNT workers (up to 10 s).
+wait_for_workers() { # COUNT
+	local i
+	for i in $(seq 100); do
+		[ "$(worker_pids | wc -l)" -eq "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 pg_stop() { "$ROOT/scripts/pg.sh" stop "$PERMIT_TEST_DIR" >/dev/null; }
 # The server outlives the test: it must hold none of bats' pipes (fd 3 and
 # up), or bats waits for it to exit.

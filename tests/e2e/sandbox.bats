@@ -44,16 +44,6 @@ permitd_as() { # CONFIG [PREFIX...]
 	echo "$PERMITD_PID" >"$PID_FILE"
 }
 
-# Waits until the master has COUNT workers (up to 10 s).
-wait_for_workers() { # COUNT
-	local i
-	for i in $(seq 100); do
-		[ "$(worker_pids | wc -l)" -eq "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # The log's lines after line FROM (default: all).
 log_since() { # [FROM]
 	tail -n "+$((${1:-0} + 1))" "$E2E_LOG"

@@ -33,16 +33,6 @@ own_permitd() {
 	echo "$PERMITD_PID" >"$PID_FILE"
 }
 
-# Waits until the master has COUNT workers (up to 10 s).
-wait_for_workers() { # COUNT
-	local i
-	for i in $(seq 100); do
-		[ "$(worker_pids | wc -l)" -eq "$1" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 @test "a worker killed with SIGKILL is replaced and requests keep succeeding" {
 	local before victim after n
 	wait_for_workers 2
