@@ -11,6 +11,8 @@
 
 #include <seccomp.h>
 
+#define FCGI_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 /*
  * The calls a worker makes after start-up, allowed whatever their
  * arguments: those seen (strace, and a seccomp supervisor logging every
@@ -120,41 +122,54 @@ fcgi_sandbox_add(scmp_filter_ctx ctx, uint32_t action, const char *name,
 	return rc == 0 ? 0 : fcgi_sandbox_fail(name, rc, err, errlen);
 }
 
+/* Each of names[0..n) with `action`, whatever its arguments. */
+static int
+fcgi_sandbox_add_names(scmp_filter_ctx ctx, uint32_t action,
+    const char *const *names, size_t n, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fcgi_sandbox_add(ctx, action, names[i], NULL, err,
+		    errlen) != 0)
+			return -1;
+	return 0;
+}
+
+/* The rules above; a `self` one names this process. */
+static int
+fcgi_sandbox_add_rules(scmp_filter_ctx ctx, char *err, size_t errlen)
+{
+	const struct fcgi_sandbox_rule *r;
+	struct scmp_arg_cmp arg;
+
+	for (size_t i = 0; i < FCGI_COUNT(fcgi_sandbox_rules); i++) {
+		r = &fcgi_sandbox_rules[i];
+		arg = r->arg;
+		if (r->self)
+			arg.datum_a = (scmp_datum_t)getpid();
+		if (fcgi_sandbox_add(ctx, r->action, r->name, &arg, err,
+		    errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Every call of the lists above into `ctx`. */
 static int
 fcgi_sandbox_fill(scmp_filter_ctx ctx, char *err, size_t errlen)
 {
-	const size_t ncalls = sizeof(fcgi_sandbox_calls) /
-	    sizeof(fcgi_sandbox_calls[0]);
-	const size_t nrules = sizeof(fcgi_sandbox_rules) /
-	    sizeof(fcgi_sandbox_rules[0]);
-	struct scmp_arg_cmp arg;
-
-	for (size_t i = 0; i < ncalls; i++)
-		if (fcgi_sandbox_add(ctx, SCMP_ACT_ALLOW, fcgi_sandbox_calls[i],
-		    NULL, err, errlen) != 0)
-			return -1;
+	if (fcgi_sandbox_add_names(ctx, SCMP_ACT_ALLOW, fcgi_sandbox_calls,
+	    FCGI_COUNT(fcgi_sandbox_calls), err, errlen) != 0)
+		return -1;
 #if defined(__SANITIZE_ADDRESS__)
-	for (size_t i = 0; i < sizeof(fcgi_sandbox_asan_calls) /
-	    sizeof(fcgi_sandbox_asan_calls[0]); i++)
-		if (fcgi_sandbox_add(ctx, SCMP_ACT_ALLOW,
-		    fcgi_sandbox_asan_calls[i], NULL, err, errlen) != 0)
-			return -1;
+	if (fcgi_sandbox_add_names(ctx, SCMP_ACT_ALLOW, fcgi_sandbox_asan_calls,
+	    FCGI_COUNT(fcgi_sandbox_asan_calls), err, errlen) != 0)
+		return -1;
 #endif
-	for (size_t i = 0; i < nrules; i++) {
-		arg = fcgi_sandbox_rules[i].arg;
-		if (fcgi_sandbox_rules[i].self)
-			arg.datum_a = (scmp_datum_t)getpid();
-		if (fcgi_sandbox_add(ctx, fcgi_sandbox_rules[i].action,
-		    fcgi_sandbox_rules[i].name, &arg, err, errlen) != 0)
-			return -1;
-	}
-	for (size_t i = 0; i < sizeof(fcgi_sandbox_enosys) /
-	    sizeof(fcgi_sandbox_enosys[0]); i++)
-		if (fcgi_sandbox_add(ctx, SCMP_ACT_ERRNO(ENOSYS),
-		    fcgi_sandbox_enosys[i], NULL, err, errlen) != 0)
-			return -1;
-	return 0;
+	if (fcgi_sandbox_add_names(ctx, SCMP_ACT_ERRNO(ENOSYS),
+	    fcgi_sandbox_enosys, FCGI_COUNT(fcgi_sandbox_enosys), err,
+	    errlen) != 0)
+		return -1;
+	return fcgi_sandbox_add_rules(ctx, err, errlen);
 }
 
 /*
@@ -181,7 +196,7 @@ fcgi_sandbox_build(uint32_t arch, char *err, size_t errlen)
 			rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
 	}
 	if (rc != 0) {
-		fcgi_sandbox_fail("seccomp_arch", rc, err, errlen);
+		fcgi_sandbox_fail("the filter's architectures", rc, err, errlen);
 		goto fail;
 	}
 	if (fcgi_sandbox_fill(ctx, err, errlen) != 0)
