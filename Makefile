@@ -27,7 +27,7 @@ Q := @
 say = @printf '  %-6s %s\n' $(1) $(2)
 endif
 CC        ?= cc
-PKGS      := fcgi libpq libsodium jansson libsystemd
+PKGS      := fcgi libpq libsodium jansson libsystemd libseccomp
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) cmocka 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)

@@ -31,6 +31,7 @@ static const struct config_key config_keys[] = {
 	KEY(log_level, CONFIG_T_STR, 0, 0),
 	KEY(log_file, CONFIG_T_STR, 0, 0),
 	KEY(pid_file, CONFIG_T_STR, 0, 0),
+	KEY(sandbox, CONFIG_T_BOOL, 0, 1),
 	KEY(database, CONFIG_T_STR, 0, 0),
 	KEY(owner_database, CONFIG_T_STR, 0, 0),
 	KEY(keyring, CONFIG_T_STR, 0, 0),
@@ -95,6 +96,7 @@ config_defaults(struct config *c)
 	c->drain_seconds = 30;
 	snprintf(c->log_level, sizeof(c->log_level), "info");
 	snprintf(c->pid_file, sizeof(c->pid_file), "var/run/permitd.pid");
+	c->sandbox = 1;
 	snprintf(c->database, sizeof(c->database), "dbname=permit user=permit_app");
 	snprintf(c->keyring, sizeof(c->keyring), "var/keyring");
 	c->db_deadline = 3000;

@@ -25,6 +25,7 @@ struct config {
 	char log_level[16];
 	char log_file[CONFIG_STR];    /* "": stderr */
 	char pid_file[CONFIG_STR];    /* the master's pid, for permitctl reload */
+	int sandbox;                  /* 1: workers serve in their seccomp filter */
 
 	/* database and keys */
 	char database[CONFIG_STR];    /* libpq conninfo of the runtime role */

@@ -174,36 +174,50 @@ fcgi_master_find(struct fcgi_master *m, pid_t pid)
 	return NULL;
 }
 
+/*
+ * Logs how worker `pid` ended. `told`: it was told to stop (a drain, a
+ * reload), and its end is news only if its sandbox killed it.
+ */
+static void
+fcgi_master_log_end(pid_t pid, int status, int told)
+{
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		log_error("worker %ld killed by SIGSYS: it made a system call "
+		    "its sandbox forbids (the kernel log names the call)",
+		    (long)pid);
+	else if (told)
+		log_debug("worker %ld stopped", (long)pid);
+	else if (WIFSIGNALED(status))
+		log_warn("worker %ld killed by signal %d", (long)pid,
+		    WTERMSIG(status));
+	else if (WEXITSTATUS(status) != 0)
+		log_warn("worker %ld exited with status %d", (long)pid,
+		    WEXITSTATUS(status));
+	else
+		log_info("worker %ld recycled", (long)pid);
+}
+
 /* A worker ended with `status`: log it, and back off if it crashed on start. */
 static void
 fcgi_master_ended(struct fcgi_master *m, struct fcgi_child *c, int status,
     double now)
 {
 	int clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	int told = c->kill_at > 0 || m->draining;
 
-	if (c->kill_at > 0 || m->draining) {
-		log_debug("worker %ld stopped", (long)c->pid);
-	} else if (clean) {
-		log_info("worker %ld recycled", (long)c->pid);
-		m->backoff = 0;
-	} else {
-		if (WIFSIGNALED(status))
-			log_warn("worker %ld killed by signal %d", (long)c->pid,
-			    WTERMSIG(status));
-		else
-			log_warn("worker %ld exited with status %d", (long)c->pid,
-			    WEXITSTATUS(status));
-		if (now - c->started < FCGI_QUICK_DEATH) {
-			m->backoff = m->backoff == 0 ? FCGI_BACKOFF_FIRST :
-			    (m->backoff * 2 > FCGI_BACKOFF_MAX ? FCGI_BACKOFF_MAX :
-			    m->backoff * 2);
-			m->next_spawn = now + m->backoff;
-			log_warn("workers die on start; next in %.1fs", m->backoff);
-		} else {
-			m->backoff = 0;
-		}
-	}
+	fcgi_master_log_end(c->pid, status, told);
 	c->pid = 0;
+	if (told)
+		return;
+	if (clean || now - c->started >= FCGI_QUICK_DEATH) {
+		m->backoff = 0;
+		return;
+	}
+	m->backoff = m->backoff == 0 ? FCGI_BACKOFF_FIRST :
+	    (m->backoff * 2 > FCGI_BACKOFF_MAX ? FCGI_BACKOFF_MAX :
+	    m->backoff * 2);
+	m->next_spawn = now + m->backoff;
+	log_warn("workers die on start; next in %.1fs", m->backoff);
 }
 
 /* A worker that ended unasked, into the metrics: it will be replaced. */
@@ -252,6 +266,15 @@ fcgi_master_stragglers(struct fcgi_master *m, double now)
 	}
 	if (nudge)
 		m->last_nudge = now;
+}
+
+/* A configuration that turns the workers' sandbox off is said aloud. */
+static void
+fcgi_master_say_sandbox(const struct config *cfg)
+{
+	if (!cfg->sandbox)
+		log_warn("sandbox = false: workers serve without their seccomp "
+		    "filter");
 }
 
 static void
@@ -304,6 +327,7 @@ fcgi_master_reload(struct fcgi_master *m, double now)
 		if (m->kids[i].pid != 0 && m->kids[i].gen != m->gen)
 			fcgi_master_stop_child(m, &m->kids[i], now);
 	log_info("configuration reloaded; replacing workers");
+	fcgi_master_say_sandbox(cfg);
 	fcgi_exporter_reloaded(m->exporter, cfg);
 	m->reloaded = 1;
 }
@@ -445,6 +469,7 @@ fcgi_master_run(const char *config_path, struct app_service **svc,
 	m.announce_now = 1;
 	fcgi_master_signals(&waiting);
 	log_info("listening on %s with %d workers", m.listen, m.cfg->workers);
+	fcgi_master_say_sandbox(m.cfg);
 	for (;;) {
 		now = monotime_now();
 		fcgi_got_chld = 0;

@@ -2,7 +2,9 @@
  * master — the process that owns the config, the keyring and the listening
  * socket, and keeps cfg->workers workers running.
  *
- *   a worker dies        it is restarted; when workers die right after
+ *   a worker dies        it is restarted (a death by SIGSYS, its sandbox's
+ *                        verdict, is logged as an error even while it was
+ *                        stopping); when workers die right after
  *                        starting, restarts back off (up to 5 s) so a crash
  *                        loop does not spin
  *   a worker recycles    (exit 0 after max_requests) a new one starts at once

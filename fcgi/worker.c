@@ -17,6 +17,7 @@
 #include "core/arena.h"
 #include "core/log.h"
 #include "fcgi/request.h"
+#include "fcgi/sandbox.h"
 #include "fcgi/serve.h"
 
 #define FCGI_ARENA_FIRST_CHUNK (128 * 1024)
@@ -143,6 +144,23 @@ fcgi_worker_harden(void)
 		log_warn("cannot disable core dumps: %s", strerror(errno));
 }
 
+/*
+ * Everything the worker opens is open: from here on it lives in its
+ * seccomp filter (fcgi/sandbox.h), unless the configuration turned it off.
+ * 0, or -1 (logged) when the filter cannot be installed: the worker must
+ * not serve without it.
+ */
+static int
+fcgi_worker_sandbox(const struct config *cfg)
+{
+	char err[256];
+
+	if (!cfg->sandbox || fcgi_sandbox_enter(err, sizeof(err)) == 0)
+		return 0;
+	log_error("no sandbox, not serving: %s", err);
+	return -1;
+}
+
 /* The accept loop; returns the number of requests served. */
 static long
 fcgi_worker_loop(FCGX_Request *rq, struct pipe_ctx *ctx, arena *a)
@@ -189,7 +207,7 @@ fcgi_worker_run(const struct app_service *svc, int listen_fd)
 	}
 	a = arena_new(FCGI_ARENA_FIRST_CHUNK);
 	json_set_alloc_funcs(fcgi_json_malloc, fcgi_json_free);
-	if (app_ctx_open(svc, &ctx) != 0)
+	if (app_ctx_open(svc, &ctx) != 0 || fcgi_worker_sandbox(ctx.cfg) != 0)
 		goto out;
 	served = fcgi_worker_loop(&rq, &ctx, a);
 	log_debug("worker leaves after %ld requests", served);

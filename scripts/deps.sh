@@ -36,16 +36,19 @@ target=${1:-all}
 run_packages=(
 	build-essential pkg-config
 	libfcgi-dev libfcgi-bin libpq-dev libsodium-dev libjansson-dev libsystemd-dev
+	libseccomp-dev libseccomp2
 	postgresql postgresql-client nginx curl
 )
 # dpkg-buildpackage and what debian/control's Build-Depends add.
 deb_packages=(dpkg-dev debhelper fakeroot scdoc)
 # What the tests add: cmocka, bats and jq, the sanitizers' and libFuzzer's
 # clang, python3 (a pty for signal tests, systemd's notify socket), wrk,
-# node and Chromium for the browser tests, systemd-analyze for the unit.
+# node and Chromium for the browser tests, systemd-analyze for the unit,
+# python3-seccomp (a process refused seccomp) and gdb (a forbidden call
+# made in a live worker) for the sandbox's tests.
 test_packages=(
 	libcmocka-dev bats jq wrk clang libclang-rt-14-dev python3 nodejs chromium
-	systemd "${deb_packages[@]}"
+	systemd python3-seccomp gdb "${deb_packages[@]}"
 )
 bench_packages=(libcmocka-dev wrk jq nodejs python3)
 fuzz_packages=(clang libclang-rt-14-dev)

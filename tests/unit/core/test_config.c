@@ -48,6 +48,7 @@ test_defaults_match_the_documented_ones(void **state)
 	assert_int_equal(c.session_lifetime, 43200);
 	assert_int_equal(c.max_active_applications, 5);
 	assert_int_equal(c.cookie_secure, 1);
+	assert_int_equal(c.sandbox, 1);
 	assert_string_equal(c.keyring, "var/keyring");
 	assert_string_equal(c.pid_file, "var/run/permitd.pid");
 }
@@ -64,11 +65,13 @@ test_values_with_spaces_and_comments(void **state)
 	    "database =  host=/tmp port=5433 dbname=permit  \n"
 	    "workers=3\n"
 	    "cookie_secure = false\n"
+	    "sandbox = false\n"
 	    "listen_mode = 0600\n"), 0);
 	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
 	assert_string_equal(c.database, "host=/tmp port=5433 dbname=permit");
 	assert_int_equal(c.workers, 3);
 	assert_int_equal(c.cookie_secure, 0);
+	assert_int_equal(c.sandbox, 0);
 	assert_int_equal(c.listen_mode, 0600);
 }
 
@@ -171,6 +174,18 @@ test_bad_value_never_echoes_the_value(void **state)
 	assert_null(strstr(err, "Sekr1t"));
 }
 
+static void
+test_sandbox_neither_on_nor_off_is_refused(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(write_config("sandbox = maybe\n"), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":1: sandbox: bad value"));
+}
+
 /* The client-address settings: each text and whether it loads. */
 static const struct {
 	const char *text;
@@ -266,6 +281,8 @@ main(void)
 		cmocka_unit_test_teardown(test_unknown_key_is_refused_naming_it, teardown),
 		cmocka_unit_test_teardown(test_out_of_range_value_is_refused, teardown),
 		cmocka_unit_test_teardown(test_trailing_garbage_in_a_number_is_refused, teardown),
+		cmocka_unit_test_teardown(test_sandbox_neither_on_nor_off_is_refused,
+		    teardown),
 		cmocka_unit_test_teardown(test_line_without_equals_is_refused, teardown),
 		cmocka_unit_test_teardown(test_client_addr_settings, teardown),
 		cmocka_unit_test(test_rate_limit_defaults),
