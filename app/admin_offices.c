@@ -104,30 +104,38 @@ admin_answer(struct pipe_response *res, const char *key, json_t *v)
 	return PIPE_ANSWERED;
 }
 
+int
+app_admin_quota_read(const struct pipe_request *req,
+    struct pipe_response *res, long long *quota)
+{
+	static const char *const known[] = { "daily_quota", NULL };
+	struct pipe_invalid inv;
+	json_t *body;
+	int has;
+
+	if (pipe_json_body(req, res, &body) != 0)
+		return -1;
+	pipe_invalid_init(&inv, req->arena);
+	(void)pipe_json_known(&inv, body, NULL, known);
+	(void)pipe_json_integer(&inv, body, NULL, "daily_quota",
+	    PIPE_JSON_REQUIRED, quota, &has);
+	if (has && (*quota < 0 || *quota > ADMIN_QUOTA_MAX))
+		(void)pipe_invalid_add(&inv, NULL, "daily_quota", RULE_QUOTA);
+	return pipe_invalid_answer(&inv, res);
+}
+
 enum pipe_status
 app_admin_office_put(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	static const char *const known[] = { "daily_quota", NULL };
 	const char *code = req->params[0];
-	struct pipe_invalid inv;
 	struct db_call calls[3];
 	long long quota;
 	enum pipe_status st;
-	json_t *body;
-	int has;
 
 	if ((st = admin_office_found(req, 0, res)) != PIPE_NEXT)
 		return st;
-	if (pipe_json_body(req, res, &body) != 0)
-		return PIPE_ANSWERED;
-	pipe_invalid_init(&inv, req->arena);
-	(void)pipe_json_known(&inv, body, NULL, known);
-	(void)pipe_json_integer(&inv, body, NULL, "daily_quota",
-	    PIPE_JSON_REQUIRED, &quota, &has);
-	if (has && (quota < 0 || quota > ADMIN_QUOTA_MAX))
-		(void)pipe_invalid_add(&inv, NULL, "daily_quota", RULE_QUOTA);
-	if (pipe_invalid_answer(&inv, res) != 0)
+	if (app_admin_quota_read(req, res, &quota) != 0)
 		return PIPE_ANSWERED;
 	{
 		const char *q = arena_printf(req->arena, "%lld", quota);
@@ -163,11 +171,6 @@ app_admin_day_put_prefetch(const struct pipe_ctx *ctx,
 	admin_office_prefetch(req, 1, plan);
 }
 
-/* What the body sets, as ADMIN_DAY's parameters 3 to 8 (text). */
-struct admin_day_set {
-	const char *set[3], *value[3];   /* capacity, closed, opens_at */
-};
-
 /* 1 when `s` is an instant: YYYY-MM-DDTHH:MM:SS, then Z or ±HH:MM. */
 static int
 admin_instant_ok(const char *s)
@@ -200,7 +203,7 @@ admin_instant_ok(const char *s)
  * default); a bad value reported into `inv`. */
 static void
 admin_day_field(const struct pipe_request *req, const char *key, int i,
-    const json_t *v, struct admin_day_set *out, struct pipe_invalid *inv)
+    const json_t *v, struct app_admin_day_set *out, struct pipe_invalid *inv)
 {
 	static const enum rule rule[] = {
 		RULE_CAPACITY, RULE_CLOSED_FLAG, RULE_OPENS_AT,
@@ -223,11 +226,9 @@ admin_day_field(const struct pipe_request *req, const char *key, int i,
 		(void)pipe_invalid_add(inv, NULL, key, rule[i]);
 }
 
-/* The body: 0 with *out; -1 with 400/422 in res. An empty body names each
- * setting it might have given. */
-static int
-admin_day_read(const struct pipe_request *req, struct admin_day_set *out,
-    struct pipe_response *res)
+int
+app_admin_day_read(const struct pipe_request *req,
+    struct app_admin_day_set *out, struct pipe_response *res)
 {
 	static const char *const known[] = { "capacity", "closed",
 	    "opens_at", NULL };
@@ -273,13 +274,13 @@ app_admin_day_put(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
 	const char *code = req->params[0], *day = req->params[1];
-	struct admin_day_set set;
+	struct app_admin_day_set set;
 	struct db_call calls[3];
 	enum pipe_status st;
 
 	if ((st = admin_office_found(req, 1, res)) != PIPE_NEXT)
 		return st;
-	if (admin_day_read(req, &set, res) != 0)
+	if (app_admin_day_read(req, &set, res) != 0)
 		return PIPE_ANSWERED;
 	{
 		const struct db_param p[8] = { DB_TEXT(code), DB_TEXT(day),

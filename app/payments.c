@@ -62,15 +62,7 @@ app_rfc3339(const char *s)
 	    app_two(s + i + 4, 59) >= 0;
 }
 
-/* The notification's fields. */
-struct app_notification {
-	const char *id, *billing_code, *paid_at;
-	long long amount;
-};
-
-/* The body: 0 with *n, or -1 with res (400; 422 naming each field at
- * fault). */
-static int
+int
 app_notification_read(const struct pipe_request *req,
     struct app_notification *n, struct pipe_response *res)
 {
