@@ -51,8 +51,8 @@ struct app_admin_day_set {
 
 /*
  * Its body read and judged into *out: capacity 0 to VALIDATE_QUOTA_MAX,
- * closed a boolean, opens_at YYYY-MM-DDTHH:MM:SS then Z or ±HH:MM (each
- * may be null). 0, or -1 with 400/422 in res; an empty object names each
+ * closed a boolean, opens_at an instant (validate_instant, no fraction or
+ * leap second), each may be null. 0, or -1 with 400/422 in res; an empty object names each
  * setting it might have given. Strings in the body or the request arena.
  */
 int app_admin_day_read(const struct pipe_request *req,

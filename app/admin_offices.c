@@ -171,34 +171,6 @@ app_admin_day_put_prefetch(const struct pipe_ctx *ctx,
 	admin_office_prefetch(req, 1, plan);
 }
 
-/* 1 when `s` is an instant: YYYY-MM-DDTHH:MM:SS, then Z or ±HH:MM. */
-static int
-admin_instant_ok(const char *s)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-	char day[11];
-	struct validate_date d;
-	size_t i;
-
-	if (strlen(s) != 20 && strlen(s) != 25)
-		return 0;
-	for (i = 0; shape[i] != '\0'; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-			return 0;
-	memcpy(day, s, 10);
-	day[10] = '\0';
-	if (validate_date_parse(day, &d) != VALIDATE_OK ||
-	    (s[11] - '0') * 10 + (s[12] - '0') > 23 ||
-	    (s[14] - '0') * 10 + (s[15] - '0') > 59 ||
-	    (s[17] - '0') * 10 + (s[18] - '0') > 59)
-		return 0;
-	if (s[19] == 'Z')
-		return s[20] == '\0';
-	return (s[19] == '+' || s[19] == '-') && s[20] >= '0' && s[20] <= '1' &&
-	    s[21] >= '0' && s[21] <= '9' && s[22] == ':' &&
-	    s[23] >= '0' && s[23] <= '5' && s[24] >= '0' && s[24] <= '9';
-}
-
 /* Field `i` of the day's settings from `v` (absent: not set; null: the
  * default); a bad value reported into `inv`. */
 static void
@@ -220,7 +192,7 @@ admin_day_field(const struct pipe_request *req, const char *key, int i,
 	else if (i == 1 && json_is_boolean(v))
 		out->value[i] = json_is_true(v) ? "t" : "f";
 	else if (i == 2 && json_is_string(v) &&
-	    admin_instant_ok(json_string_value(v)))
+	    validate_instant(json_string_value(v), 0) == VALIDATE_OK)
 		out->value[i] = json_string_value(v);
 	else
 		(void)pipe_invalid_add(inv, NULL, key, rule[i]);

@@ -28,8 +28,8 @@ struct app_notification {
 /*
  * The body {"notification_id","billing_code","amount","paid_at"} read and
  * judged into *n: an id of 1 to VALIDATE_NOTIFICATION_ID_MAX bytes, an
- * amount of whole rupiah (>= 0), paid_at an RFC 3339 time with an offset of
- * at most 14 hours. 0, or -1 with 400 (no object) or 422 (naming each field
+ * amount of whole rupiah (>= 0), paid_at an RFC 3339 time
+ * (validate_instant, a fraction and a leap second allowed). 0, or -1 with 400 (no object) or 422 (naming each field
  * at fault) in res. Reads the body only: no database, no signature (the
  * handler checks that first).
  */
