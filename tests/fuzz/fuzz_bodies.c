@@ -14,8 +14,8 @@
  * being error.field; what a reader accepts is valid again by the API's rule
  * (an email normalised to itself, a password's length, text within its
  * limit, numbers in range, a day of the calendar, one of the names a choice
- * allows, an instant PostgreSQL reads with an offset of at most 14 hours)
- * and points into the body.
+ * allows, an instant by validate_instant, which fuzz_validate holds to
+ * what PostgreSQL reads) and points into the body.
  */
 #include "tests/fuzz/fuzz.h"
 
@@ -75,51 +75,6 @@ static const char *
 fz_str(const struct pipe_request *req, const char *key)
 {
 	return json_string_value(json_object_get(req->body, key));
-}
-
-static int
-fz_digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
-static int
-fz_two(const char *s, int max)
-{
-	return fz_digits(s, 2) && (s[0] - '0') * 10 + (s[1] - '0') <= max;
-}
-
-/*
- * 1 when `s` is an instant PostgreSQL reads as timestamptz: a day of the
- * calendar, 'T', HH:MM:SS (SS 60 when `leap`), a fraction when `fraction`,
- * then Z or an offset of at most 14:59, as every zone on earth has
- * (PostgreSQL refuses one past 15:59).
- */
-static int
-fz_instant(const char *s, int fraction, int leap)
-{
-	struct validate_date d;
-	char day[11];
-	size_t i = 19;
-
-	if (strlen(s) < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-	    !fz_two(s + 11, 23) || !fz_two(s + 14, 59) ||
-	    !fz_two(s + 17, leap ? 60 : 59))
-		return 0;
-	memcpy(day, s, 10);
-	day[10] = '\0';
-	if (validate_date_parse(day, &d) != VALIDATE_OK)
-		return 0;
-	if (fraction && s[i] == '.' && fz_digits(s + i + 1, 1))
-		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
-			;
-	if (strcmp(s + i, "Z") == 0)
-		return 1;
-	return strlen(s + i) == 6 && (s[i] == '+' || s[i] == '-') &&
-	    fz_two(s + i + 1, 14) && s[i + 3] == ':' && fz_two(s + i + 4, 59);
 }
 
 /* An email and password accepted for a new account. */
@@ -266,7 +221,8 @@ fz_day(const struct pipe_request *req, struct pipe_response *res)
 	FUZZ_CHECK(set.value[1] == NULL || strcmp(set.value[1], "t") == 0 ||
 	    strcmp(set.value[1], "f") == 0);
 	if ((v = set.value[2]) != NULL)
-		FUZZ_CHECK(v == fz_str(req, "opens_at") && fz_instant(v, 0, 0) &&
+		FUZZ_CHECK(v == fz_str(req, "opens_at") &&
+		    validate_instant(v, 0) == VALIDATE_OK &&
 		    (strlen(v) == 20 || strlen(v) == 25));
 }
 
@@ -335,7 +291,8 @@ fz_payment(const struct pipe_request *req, struct pipe_response *res)
 	FUZZ_CHECK(n.amount >= 0 && n.amount == json_integer_value(
 	    json_object_get(req->body, "amount")));
 	FUZZ_CHECK(n.paid_at == fz_str(req, "paid_at") &&
-	    fz_instant(n.paid_at, 1, 1));
+	    validate_instant(n.paid_at, VALIDATE_INSTANT_FRACTION |
+	    VALIDATE_INSTANT_LEAP) == VALIDATE_OK);
 }
 
 static void (*const fz_readers[])(const struct pipe_request *,
