@@ -2,7 +2,8 @@
  * fuzz.h — what the libFuzzer targets share. Included by one target each;
  * everything here is static.
  *
- *   fuzz_setup      once, from LLVMFuzzerInitialize: libsodium, quiet logs,
+ *   LLVMFuzzerInitialize  fuzz_setup, then the target's own fz_init
+ *   fuzz_setup      once, before any input: libsodium, quiet logs,
  *                   the request arena, Jansson allocating from it (as
  *                   fcgi/worker.c points it at a worker's request arena, so
  *                   a parsed body lives and dies with its request, as on the
@@ -64,6 +65,19 @@ fuzz_setup(void)
 	log_init("fuzz", LOG_LEVEL_ERROR);
 	fuzz_arena = arena_new(64 * 1024);
 	json_set_alloc_funcs(fuzz_json_malloc, fuzz_json_free);
+}
+
+/* What a target sets up beyond fuzz_setup, once; each target defines it. */
+static void fz_init(void);
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_setup();
+	fz_init();
+	return 0;
 }
 
 static inline void

@@ -55,19 +55,15 @@ static const struct validate_date fz_todays[4] = {
 	{ 2026, 6, 15 }, { 2000, 2, 29 }, { 2099, 12, 31 }, { 1900, 1, 2 },
 };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fz_init(void)
 {
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
 	for (int f = 0; f < APP_FIELD_COUNT; f++) {
 		FUZZ_CHECK(strcmp(app_field_name((enum app_field)f),
 		    fz_fields[f].name) == 0);
 		FUZZ_CHECK(app_field_group((enum app_field)f) ==
 		    fz_fields[f].group);
 	}
-	return 0;
 }
 
 /* Field `f`'s value, valid again by its rule. */

@@ -29,13 +29,9 @@
 #include "app/staff.h"
 #include "pipe/mode.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fz_init(void)
 {
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
-	return 0;
 }
 
 /* A reader's refusal: 400 exactly when there is no body, else 422. */
@@ -93,6 +89,24 @@ fz_new_credentials(const char *email, const char *password, size_t plen,
 	    validate_password(password) == VALIDATE_OK);
 }
 
+/* {"email","password"} read: 0 with both from the body (or NULL when
+ * refused, reported into inv), or -1 with the 400 checked. */
+static int
+fz_credentials(const struct pipe_request *req, struct pipe_response *res,
+    struct pipe_invalid *inv, const char **email, const char **password,
+    size_t *plen)
+{
+	pipe_invalid_init(inv, fuzz_arena);
+	if (app_account_credentials(req, res, inv, email, password,
+	    plen) != 0) {
+		fz_refused(req, res);
+		return -1;
+	}
+	FUZZ_CHECK(*email == NULL || *email == fz_str(req, "email"));
+	FUZZ_CHECK(*password == NULL || *password == fz_str(req, "password"));
+	return 0;
+}
+
 static void
 fz_accounts(const struct pipe_request *req, struct pipe_response *res)
 {
@@ -101,14 +115,8 @@ fz_accounts(const struct pipe_request *req, struct pipe_response *res)
 	struct pipe_invalid inv;
 	size_t plen;
 
-	pipe_invalid_init(&inv, fuzz_arena);
-	if (app_account_credentials(req, res, &inv, &email, &password,
-	    &plen) != 0) {
-		fz_refused(req, res);
+	if (fz_credentials(req, res, &inv, &email, &password, &plen) != 0)
 		return;
-	}
-	FUZZ_CHECK(email == NULL || email == fz_str(req, "email"));
-	FUZZ_CHECK(password == NULL || password == fz_str(req, "password"));
 	(void)app_account_check(&inv, email, password, norm);
 	if (fz_answer(req, &inv, res) == 0)
 		fz_new_credentials(email, password, plen, norm);
@@ -124,10 +132,7 @@ fz_sessions(const struct pipe_request *req, struct pipe_response *res)
 	struct pipe_invalid inv;
 	size_t plen;
 
-	pipe_invalid_init(&inv, fuzz_arena);
-	if (app_account_credentials(req, res, &inv, &email, &password,
-	    &plen) != 0) {
-		fz_refused(req, res);
+	if (fz_credentials(req, res, &inv, &email, &password, &plen) != 0) {
 		FUZZ_CHECK(app_sessions_limit_subject(req) == NULL);
 		return;
 	}

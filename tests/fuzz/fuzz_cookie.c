@@ -32,15 +32,12 @@ static struct keyring *fz_kr;
 static struct config fz_cfg[2];
 static const struct pipe_route *fz_public, *fz_write;
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fz_init(void)
 {
 	const struct pipe_route *table;
 	size_t n;
 
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
 	fz_kr = fuzz_keyring(0);
 	for (int secure = 0; secure < 2; secure++) {
 		config_defaults(&fz_cfg[secure]);
@@ -54,7 +51,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 			fz_write = &table[i];
 	}
 	FUZZ_CHECK(fz_public != NULL && fz_write != NULL);
-	return 0;
 }
 
 /* 1 when `name`= starts a pair of `header`: at its start, or after ';' and

@@ -37,13 +37,9 @@ struct fz_expect {
 	size_t n;
 };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fz_init(void)
 {
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
-	return 0;
 }
 
 static const char *

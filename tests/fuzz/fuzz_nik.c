@@ -31,14 +31,10 @@ static const int fz_provinces[] = {
 
 static struct keyring *fz_kr;
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fz_init(void)
 {
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
 	fz_kr = fuzz_keyring(0);
-	return 0;
 }
 
 static int

@@ -26,16 +26,12 @@
 static struct keyring *fz_kr, *fz_no_pay;
 static unsigned char fz_key[KEYRING_KEY_BYTES];
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fz_init(void)
 {
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
 	fz_kr = fuzz_keyring(1);
 	fz_no_pay = fuzz_keyring(0);
 	fuzz_key(FUZZ_PAY, fz_key);
-	return 0;
 }
 
 /* "v1=" and the hex of the MAC over "<ts>.<body>", into the arena. */

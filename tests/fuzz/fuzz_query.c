@@ -20,13 +20,9 @@
 #include "app/review.h"
 #include "pipe/query.h"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fz_init(void)
 {
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
-	return 0;
 }
 
 /* `s` with every byte but [A-Za-z0-9._~-] written %XX. */

@@ -72,12 +72,9 @@ fz_taken(const FCGX_Stream *s, const struct fz_source *src, size_t total)
 	return total - src->left - (size_t)(s->stop - s->rdNext);
 }
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fz_init(void)
 {
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
 	for (int secure = 0; secure < 2; secure++) {
 		for (int proxies = 0; proxies < 2; proxies++) {
 			struct config *c = &fz_cfg[secure][proxies];
@@ -94,7 +91,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 			}
 		}
 	}
-	return 0;
 }
 
 /* The URI split as fcgi_request_params must split it. */

@@ -30,14 +30,10 @@ static const char *const fz_methods[] = {
 static const struct pipe_route *fz_table;
 static size_t fz_n;
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fz_init(void)
 {
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
 	fz_table = app_routes(&fz_n);
-	return 0;
 }
 
 static enum fcgi_route_status

@@ -24,15 +24,11 @@ static const struct seal_binding fz_bind = {
 	"6f1c2a4e-8b1d-4c3e-9f00-0a1b2c3d4e5f",
 };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fz_init(void)
 {
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
 	fz_kr = fuzz_keyring(0);
 	memset(fz_dek.key, 0x55, sizeof(fz_dek.key));
-	return 0;
 }
 
 static void

@@ -50,16 +50,12 @@ static const size_t fz_text_limits[] = {
 
 static const struct validate_date fz_today = { 2026, 6, 15 };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fz_init(void)
 {
-	(void)argc;
-	(void)argv;
-	fuzz_setup();
 	for (int i = 0; i < FZ_NRE; i++)
 		FUZZ_CHECK(regcomp(&fz_re[i], fz_patterns[i],
 		    REG_EXTENDED | REG_NOSUB) == 0);
-	return 0;
 }
 
 static int
