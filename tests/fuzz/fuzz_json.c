@@ -42,10 +42,11 @@ fz_init(void)
 {
 }
 
+/* "prefix.key", or "key" when prefix is NULL or "" (pipe/invalid.h). */
 static const char *
 fz_path(const char *prefix, const char *key)
 {
-	return prefix == NULL ? key :
+	return prefix == NULL || *prefix == '\0' ? key :
 	    arena_printf(fuzz_arena, "%s.%s", prefix, key);
 }
 
