@@ -54,13 +54,12 @@ fz_fill(FCGX_Stream *s)
 	struct fz_source *src = s->data;
 	size_t n = src->left < src->record ? src->left : src->record;
 
-	if (n == 0) {
-		s->isClosed = 1;   /* the end of FCGI_STDIN */
-		s->rdNext = s->stop = s->stopUnget = NULL;
-		return;
-	}
 	s->rdNext = s->stopUnget = (unsigned char *)src->p;
 	s->stop = s->rdNext + n;
+	if (n == 0) {
+		s->isClosed = 1;   /* the end of FCGI_STDIN */
+		return;
+	}
 	src->p += n;
 	src->left -= n;
 }
@@ -334,6 +333,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	src = (struct fz_source){ body, blen, fz_records[(set >> 4) & 3] };
 	memset(&in, 0, sizeof(in));
+	in.rdNext = in.stop = in.stopUnget = (unsigned char *)body;
 	in.isReader = 1;
 	in.fillBuffProc = fz_fill;
 	in.data = &src;
