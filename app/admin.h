@@ -26,6 +26,14 @@
 pipe_handler app_admin_office_put;
 pipe_prefetch app_admin_office_put_prefetch;
 
+/*
+ * Its body read and judged: *quota a whole number from 0 to
+ * VALIDATE_QUOTA_MAX. 0, or -1 with 400/422 in res. Reads the body only,
+ * as do the readers below: nothing here touches the database.
+ */
+int app_admin_quota_read(const struct pipe_request *req,
+    struct pipe_response *res, long long *quota);
+
 /* Any of {"capacity","closed","opens_at"} (null: the default again): 200
  * {"day":{"date","capacity","closed","remaining","opens_at"}}; 404 no such
  * office; 409 a capacity below the bookings taken, or an opens_at once the
@@ -33,6 +41,22 @@ pipe_prefetch app_admin_office_put_prefetch;
  * committed for the old one: the master commits another); 422. */
 pipe_handler app_admin_day_put;
 pipe_prefetch app_admin_day_put_prefetch;
+
+/* What a day's body sets, as ADMIN_DAY's parameters 3 to 8 (text): for
+ * capacity, closed and opens_at in turn, set[i] "t" when the body names it
+ * ("f" when not) and value[i] its value (NULL: null, the default again). */
+struct app_admin_day_set {
+	const char *set[3], *value[3];
+};
+
+/*
+ * Its body read and judged into *out: capacity 0 to VALIDATE_QUOTA_MAX,
+ * closed a boolean, opens_at an instant (validate_instant, no fraction or
+ * leap second), each may be null. 0, or -1 with 400/422 in res; an empty object names each
+ * setting it might have given. Strings in the body or the request arena.
+ */
+int app_admin_day_read(const struct pipe_request *req,
+    struct app_admin_day_set *out, struct pipe_response *res);
 
 /* 200 {"flags":[{"account_id","rule","detail","at"}]}, the open ones. */
 pipe_handler app_admin_flags;
@@ -45,6 +69,12 @@ pipe_prefetch app_admin_block_prefetch;
 /* {"reason"}: 200 {"account":{"id","role","office"}}, sign-in allowed
  * again (old sessions stay revoked); 404; 422. */
 pipe_handler app_admin_unblock;
+
+/* The body {"reason"} of a block or an unblock: 0 with *reason (in the
+ * body) good text of at most VALIDATE_REASON_MAX characters; -1 with
+ * 400/422 in res. */
+int app_admin_reason_read(const struct pipe_request *req,
+    struct pipe_response *res, const char **reason);
 
 /* 200 {"entries":[{"at","actor","action","application"}]}; 422 without a
  * well-formed ?application=. */

@@ -67,30 +67,39 @@ app_admin_block_prefetch(const struct pipe_ctx *ctx,
 	app_audit_prefetch(plan);
 }
 
+int
+app_admin_reason_read(const struct pipe_request *req,
+    struct pipe_response *res, const char **reason)
+{
+	static const char *const known[] = { "reason", NULL };
+	struct pipe_invalid inv;
+	json_t *body;
+
+	*reason = NULL;
+	if (pipe_json_body(req, res, &body) != 0)
+		return -1;
+	pipe_invalid_init(&inv, req->arena);
+	(void)pipe_json_known(&inv, body, NULL, known);
+	if (pipe_json_string(&inv, body, NULL, "reason", PIPE_JSON_REQUIRED,
+	    reason, NULL) == 0)
+		(void)pipe_invalid_add(&inv, NULL, "reason",
+		    rule_text(validate_text(*reason, VALIDATE_REASON_MAX),
+		    VALIDATE_REASON_MAX));
+	return pipe_invalid_answer(&inv, res);
+}
+
 /* The account exists and the body {"reason"} is good: PIPE_NEXT; else
  * answered 404, 400 or 422. */
 static enum pipe_status
 admin_account_admit(const struct pipe_request *req, struct pipe_response *res)
 {
-	static const char *const known[] = { "reason", NULL };
-	struct pipe_invalid inv;
 	const char *reason;
 	struct db_result *r;
 	enum pipe_status st;
-	json_t *body;
 
 	if (pipe_param_uuid(req, 0) == NULL)
 		return admin_no_account(res);
-	if (pipe_json_body(req, res, &body) != 0)
-		return PIPE_ANSWERED;
-	pipe_invalid_init(&inv, req->arena);
-	(void)pipe_json_known(&inv, body, NULL, known);
-	if (pipe_json_string(&inv, body, NULL, "reason", PIPE_JSON_REQUIRED,
-	    &reason, NULL) == 0)
-		(void)pipe_invalid_add(&inv, NULL, "reason",
-		    rule_text(validate_text(reason, VALIDATE_REASON_MAX),
-		    VALIDATE_REASON_MAX));
-	if (pipe_invalid_answer(&inv, res) != 0)
+	if (app_admin_reason_read(req, res, &reason) != 0)
 		return PIPE_ANSWERED;
 	if ((st = pipe_prefetched(req, ADMIN_ACCOUNT_ROW, &r)) != PIPE_NEXT)
 		return st;

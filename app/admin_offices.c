@@ -104,30 +104,38 @@ admin_answer(struct pipe_response *res, const char *key, json_t *v)
 	return PIPE_ANSWERED;
 }
 
+int
+app_admin_quota_read(const struct pipe_request *req,
+    struct pipe_response *res, long long *quota)
+{
+	static const char *const known[] = { "daily_quota", NULL };
+	struct pipe_invalid inv;
+	json_t *body;
+	int has;
+
+	if (pipe_json_body(req, res, &body) != 0)
+		return -1;
+	pipe_invalid_init(&inv, req->arena);
+	(void)pipe_json_known(&inv, body, NULL, known);
+	(void)pipe_json_integer(&inv, body, NULL, "daily_quota",
+	    PIPE_JSON_REQUIRED, quota, &has);
+	if (has && (*quota < 0 || *quota > ADMIN_QUOTA_MAX))
+		(void)pipe_invalid_add(&inv, NULL, "daily_quota", RULE_QUOTA);
+	return pipe_invalid_answer(&inv, res);
+}
+
 enum pipe_status
 app_admin_office_put(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	static const char *const known[] = { "daily_quota", NULL };
 	const char *code = req->params[0];
-	struct pipe_invalid inv;
 	struct db_call calls[3];
 	long long quota;
 	enum pipe_status st;
-	json_t *body;
-	int has;
 
 	if ((st = admin_office_found(req, 0, res)) != PIPE_NEXT)
 		return st;
-	if (pipe_json_body(req, res, &body) != 0)
-		return PIPE_ANSWERED;
-	pipe_invalid_init(&inv, req->arena);
-	(void)pipe_json_known(&inv, body, NULL, known);
-	(void)pipe_json_integer(&inv, body, NULL, "daily_quota",
-	    PIPE_JSON_REQUIRED, &quota, &has);
-	if (has && (quota < 0 || quota > ADMIN_QUOTA_MAX))
-		(void)pipe_invalid_add(&inv, NULL, "daily_quota", RULE_QUOTA);
-	if (pipe_invalid_answer(&inv, res) != 0)
+	if (app_admin_quota_read(req, res, &quota) != 0)
 		return PIPE_ANSWERED;
 	{
 		const char *q = arena_printf(req->arena, "%lld", quota);
@@ -163,44 +171,11 @@ app_admin_day_put_prefetch(const struct pipe_ctx *ctx,
 	admin_office_prefetch(req, 1, plan);
 }
 
-/* What the body sets, as ADMIN_DAY's parameters 3 to 8 (text). */
-struct admin_day_set {
-	const char *set[3], *value[3];   /* capacity, closed, opens_at */
-};
-
-/* 1 when `s` is an instant: YYYY-MM-DDTHH:MM:SS, then Z or ±HH:MM. */
-static int
-admin_instant_ok(const char *s)
-{
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-	char day[11];
-	struct validate_date d;
-	size_t i;
-
-	if (strlen(s) != 20 && strlen(s) != 25)
-		return 0;
-	for (i = 0; shape[i] != '\0'; i++)
-		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i])
-			return 0;
-	memcpy(day, s, 10);
-	day[10] = '\0';
-	if (validate_date_parse(day, &d) != VALIDATE_OK ||
-	    (s[11] - '0') * 10 + (s[12] - '0') > 23 ||
-	    (s[14] - '0') * 10 + (s[15] - '0') > 59 ||
-	    (s[17] - '0') * 10 + (s[18] - '0') > 59)
-		return 0;
-	if (s[19] == 'Z')
-		return s[20] == '\0';
-	return (s[19] == '+' || s[19] == '-') && s[20] >= '0' && s[20] <= '1' &&
-	    s[21] >= '0' && s[21] <= '9' && s[22] == ':' &&
-	    s[23] >= '0' && s[23] <= '5' && s[24] >= '0' && s[24] <= '9';
-}
-
 /* Field `i` of the day's settings from `v` (absent: not set; null: the
  * default); a bad value reported into `inv`. */
 static void
 admin_day_field(const struct pipe_request *req, const char *key, int i,
-    const json_t *v, struct admin_day_set *out, struct pipe_invalid *inv)
+    const json_t *v, struct app_admin_day_set *out, struct pipe_invalid *inv)
 {
 	static const enum rule rule[] = {
 		RULE_CAPACITY, RULE_CLOSED_FLAG, RULE_OPENS_AT,
@@ -217,17 +192,15 @@ admin_day_field(const struct pipe_request *req, const char *key, int i,
 	else if (i == 1 && json_is_boolean(v))
 		out->value[i] = json_is_true(v) ? "t" : "f";
 	else if (i == 2 && json_is_string(v) &&
-	    admin_instant_ok(json_string_value(v)))
+	    validate_instant(json_string_value(v), 0) == VALIDATE_OK)
 		out->value[i] = json_string_value(v);
 	else
 		(void)pipe_invalid_add(inv, NULL, key, rule[i]);
 }
 
-/* The body: 0 with *out; -1 with 400/422 in res. An empty body names each
- * setting it might have given. */
-static int
-admin_day_read(const struct pipe_request *req, struct admin_day_set *out,
-    struct pipe_response *res)
+int
+app_admin_day_read(const struct pipe_request *req,
+    struct app_admin_day_set *out, struct pipe_response *res)
 {
 	static const char *const known[] = { "capacity", "closed",
 	    "opens_at", NULL };
@@ -273,13 +246,13 @@ app_admin_day_put(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
 	const char *code = req->params[0], *day = req->params[1];
-	struct admin_day_set set;
+	struct app_admin_day_set set;
 	struct db_call calls[3];
 	enum pipe_status st;
 
 	if ((st = admin_office_found(req, 1, res)) != PIPE_NEXT)
 		return st;
-	if (admin_day_read(req, &set, res) != 0)
+	if (app_admin_day_read(req, &set, res) != 0)
 		return PIPE_ANSWERED;
 	{
 		const struct db_param p[8] = { DB_TEXT(code), DB_TEXT(day),

@@ -504,8 +504,7 @@ app_applications_book_prefetch(const struct pipe_ctx *ctx,
 	pipe_plan_add(plan, DB_STMT_BOOKING_APP, p, 7);
 }
 
-/* The body {"date"}: PIPE_NEXT with *date and *day; answered (400/422). */
-static enum pipe_status
+enum pipe_status
 app_book_input(const struct pipe_request *req, const char **date,
     struct validate_date *day, struct pipe_response *res)
 {

@@ -17,6 +17,7 @@
 #define PERMIT_APP_APPLICATIONS_H
 
 #include "pipe/pipe.h"
+#include "core/validate.h"
 
 /* 201 {"application":…}; 409 the NIK already active for the kind in this
  * account (another account's says nothing: migrations/0023), or the
@@ -42,6 +43,15 @@ pipe_prefetch app_applications_cancel_prefetch;
  * DELETE /applications/{id}/booking: the booking given back. */
 pipe_handler app_applications_book;
 pipe_prefetch app_applications_book_prefetch;
+
+/*
+ * A booking's body {"date"} (a booking or, during the day's opening draw,
+ * an entry): PIPE_NEXT with *date (in the body) a calendar day YYYY-MM-DD,
+ * *day the same; else PIPE_ANSWERED with 400/422 in res. Reads the body
+ * only: whether the day is bookable is the handler's to judge after.
+ */
+enum pipe_status app_book_input(const struct pipe_request *req,
+    const char **date, struct validate_date *day, struct pipe_response *res);
 
 pipe_handler app_applications_unbook;
 pipe_prefetch app_applications_unbook_prefetch;

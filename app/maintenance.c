@@ -30,9 +30,7 @@ app_maintenance_get(struct pipe_ctx *ctx, const struct pipe_request *req,
 	return PIPE_ANSWERED;
 }
 
-/* The body's mode (one of pipe/mode.h's names) and message (NULL for
- * none): 0, or -1 with 400/422 in res. */
-static int
+int
 app_maintenance_read(const struct pipe_request *req, struct pipe_response *res,
     const char **mode, const char **message)
 {

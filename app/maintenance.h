@@ -28,4 +28,12 @@ pipe_handler app_maintenance_get;
 pipe_handler app_maintenance_put;
 pipe_prefetch app_maintenance_put_prefetch;   /* the audit head */
 
+/*
+ * Its body read and judged: *mode one of pipe/mode.h's names, *message
+ * NULL for none (absent, null or "") or good text (both point into the
+ * body). 0, or -1 with 400/422 in res. Reads the body only.
+ */
+int app_maintenance_read(const struct pipe_request *req,
+    struct pipe_response *res, const char **mode, const char **message);
+
 #endif

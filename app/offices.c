@@ -94,12 +94,6 @@ app_office_today(const struct pipe_request *req, int i,
 /* Where the days route's prefetched reads are. */
 enum { APP_DAYS_TODAY, APP_DAYS_ROWS };
 
-/* The dates a days query gives. */
-struct app_days_query {
-	struct validate_date from, to;
-	int has_from, has_to;
-};
-
 /* Date parameter `name` (static storage) into *d when the query has it
  * (*has); a bad one reported into `inv`. */
 static void
@@ -114,9 +108,7 @@ app_days_date(const struct pipe_query *pq, const char *name, int *has,
 		*has = 0;
 }
 
-/* Reads the query into *q: 0, or -1 with res (400 malformed; 422 every
- * unknown parameter, and `from` or `to` not a date). */
-static int
+int
 app_days_query(const struct pipe_request *req, struct app_days_query *q,
     struct pipe_response *res)
 {

@@ -28,6 +28,19 @@ pipe_handler app_offices_list;
 pipe_handler app_office_days;
 pipe_prefetch app_office_days_prefetch;
 
+/* The dates a days query gives: has_from and has_to say which (the range
+ * is the handler's to judge, with the office's today). */
+struct app_days_query {
+	struct validate_date from, to;
+	int has_from, has_to;
+};
+
+/* Its query read into *q: 0, or -1 with res (400 malformed; 422 every
+ * unknown parameter, and `from` or `to` not a date). Reads the query
+ * only. */
+int app_days_query(const struct pipe_request *req, struct app_days_query *q,
+    struct pipe_response *res);
+
 /*
  * Which calendar day it is at office `code` (NULL: no office), as the
  * database tells it at the transaction's instant: app_office_today_add

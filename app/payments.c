@@ -16,62 +16,7 @@
 /* notification_id's length at most, as the table checks it. */
 #define APP_NOTIFICATION_ID_MAX VALIDATE_NOTIFICATION_ID_MAX
 
-/* The two digits at s as a number no greater than `max`, or -1. */
-static int
-app_two(const char *s, int max)
-{
-	int v;
-
-	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-		return -1;
-	v = (s[0] - '0') * 10 + (s[1] - '0');
-	return v <= max ? v : -1;
-}
-
-/*
- * 1 when `s` is an RFC 3339 time: YYYY-MM-DDTHH:MM:SS (a leap second
- * allowed), an optional fraction, then Z or an offset ±HH:MM of at most
- * 14 hours, as every zone on earth has. PostgreSQL reads it as
- * timestamptz; anything else is refused here rather than left to fail
- * there.
- */
-static int
-app_rfc3339(const char *s)
-{
-	struct validate_date d;
-	char day[11];
-	size_t n = strlen(s), i = 19;
-
-	if (n < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
-	    app_two(s + 11, 23) < 0 || app_two(s + 14, 59) < 0 ||
-	    app_two(s + 17, 60) < 0)
-		return 0;
-	memcpy(day, s, 10);
-	day[10] = '\0';
-	if (validate_date_parse(day, &d) != VALIDATE_OK)
-		return 0;
-	if (s[i] == '.') {
-		while (++i < n && s[i] >= '0' && s[i] <= '9')
-			;
-		if (i == 20)
-			return 0;
-	}
-	if (strcmp(s + i, "Z") == 0)
-		return 1;
-	return n - i == 6 && (s[i] == '+' || s[i] == '-') &&
-	    app_two(s + i + 1, 14) >= 0 && s[i + 3] == ':' &&
-	    app_two(s + i + 4, 59) >= 0;
-}
-
-/* The notification's fields. */
-struct app_notification {
-	const char *id, *billing_code, *paid_at;
-	long long amount;
-};
-
-/* The body: 0 with *n, or -1 with res (400; 422 naming each field at
- * fault). */
-static int
+int
 app_notification_read(const struct pipe_request *req,
     struct app_notification *n, struct pipe_response *res)
 {
@@ -98,7 +43,8 @@ app_notification_read(const struct pipe_request *req,
 	if (amount && n->amount < 0)
 		(void)pipe_invalid_add(&inv, NULL, "amount", RULE_AMOUNT);
 	if (pipe_json_string(&inv, body, NULL, "paid_at", PIPE_JSON_REQUIRED,
-	    &n->paid_at, NULL) == 0 && !app_rfc3339(n->paid_at))
+	    &n->paid_at, NULL) == 0 && validate_instant(n->paid_at,
+	    VALIDATE_INSTANT_FRACTION | VALIDATE_INSTANT_LEAP) != VALIDATE_OK)
 		(void)pipe_invalid_add(&inv, NULL, "paid_at", RULE_PAID_AT);
 	return pipe_invalid_answer(&inv, res);
 }

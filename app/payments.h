@@ -19,4 +19,21 @@
 
 pipe_handler app_payments_notify;
 
+/* A notification's fields; strings point into the request's body. */
+struct app_notification {
+	const char *id, *billing_code, *paid_at;
+	long long amount;
+};
+
+/*
+ * The body {"notification_id","billing_code","amount","paid_at"} read and
+ * judged into *n: an id of 1 to VALIDATE_NOTIFICATION_ID_MAX bytes, an
+ * amount of whole rupiah (>= 0), paid_at an RFC 3339 time
+ * (validate_instant, a fraction and a leap second allowed). 0, or -1 with 400 (no object) or 422 (naming each field
+ * at fault) in res. Reads the body only: no database, no signature (the
+ * handler checks that first).
+ */
+int app_notification_read(const struct pipe_request *req,
+    struct app_notification *n, struct pipe_response *res);
+
 #endif

@@ -16,7 +16,6 @@
 #include "pipe/json.h"
 #include "pipe/query.h"
 
-#define REVIEW_LIMIT_DEFAULT 50
 #define REVIEW_LIMIT_MAX     VALIDATE_PAGE_MAX
 
 /* Where the open's and the decision's prefetched reads are. */
@@ -30,13 +29,6 @@ review_not_found(struct pipe_response *res)
 }
 
 /* ------------------------------------------------------------------ queue */
-
-/* The queue's query: each filter NULL when absent. */
-struct review_query {
-	const char *status, *date, *after;
-	int limit;
-	char limit_text[16];   /* limit + 1: one more row says there is a next */
-};
 
 /* 1 when `s` is a status the API names. */
 static int
@@ -69,7 +61,7 @@ review_limit_parse(const char *v, int *limit)
 
 /* Each bad value of the query reported into `inv`. */
 static void
-review_query_check(struct review_query *q, const char *limit,
+review_query_check(struct app_review_query *q, const char *limit,
     struct pipe_invalid *inv)
 {
 	struct validate_date d;
@@ -85,11 +77,9 @@ review_query_check(struct review_query *q, const char *limit,
 		(void)pipe_invalid_add(inv, NULL, "after", RULE_APPLICATION_ID);
 }
 
-/* The request's query into *q: 0, or -1 with res (400 malformed, 422 every
- * unknown parameter and bad value). `res` may be NULL (a prefetch). */
-static int
-review_query_read(const struct pipe_request *req, struct review_query *q,
-    struct pipe_response *res)
+int
+app_review_query_read(const struct pipe_request *req,
+    struct app_review_query *q, struct pipe_response *res)
 {
 	static const char *const known[] = { "status", "date", "limit",
 	    "after", NULL };
@@ -97,7 +87,7 @@ review_query_read(const struct pipe_request *req, struct review_query *q,
 	struct pipe_query pq;
 
 	memset(q, 0, sizeof(*q));
-	q->limit = REVIEW_LIMIT_DEFAULT;
+	q->limit = APP_REVIEW_LIMIT_DEFAULT;
 	if (pipe_query_parse(req->arena, req->query, &pq) != 0) {
 		if (res != NULL)
 			pipe_error(res, 400, "bad_request",
@@ -124,10 +114,10 @@ void
 app_review_queue_prefetch(const struct pipe_ctx *ctx,
     const struct pipe_request *req, struct pipe_plan *plan)
 {
-	struct review_query q;
+	struct app_review_query q;
 
 	(void)ctx;
-	if (review_query_read(req, &q, NULL) != 0)
+	if (app_review_query_read(req, &q, NULL) != 0)
 		return;
 	{
 		const struct db_param p[4] = {
@@ -172,12 +162,12 @@ enum pipe_status
 app_review_queue(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	struct review_query q;
+	struct app_review_query q;
 	struct db_result *r;
 	enum pipe_status st;
 
 	(void)who;
-	if (review_query_read(req, &q, res) != 0)
+	if (app_review_query_read(req, &q, res) != 0)
 		return PIPE_ANSWERED;
 	if ((st = pipe_prefetched(req, 0, &r)) != PIPE_NEXT)
 		return st;
@@ -273,11 +263,9 @@ app_review_decide_prefetch(const struct pipe_ctx *ctx,
 	review_row_prefetch(req, DB_STMT_REVIEW_GET, plan);
 }
 
-/* The body {"outcome","reason"}: PIPE_NEXT with *outcome and *reason
- * (NULL when absent); answered 400/422. */
-static enum pipe_status
-review_decision_input(const struct pipe_request *req, const char **outcome,
-    const char **reason, struct pipe_response *res)
+enum pipe_status
+app_review_decision_read(const struct pipe_request *req,
+    const char **outcome, const char **reason, struct pipe_response *res)
 {
 	static const char *const known[] = { "outcome", "reason", NULL };
 	struct pipe_invalid inv;
@@ -339,7 +327,7 @@ app_review_decide(struct pipe_ctx *ctx, const struct pipe_request *req,
 
 	if (id == NULL)
 		return review_not_found(res);
-	if ((st = review_decision_input(req, &outcome, &reason, res)) !=
+	if ((st = app_review_decision_read(req, &outcome, &reason, res)) !=
 	    PIPE_NEXT || (st = pipe_prefetched(req, REVIEW_ROW, &r)) !=
 	    PIPE_NEXT)
 		return st;

@@ -16,17 +16,6 @@
  * body that names one). */
 enum { APP_STAFF_HEAD, APP_STAFF_OFFICE };
 
-/* The request's body, read and judged. Strings point into the body or the
- * request arena. */
-struct app_staff {
-	const char *email, *password, *office;
-	size_t password_len;
-	int office_refused;                /* office was not a string */
-	enum pipe_role role;
-	char *norm;                        /* the email normalised, in the
-	                                    * arena (VALIDATE_EMAIL_BUFSZ) */
-};
-
 void
 app_staff_create_prefetch(const struct pipe_ctx *ctx,
     const struct pipe_request *req, struct pipe_plan *plan)
@@ -43,9 +32,7 @@ app_staff_create_prefetch(const struct pipe_ctx *ctx,
 	pipe_plan_add(plan, DB_STMT_STAFF_OFFICE, p, 1);
 }
 
-/* The body's fields, typed, what is not so reported into `inv`: 0, or -1
- * with 400 in res. */
-static int
+int
 app_staff_read(const struct pipe_request *req, struct pipe_response *res,
     struct pipe_invalid *inv, struct app_staff *s, const char **role)
 {

@@ -158,6 +158,9 @@ arena_strdup(arena *a, const char *s)
 	return arena_strndup(a, s, strlen(s));
 }
 
+static char *arena_vprintf(arena *a, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
 static char *
 arena_vprintf(arena *a, const char *fmt, va_list ap)
 {

@@ -278,6 +278,51 @@ validate_return_on(const char *s, const struct validate_date *depart_on,
 	return date_not_before(s, depart_on, out);
 }
 
+/* The two ASCII digits at s as a number no greater than `max`, or -1. */
+static int
+two_digits_max(const char *s, int max)
+{
+	int v;
+
+	if (!is_digit(s[0]) || !is_digit(s[1]))
+		return -1;
+	v = digits_value(s, 2);
+	return v <= max ? v : -1;
+}
+
+enum validate_result
+validate_instant(const char *s, unsigned flags)
+{
+	struct validate_date d;
+	char day[11];
+	size_t n, i = 19;
+
+	if (s == NULL || s[0] == '\0')
+		return VALIDATE_EMPTY;
+	n = strlen(s);
+	if (n < 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' ||
+	    two_digits_max(s + 11, 23) < 0 || two_digits_max(s + 14, 59) < 0 ||
+	    two_digits_max(s + 17, flags & VALIDATE_INSTANT_LEAP ? 60 : 59) < 0)
+		return VALIDATE_BAD_FORMAT;
+	memcpy(day, s, 10);
+	day[10] = '\0';
+	if (validate_date_parse(day, &d) != VALIDATE_OK)
+		return VALIDATE_BAD_FORMAT;
+	if ((flags & VALIDATE_INSTANT_FRACTION) && s[i] == '.') {
+		while (++i < n && is_digit(s[i]))
+			;
+		if (i == 20)
+			return VALIDATE_BAD_FORMAT;   /* a '.' without digits */
+	}
+	if (strcmp(s + i, "Z") == 0)
+		return VALIDATE_OK;
+	if (n - i == 6 && (s[i] == '+' || s[i] == '-') &&
+	    two_digits_max(s + i + 1, 14) >= 0 && s[i + 3] == ':' &&
+	    two_digits_max(s + i + 4, 59) >= 0)
+		return VALIDATE_OK;
+	return VALIDATE_BAD_FORMAT;
+}
+
 /* --- email ------------------------------------------------------------- */
 
 static int

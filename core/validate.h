@@ -134,6 +134,19 @@ enum validate_result validate_depart_on(const char *s,
 enum validate_result validate_return_on(const char *s,
     const struct validate_date *depart_on, struct validate_date *out);
 
+/* What validate_instant allows besides YYYY-MM-DDTHH:MM:SS and a zone. */
+#define VALIDATE_INSTANT_FRACTION 0x1u  /* a fraction of a second, .D+ */
+#define VALIDATE_INSTANT_LEAP     0x2u  /* a leap second, SS of 60 */
+
+/*
+ * An instant: YYYY-MM-DDTHH:MM:SS (a day of the calendar, HH 00-23, MM and
+ * SS 00-59), what `flags` allow, then "Z" or an offset ±HH:MM of at most
+ * 14:59, as every zone on earth has (PostgreSQL, which reads it as
+ * timestamptz, refuses one past 15:59). Nothing else: no lower-case 't' or
+ * 'z', no space. Returns VALIDATE_OK, VALIDATE_EMPTY or VALIDATE_BAD_FORMAT.
+ */
+enum validate_result validate_instant(const char *s, unsigned flags);
+
 /*
  * An email address. Normalises first: trims leading and trailing ASCII
  * whitespace and lower-cases ASCII letters, writing the result into

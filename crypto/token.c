@@ -9,6 +9,13 @@
 #include <sodium.h>
 
 #define TOKEN_B64 sodium_base64_VARIANT_URLSAFE_NO_PADDING
+/*
+ * The characters of TOKEN_B64. Checked before decoding: libsodium 1.0.18
+ * (Debian 12's) reads every byte above 0x7f as '_', so it alone would give
+ * a token many spellings.
+ */
+#define TOKEN_ALPHABET "ABCDEFGHIJKLMNOPQRSTUVWXYZ" \
+    "abcdefghijklmnopqrstuvwxyz0123456789-_"
 
 _Static_assert(sodium_base64_ENCODED_LEN(TOKEN_BYTES, TOKEN_B64) ==
     TOKEN_STR_SIZE, "TOKEN_STR_SIZE");
@@ -29,7 +36,8 @@ token_decode(const char *s, unsigned char out[TOKEN_BYTES])
 	const char *end = NULL;
 	size_t len = 0;
 
-	if (s == NULL || strnlen(s, TOKEN_STR_LEN + 1) != TOKEN_STR_LEN)
+	if (s == NULL || strnlen(s, TOKEN_STR_LEN + 1) != TOKEN_STR_LEN ||
+	    strspn(s, TOKEN_ALPHABET) != TOKEN_STR_LEN)
 		goto fail;
 	/* No ignore set: a blank or any other character is an error; libsodium
 	 * also refuses non-zero trailing bits, so one token has one spelling. */

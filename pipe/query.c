@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "core/validate.h"
+
 static int
 pipe_query_hex(char c)
 {
@@ -14,7 +16,8 @@ pipe_query_hex(char c)
 	return -1;
 }
 
-/* Decodes s[0..len) into the arena; NULL on a bad escape or a NUL. */
+/* Decodes s[0..len) into the arena; NULL on a bad escape, a NUL, or text
+ * that is not UTF-8. */
 static const char *
 pipe_query_decode(arena *a, const char *s, size_t len)
 {
@@ -38,6 +41,8 @@ pipe_query_decode(arena *a, const char *s, size_t len)
 		}
 	}
 	*o = '\0';
+	if (validate_utf8(out, (size_t)(o - out), NULL) != VALIDATE_OK)
+		return NULL;
 	return out;
 }
 

@@ -25,8 +25,9 @@ struct pipe_query {
 
 /*
  * Parses `raw` (without the '?'; "" is no pairs) into *out. -1 when it is
- * malformed: a bad %XX escape, an encoded NUL, a pair without '=', an empty
- * name, or a name given twice.
+ * malformed: a bad %XX escape, an encoded NUL, a name or value (decoded)
+ * that is not UTF-8, a pair without '=', an empty name, or a name given
+ * twice. So every name can be named in a 422's JSON.
  */
 int pipe_query_parse(arena *a, const char *raw, struct pipe_query *out);
 

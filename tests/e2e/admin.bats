@@ -117,6 +117,11 @@ booked_citizen() { # NAME DATE
 	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = closed ]
 	admin_put "/api/v1/admin/offices/SBY/days/$DAY" '{"opens_at": "tomorrow"}'
 	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = opens_at ]
+	# An offset no zone has, which PostgreSQL refuses past 15:59 (found by
+	# tests/fuzz/fuzz_bodies.c: it was a 500).
+	admin_put "/api/v1/admin/offices/SBY/days/$DAY" '{"opens_at": "2026-12-01T08:00:00+18:00"}'
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = opens_at ]
 	admin_put "/api/v1/admin/offices/SBY/days/$DAY" '{}'
 	[ "$status" = 422 ]
 }

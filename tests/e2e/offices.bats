@@ -96,6 +96,16 @@ teardown_file() {
 	[ "$(error_code)" = bad_request ]
 }
 
+# Found by tests/fuzz/fuzz_query.c: an unknown name that is not UTF-8 could
+# not be named in a 422's JSON, and the worker aborted (502).
+@test "a query string that is not UTF-8 is 400 bad_request" {
+	api GET '/api/v1/offices/SBY/days?%FF=1'
+	[ "$status" = 400 ]
+	[ "$(error_code)" = bad_request ]
+	api GET '/api/v1/offices/SBY/days?from=%C3%28'
+	[ "$status" = 400 ]
+}
+
 @test "an unknown office and a malformed code are the same 404" {
 	local unknown
 	api GET /api/v1/offices/XYZ/days

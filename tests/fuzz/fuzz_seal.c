@@ -11,20 +11,11 @@
  * Anything a parser accepts that it should not, or a mismatch in the round
  * trip, aborts; ASan and UBSan catch the rest.
  */
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include <sodium.h>
+#include "tests/fuzz/fuzz.h"
 
 #include "crypto/bidx.h"
-#include "crypto/keyring.h"
 #include "crypto/seal.h"
 #include "crypto/token.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct keyring *fz_kr;
 static struct seal_dek fz_dek;
@@ -33,32 +24,11 @@ static const struct seal_binding fz_bind = {
 	"6f1c2a4e-8b1d-4c3e-9f00-0a1b2c3d4e5f",
 };
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
+static void
+fz_init(void)
 {
-	unsigned char key[KEYRING_KEY_BYTES];
-	char b64[4][64], text[512], err[256];
-
-	(void)argc;
-	(void)argv;
-	if (sodium_init() < 0)
-		abort();
-	/* Fixed keys, so a crashing input reproduces. */
-	for (int i = 0; i < 4; i++) {
-		memset(key, 0x11 * (i + 1), sizeof(key));
-		sodium_bin2base64(b64[i], sizeof(b64[i]), key, sizeof(key),
-		    sodium_base64_VARIANT_ORIGINAL);
-	}
-	snprintf(text, sizeof(text), "permitd-keyring v1\nkek k1 %s\n"
-	    "kek k2 %s active\nbidx b1 %s\ntoken t1 %s\n", b64[0], b64[1],
-	    b64[2], b64[3]);
-	if (keyring_parse("fuzz", text, strlen(text), &fz_kr, err,
-	    sizeof(err)) != 0) {
-		fprintf(stderr, "fuzz_seal: %s\n", err);
-		abort();
-	}
+	fz_kr = fuzz_keyring(0);
 	memset(fz_dek.key, 0x55, sizeof(fz_dek.key));
-	return 0;
 }
 
 static void

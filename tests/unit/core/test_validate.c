@@ -721,6 +721,53 @@ test_uuid_shape(void **state)
 	run_str_cases(validate_uuid, cases, N_ELEMS(cases));
 }
 
+/* --- instants ---------------------------------------------------------- */
+
+/* One table for both forms: `plain` is validate_instant(s, 0) (an admin's
+ * opens_at), `full` with a fraction and a leap second allowed (a payment's
+ * paid_at). */
+static void
+test_instant_shape(void **state)
+{
+	static const struct {
+		const char *label, *in;
+		enum validate_result plain, full;
+	} cases[] = {
+		{ "Z",             "2026-01-31T08:00:00Z",      VALIDATE_OK, VALIDATE_OK },
+		{ "+07:00",        "2026-01-31T08:00:00+07:00", VALIDATE_OK, VALIDATE_OK },
+		{ "-14:59",        "2026-01-31T08:00:00-14:59", VALIDATE_OK, VALIDATE_OK },
+		{ "+14:00 Kiribati", "2026-01-31T08:00:00+14:00", VALIDATE_OK, VALIDATE_OK },
+		/* No zone has it, and PostgreSQL refuses past 15:59: it was a
+		 * 500 (found by tests/fuzz/fuzz_bodies.c). */
+		{ "+15:00",        "2026-01-31T08:00:00+15:00", VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "+18:00",        "2026-01-31T08:00:00+18:00", VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "minutes 60",    "2026-01-31T08:00:00+07:60", VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "fraction",      "2026-01-31T08:00:00.123Z",  VALIDATE_BAD_FORMAT, VALIDATE_OK },
+		{ "bare '.'",      "2026-01-31T08:00:00.Z",     VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "leap second",   "2016-12-31T23:59:60Z",      VALIDATE_BAD_FORMAT, VALIDATE_OK },
+		{ "second 61",     "2016-12-31T23:59:61Z",      VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "hour 24",       "2026-01-31T24:00:00Z",      VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "no such day",   "2026-02-30T08:00:00Z",      VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "no zone",       "2026-01-31T08:00:00",       VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "space for T",   "2026-01-31 08:00:00Z",      VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "lower z",       "2026-01-31T08:00:00z",      VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "+0700",         "2026-01-31T08:00:00+0700",  VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "trailing",      "2026-01-31T08:00:00Zx",     VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "a word",        "tomorrow",                  VALIDATE_BAD_FORMAT, VALIDATE_BAD_FORMAT },
+		{ "empty",         "",                          VALIDATE_EMPTY, VALIDATE_EMPTY },
+		{ "NULL",          NULL,                        VALIDATE_EMPTY, VALIDATE_EMPTY },
+	};
+	const unsigned full = VALIDATE_INSTANT_FRACTION | VALIDATE_INSTANT_LEAP;
+
+	(void)state;
+	for (size_t i = 0; i < N_ELEMS(cases); i++) {
+		if (validate_instant(cases[i].in, 0) != cases[i].plain)
+			fail_msg("row %zu (%s): plain", i, cases[i].label);
+		if (validate_instant(cases[i].in, full) != cases[i].full)
+			fail_msg("row %zu (%s): full", i, cases[i].label);
+	}
+}
+
 /* --- messages ---------------------------------------------------------- */
 
 static void
@@ -766,6 +813,7 @@ main(void)
 		cmocka_unit_test(test_password_counts_code_points),
 		cmocka_unit_test(test_password_at_most_1024_bytes),
 		cmocka_unit_test(test_uuid_shape),
+		cmocka_unit_test(test_instant_shape),
 		cmocka_unit_test(test_validate_messages_distinct),
 	};
 

@@ -127,6 +127,27 @@ test_non_canonical_token_refused(void **state)
 	assert_int_equal(token_decode(t, raw), -1);
 }
 
+/*
+ * A byte above 0x7f is no base64url character. libsodium 1.0.18 reads each
+ * of them as '_' (found by tests/fuzz/fuzz_cookie.c): without a check of
+ * our own, a token with a '_' would have 129 spellings of that character.
+ */
+static void
+test_non_ascii_token_refused(void **state)
+{
+	unsigned char raw[TOKEN_BYTES];
+	char t[TOKEN_STR_SIZE];
+
+	(void)state;
+	token_new(t);
+	t[10] = '_';
+	assert_int_equal(token_decode(t, raw), 0);
+	for (int c = 0x80; c <= 0xff; c++) {
+		t[10] = (char)c;
+		assert_int_equal(token_decode(t, raw), -1);
+	}
+}
+
 int
 main(void)
 {
@@ -138,6 +159,7 @@ main(void)
 		cmocka_unit_test(test_hash_differs_by_token_and_key),
 		cmocka_unit_test(test_malformed_tokens_refused),
 		cmocka_unit_test(test_non_canonical_token_refused),
+		cmocka_unit_test(test_non_ascii_token_refused),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

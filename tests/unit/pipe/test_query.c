@@ -31,6 +31,9 @@ static const struct parse_case parse_cases[] = {
 	{ "from=", -1, "from", "" },
 	/* Empty pieces are skipped. */
 	{ "&from=1&&to=2&", 2, NULL, NULL },
+	/* UTF-8, escaped or not, is text like any other. */
+	{ "kota=%C3%A9vian", -1, "kota", "\xc3\xa9vian" },
+	{ "k\xc3\xa9=1", -1, "k\xc3\xa9", "1" },
 };
 
 static void
@@ -70,6 +73,12 @@ test_malformed_queries_are_refused(void **state)
 		"from=%00",        /* encoded NUL */
 		"from=1&from=2",   /* a name twice */
 		"%66rom=1&from=2", /* the same name, once encoded */
+		/* Text that is not UTF-8: a 422 naming it could not be
+		 * written (found by tests/fuzz/fuzz_query.c). */
+		"%FF=1",
+		"from=%C3%28",
+		"a\x87plication=1",
+		"from=%ED%A0%80",  /* a surrogate */
 	};
 	struct pipe_query q;
 
