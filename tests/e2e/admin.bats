@@ -70,7 +70,8 @@ booked_citizen() { # NAME DATE
 	admin_put /api/v1/admin/offices/XXX '{"daily_quota": 10}'
 	[ "$status" = 404 ]
 	admin_put /api/v1/admin/offices/MKS '{"daily_quota": -1}'
-	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = daily_quota ]
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = daily_quota ]
 	admin_put /api/v1/admin/offices/MKS '{"daily_quota": "ten"}'
 	[ "$status" = 422 ]
 	admin_put /api/v1/admin/offices/MKS '{"quota": 10}'
@@ -87,11 +88,13 @@ booked_citizen() { # NAME DATE
 	[ "$(jq -r .day.opens_at <<<"$body")" = 2026-12-01T01:00:00Z ]
 	[ "$(remaining SBY "$DAY")" = 1600 ]
 	admin_put "/api/v1/admin/offices/SBY/days/$DAY" '{"closed": true}'
-	[ "$status" = 200 ] && [ "$(jq -r .day.closed <<<"$body")" = true ]
+	[ "$status" = 200 ]
+	[ "$(jq -r .day.closed <<<"$body")" = true ]
 	[ "$(jq -r .day.capacity <<<"$body")" = 1600 ]
 	[ "$(remaining SBY "$DAY")" = 0 ]
 	admin_put "/api/v1/admin/offices/SBY/days/$DAY" '{"closed": null, "capacity": null}'
-	[ "$status" = 200 ] && [ "$(jq -r .day.closed <<<"$body")" = false ]
+	[ "$status" = 200 ]
+	[ "$(jq -r .day.closed <<<"$body")" = false ]
 	[ "$(jq -r .day.capacity <<<"$body")" = 200 ]
 }
 
@@ -103,7 +106,8 @@ booked_citizen() { # NAME DATE
 	[ "$(psql_super -tA -c "SELECT coalesce(capacity::text, 'none') FROM office_days
 	    WHERE office = 'JKT-PST' AND day = '$DAY2'")" = none ]
 	admin_put "/api/v1/admin/offices/JKT-PST/days/$DAY2" '{"capacity": 2}'
-	[ "$status" = 200 ] && [ "$(jq -r .day.remaining <<<"$body")" = 0 ]
+	[ "$status" = 200 ]
+	[ "$(jq -r .day.remaining <<<"$body")" = 0 ]
 }
 
 @test "bad day requests: 404, 422 per field, 422 for nothing to set" {
@@ -112,11 +116,14 @@ booked_citizen() { # NAME DATE
 	admin_put "/api/v1/admin/offices/SBY/days/2026-02-30" '{"closed": true}'
 	[ "$status" = 404 ]
 	admin_put "/api/v1/admin/offices/SBY/days/$DAY" '{"capacity": -5}'
-	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = capacity ]
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = capacity ]
 	admin_put "/api/v1/admin/offices/SBY/days/$DAY" '{"closed": "yes"}'
-	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = closed ]
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = closed ]
 	admin_put "/api/v1/admin/offices/SBY/days/$DAY" '{"opens_at": "tomorrow"}'
-	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = opens_at ]
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = opens_at ]
 	# An offset no zone has, which PostgreSQL refuses past 15:59 (found by
 	# tests/fuzz/fuzz_bodies.c: it was a 500).
 	admin_put "/api/v1/admin/offices/SBY/days/$DAY" '{"opens_at": "2026-12-01T08:00:00+18:00"}'

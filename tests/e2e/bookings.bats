@@ -256,7 +256,8 @@ day_consistent() { # DATE
 	code=$(jq -r .application.booking.billing_code <<<"$body")
 	echo "$code" >"$BATS_FILE_TMPDIR/lapsed.code"
 	book fajar "$(citizen_app fajar)" "$day"
-	[ "$status" = 409 ] && [ "$(error_code)" = quota_exhausted ]
+	[ "$status" = 409 ]
+	[ "$(error_code)" = quota_exhausted ]
 	psql_super -c "UPDATE bookings SET pay_by = now() - interval '1 second' WHERE billing_code = '$code'"
 	[ "$(remaining JKT-SEL "$day")" = 1 ]
 	book fajar "$(citizen_app fajar)" "$day"
@@ -306,7 +307,8 @@ fresh_hold() { # NAME
 	local s
 	s=$(state)
 	notify "$(notification n-hana "$PAY_CODE" 350000)"
-	[ "$status" = 200 ] && [ "$(jq -r .status <<<"$body")" = confirmed ]
+	[ "$status" = 200 ]
+	[ "$(jq -r .status <<<"$body")" = confirmed ]
 	[ "$(state)" = "$s" ]
 	psql_super -c "UPDATE bookings SET pay_by = now() - interval '1 hour' WHERE billing_code = '$PAY_CODE'"
 	sleep 2.5
@@ -373,7 +375,8 @@ fresh_hold() { # NAME
 	local code
 	code=$(cat "$BATS_FILE_TMPDIR/lapsed.code")
 	notify "$(notification n-late "$code" 350000)"
-	[ "$status" = 409 ] && [ "$(error_code)" = conflict ]
+	[ "$status" = 409 ]
+	[ "$(error_code)" = conflict ]
 	[ "$(psql_super -tA -c "SELECT outcome FROM payment_notifications WHERE notification_id = 'n-late'")" = refund ]
 	[ "$(psql_super -tA -c "SELECT state FROM bookings WHERE billing_code = '$code'")" = lapsed ]
 	notify "$(notification n-late "$code" 350000)"

@@ -128,7 +128,8 @@ judge() { # I
 	[ "$other" = 0 ]
 	[ "$((own + mt + un))" -ge "$total" ]
 	# The modes did cycle: both reads and maintenance answers were seen.
-	[ "$own" -gt 0 ] && [ "$mt" -gt 0 ]
+	[ "$own" -gt 0 ]
+	[ "$mt" -gt 0 ]
 }
 
 @test "after the storm every citizen reads exactly its own application" {

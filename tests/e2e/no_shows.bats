@@ -76,7 +76,8 @@ bookings_now() {
 	citizen_new beni2
 	citizen_apply beni2
 	book beni2
-	[ "$status" = 409 ] && [ "$(error_code)" = conflict ]
+	[ "$status" = 409 ]
+	[ "$(error_code)" = conflict ]
 	grep -q "$(day_after "now() - interval '2 days'")" <<<"$body"
 }
 
@@ -86,7 +87,8 @@ bookings_now() {
 	person_new M
 	missed cici "now() - interval '1 day'"
 	book cici
-	[ "$status" = 409 ] && [ "$(error_code)" = conflict ]
+	[ "$status" = 409 ]
+	[ "$(error_code)" = conflict ]
 }
 
 @test "one no-show does not close booking" {

@@ -30,7 +30,8 @@ teardown_file() {
 	psql_super -c "UPDATE service_state SET mode = 'closed'"
 	api GET /api/v1/health
 	psql_super -c "UPDATE service_state SET mode = 'normal'"
-	[ "$ro_status" = 200 ] && [ "$ro_mode" = read_only ]
+	[ "$ro_status" = 200 ]
+	[ "$ro_mode" = read_only ]
 	[ "$status" = 200 ]
 	[ "$(jq -r .mode <<<"$body")" = closed ]
 }

@@ -71,15 +71,20 @@ decide() { # REVIEWER APP OUTCOME [REASON]
 	as rina GET "/api/v1/review/queue?status=no_show"
 	[ "$(jq '.applications | length' <<<"$body")" = 0 ]
 	as rina GET "/api/v1/review/queue?status=sleeping"
-	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = status ]
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = status ]
 	as rina GET "/api/v1/review/queue?limit=201"
-	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = limit ]
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = limit ]
 	as rina GET "/api/v1/review/queue?date=2026-13-01"
-	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = date ]
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = date ]
 	as rina GET "/api/v1/review/queue?after=not-an-id"
-	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = after ]
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = after ]
 	as rina GET "/api/v1/review/queue?sort=name"
-	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = sort ]
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = sort ]
 	as rina GET "/api/v1/review/queue?limit=%zz"
 	[ "$status" = 400 ] && assert_error_body bad_request
 }
@@ -117,7 +122,8 @@ decide() { # REVIEWER APP OUTCOME [REASON]
 	    -c "SELECT count(*) FILTER (WHERE office = 'SBY') || '/' ||
 	        count(*) FILTER (WHERE office <> 'SBY') FROM applications" \
 	    -c COMMIT | grep '^[0-9]*/[0-9]*$')
-	[ "${n%/*}" -ge 1 ] && [ "${n#*/}" = 0 ]
+	[ "${n%/*}" -ge 1 ]
+	[ "${n#*/}" = 0 ]
 }
 
 @test "a decision: one audit row, the citizen sees outcome and reason; a second is 409" {
@@ -152,15 +158,19 @@ decide() { # REVIEWER APP OUTCOME [REASON]
 	[ "$(psql_super -tA -c "SELECT count(*) FROM audit_log")" = "$before" ]
 	[ "$(psql_super -tA -c "SELECT status FROM applications WHERE id = '$app'")" = submitted ]
 	decide rina "$app" no_show
-	[ "$status" = 200 ] && [ "$(jq -r .application.status <<<"$body")" = no_show ]
+	[ "$status" = 200 ]
+	[ "$(jq -r .application.status <<<"$body")" = no_show ]
 	decide rina "$app" bogus
-	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = outcome ]
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = outcome ]
 	app=$(citizen_app p3)
 	before=$(psql_super -tA -c "SELECT count(*) FROM audit_log")
 	decide rina "$app" rejected "$(printf 'bad\001reason')"
-	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = reason ]
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = reason ]
 	as_post rina "/api/v1/review/applications/$app/decision" '{"outcome":"rejected","extra":1}'
-	[ "$status" = 422 ] && [ "$(jq -r .error.field <<<"$body")" = extra ]
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = extra ]
 	[ "$(psql_super -tA -c "SELECT status FROM applications WHERE id = '$app'")" = submitted ]
 	[ "$(psql_super -tA -c "SELECT count(*) FROM audit_log")" = "$before" ]
 }
