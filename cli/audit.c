@@ -57,7 +57,8 @@ const char cli_audit_help[] =
     "  Walks the audit trail's hash chain and names the first row that\n"
     "  was edited, removed or moved; exits 1 when the chain is broken.\n"
     "  --database CONNINFO  the owner's (or a superuser's) connection;\n"
-    "                       default $PERMIT_DATABASE, else libpq's own\n"
+    "                       default $PERMIT_DATABASE, the config's\n"
+    "                       owner_database, else libpq's own\n"
     "  --batch N            rows read per round trip, 1 to "
     CLI_STR(CLI_AUDIT_BATCH_MAX) " (default\n"
     "                       " CLI_STR(CLI_AUDIT_BATCH_DEFAULT)

@@ -46,6 +46,13 @@ extern const char cli_maintenance_help[];
 extern const char cli_audit_help[];
 extern const char cli_draw_help[];
 
+/* The --database line of a help text, for the commands that run as the
+ * owner (cli_database with the config). */
+#define CLI_HELP_DATABASE \
+    "  --database CONNINFO  the owner role's connection (default:\n" \
+    "                       $PERMIT_DATABASE, the config's owner_database,\n" \
+    "                       then libpq's PG* variables)\n"
+
 /* Prints `help`'s usage lines and where the rest is to stderr; returns 2,
  * the exit status of a usage error. */
 int cli_usage_error(const char *help);

@@ -141,8 +141,7 @@ const char cli_draw_help[] =
     "  Recomputes the opening draw of OFFICE's DATE (YYYY-MM-DD) from its\n"
     "  revealed seed and the entries, and compares it with the stored\n"
     "  order; exits 1 when they differ or the draw has not run.\n"
-    "  --database CONNINFO  the owner role's connection (default:\n"
-    "                       $PERMIT_DATABASE, then libpq's PG* variables)\n"
+    CLI_HELP_DATABASE
     "  -h, --help           this text\n";
 
 int

@@ -58,8 +58,7 @@ const char cli_keys_help[] =
     "  A rotation: keys rotate; permitctl reload; keys rewrap; keys retire OLD.\n"
     "  --batch N            rewrap: records per transaction, 1 to 100000\n"
     "                       (default: the config's rewrap_batch)\n"
-    "  --database CONNINFO  the owner role's connection (default:\n"
-    "                       $PERMIT_DATABASE, then libpq's PG* variables)\n"
+    CLI_HELP_DATABASE
     "  --yes                purge: no confirmation asked\n"
     "  --out FILE           backup: the new file to write (mode 0600)\n"
     "  --backup FILE        restore: the backup to read\n"

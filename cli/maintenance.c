@@ -40,8 +40,7 @@ const char cli_maintenance_help[] =
     "  everything but health, both with 503 `maintenance`.\n"
     "  --message M          what citizens are shown, as on the admin page\n"
     "                       (at most 500 characters); without it, none\n"
-    "  --database CONNINFO  the owner role's connection (default:\n"
-    "                       $PERMIT_DATABASE, then libpq's PG* variables)\n"
+    CLI_HELP_DATABASE
     "  -h, --help           this text\n";
 
 static int

@@ -50,8 +50,7 @@ const char cli_staff_help[] =
     "  --email E            the staff member's sign-in email\n"
     "  --role ROLE          reviewer (one office's queue) or admin\n"
     "  --office CODE        a reviewer's office (required for a reviewer)\n"
-    "  --database CONNINFO  the owner role's connection (default:\n"
-    "                       $PERMIT_DATABASE, then libpq's PG* variables)\n"
+    CLI_HELP_DATABASE
     "  -h, --help           this text\n";
 
 /* Parses argv[2..) (argv[0] "staff", argv[1] "add"). 0, or -1 printed. */
