@@ -61,7 +61,9 @@ db_log_down(struct db *db, const char *msg)
 		while (n > 0 && msg[n - 1] == '\n')
 			n--;
 	}
-	if (db->down)
+	/* While reads go to a standby, a read-write server not found yet is
+	 * the expected answer of every recheck (db/standby.c). */
+	if (db->down || db->standby)
 		log_debug("still unavailable: %.*s", n, msg);
 	else
 		log_error("database unavailable: %.*s", n, msg);
@@ -113,7 +115,8 @@ db_connect_poll(struct db *db)
 	struct pollfd p;
 	int ms, rc = -1;
 
-	if (db->down && (saved <= 0 || db_remaining_ms(db) > DB_DOWN_CONNECT_MS))
+	if ((db->down || db->standby) &&
+	    (saved <= 0 || db_remaining_ms(db) > DB_DOWN_CONNECT_MS))
 		db_deadline(db, DB_DOWN_CONNECT_MS);
 	else if (saved <= 0)
 		db_deadline(db, db->set == DB_SET_CTL ? DB_CTL_CONNECT_MS :
@@ -143,17 +146,18 @@ out:
  * Starts connecting with the defaults above: they come before the expanded
  * conninfo in the arrays, so the conninfo overrides any of them. Only the
  * first dbname is expanded as a conninfo; a ctl handle's second one, after
- * it, overrides the database the conninfo names.
+ * it, overrides the database the conninfo names, and a runtime handle's
+ * `attrs`, when not NULL, its target_session_attrs.
  */
 static PGconn *
-db_connect_start(const struct db *db)
+db_connect_start(const struct db *db, const char *attrs)
 {
 	const char *const keys[] = { "application_name", "keepalives_idle",
 	    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
-	    "dbname", NULL };
+	    "dbname", attrs != NULL ? "target_session_attrs" : NULL, NULL };
 	const char *const vals[] = { DB_APPLICATION_NAME, DB_KEEPALIVES_IDLE,
 	    DB_KEEPALIVES_INTERVAL, DB_KEEPALIVES_COUNT, DB_TCP_USER_TIMEOUT,
-	    db->conninfo, NULL };
+	    db->conninfo, attrs, NULL };
 	const char *const ctl_keys[] = { "application_name", "dbname",
 	    db->dbname != NULL ? "dbname" : NULL, NULL };
 	const char *const ctl_vals[] = { DB_CTL_APPLICATION_NAME, db->conninfo,
@@ -164,29 +168,41 @@ db_connect_start(const struct db *db)
 	return PQconnectStartParams(keys, vals, 1);
 }
 
-static enum db_status
-db_connect(struct db *db)
+int
+db_connect_attempt(struct db *db, const char *attrs)
 {
-	db->conn = db_connect_start(db);
+	db->conn = db_connect_start(db, attrs);
 	if (db->conn == NULL || PQstatus(db->conn) == CONNECTION_BAD) {
 		db_log_down(db, db->conn != NULL ? PQerrorMessage(db->conn) :
 		    "out of memory");
-		db_disconnect(db);
-		return DB_UNAVAILABLE;
+		goto fail;
 	}
-	if (db_connect_poll(db) != 0 || PQsetnonblocking(db->conn, 1) != 0) {
-		db_disconnect(db);
-		return DB_UNAVAILABLE;
-	}
+	if (db_connect_poll(db) != 0 || PQsetnonblocking(db->conn, 1) != 0)
+		goto fail;
 	if (db->set == DB_SET_RUNTIME && db_prepare_all(db) != 0) {
 		/* Unprepared statements make the database unusable: unmigrated
 		 * schema, or the server went away meanwhile. Retry later. */
 		db->down = 1;
-		db_disconnect(db);
+		goto fail;
+	}
+	return 0;
+fail:
+	db_disconnect(db);
+	return -1;
+}
+
+/* A connection to the conninfo's server, else (db/standby.c) to a
+ * read-only one for reads. */
+static enum db_status
+db_connect(struct db *db)
+{
+	if (db_connect_attempt(db, NULL) == 0) {
+		if (db->down || db->standby)
+			log_info("database connection restored");
+		db->standby = 0;
+	} else if (db_standby_fallback(db) != 0) {
 		return DB_UNAVAILABLE;
 	}
-	if (db->down)
-		log_info("database connection restored");
 	db->down = 0;
 	db->connected = 1;
 	return DB_OK;
@@ -268,8 +284,11 @@ db_close(struct db *db)
 enum db_status
 db_ensure(struct db *db)
 {
-	if (db->conn != NULL && !db->broken && PQstatus(db->conn) == CONNECTION_OK)
+	if (db->conn != NULL && !db->broken && PQstatus(db->conn) == CONNECTION_OK) {
+		if (db->standby)
+			db_standby_check(db);
 		return DB_OK;
+	}
 	if (db->set == DB_SET_CTL && db->connected) {
 		/* A new session would silently drop the old one's advisory
 		 * lock, settings and transaction: fail instead. */

@@ -115,6 +115,27 @@ void db_release(struct db *db);
 void db_set_limits(struct db *db, const struct db_limits *limits);
 
 /*
+ * Standby reads (a runtime handle whose conninfo asks for a read-write
+ * server with target_session_attrs=read-write or primary; ignored
+ * otherwise): while none of its hosts takes writes (a failover under way),
+ * the handle connects to a read-only one instead (target_session_attrs
+ * read-only: a hot standby), where reads run and writes fail, and goes back
+ * to a read-write server once there is one again: its standby promoted
+ * (noticed with the server's next answer), or another host found by a new
+ * attempt at most once a second, between transactions. Off without a call.
+ */
+void db_set_standby_reads(struct db *db, int on);
+
+/*
+ * 1 when the handle's connection is to a server that refuses writes: a hot
+ * standby (in_hot_standby), or default_transaction_read_only set for the
+ * role or database, as the server reported them with its last answer; 0
+ * otherwise and when not connected. Call after db_ready() to know before
+ * sending whether a transaction can write.
+ */
+int db_read_only(const struct db *db);
+
+/*
  * The client-side deadline: every later wait on this handle (connecting,
  * sending, waiting for results) ends `ms` milliseconds from now, and a
  * wait that reaches it is DB_UNAVAILABLE, with the server asked to cancel
