@@ -27,6 +27,7 @@ packages=(
 	libfcgi-dev libfcgi-bin libpq-dev libsodium-dev libjansson-dev libcmocka-dev
 	postgresql postgresql-client nginx curl
 	bats jq wrk clang libclang-rt-14-dev python3 nodejs chromium
+	postgresql-15-auto-failover pg-auto-failover-cli
 )
 
 missing=()
