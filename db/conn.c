@@ -104,23 +104,17 @@ db_prepare_all(struct db *db)
 }
 
 /*
- * PQconnectPoll until the connection is made, the attempt's time runs out
- * (the request's deadline, else DB_CONNECT_MS) or it fails. 0 or -1.
+ * PQconnectPoll until the connection is made, the handle's deadline passes
+ * or it fails. 0 or -1 (logged).
  */
 static int
 db_connect_poll(struct db *db)
 {
-	double saved = db->deadline;
 	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
 	struct pollfd p;
+	char msg[256];
 	int ms, rc = -1;
 
-	if ((db->down || db->standby) &&
-	    (saved <= 0 || db_remaining_ms(db) > DB_DOWN_CONNECT_MS))
-		db_deadline(db, DB_DOWN_CONNECT_MS);
-	else if (saved <= 0)
-		db_deadline(db, db->set == DB_SET_CTL ? DB_CTL_CONNECT_MS :
-		    DB_CONNECT_MS);
 	while (ps != PGRES_POLLING_OK) {
 		if (ps == PGRES_POLLING_FAILED || (ms = db_remaining_ms(db)) == 0)
 			goto out;
@@ -132,53 +126,104 @@ db_connect_poll(struct db *db)
 	}
 	rc = 0;
 out:
-	if (rc != 0 && ps != PGRES_POLLING_FAILED)
-		db_log_down(db, "no answer in time");
-	else if (rc != 0)
+	if (rc != 0 && ps != PGRES_POLLING_FAILED) {
+		snprintf(msg, sizeof(msg), "%s port %s: no answer in time",
+		    PQhost(db->conn) != NULL ? PQhost(db->conn) : "?",
+		    PQport(db->conn) != NULL ? PQport(db->conn) : "?");
+		db_log_down(db, msg);
+	} else if (rc != 0) {
 		db_log_down(db, PQerrorMessage(db->conn));
-	db->deadline = saved;
-	if (rc != 0)
-		db->retry_at = monotime_now() + DB_DOWN_RETRY_MS / 1e3;
+	}
 	return rc;
+}
+
+/*
+ * When a connection attempt ends, as CLOCK_MONOTONIC seconds: the handle's
+ * deadline (a request's), but no later than DB_DOWN_CONNECT_MS from now
+ * while down or standby, and without one DB_CONNECT_MS from now
+ * (DB_CTL_CONNECT_MS for permitctl).
+ */
+static double
+db_attempt_end(const struct db *db)
+{
+	double now = monotime_now();
+
+	if ((db->down || db->standby) &&
+	    (db->deadline <= 0 || db_remaining_ms(db) > DB_DOWN_CONNECT_MS))
+		return now + DB_DOWN_CONNECT_MS / 1e3;
+	if (db->deadline <= 0)
+		return now + (db->set == DB_SET_CTL ? DB_CTL_CONNECT_MS :
+		    DB_CONNECT_MS) / 1e3;
+	return db->deadline;
+}
+
+/* Appends keyword `k` with value `v` to the arrays, unless `v` is NULL. */
+static void
+db_param(const char **keys, const char **vals, int *n, const char *k,
+    const char *v)
+{
+	if (v == NULL)
+		return;
+	keys[*n] = k;
+	vals[(*n)++] = v;
 }
 
 /*
  * Starts connecting with the defaults above: they come before the expanded
  * conninfo in the arrays, so the conninfo overrides any of them. Only the
  * first dbname is expanded as a conninfo; a ctl handle's second one, after
- * it, overrides the database the conninfo names, and a runtime handle's
- * `attrs`, when not NULL, its target_session_attrs.
+ * it, overrides the database the conninfo names; a runtime handle's host
+ * `i` of its list (unless -1) overrides the conninfo's hosts, and `attrs`
+ * (unless NULL) its target_session_attrs.
  */
 static PGconn *
-db_connect_start(const struct db *db, const char *attrs)
+db_connect_start(const struct db *db, const char *attrs, int i)
 {
-	const char *const keys[] = { "application_name", "keepalives_idle",
-	    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
-	    "dbname", attrs != NULL ? "target_session_attrs" : NULL, NULL };
-	const char *const vals[] = { DB_APPLICATION_NAME, DB_KEEPALIVES_IDLE,
-	    DB_KEEPALIVES_INTERVAL, DB_KEEPALIVES_COUNT, DB_TCP_USER_TIMEOUT,
-	    db->conninfo, attrs, NULL };
-	const char *const ctl_keys[] = { "application_name", "dbname",
-	    db->dbname != NULL ? "dbname" : NULL, NULL };
-	const char *const ctl_vals[] = { DB_CTL_APPLICATION_NAME, db->conninfo,
-	    db->dbname, NULL };
+	const char *keys[12], *vals[12];
+	int n = 0;
 
-	if (db->set == DB_SET_CTL)
-		return PQconnectStartParams(ctl_keys, ctl_vals, 1);
+	if (db->set == DB_SET_CTL) {
+		db_param(keys, vals, &n, "application_name", DB_CTL_APPLICATION_NAME);
+		db_param(keys, vals, &n, "dbname", db->conninfo);
+		db_param(keys, vals, &n, "dbname", db->dbname);
+	} else {
+		db_param(keys, vals, &n, "application_name", DB_APPLICATION_NAME);
+		db_param(keys, vals, &n, "keepalives_idle", DB_KEEPALIVES_IDLE);
+		db_param(keys, vals, &n, "keepalives_interval", DB_KEEPALIVES_INTERVAL);
+		db_param(keys, vals, &n, "keepalives_count", DB_KEEPALIVES_COUNT);
+		db_param(keys, vals, &n, "tcp_user_timeout", DB_TCP_USER_TIMEOUT);
+		db_param(keys, vals, &n, "dbname", db->conninfo);
+		if (i >= 0) {
+			db_param(keys, vals, &n, "host", db->hosts.host[i]);
+			db_param(keys, vals, &n, "hostaddr", db->hosts.hostaddr[i]);
+			db_param(keys, vals, &n, "port", db->hosts.port[i]);
+		}
+		db_param(keys, vals, &n, "target_session_attrs", attrs);
+	}
+	keys[n] = vals[n] = NULL;
 	return PQconnectStartParams(keys, vals, 1);
 }
 
-int
-db_connect_attempt(struct db *db, const char *attrs)
+/*
+ * Connects to host `i` of the handle's list (-1: the conninfo as it is)
+ * within a `left`-th of the time to `end`, then prepares the runtime set
+ * by `end`. 0 with db->conn connected, or -1 (logged) with db->conn NULL.
+ */
+static int
+db_connect_host(struct db *db, const char *attrs, int i, int left, double end)
 {
-	db->conn = db_connect_start(db, attrs);
+	double now = monotime_now();
+
+	db->conn = db_connect_start(db, attrs, i);
 	if (db->conn == NULL || PQstatus(db->conn) == CONNECTION_BAD) {
 		db_log_down(db, db->conn != NULL ? PQerrorMessage(db->conn) :
 		    "out of memory");
 		goto fail;
 	}
+	db->deadline = now + (end - now) / left;
 	if (db_connect_poll(db) != 0 || PQsetnonblocking(db->conn, 1) != 0)
 		goto fail;
+	db->deadline = end;
 	if (db->set == DB_SET_RUNTIME && db_prepare_all(db) != 0) {
 		/* Unprepared statements make the database unusable: unmigrated
 		 * schema, or the server went away meanwhile. Retry later. */
@@ -189,6 +234,22 @@ db_connect_attempt(struct db *db, const char *attrs)
 fail:
 	db_disconnect(db);
 	return -1;
+}
+
+int
+db_connect_attempt(struct db *db, const char *attrs)
+{
+	double saved = db->deadline, end = db_attempt_end(db);
+	int rc = -1;
+
+	if (db->hosts.n == 0)
+		rc = db_connect_host(db, attrs, -1, 1, end);
+	for (int i = 0; i < db->hosts.n && rc != 0; i++)
+		rc = db_connect_host(db, attrs, i, db->hosts.n - i, end);
+	db->deadline = saved;
+	if (rc != 0)
+		db->retry_at = monotime_now() + DB_DOWN_RETRY_MS / 1e3;
+	return rc;
 }
 
 /* A connection to the conninfo's server, else (db/standby.c) to a
@@ -225,6 +286,11 @@ db_new(enum db_set set, const char *conninfo, const char *dbname)
 	}
 	db->set = set;
 	db->limits = (struct db_limits){ DB_LIMITS_DEFAULT };
+	if (set == DB_SET_RUNTIME && db_hosts_parse(conninfo, &db->hosts) != 0) {
+		free(db->conninfo);
+		free(db);
+		return NULL;
+	}
 	return db;
 }
 
@@ -276,6 +342,7 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	db_disconnect(db);
+	db_hosts_free(&db->hosts);
 	free(db->conninfo);
 	free(db->dbname);
 	free(db);

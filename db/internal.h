@@ -9,8 +9,26 @@
 
 #include "db/db.h"
 
+/*
+ * A conninfo's hosts (db/hosts.c), host[i] with hostaddr[i] and port[i]
+ * (NULL where the conninfo names none), or n 0 when the conninfo does not
+ * list two hosts or more that this can tell apart (libpq then reads it).
+ */
+#define DB_HOSTS_MAX 8
+
+struct db_hosts {
+	int n;
+	char *host[DB_HOSTS_MAX], *hostaddr[DB_HOSTS_MAX], *port[DB_HOSTS_MAX];
+	char *buf;   /* malloc'd: every string above */
+};
+
+/* *h from `conninfo`: 0, or -1 on out of memory (logged). */
+int db_hosts_parse(const char *conninfo, struct db_hosts *h);
+void db_hosts_free(struct db_hosts *h);
+
 struct db {
 	char *conninfo;   /* malloc'd copy of the caller's conninfo */
+	struct db_hosts hosts;   /* runtime: tried one at a time (db/hosts.c) */
 	char *dbname;     /* ctl: malloc'd database overriding conninfo's, or NULL */
 	enum db_set set;  /* the statements this connection runs (db/stmt.h) */
 	PGconn *conn;     /* NULL while not connected */
@@ -92,8 +110,9 @@ int db_result_ok(const PGresult *res);
  * One attempt at connecting (and preparing the runtime set) to the
  * conninfo's servers, its target_session_attrs replaced by `attrs` unless
  * NULL, within the handle's deadline (at most DB_DOWN_CONNECT_MS while down
- * or standby). 0 with db->conn connected; -1 (logged, at debug level while
- * down or standby) with db->conn NULL.
+ * or standby); a runtime handle's hosts one after another, each with an
+ * equal share of what is left. 0 with db->conn connected; -1 (logged, at
+ * debug level while down or standby) with db->conn NULL.
  */
 int db_connect_attempt(struct db *db, const char *attrs);
 

@@ -1,7 +1,9 @@
 /*
- * db/standby: a handle whose conninfo asks for a read-write server reads
- * from a read-only one while there is none, says so (db_read_only), and
- * goes back to a read-write one once there is one again. The server stands
+ * db/ in a failover: a conninfo's hosts are tried one by one, so a host
+ * that never answers does not hold the others up (db/hosts.c); and a
+ * handle whose conninfo asks for a read-write server reads from a
+ * read-only one while there is none, says so (db_read_only), and goes back
+ * to a read-write one once there is one again (db/standby.c). The server stands
  * in for a hot standby the way a promoted standby of pg_auto_failover's
  * does: permit_app's sessions get default_transaction_read_only (which
  * libpq's target_session_attrs judges like in_hot_standby); tests/drill/
@@ -11,6 +13,11 @@
  * alongside other users of the same cluster.
  */
 #include "tests/integration/itest.h"
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "core/log.h"
 #include "db/db.h"
@@ -149,6 +156,44 @@ a_conninfo_without_read_write_never_falls_back(void **state)
 	db_close(db);
 }
 
+/* A socket listening on 127.0.0.1 (its port in *port) that takes
+ * connections, in the kernel's backlog, and never answers: a hung host. */
+static int
+hung_host(int *port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(listen(fd, 8), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&a, &len), 0);
+	*port = ntohs(a.sin_port);
+	return fd;
+}
+
+static void
+a_host_that_never_answers_does_not_hold_up_the_next(void **state)
+{
+	struct pollfd hung = { .events = POLLIN };
+	struct db *db = NULL;
+	int port;
+
+	(void)state;
+	hung.fd = hung_host(&port);
+	snprintf(conninfo, sizeof(conninfo), "host=127.0.0.1,%s/run port=%d,%s "
+	    "user=permit_app dbname=permit", itest_env("PERMIT_TEST_PG_DIR"), port,
+	    itest_env("PERMIT_TEST_PG_PORT"));
+	assert_int_equal(db_open(conninfo, &db), 0);
+	assert_int_equal(db_ensure(db), DB_OK);
+	/* The hung host was tried first: its connection waits in the backlog. */
+	assert_int_equal(poll(&hung, 1, 0), 1);
+	db_close(db);
+	close(hung.fd);
+}
+
 #define STANDBY_TEST(f) \
 	cmocka_unit_test_setup_teardown(f, standby_setup, standby_teardown)
 
@@ -156,6 +201,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_host_that_never_answers_does_not_hold_up_the_next),
 		STANDBY_TEST(no_read_write_server_means_reads_from_a_read_only_one),
 		STANDBY_TEST(without_standby_reads_no_read_write_server_is_unavailable),
 		STANDBY_TEST(a_read_write_server_found_again_takes_over),
@@ -164,6 +210,6 @@ main(void)
 	};
 
 	/* The refused connections log errors: what an operator sees. */
-	log_init("test_db_standby", LOG_LEVEL_ERROR);
-	return cmocka_run_group_tests_name("db standby", tests, NULL, NULL) != 0;
+	log_init("test_db_failover", LOG_LEVEL_ERROR);
+	return cmocka_run_group_tests_name("db failover", tests, NULL, NULL) != 0;
 }
