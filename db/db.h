@@ -87,8 +87,11 @@ struct db_limits {
 
 /*
  * A runtime handle for `conninfo`, not yet connected: the first use (or
- * db_ensure) connects, and every use after a failure reconnects first. -1
- * only on out of memory. Owned by the caller; release with db_close().
+ * db_ensure) connects, and every use after a failure reconnects first. A
+ * conninfo listing several hosts (host=db1,db2) is tried one host at a
+ * time, each with a share of the attempt's time, so one that never answers
+ * does not hold up the next. -1 only on out of memory. Owned by the
+ * caller; release with db_close().
  */
 int db_open(const char *conninfo, struct db **out);
 void db_close(struct db *db);
