@@ -61,21 +61,6 @@ standby_teardown(void **state)
 	return 0;
 }
 
-/* The service mode, as an anonymous binding reads it: a read. */
-static enum db_status
-read_mode(struct db *db, void *arg)
-{
-	arena *a = arena_new(4096);
-	struct db_result *r = NULL;
-	const struct db_param p[2] = { DB_NULL, DB_TEXT("60") };
-	enum db_status st = db_exec(db, a, DB_STMT_BIND, p, 2, &r);
-
-	if (st == DB_OK)
-		snprintf(arg, 64, "%s", db_text(r, 0, DB_COL(BIND, MODE)));
-	arena_free(a);
-	return st;
-}
-
 static void
 no_read_write_server_means_reads_from_a_read_only_one(void **state)
 {
@@ -85,7 +70,7 @@ no_read_write_server_means_reads_from_a_read_only_one(void **state)
 	server_read_only(1);
 	assert_int_equal(db_ensure(db), DB_OK);
 	assert_true(db_read_only(db));
-	assert_int_equal(db_tx_run(db, NULL, read_mode, mode), DB_OK);
+	assert_int_equal(db_tx_run(db, NULL, itest_read_mode, mode), DB_OK);
 	assert_string_equal(mode, "normal");
 }
 
