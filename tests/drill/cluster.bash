@@ -175,6 +175,11 @@ drill_states() {
 	    FROM pgautofailover.node ORDER BY nodename" 2>/dev/null
 }
 
+# Succeeds when node1 is the formation's only node, settled.
+drill_single() {
+	[ "$(drill_states)" = "node1 single" ]
+}
+
 # Succeeds when node1 is primary, node2 its secondary, and node1 acknowledges
 # a commit only once node2 has flushed it (a synchronous standby, and
 # synchronous_commit on).
@@ -195,7 +200,7 @@ drill_formation_up() {
 	    "$DRILL_PG/xdg/data" "$DRILL_PG/xdg/run" "$DRILL_PG/tmp" || return 1
 	drill_monitor_up || return 1
 	drill_node_up node1 || return 1
-	drill_wait 60 eval '[ "$(drill_states)" = "node1 single" ]' || return 1
+	drill_wait 60 drill_single || return 1
 	drill_node_up node2 || return 1
 	# Settled: still so a second later (a joining standby's state flaps).
 	drill_wait 60 drill_synchronous && sleep 1 && drill_wait 30 drill_synchronous
@@ -209,14 +214,14 @@ drill_kill() { # NAME
 	pid=$(drill_autoctl_pid "$(drill_node_dir "$1")")
 	[ -n "$pid" ] || return 1
 	kill -KILL -- "-$pid" || return 1
-	drill_wait 10 eval "! drill_group_alive $pid"
+	drill_wait 10 drill_group_gone "$pid"
 }
 
-# Succeeds while process group PGID has a process that is not a zombie
-# (a killed process lingers as one until its new parent reaps it).
-drill_group_alive() { # PGID
+# Succeeds when process group PGID has no process left but zombies (a
+# killed process lingers as one until its new parent reaps it).
+drill_group_gone() { # PGID
 	ps -e -o pgid=,stat= | awk -v g="$1" '$1 == g && $2 !~ /^Z/ { found = 1 }
-	    END { exit !found }'
+	    END { exit found }'
 }
 
 # Stops every pg_autoctl of the formation (each stops its postgres), then
@@ -231,7 +236,7 @@ drill_formation_down() {
 		drill_autoctl stop --pgdata "$dir" --fast >/dev/null 2>&1 || true
 	done
 	for pid in "${pids[@]}"; do
-		drill_wait 20 eval "! drill_group_alive $pid" ||
+		drill_wait 20 drill_group_gone "$pid" ||
 		    kill -KILL -- "-$pid" 2>/dev/null || true
 	done
 	return 0

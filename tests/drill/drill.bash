@@ -49,6 +49,7 @@ drill_config_write() {
 # as scripts/stack.bash makes them (its stack_dsn points at the primary's
 # socket and port here); the standby gets them by replication.
 drill_db_up() {
+	# shellcheck disable=SC2034 # stack_db_up's (stack_dsn's) settings
 	(STACK_DIR=$DRILL_PG PG_PORT=$(drill_node_port node1) && stack_db_up)
 }
 
@@ -68,7 +69,7 @@ drill_load_stop() {
 	local rc=0
 	[ -n "${DRILL_LOAD_PID:-}" ] || return 0
 	touch "$DRILL_STOP"
-	if ! drill_wait 90 eval "! kill -0 $DRILL_LOAD_PID 2>/dev/null"; then
+	if ! drill_wait 90 drill_exited "$DRILL_LOAD_PID"; then
 		kill -KILL "$DRILL_LOAD_PID" 2>/dev/null
 		rc=1
 	fi
@@ -77,9 +78,12 @@ drill_load_stop() {
 	return "$rc"
 }
 
-# The health mode permitd answers now, or nothing.
-drill_mode() {
-	curl -sS --max-time 2 "$PERMIT_URL/api/v1/health" 2>/dev/null | jq -r '.mode // empty' 2>/dev/null
+drill_exited() { ! kill -0 "$1" 2>/dev/null; }   # PID
+
+# Succeeds when permitd's health says it serves writes (mode normal).
+drill_writable() {
+	[ "$(curl -sS --max-time 2 "$PERMIT_URL/api/v1/health" 2>/dev/null |
+	    jq -r '.mode // empty' 2>/dev/null)" = normal ]
 }
 
 # When, after KILL_MS, the monitor made node NAME primary (its goal state
@@ -94,6 +98,8 @@ drill_promoted_ms() { # NAME KILL_MS
 	    WHERE nodename = '$1' AND goalstate IN ('wait_primary', 'primary')
 	      AND eventtime > to_timestamp($2 / 1000.0)"
 }
+
+drill_promoted() { [ -n "$(drill_promoted_ms "$@")" ]; }   # NAME KILL_MS
 
 # The load, the kill and the figures: the primary (node1) killed after
 # DRILL_BEFORE_S of load; the load goes on until the monitor has promoted
@@ -110,9 +116,9 @@ drill_exercise() {
 	kill_ms=$(drill_now_ms)
 	drill_kill node1 || { echo "node1 was not killed" >&2; return 1; }
 	gone_ms=$(drill_now_ms)
-	drill_wait 60 eval '[ -n "$(drill_promoted_ms node2 "$kill_ms")" ]' ||
+	drill_wait 60 drill_promoted node2 "$kill_ms" ||
 	    { echo "the monitor promoted no standby" >&2; drill_states >&2; return 1; }
-	drill_wait 30 eval '[ "$(drill_mode)" = normal ]' ||
+	drill_wait 30 drill_writable ||
 	    { echo "permitd did not serve writes again" >&2; return 1; }
 	sleep "${DRILL_AFTER_S:-4}"
 	drill_load_stop || { echo "the clients failed:" >&2; tail -n 5 "$DRILL_DIR/load.log" >&2; return 1; }
