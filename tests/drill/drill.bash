@@ -9,7 +9,9 @@
 #
 # Environment: DRILL_CLIENTS (6), DRILL_BEFORE_S (load before the kill,
 # 4), DRILL_AFTER_S (load after the service is back, 4), DRILL_THINK_MS
-# (load.mjs); `make drill` (scripts/drill.sh) sets longer ones.
+# (load.mjs), DRILL_WORKERS (permitd's, 4); `make drill` sets longer ones.
+# A client keeps every application it makes, at most
+# max_active_applications (1000 here): about five minutes of load.
 
 DRILL_FIGURES=$DRILL_DIR/figures.json
 DRILL_ANSWERS=$DRILL_DIR/answers.jsonl

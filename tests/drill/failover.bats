@@ -7,7 +7,7 @@
 # figures, which the run's output lists. `make test` runs a short drill,
 # `make drill` a long one.
 #
-# Environment from scripts/test.sh or scripts/drill.sh: PERMIT_TEST_ROOT,
+# Environment from scripts/test.sh (also for `make drill`): PERMIT_TEST_ROOT,
 # PERMIT_TEST_DIR (a directory the cluster user can traverse), PERMITD,
 # PERMITCTL.
 
