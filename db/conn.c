@@ -48,7 +48,9 @@ db_disconnect(struct db *db)
 
 /*
  * Logs a failed connect once per outage at error level; repeats go to debug,
- * so a worker polled while the server is down does not flood the log.
+ * so a worker polled while the server is down does not flood the log. A
+ * host of a list with more to try is no outage (a standby refusing a
+ * read-write session, the old primary gone): debug only.
  */
 static void
 db_log_down(struct db *db, const char *msg)
@@ -60,6 +62,10 @@ db_log_down(struct db *db, const char *msg)
 		n = (int)strlen(msg);
 		while (n > 0 && msg[n - 1] == '\n')
 			n--;
+	}
+	if (db->more_hosts) {
+		log_debug("%.*s; trying the next host", n, msg);
+		return;
 	}
 	/* While reads go to a standby, a read-write server not found yet is
 	 * the expected answer of every recheck (db/standby.c). */
@@ -244,8 +250,11 @@ db_connect_attempt(struct db *db, const char *attrs)
 
 	if (db->hosts.n == 0)
 		rc = db_connect_host(db, attrs, -1, 1, end);
-	for (int i = 0; i < db->hosts.n && rc != 0; i++)
+	for (int i = 0; i < db->hosts.n && rc != 0; i++) {
+		db->more_hosts = i < db->hosts.n - 1;
 		rc = db_connect_host(db, attrs, i, db->hosts.n - i, end);
+	}
+	db->more_hosts = 0;
 	db->deadline = saved;
 	if (rc != 0)
 		db->retry_at = monotime_now() + DB_DOWN_RETRY_MS / 1e3;

@@ -29,6 +29,7 @@ void db_hosts_free(struct db_hosts *h);
 struct db {
 	char *conninfo;   /* malloc'd copy of the caller's conninfo */
 	struct db_hosts hosts;   /* runtime: tried one at a time (db/hosts.c) */
+	int more_hosts;   /* connecting to a host that is not the list's last */
 	char *dbname;     /* ctl: malloc'd database overriding conninfo's, or NULL */
 	enum db_set set;  /* the statements this connection runs (db/stmt.h) */
 	PGconn *conn;     /* NULL while not connected */
