@@ -227,7 +227,13 @@ db_connect_host(struct db *db, const char *attrs, int i, int left, double end)
 		goto fail;
 	}
 	db->deadline = now + (end - now) / left;
-	if (db_connect_poll(db) != 0 || PQsetnonblocking(db->conn, 1) != 0)
+	if (db_connect_poll(db) != 0) {
+		/* Not again before DB_DOWN_RETRY_MS (a connection libpq could
+		 * not even start, no socket file say, may be tried at once). */
+		db->retry_at = monotime_now() + DB_DOWN_RETRY_MS / 1e3;
+		goto fail;
+	}
+	if (PQsetnonblocking(db->conn, 1) != 0)
 		goto fail;
 	db->deadline = end;
 	if (db->set == DB_SET_RUNTIME && db_prepare_all(db) != 0) {
@@ -256,8 +262,6 @@ db_connect_attempt(struct db *db, const char *attrs)
 	}
 	db->more_hosts = 0;
 	db->deadline = saved;
-	if (rc != 0)
-		db->retry_at = monotime_now() + DB_DOWN_RETRY_MS / 1e3;
 	return rc;
 }
 

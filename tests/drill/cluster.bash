@@ -175,6 +175,16 @@ drill_states() {
 	    FROM pgautofailover.node ORDER BY nodename" 2>/dev/null
 }
 
+# The monitor's last 20 events, oldest first: what to read when the
+# formation did not do what was expected.
+drill_events() {
+	drill_psql monitor pg_auto_failover -tA -F ' ' -c "
+	    SELECT * FROM (SELECT eventtime::time(1), nodename, reportedstate,
+	                          goalstate, left(description, 100)
+	                   FROM pgautofailover.event ORDER BY eventid DESC
+	                   LIMIT 20) e ORDER BY 1" 2>/dev/null
+}
+
 # Succeeds when node1 is the formation's only node, settled.
 drill_single() {
 	[ "$(drill_states)" = "node1 single" ]

@@ -114,12 +114,12 @@ drill_exercise() {
 	sleep "${DRILL_BEFORE_S:-4}"
 	kill -0 "$DRILL_LOAD_PID" || { echo "the clients stopped early" >&2; return 1; }
 	drill_synchronous ||
-	    { echo "node1 is not a primary with a synchronous standby" >&2; drill_states >&2; return 1; }
+	    { echo "node1 is not a primary with a synchronous standby" >&2; drill_events >&2; return 1; }
 	kill_ms=$(drill_now_ms)
 	drill_kill node1 || { echo "node1 was not killed" >&2; return 1; }
 	gone_ms=$(drill_now_ms)
 	drill_wait 60 drill_promoted node2 "$kill_ms" ||
-	    { echo "the monitor promoted no standby" >&2; drill_states >&2; return 1; }
+	    { echo "the monitor promoted no standby" >&2; drill_events >&2; return 1; }
 	drill_wait 30 drill_writable ||
 	    { echo "permitd did not serve writes again" >&2; return 1; }
 	sleep "${DRILL_AFTER_S:-4}"
@@ -146,7 +146,8 @@ drill_setup() {
 	mkdir -p "$DRILL_DIR"
 	DRILL_PORT=$(drill_pick_ports $((31000 + RANDOM % 3000)))
 	export DRILL_PORT
-	drill_formation_up || { echo "the formation did not form:" >&2; drill_states >&2; return 1; }
+	drill_formation_up ||
+	    { echo "the formation did not form:" >&2; drill_states >&2; drill_events >&2; return 1; }
 	drill_db_up >"$DRILL_DIR/db.log" 2>&1 || { cat "$DRILL_DIR/db.log" >&2; return 1; }
 	drill_config_write
 	stack_start
