@@ -9,9 +9,8 @@
 #
 # Environment: DRILL_CLIENTS (6), DRILL_BEFORE_S (load before the kill,
 # 4), DRILL_AFTER_S (load after the service is back, 4), DRILL_THINK_MS
-# (load.mjs), DRILL_WORKERS (permitd's, 4); `make drill` sets longer ones.
-# A client keeps every application it makes, at most
-# max_active_applications (1000 here): about five minutes of load.
+# and DRILL_KEEP_ACTIVE (load.mjs), DRILL_WORKERS (permitd's, 4); `make
+# drill` sets longer ones.
 
 DRILL_FIGURES=$DRILL_DIR/figures.json
 DRILL_ANSWERS=$DRILL_DIR/answers.jsonl
@@ -134,10 +133,10 @@ drill_exercise() {
 # The figures as lines for the test run's output.
 drill_report() {
 	jq -r '
-	    "drill: \(.clients) clients, \(.acknowledged) acknowledged submissions (\(.sent_again) of them sent again), \(.lost) lost, \(.duplicates) duplicates, \(.unsettled) unsettled",
+	    "drill: \(.clients) clients, \(.acknowledged) acknowledged submissions (\(.sent_again) of them sent again, \(.cancelled) cancelled since), \(.lost) lost, \(.duplicates) duplicates, \(.unsettled) unsettled",
 	    "drill: the primary gone \(.gone_after_ms / 1000) s after the kill, promoted by the monitor after \(.promoted_after_ms / 1000) s; writes served again after \(.back_after_ms / 1000) s",
 	    "drill: in flight at the kill: \(.in_flight | tojson)",
-	    "drill: while no primary: reads \(.window.reads | tojson), health \(.window.health | tojson), submissions \(.window.submissions | tojson)",
+	    "drill: while no primary: reads \(.window.reads | tojson), health \(.window.health | tojson), writes \(.window.writes | tojson)",
 	    "drill: all answers: \(.answers | tojson)",
 	    "drill: unexpected answers: \(.unexpected | tojson)"' "$DRILL_FIGURES"
 }

@@ -41,7 +41,7 @@ teardown_file() {
 	[ "$(figure .duplicates)" = 0 ]
 }
 
-@test "every submission ended acknowledged" {
+@test "every submission and cancellation ended acknowledged" {
 	[ "$(figure .unsettled)" = 0 ]
 }
 
@@ -65,6 +65,6 @@ teardown_file() {
 	[ "$(figure '.window.health | keys')" = '["read_only"]' ]
 }
 
-@test "while no primary exists, submissions are answered 503 maintenance" {
-	[ "$(figure '.window.submissions | keys')" = '["503 maintenance"]' ]
+@test "while no primary exists, writes are answered 503 maintenance" {
+	[ "$(figure '.window.writes | keys')" = '["503 maintenance"]' ]
 }

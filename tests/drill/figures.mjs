@@ -9,7 +9,9 @@
 //                    first try had committed), or an application of the
 //                    clients' accounts that no key was answered with
 //   sent_again       acknowledged keys sent once more (and answered 201)
-//   unsettled        keys whose last answer was not 201
+//   cancelled        cancellations answered 200 (distinct keys)
+//   unsettled        keys (submissions', cancellations') whose last answer
+//                    was not a success
 //   back_after_ms    from the kill to the answer of the first submission
 //                    sent after the primary was gone and answered 201
 //   gone_after_ms    from the kill to the moment none of the primary's
@@ -19,7 +21,8 @@
 //                    primary was gone and answered after it was killed
 //   window           what requests sent after the primary was gone and
 //                    answered before the promotion got: owner-bound reads
-//                    (by status), health (by mode), submissions (by status)
+//                    (by status), health (by mode), writes (submissions and
+//                    cancellations, by status)
 //   answers          every answer by kind and status (with error code)
 //   unexpected       answers other than 200, 201 and 503 (0: no answer)
 //
@@ -39,15 +42,19 @@ const rows = readFileSync(rowsFile, 'utf8').split('\n').filter(Boolean).map((l) 
 const count = (map, k) => { map[k] = (map[k] ?? 0) + 1; return map; };
 const label = (a) => (a.code ? `${a.status} ${a.code}` : String(a.status));
 
-// Per key: every id it was acknowledged with, whether a try was refused
-// 409, and its last answer.
+// Per submission's key: every id it was acknowledged with, and whether a
+// try was refused 409.
 const keys = new Map();
 for (const a of answers.filter((x) => x.kind === 'submit')) {
-  const k = keys.get(a.key) ?? { ids: new Set(), conflict: false, last: null };
+  const k = keys.get(a.key) ?? { ids: new Set(), conflict: false };
   if (a.status === 201) k.ids.add(a.id);
   if (a.status === 409) k.conflict = true;
-  if (k.last === null || a.t1 >= k.last.t1) k.last = a;
   keys.set(a.key, k);
+}
+// Per key of a write (submission or cancellation): its last answer.
+const last = new Map();
+for (const a of answers.filter((x) => x.kind === 'submit' || x.kind === 'cancel')) {
+  if (!last.has(a.key) || a.t1 >= last.get(a.key).t1) last.set(a.key, a);
 }
 const acknowledged = new Set([...keys.values()].flatMap((k) => [...k.ids]));
 const accounts = new Set(answers.filter((a) => a.kind === 'signin' && a.account).map((a) => a.account));
@@ -64,7 +71,7 @@ const firstBack = answers
 
 const inFlight = answers.filter((a) => a.t0 < gone && a.t1 >= kill).reduce((m, a) => count(m, label(a)), {});
 const inWindow = answers.filter((a) => a.t0 >= gone && a.t1 <= promoted);
-const tally = (kind, by) => inWindow.filter((a) => a.kind === kind).reduce((m, a) => count(m, by(a)), {});
+const tally = (kinds, by) => inWindow.filter((a) => kinds.includes(a.kind)).reduce((m, a) => count(m, by(a)), {});
 
 const answersByKind = {};
 for (const a of answers) answersByKind[a.kind] = count(answersByKind[a.kind] ?? {}, label(a));
@@ -74,16 +81,17 @@ console.log(JSON.stringify({
   acknowledged: acknowledged.size,
   lost,
   duplicates,
-  unsettled: [...keys.values()].filter((k) => k.last.status !== 201).length,
+  cancelled: [...last.values()].filter((a) => a.kind === 'cancel' && a.status === 200).length,
+  unsettled: [...last.values()].filter((a) => a.status !== 200 && a.status !== 201).length,
   sent_again: answers.filter((a) => a.kind === 'submit' && a.again && a.status === 201).length,
   back_after_ms: firstBack === null ? null : firstBack - kill,
   gone_after_ms: gone - kill,
   promoted_after_ms: promoted - kill,
   in_flight: inFlight,
   window: {
-    reads: tally('read', label),
-    health: tally('health', (a) => (a.status === 200 ? a.mode : label(a))),
-    submissions: tally('submit', label),
+    reads: tally(['read'], label),
+    health: tally(['health'], (a) => (a.status === 200 ? a.mode : label(a))),
+    writes: tally(['submit', 'cancel'], label),
   },
   answers: answersByKind,
   unexpected: answers.filter((a) => ![200, 201, 503].includes(a.status)).reduce((m, a) => count(m, label(a)), {}),

@@ -2,18 +2,20 @@
 // passport applications one after another, each with an Idempotency-Key of
 // its own, as a careful client would: a 503 (or no answer at all) is tried
 // again with the same key and body after Retry-After, until the service
-// answers something else; and every fifth acknowledged submission is sent
+// answers something else; every fifth acknowledged submission is sent
 // once more, as by a client whose answer was lost on the way, which must
-// be answered with the same application. Meanwhile, as a page open beside
-// it would, it
-// reads its latest acknowledged application (an owner-bound read) and asks
-// /health for the mode, again and again. Every answer is one JSON line in
-// OUT:
+// be answered with the same application; and past DRILL_KEEP_ACTIVE
+// applications it cancels its oldest (a write too, with a key of its own),
+// so it stays within max_active_applications however long it runs.
+// Meanwhile, as a page open beside it would, it reads its latest
+// acknowledged application (an owner-bound read) and asks /health for the
+// mode, again and again. Every answer is one JSON line in OUT:
 //
 //   {"t0","t1"  ms since the epoch, request sent and answer read
-//    "kind"     register | signin | submit | read | health
-//    "client", "key" (submit), "again" (submit: the acknowledged key sent
-//               once more), "attempt" (1 for a request's first try),
+//    "kind"     register | signin | submit | cancel | read | health
+//    "client", "key" (submit, cancel: its Idempotency-Key), "again"
+//               (submit: the acknowledged key sent once more), "attempt"
+//               (1 for a request's first try),
 //    "status"   the HTTP status, 0 when no answer came (a transport error)
 //    "code"     error.code of an error body, else null
 //    "id"       the application's id (submit 201, read 200), else null
@@ -26,12 +28,14 @@
 //   node load.mjs URL CLIENTS OUT STOP
 //
 // Environment: DRILL_THINK_MS, a client's pause between two submissions
-// and between two rounds of reads (default 20).
+// and between two rounds of reads (default 20); DRILL_KEEP_ACTIVE, the
+// applications a client keeps active (default 50).
 import { appendFileSync, existsSync } from 'node:fs';
 
 const [url, clientsArg, out, stopFile] = process.argv.slice(2);
 const clients = Number(clientsArg);
 const thinkMs = Number(process.env.DRILL_THINK_MS ?? 20);
+const keepActive = Number(process.env.DRILL_KEEP_ACTIVE ?? 50);
 const password = 'drill password, long enough';
 const requestTimeoutMs = 15000;
 const giveUpMs = 60000;
@@ -123,15 +127,24 @@ function application(n) {
 // Submissions, one key after another, until STOP; `seen.latest` is the
 // id of the last one acknowledged.
 async function writer(c, session, seen) {
+  const active = [];
   for (let i = 0; !stopped(); i++) {
     const key = `drill-${c}-${i}`;
     const opts = { body: application(c * 100000 + i), ...session, key };
     const r = await persist({ kind: 'submit', client: c, key, again: false }, 'POST',
       '/api/v1/applications', opts);
-    if (r.status === 201) seen.latest = r.json.application.id;
+    if (r.status === 201) {
+      seen.latest = r.json.application.id;
+      active.push(seen.latest);
+    }
     if (r.status === 201 && i % 5 === 0) {
       await persist({ kind: 'submit', client: c, key, again: true }, 'POST',
         '/api/v1/applications', opts);
+    }
+    if (active.length > keepActive) {
+      const oldest = active.shift();
+      await persist({ kind: 'cancel', client: c, key: `cancel-${oldest}` }, 'POST',
+        `/api/v1/applications/${oldest}/cancel`, { ...session, key: `cancel-${oldest}` });
     }
     await sleep(thinkMs);
   }
