@@ -1,7 +1,7 @@
 # permitd — GNU Makefile.
 #
 # The two commands a newcomer needs:   make run     make test
-# Everything else:                     make deps all bench leak fuzz deb psql clean
+# Everything else:                     make deps all bench leak drill fuzz deb psql clean
 #
 # Three build variants share one source tree:
 #   $(BUILD)/release   -O2, the programs `make run` starts
@@ -85,7 +85,7 @@ INTEG_SRC := $(wildcard tests/integration/test_*.c)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all release asan deps run test leak bench fuzz deb psql clean tests-built
+.PHONY: all release asan deps run test leak drill bench fuzz deb psql clean tests-built
 .DEFAULT_GOAL := all
 
 all: release man
@@ -183,6 +183,14 @@ leak:
 	@scripts/deps.sh test
 	@$(MAKE) -s --no-print-directory -j$$(nproc) release asan
 	@PERMIT_TEST_ONLY=tests/e2e/leak.bats LEAK_REQUESTS=$${LEAK_REQUESTS:-20000} scripts/test.sh
+
+# The failover drill's long run (tests/drill/): more clients, a longer load.
+drill:
+	@scripts/deps.sh test
+	@$(MAKE) -s --no-print-directory -j$$(nproc) release asan
+	@PERMIT_TEST_ONLY=tests/drill/ PERMIT_TEST_TIMEOUT=$${PERMIT_TEST_TIMEOUT:-900} \
+	    DRILL_CLIENTS=$${DRILL_CLIENTS:-16} DRILL_BEFORE_S=$${DRILL_BEFORE_S:-30} \
+	    DRILL_AFTER_S=$${DRILL_AFTER_S:-60} scripts/test.sh
 
 bench:
 	@scripts/deps.sh bench

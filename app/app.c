@@ -81,6 +81,7 @@ app_ctx_open(const struct app_service *svc, struct pipe_ctx *ctx)
 		return -1;
 	}
 	db_set_limits(ctx->db, &limits);
+	db_set_standby_reads(ctx->db, svc->cfg.db_standby_reads);
 	if (db_ensure(ctx->db) != DB_OK)
 		log_warn("database unavailable at start; serving 503 until it "
 		    "is back");

@@ -7,8 +7,9 @@
 
 #include "pipe/pipe.h"
 
-/* 200 {"status":"ok","mode":...,"message":...} with the mode and the
- * admin's message (null when none) pipe_serve() read. */
+/* 200 {"status":"ok","mode":...,"message":...} with the mode the request
+ * is served in (read_only on a standby) and the admin's message (null when
+ * none) pipe_serve() read. */
 pipe_handler app_health;
 
 /* The route's 503 body, {"status":"unavailable"} (docs/API.md). Arena-owned. */

@@ -15,7 +15,8 @@
 #include "pipe/pipe.h"
 
 /* GET /api/v1/admin/maintenance: 200 {"mode","message"} as this request's
- * binding read them (message null when none). */
+ * binding read them (message null when none), the mode as the request is
+ * served in (read_only on a standby, pipe_mode_served). */
 pipe_handler app_maintenance_get;
 
 /*

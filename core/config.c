@@ -40,6 +40,7 @@ static const struct config_key config_keys[] = {
 	KEY(db_statement_timeout, CONFIG_T_INT, 0, 600000),
 	KEY(db_lock_timeout, CONFIG_T_INT, 0, 600000),
 	KEY(db_idle_in_transaction_timeout, CONFIG_T_INT, 0, 3600000),
+	KEY(db_standby_reads, CONFIG_T_BOOL, 0, 1),
 	KEY(body_limit, CONFIG_T_SIZE, 1024, 16 * 1024 * 1024),
 	KEY(retry_after, CONFIG_T_INT, 1, 3600),
 	KEY(cookie_secure, CONFIG_T_BOOL, 0, 1),
@@ -104,6 +105,7 @@ config_defaults(struct config *c)
 	c->db_statement_timeout = 5000;
 	c->db_lock_timeout = 2000;
 	c->db_idle_in_transaction_timeout = 10000;
+	c->db_standby_reads = 1;
 	c->body_limit = 64 * 1024;
 	c->retry_after = 5;
 	c->cookie_secure = 1;

@@ -36,6 +36,8 @@ struct config {
 	int db_statement_timeout;     /* ms, server side, per statement */
 	int db_lock_timeout;          /* ms, server side, per lock wait */
 	int db_idle_in_transaction_timeout;   /* ms, server side */
+	int db_standby_reads;         /* 1: reads from a standby while `database`
+	                                 finds no read-write server */
 
 	/* HTTP */
 	size_t body_limit;            /* bytes; larger bodies get 413 */

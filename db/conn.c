@@ -49,7 +49,9 @@ db_disconnect(struct db *db)
 
 /*
  * Logs a failed connect once per outage at error level; repeats go to debug,
- * so a worker polled while the server is down does not flood the log.
+ * so a worker polled while the server is down does not flood the log. A
+ * host of a list with more to try is no outage (a standby refusing a
+ * read-write session, the old primary gone): debug only.
  */
 static void
 db_log_down(struct db *db, const char *msg)
@@ -62,8 +64,14 @@ db_log_down(struct db *db, const char *msg)
 		while (n > 0 && msg[n - 1] == '\n')
 			n--;
 	}
+	if (db->more_hosts) {
+		log_debug("%.*s; trying the next host", n, msg);
+		return;
+	}
 	metrics_add(METRICS_DB_CONNECT_FAILED, 1);
-	if (db->down)
+	/* While reads go to a standby, a read-write server not found yet is
+	 * the expected answer of every recheck (db/standby.c). */
+	if (db->down || db->standby)
 		log_debug("still unavailable: %.*s", n, msg);
 	else
 		log_error("database unavailable: %.*s", n, msg);
@@ -104,22 +112,18 @@ db_prepare_all(struct db *db)
 }
 
 /*
- * PQconnectPoll until the connection is made, the attempt's time runs out
- * (the request's deadline, else DB_CONNECT_MS) or it fails. 0 or -1.
+ * PQconnectPoll until the connection is made, the handle's deadline passes
+ * or it fails. 0 or -1 (logged).
  */
 static int
 db_connect_poll(struct db *db)
 {
-	double saved = db->deadline, started = monotime_now();
+	double started = monotime_now();
 	PostgresPollingStatusType ps = PGRES_POLLING_WRITING;
 	struct pollfd p;
+	char msg[256];
 	int ms, rc = -1;
 
-	if (db->down && (saved <= 0 || db_remaining_ms(db) > DB_DOWN_CONNECT_MS))
-		db_deadline(db, DB_DOWN_CONNECT_MS);
-	else if (saved <= 0)
-		db_deadline(db, db->set == DB_SET_CTL ? DB_CTL_CONNECT_MS :
-		    DB_CONNECT_MS);
 	while (ps != PGRES_POLLING_OK) {
 		if (ps == PGRES_POLLING_FAILED || (ms = db_remaining_ms(db)) == 0)
 			goto out;
@@ -131,65 +135,152 @@ db_connect_poll(struct db *db)
 	}
 	rc = 0;
 out:
-	if (rc != 0 && ps != PGRES_POLLING_FAILED)
-		db_log_down(db, "no answer in time");
-	else if (rc != 0)
+	if (rc != 0 && ps != PGRES_POLLING_FAILED) {
+		snprintf(msg, sizeof(msg), "%s port %s: no answer in time",
+		    PQhost(db->conn) != NULL ? PQhost(db->conn) : "?",
+		    PQport(db->conn) != NULL ? PQport(db->conn) : "?");
+		db_log_down(db, msg);
+	} else if (rc != 0) {
 		db_log_down(db, PQerrorMessage(db->conn));
-	db->deadline = saved;
+	}
 	db->busy += monotime_now() - started;
-	if (rc != 0)
-		db->retry_at = monotime_now() + DB_DOWN_RETRY_MS / 1e3;
 	return rc;
+}
+
+/*
+ * When a connection attempt ends, as CLOCK_MONOTONIC seconds: the handle's
+ * deadline (a request's), but no later than DB_DOWN_CONNECT_MS from now
+ * while down or standby, and without one DB_CONNECT_MS from now
+ * (DB_CTL_CONNECT_MS for permitctl).
+ */
+static double
+db_attempt_end(const struct db *db)
+{
+	double now = monotime_now();
+
+	if ((db->down || db->standby) &&
+	    (db->deadline <= 0 || db_remaining_ms(db) > DB_DOWN_CONNECT_MS))
+		return now + DB_DOWN_CONNECT_MS / 1e3;
+	if (db->deadline <= 0)
+		return now + (db->set == DB_SET_CTL ? DB_CTL_CONNECT_MS :
+		    DB_CONNECT_MS) / 1e3;
+	return db->deadline;
+}
+
+/* Appends keyword `k` with value `v` to the arrays, unless `v` is NULL. */
+static void
+db_param(const char **keys, const char **vals, int *n, const char *k,
+    const char *v)
+{
+	if (v == NULL)
+		return;
+	keys[*n] = k;
+	vals[(*n)++] = v;
 }
 
 /*
  * Starts connecting with the defaults above: they come before the expanded
  * conninfo in the arrays, so the conninfo overrides any of them. Only the
  * first dbname is expanded as a conninfo; a ctl handle's second one, after
- * it, overrides the database the conninfo names.
+ * it, overrides the database the conninfo names; a runtime handle's host
+ * `i` of its list (unless -1) overrides the conninfo's hosts, and `attrs`
+ * (unless NULL) its target_session_attrs.
  */
 static PGconn *
-db_connect_start(const struct db *db)
+db_connect_start(const struct db *db, const char *attrs, int i)
 {
-	const char *const keys[] = { "application_name", "keepalives_idle",
-	    "keepalives_interval", "keepalives_count", "tcp_user_timeout",
-	    "dbname", NULL };
-	const char *const vals[] = { DB_APPLICATION_NAME, DB_KEEPALIVES_IDLE,
-	    DB_KEEPALIVES_INTERVAL, DB_KEEPALIVES_COUNT, DB_TCP_USER_TIMEOUT,
-	    db->conninfo, NULL };
-	const char *const ctl_keys[] = { "application_name", "dbname",
-	    db->dbname != NULL ? "dbname" : NULL, NULL };
-	const char *const ctl_vals[] = { DB_CTL_APPLICATION_NAME, db->conninfo,
-	    db->dbname, NULL };
+	const char *keys[12], *vals[12];
+	int n = 0;
 
-	if (db->set == DB_SET_CTL)
-		return PQconnectStartParams(ctl_keys, ctl_vals, 1);
+	if (db->set == DB_SET_CTL) {
+		db_param(keys, vals, &n, "application_name", DB_CTL_APPLICATION_NAME);
+		db_param(keys, vals, &n, "dbname", db->conninfo);
+		db_param(keys, vals, &n, "dbname", db->dbname);
+	} else {
+		db_param(keys, vals, &n, "application_name", DB_APPLICATION_NAME);
+		db_param(keys, vals, &n, "keepalives_idle", DB_KEEPALIVES_IDLE);
+		db_param(keys, vals, &n, "keepalives_interval", DB_KEEPALIVES_INTERVAL);
+		db_param(keys, vals, &n, "keepalives_count", DB_KEEPALIVES_COUNT);
+		db_param(keys, vals, &n, "tcp_user_timeout", DB_TCP_USER_TIMEOUT);
+		db_param(keys, vals, &n, "dbname", db->conninfo);
+		if (i >= 0) {
+			db_param(keys, vals, &n, "host", db->hosts.host[i]);
+			db_param(keys, vals, &n, "hostaddr", db->hosts.hostaddr[i]);
+			db_param(keys, vals, &n, "port", db->hosts.port[i]);
+		}
+		db_param(keys, vals, &n, "target_session_attrs", attrs);
+	}
+	keys[n] = vals[n] = NULL;
 	return PQconnectStartParams(keys, vals, 1);
 }
 
-static enum db_status
-db_connect(struct db *db)
+/*
+ * Connects to host `i` of the handle's list (-1: the conninfo as it is)
+ * within a `left`-th of the time to `end`, then prepares the runtime set
+ * by `end`. 0 with db->conn connected, or -1 (logged) with db->conn NULL.
+ */
+static int
+db_connect_host(struct db *db, const char *attrs, int i, int left, double end)
 {
-	db->conn = db_connect_start(db);
+	double now = monotime_now();
+
+	db->conn = db_connect_start(db, attrs, i);
 	if (db->conn == NULL || PQstatus(db->conn) == CONNECTION_BAD) {
 		db_log_down(db, db->conn != NULL ? PQerrorMessage(db->conn) :
 		    "out of memory");
-		db_disconnect(db);
-		return DB_UNAVAILABLE;
+		goto fail;
 	}
-	if (db_connect_poll(db) != 0 || PQsetnonblocking(db->conn, 1) != 0) {
-		db_disconnect(db);
-		return DB_UNAVAILABLE;
+	db->deadline = now + (end - now) / left;
+	if (db_connect_poll(db) != 0) {
+		/* Not again before DB_DOWN_RETRY_MS (a connection libpq could
+		 * not even start, no socket file say, may be tried at once). */
+		db->retry_at = monotime_now() + DB_DOWN_RETRY_MS / 1e3;
+		goto fail;
 	}
+	if (PQsetnonblocking(db->conn, 1) != 0)
+		goto fail;
+	db->deadline = end;
 	if (db->set == DB_SET_RUNTIME && db_prepare_all(db) != 0) {
 		/* Unprepared statements make the database unusable: unmigrated
 		 * schema, or the server went away meanwhile. Retry later. */
 		db->down = 1;
-		db_disconnect(db);
+		goto fail;
+	}
+	return 0;
+fail:
+	db_disconnect(db);
+	return -1;
+}
+
+int
+db_connect_attempt(struct db *db, const char *attrs)
+{
+	double saved = db->deadline, end = db_attempt_end(db);
+	int rc = -1;
+
+	if (db->hosts.n == 0)
+		rc = db_connect_host(db, attrs, -1, 1, end);
+	for (int i = 0; i < db->hosts.n && rc != 0; i++) {
+		db->more_hosts = i < db->hosts.n - 1;
+		rc = db_connect_host(db, attrs, i, db->hosts.n - i, end);
+	}
+	db->more_hosts = 0;
+	db->deadline = saved;
+	return rc;
+}
+
+/* A connection to the conninfo's server, else (db/standby.c) to a
+ * read-only one for reads. */
+static enum db_status
+db_connect(struct db *db)
+{
+	if (db_connect_attempt(db, NULL) == 0) {
+		if (db->down || db->standby)
+			log_info("database connection restored");
+		db->standby = 0;
+	} else if (db_standby_fallback(db) != 0) {
 		return DB_UNAVAILABLE;
 	}
-	if (db->down)
-		log_info("database connection restored");
 	db->down = 0;
 	db->connected = 1;
 	return DB_OK;
@@ -212,6 +303,11 @@ db_new(enum db_set set, const char *conninfo, const char *dbname)
 	}
 	db->set = set;
 	db->limits = (struct db_limits){ DB_LIMITS_DEFAULT };
+	if (set == DB_SET_RUNTIME && db_hosts_parse(conninfo, &db->hosts) != 0) {
+		free(db->conninfo);
+		free(db);
+		return NULL;
+	}
 	return db;
 }
 
@@ -263,6 +359,7 @@ db_close(struct db *db)
 	if (db == NULL)
 		return;
 	db_disconnect(db);
+	db_hosts_free(&db->hosts);
 	free(db->conninfo);
 	free(db->dbname);
 	free(db);
@@ -273,8 +370,11 @@ db_ensure(struct db *db)
 {
 	int again;   /* the last connection or attempt failed: a reconnect */
 
-	if (db->conn != NULL && !db->broken && PQstatus(db->conn) == CONNECTION_OK)
+	if (db->conn != NULL && !db->broken && PQstatus(db->conn) == CONNECTION_OK) {
+		if (db->standby)
+			db_standby_check(db);
 		return DB_OK;
+	}
 	if (db->set == DB_SET_CTL && db->connected) {
 		/* A new session would silently drop the old one's advisory
 		 * lock, settings and transaction: fail instead. */

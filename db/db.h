@@ -87,8 +87,11 @@ struct db_limits {
 
 /*
  * A runtime handle for `conninfo`, not yet connected: the first use (or
- * db_ensure) connects, and every use after a failure reconnects first. -1
- * only on out of memory. Owned by the caller; release with db_close().
+ * db_ensure) connects, and every use after a failure reconnects first. A
+ * conninfo listing several hosts (host=db1,db2) is tried one host at a
+ * time, each with a share of the attempt's time, so one that never answers
+ * does not hold up the next. -1 only on out of memory. Owned by the
+ * caller; release with db_close().
  */
 int db_open(const char *conninfo, struct db **out);
 void db_close(struct db *db);
@@ -113,6 +116,27 @@ void db_release(struct db *db);
 /* The server-side limits of the handle's next connections (the current
  * one is replaced). Without a call: DB_LIMITS_DEFAULT. */
 void db_set_limits(struct db *db, const struct db_limits *limits);
+
+/*
+ * Standby reads (a runtime handle whose conninfo asks for a read-write
+ * server with target_session_attrs=read-write or primary; ignored
+ * otherwise): while none of its hosts takes writes (a failover under way),
+ * the handle connects to a read-only one instead (target_session_attrs
+ * read-only: a hot standby), where reads run and writes fail, and goes back
+ * to a read-write server once there is one again: its standby promoted
+ * (noticed with the server's next answer), or another host found by a new
+ * attempt at most once a second, between transactions. Off without a call.
+ */
+void db_set_standby_reads(struct db *db, int on);
+
+/*
+ * 1 when the handle's connection is to a server that refuses writes: a hot
+ * standby (in_hot_standby), or default_transaction_read_only set for the
+ * role or database, as the server reported them with its last answer; 0
+ * otherwise and when not connected. Call after db_ready() to know before
+ * sending whether a transaction can write.
+ */
+int db_read_only(const struct db *db);
 
 /*
  * The client-side deadline: every later wait on this handle (connecting,

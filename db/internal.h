@@ -9,8 +9,27 @@
 
 #include "db/db.h"
 
+/*
+ * A conninfo's hosts (db/hosts.c), host[i] with hostaddr[i] and port[i]
+ * (NULL where the conninfo names none), or n 0 when the conninfo does not
+ * list two hosts or more that this can tell apart (libpq then reads it).
+ */
+#define DB_HOSTS_MAX 8
+
+struct db_hosts {
+	int n;
+	char *host[DB_HOSTS_MAX], *hostaddr[DB_HOSTS_MAX], *port[DB_HOSTS_MAX];
+	char *buf;   /* malloc'd: every string above */
+};
+
+/* *h from `conninfo`: 0, or -1 on out of memory (logged). */
+int db_hosts_parse(const char *conninfo, struct db_hosts *h);
+void db_hosts_free(struct db_hosts *h);
+
 struct db {
 	char *conninfo;   /* malloc'd copy of the caller's conninfo */
+	struct db_hosts hosts;   /* runtime: tried one at a time (db/hosts.c) */
+	int more_hosts;   /* connecting to a host that is not the list's last */
 	char *dbname;     /* ctl: malloc'd database overriding conninfo's, or NULL */
 	enum db_set set;  /* the statements this connection runs (db/stmt.h) */
 	PGconn *conn;     /* NULL while not connected */
@@ -22,6 +41,11 @@ struct db {
 	double deadline;  /* CLOCK_MONOTONIC seconds every wait ends by; 0: none */
 	double retry_at;  /* while down: no new connect attempt before this */
 	int connected;    /* ctl: it connected once, so it never reconnects */
+	int standby_reads;   /* a read-only server may stand in for reads
+	                      * (db_set_standby_reads) */
+	int standby;      /* the connection is to such a stand-in */
+	double recheck_at;   /* while standby: when to look for a read-write
+	                      * server again */
 };
 
 struct db_result {
@@ -83,6 +107,31 @@ enum db_status db_status_of(const PGresult *res);
 
 /* 1 when `res` finished a command successfully (COMMAND_OK or TUPLES_OK). */
 int db_result_ok(const PGresult *res);
+
+/*
+ * One attempt at connecting (and preparing the runtime set) to the
+ * conninfo's servers, its target_session_attrs replaced by `attrs` unless
+ * NULL, within the handle's deadline (at most DB_DOWN_CONNECT_MS while down
+ * or standby); a runtime handle's hosts one after another, each with an
+ * equal share of what is left. 0 with db->conn connected; -1 (logged, at
+ * debug level while down or standby) with db->conn NULL.
+ */
+int db_connect_attempt(struct db *db, const char *attrs);
+
+/*
+ * After a failed attempt at the conninfo's servers: when standby reads are
+ * on, an attempt at a read-only server instead. 0 with db->conn on it and
+ * db->standby set, or -1.
+ */
+int db_standby_fallback(struct db *db);
+
+/*
+ * On a standby connection between transactions: notices that its server
+ * was promoted, and every DB_STANDBY_RECHECK_MS (db/standby.c) replaces it
+ * with a connection to a read-write server when one can be reached. Keeps
+ * the standby's connection otherwise.
+ */
+void db_standby_check(struct db *db);
 
 /* DB_OK when `db` is a ctl connection, else DB_ERROR naming `what` (logged). */
 enum db_status db_require_ctl(const struct db *db, const char *what);

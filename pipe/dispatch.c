@@ -9,7 +9,10 @@
  * a read, commits; then admit by mode, check the role, check CSRF, refuse
  * what is over a limit, run the handler, and for a write commit or roll back
  * (keeping the counts of a request the handler refused). No step is skipped
- * for any mode or route.
+ * for any mode or route. On a database that refuses writes (a standby while
+ * no primary exists) a write is refused by the mode after its binding; its
+ * first flight is then the binding alone, READ ONLY, since its counts and
+ * prefetched reads (writes, row locks) cannot run there.
  */
 #include <string.h>
 
@@ -113,14 +116,18 @@ pipe_first_flight(struct pipe_ctx *ctx, const struct pipe_route *route,
 	struct db_call *calls;
 	unsigned flags = DB_BATCH_BEGIN;
 	enum pipe_status st;
-	int n, mark;
+	int n, mark, reads;
 
+	/* Only reads run on a database that refuses writes. */
+	reads = route->effect == PIPE_EFFECT_READ || req->db_read_only;
 	pipe_principal_call(ctx, route, req, b);
-	pipe_limit_plan(ctx, route, req, l);
-	if (route->read != NULL)
-		pipe_plan_add(&plan, *route->read, NULL, 0);
-	if (route->prefetch != NULL)
-		route->prefetch(ctx, req, &plan);
+	if (route->effect == PIPE_EFFECT_READ || !req->db_read_only) {
+		pipe_limit_plan(ctx, route, req, l);
+		if (route->read != NULL)
+			pipe_plan_add(&plan, *route->read, NULL, 0);
+		if (route->prefetch != NULL)
+			route->prefetch(ctx, req, &plan);
+	}
 	mark = l->n > 0;
 	n = 1 + l->n + mark + plan.n;
 	calls = arena_alloc(req->arena, sizeof(*calls) * (size_t)n);
@@ -130,11 +137,11 @@ pipe_first_flight(struct pipe_ctx *ctx, const struct pipe_route *route,
 		calls[1 + l->n] = l->mark;
 	memcpy(calls + 1 + l->n + mark, plan.call,
 	    sizeof(*calls) * (size_t)plan.n);
-	if (route->effect == PIPE_EFFECT_READ)
+	if (reads)
 		flags |= DB_BATCH_READ_ONLY | DB_BATCH_COMMIT;
 	/* A read of nothing but the binding (health) is one statement, which
 	 * is a transaction of its own: no BEGIN or COMMIT to send. */
-	if (route->effect == PIPE_EFFECT_READ && n == 1)
+	if (reads && n == 1)
 		flags = 0;
 	st = pipe_db(db_batch(ctx->db, req->arena, flags, calls, n));
 	b->call = calls[0];
@@ -155,14 +162,20 @@ pipe_admit(struct pipe_ctx *ctx, const struct pipe_route *route,
 	enum pipe_status st;
 	int wait;
 
+	/* Connected first, to know before sending whether the server takes
+	 * writes. */
+	if ((st = pipe_db(db_ready(ctx->db))) != PIPE_NEXT)
+		return st;
+	req->db_read_only = db_read_only(ctx->db);
 	if ((st = pipe_first_flight(ctx, route, req, b, l)) != PIPE_NEXT)
 		return st;
 	if (pipe_principal_read(req, b, who, &req->mode,
 	    &req->mode_message) != 0)
 		return PIPE_FAILED;
+	req->mode = pipe_mode_served(req->mode, req->db_read_only);
 	/* The session first: an admin's is what admits some routes in every
 	 * mode. */
-	if (!pipe_mode_admits(req->mode, route, who)) {
+	if (!pipe_mode_admits(req->mode, req->db_read_only, route, who)) {
 		pipe_maintenance(ctx, req, res);
 		return PIPE_ANSWERED;
 	}

@@ -48,10 +48,19 @@ pipe_mode_parse(const char *s)
 	return PIPE_MODE_CLOSED;
 }
 
-int
-pipe_mode_admits(enum pipe_mode mode, const struct pipe_route *route,
-    const struct pipe_principal *who)
+enum pipe_mode
+pipe_mode_served(enum pipe_mode mode, int db_read_only)
 {
+	return db_read_only && mode == PIPE_MODE_NORMAL ? PIPE_MODE_READ_ONLY :
+	    mode;
+}
+
+int
+pipe_mode_admits(enum pipe_mode mode, int db_read_only,
+    const struct pipe_route *route, const struct pipe_principal *who)
+{
+	if (db_read_only && route->effect == PIPE_EFFECT_WRITE)
+		return 0;
 	if (route->scope == PIPE_SCOPE_ALWAYS ||
 	    (route->scope == PIPE_SCOPE_ADMIN && who->role == PIPE_ROLE_ADMIN))
 		return 1;

@@ -18,6 +18,14 @@ int pipe_mode_find(const char *s, enum pipe_mode *out);
  * closed). */
 enum pipe_mode pipe_mode_parse(const char *s);
 
+/*
+ * The mode a request is served in: `mode` (service_state's), or read_only
+ * when the database refuses writes (db_read_only: a standby while no
+ * primary exists) and `mode` is normal. So health and every page say
+ * read_only then, and writes are refused as in read_only.
+ */
+enum pipe_mode pipe_mode_served(enum pipe_mode mode, int db_read_only);
+
 /* "normal", "read_only" or "closed"; static storage. */
 const char *pipe_mode_name(enum pipe_mode mode);
 
@@ -26,12 +34,14 @@ const char *pipe_mode_name(enum pipe_mode mode);
 const char *pipe_mode_notice(enum pipe_mode mode);
 
 /*
- * 1 when `mode` lets `route` be answered for `who`, else 0: PIPE_SCOPE_ALWAYS
- * routes, and PIPE_SCOPE_ADMIN routes for an admin, in every mode; otherwise
- * closed admits nothing, read_only refuses PIPE_EFFECT_WRITE routes, and
+ * 1 when `mode` lets `route` be answered for `who`, else 0: on a database
+ * that refuses writes (`db_read_only`) no PIPE_EFFECT_WRITE route, whoever
+ * asks, since nothing could be written; otherwise PIPE_SCOPE_ALWAYS
+ * routes, and PIPE_SCOPE_ADMIN routes for an admin, in every mode; closed
+ * admits nothing else, read_only refuses PIPE_EFFECT_WRITE routes, and
  * normal admits everything. `who` is the principal its session bound.
  */
-int pipe_mode_admits(enum pipe_mode mode, const struct pipe_route *route,
-    const struct pipe_principal *who);
+int pipe_mode_admits(enum pipe_mode mode, int db_read_only,
+    const struct pipe_route *route, const struct pipe_principal *who);
 
 #endif

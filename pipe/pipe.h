@@ -121,9 +121,14 @@ struct pipe_request {
 	const char *client_source;        /* what per-address limits and flag
 	                                   * rules count: client_addr, or its
 	                                   * /64 (core/netaddr.h), or NULL */
-	enum pipe_mode mode;              /* set by pipe_serve() from this
-	                                   * transaction's binding before the
-	                                   * handler runs; fcgi/ leaves it 0 */
+	enum pipe_mode mode;              /* set by pipe_serve() before the
+	                                   * handler runs: the mode the request
+	                                   * is served in (pipe_mode_served), from
+	                                   * this transaction's binding and
+	                                   * db_read_only; fcgi/ leaves it 0 */
+	int db_read_only;                 /* set by pipe_serve(): the request's
+	                                   * connection is to a server that
+	                                   * refuses writes (db_read_only) */
 	const char *mode_message;         /* the admin's maintenance message
 	                                   * the same binding read, or NULL */
 	const struct db_call *prefetched; /* set by pipe_serve(): the route's

@@ -96,7 +96,9 @@ pipe_principal_touch(struct pipe_ctx *ctx, const struct pipe_request *req,
 	struct db_param p[3];
 	struct db_call calls[2];
 
-	if (!b->touch_due)
+	/* A database that refuses writes records nothing: the session's idle
+	 * deadline moves on at a later request. */
+	if (!b->touch_due || req->db_read_only)
 		return;
 	p[0] = DB_BYTES(b->hash, sizeof(b->hash));
 	p[1] = DB_TEXT(arena_printf(req->arena, "%d",
@@ -104,8 +106,8 @@ pipe_principal_touch(struct pipe_ctx *ctx, const struct pipe_request *req,
 	p[2] = b->params[1];
 	calls[0] = b->call;
 	calls[1] = (struct db_call){ DB_STMT_SESSION_TOUCH, p, 3, NULL, DB_ERROR };
-	/* Best effort: on a read-only standby it fails, and the session's
-	 * idle deadline simply moves on a later request. */
+	/* Best effort: when it fails, the idle deadline moves on at a later
+	 * request. */
 	if (db_batch(ctx->db, NULL, DB_BATCH_BEGIN | DB_BATCH_COMMIT, calls,
 	    2) != DB_OK)
 		log_debug("a session's activity was not recorded");

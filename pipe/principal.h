@@ -54,8 +54,9 @@ int pipe_principal_read(const struct pipe_request *req, struct pipe_binding *b,
 /*
  * Records the session's activity when the binding said it was due, in a
  * flight of its own after the request's transaction ended (migrations/0007:
- * at most once per session_touch_interval, without waiting for the WAL).
- * Failure is logged at debug level and otherwise ignored.
+ * at most once per session_touch_interval, without waiting for the WAL);
+ * not on a database that refuses writes (req->db_read_only). Failure is
+ * logged at debug level and otherwise ignored.
  */
 void pipe_principal_touch(struct pipe_ctx *ctx, const struct pipe_request *req,
     struct pipe_binding *b);

@@ -45,10 +45,12 @@ deb_packages=(dpkg-dev debhelper fakeroot scdoc)
 # clang, python3 (a pty for signal tests, systemd's notify socket), wrk,
 # node and Chromium for the browser tests, systemd-analyze for the unit,
 # python3-seccomp (a process refused seccomp) and gdb (a forbidden call
-# made in a live worker) for the sandbox's tests.
+# made in a live worker) for the sandbox's tests, pg_auto_failover's monitor
+# and nodes for the failover drill.
 test_packages=(
 	libcmocka-dev bats jq wrk clang libclang-rt-14-dev python3 nodejs chromium
-	systemd python3-seccomp gdb "${deb_packages[@]}"
+	systemd python3-seccomp gdb postgresql-15-auto-failover pg-auto-failover-cli
+	"${deb_packages[@]}"
 )
 bench_packages=(libcmocka-dev wrk jq nodejs python3)
 fuzz_packages=(clang libclang-rt-14-dev)

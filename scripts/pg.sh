@@ -7,6 +7,11 @@
 #   scripts/pg.sh stop DIR        stop it (fast); no-op when not running
 #   scripts/pg.sh running DIR     exit 0 when running
 #   scripts/pg.sh env DIR         print PGHOST/PGPORT/PGUSER lines for eval
+#   scripts/pg.sh area DIR        create DIR owned by the cluster user (mode 0755),
+#                                 for clusters a caller lays out itself
+#   scripts/pg.sh initdb PGDATA   initdb alone, with the flags init uses
+#   scripts/pg.sh run CMD...      run CMD as the cluster user, from /, with
+#                                 PostgreSQL's programs first on PATH
 #
 # It never touches a system-wide cluster: it refuses port 5432 and anything
 # under /var/lib/postgresql. initdb refuses to run as root, so as root every
@@ -22,7 +27,7 @@ die() {
 }
 
 usage() {
-	sed -n '4,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+	sed -n '4,14p' "$0" | sed 's/^# \{0,1\}//' >&2
 	exit 2
 }
 
@@ -92,8 +97,21 @@ require_cluster() {
 	[ -f "$1/pg/PG_VERSION" ] || die "no cluster in $1/pg (run: scripts/pg.sh init $1 PORT)"
 }
 
+# initdb of PGDATA as the cluster user: UTF8, C.UTF-8 where there is one,
+# superuser postgres trusted over the socket, SCRAM over TCP.
+initdb_as_cluster_user() { # BINDIR PGDATA LOG
+	local locale=C
+	if locale -a 2>/dev/null | grep -qix 'c\.utf-\{0,1\}8'; then
+		locale=C.UTF-8
+	fi
+	as_cluster_user "$1/initdb" -D "$2" -U postgres \
+		--auth-local=trust --auth-host=scram-sha-256 \
+		-E UTF8 --locale="$locale" >"$3" 2>&1 ||
+		{ cat "$3" >&2; die "initdb failed"; }
+}
+
 cmd_init() {
-	local dir port bin locale
+	local dir port bin
 	dir=$(resolve_dir "${1:-}")
 	port=${2:-}
 	[[ "$port" =~ ^[0-9]+$ ]] && [ "$port" -ge 1024 ] && [ "$port" -le 65535 ] ||
@@ -115,14 +133,7 @@ cmd_init() {
 	if is_root; then
 		chown "$PG_USER:" "$dir/pg" "$dir/run" "$dir/pg.log"
 	fi
-	locale=C
-	if locale -a 2>/dev/null | grep -qix 'c\.utf-\{0,1\}8'; then
-		locale=C.UTF-8
-	fi
-	as_cluster_user "$bin/initdb" -D "$dir/pg" -U postgres \
-		--auth-local=trust --auth-host=scram-sha-256 \
-		-E UTF8 --locale="$locale" >"$dir/initdb.log" 2>&1 ||
-		{ cat "$dir/initdb.log" >&2; die "initdb failed"; }
+	initdb_as_cluster_user "$bin" "$dir/pg" "$dir/initdb.log"
 	as_cluster_user tee -a "$dir/pg/postgresql.conf" >/dev/null <<EOF
 
 # scripts/pg.sh: a private cluster
@@ -170,11 +181,40 @@ cmd_env() {
 	echo "PGUSER=postgres"
 }
 
+cmd_area() {
+	local dir
+	dir=$(resolve_dir "${1:-}")
+	mkdir -p "$dir"
+	chmod 0755 "$dir"
+	if is_root; then
+		chown "$PG_USER:" "$dir"
+	fi
+	check_reachable "$dir"
+}
+
+cmd_initdb() {
+	local dir
+	dir=$(resolve_dir "${1:-}")
+	[ ! -f "$dir/PG_VERSION" ] || die "$dir holds a cluster already"
+	as_cluster_user mkdir -p -m 0700 "$dir"
+	initdb_as_cluster_user "$(pg_bindir)" "$dir" "$dir.initdb.log"
+}
+
+cmd_run() {
+	local bin
+	[ "$#" -gt 0 ] || usage
+	bin=$(pg_bindir)
+	as_cluster_user env PATH="$bin:$PATH" "$@"
+}
+
 case "${1:-}" in
 init) cmd_init "${2:-}" "${3:-}" ;;
 start) cmd_start "${2:-}" ;;
 stop) cmd_stop "${2:-}" ;;
 running) cmd_running "${2:-}" ;;
 env) cmd_env "${2:-}" ;;
+area) cmd_area "${2:-}" ;;
+initdb) cmd_initdb "${2:-}" ;;
+run) shift; cmd_run "$@" ;;
 *) usage ;;
 esac

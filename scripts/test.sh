@@ -6,7 +6,9 @@
 #   3. integration tests (cmocka + libpq) against it, ASan build
 #   4. permitctl tests and end-to-end tests (bats) through a real nginx to real
 #      permitd workers, ASan build (sanitizer reports fail the file)
-#   5. the fuzz targets for a short bounded time, when clang is present
+#   5. the failover drill (tests/drill/): a pg_auto_failover formation of
+#      its own, its primary killed under load (`make drill` runs it longer)
+#   6. the fuzz targets for a short bounded time, when clang is present
 #
 # Leaves nothing running and nothing behind (set PERMIT_KEEP_TEST_DIR=1 to keep
 # the directory for a post-mortem). Exits non-zero on any failure.
@@ -141,6 +143,11 @@ else
 
 	echo "== permitctl and end-to-end tests through nginx ($VARIANT permitd)"
 	for f in "$ROOT"/tests/cli/*.bats "$ROOT"/tests/e2e/*.bats; do
+		[ -f "$f" ] && selected "$f" && run_bats "$f"
+	done
+
+	echo "== failover drill ($VARIANT permitd, pg_auto_failover)"
+	for f in "$ROOT"/tests/drill/*.bats; do
 		[ -f "$f" ] && selected "$f" && run_bats "$f"
 	done
 fi

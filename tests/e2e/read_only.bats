@@ -1,17 +1,20 @@
 #!/usr/bin/env bats
 # Reads do not write: against a database that refuses every write
-# (default_transaction_read_only, standing in for a hot standby), every
-# owner-bound read is still served, and every write answers 503
-# unavailable, never 500.
+# (default_transaction_read_only, standing in for a hot standby), the
+# service is read_only: every owner-bound read is still served, and every
+# write, an admin's too, answers 503 maintenance before it sends anything
+# that writes, never 500. (tests/drill/ does the same on a real standby.)
 
 load lib
 load citizen
+load staff
 
 setup_file() {
 	stack_start
 	citizen_new rina
 	person_new F
 	citizen_apply rina
+	staff_new rory admin
 	read_only on
 }
 
@@ -39,9 +42,10 @@ read_only() { # on|off
 	[[ $output == *"read-only transaction"* ]]
 }
 
-@test "health answers 200 on a read-only database" {
+@test "health answers 200 read_only on a read-only database" {
 	api GET /api/v1/health
 	[ "$status" = 200 ]
+	[ "$(jq -r .mode <<<"$body")" = read_only ]
 }
 
 @test "an owner's application is read on a read-only database" {
@@ -63,27 +67,43 @@ read_only() { # on|off
 	[ "$status" = 200 ]
 }
 
-@test "a new application on a read-only database is 503 unavailable" {
-	person_new M
-	as_post rina /api/v1/applications "$(passport_json)"
+# The answer to every write here: 503 maintenance, read-only's notice,
+# Retry-After.
+assert_read_only_refusal() {
 	[ "$status" = 503 ]
-	[ "$(error_code)" = unavailable ]
+	[ "$(error_code)" = maintenance ]
+	[[ $(jq -r .error.message <<<"$body") == *read-only* ]]
 	[ -n "$(header Retry-After)" ]
 }
 
-@test "a cancel on a read-only database is 503 unavailable" {
-	as rina POST "/api/v1/applications/$(citizen_app rina)/cancel"
-	[ "$status" = 503 ]
-	[ "$(error_code)" = unavailable ]
+@test "a new application on a read-only database is 503 maintenance" {
+	person_new M
+	as_post rina /api/v1/applications "$(passport_json)"
+	assert_read_only_refusal
 }
 
-@test "signing in or registering on a read-only database is 503 unavailable" {
+@test "a cancel on a read-only database is 503 maintenance" {
+	as rina POST "/api/v1/applications/$(citizen_app rina)/cancel"
+	assert_read_only_refusal
+}
+
+@test "signing in or registering on a read-only database is 503 maintenance" {
 	api_json POST /api/v1/sessions \
 	    "$(credentials "$(citizen_email rina)" "$CITIZEN_PASSWORD")"
-	[ "$status" = 503 ]
-	[ "$(error_code)" = unavailable ]
+	assert_read_only_refusal
 	api_json POST /api/v1/accounts \
 	    "$(credentials "ro.$RANDOM@example.test" "$CITIZEN_PASSWORD")"
-	[ "$status" = 503 ]
-	[ "$(error_code)" = unavailable ]
+	assert_read_only_refusal
+}
+
+@test "an admin's write on a read-only database is 503 maintenance" {
+	as rory PUT /api/v1/admin/maintenance -H 'Content-Type: application/json' \
+	    --data '{"mode":"normal"}'
+	assert_read_only_refusal
+}
+
+@test "a write on a read-only database sends no statement that writes" {
+	as_post rina /api/v1/applications "$(passport_json)"
+	assert_read_only_refusal
+	! grep -q 25006 "$E2E_LOG"
 }

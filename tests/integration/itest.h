@@ -150,4 +150,22 @@ itest_db(const char *name)
 	return db;
 }
 
+/* A db_tx_fn: the service mode, as an anonymous request's binding reads
+ * it, into `arg` (char[64]). */
+static inline enum db_status
+itest_read_mode(struct db *db, void *arg)
+{
+	arena *a = arena_new(4096);
+	struct db_result *r = NULL;
+	const struct db_param p[2] = { DB_NULL, DB_TEXT("60") };
+	enum db_status st = db_exec(db, a, DB_STMT_BIND, p, 2, &r);
+
+	if (st == DB_OK) {
+		assert_int_equal(db_rows(r), 1);
+		snprintf(arg, 64, "%s", db_text(r, 0, DB_COL(BIND, MODE)));
+	}
+	arena_free(a);
+	return st;
+}
+
 #endif

@@ -75,23 +75,6 @@ write_marker_then_fail(struct db *db, void *arg)
 	return DB_ERROR;
 }
 
-/* The service mode, as the binding of an anonymous request reads it. */
-static enum db_status
-read_mode(struct db *db, void *arg)
-{
-	arena *a = arena_new(4096);
-	struct db_result *r = NULL;
-	const struct db_param p[2] = { DB_NULL, DB_TEXT("60") };
-	enum db_status st = db_exec(db, a, DB_STMT_BIND, p, 2, &r);
-
-	if (st == DB_OK) {
-		assert_int_equal(db_rows(r), 1);
-		snprintf(arg, 64, "%s", db_text(r, 0, DB_COL(BIND, MODE)));
-	}
-	arena_free(a);
-	return st;
-}
-
 static void
 tx_run_binds_the_principal(void **state)
 {
@@ -177,7 +160,7 @@ exec_returns_rows_that_live_in_the_arena(void **state)
 {
 	char mode[64] = "";
 
-	assert_int_equal(db_tx_run(*state, NULL, read_mode, mode), DB_OK);
+	assert_int_equal(db_tx_run(*state, NULL, itest_read_mode, mode), DB_OK);
 	assert_string_equal(mode, "normal");
 }
 
@@ -304,7 +287,7 @@ server_down_is_unavailable_quickly_then_the_handle_recovers(void **state)
 	char mode[64] = "";
 	double t;
 
-	assert_int_equal(db_tx_run(db, NULL, read_mode, mode), DB_OK);
+	assert_int_equal(db_tx_run(db, NULL, itest_read_mode, mode), DB_OK);
 	pg_sh("stop");
 	for (int attempt = 0; attempt < 2; attempt++) {
 		t = monotime_now();
@@ -312,7 +295,7 @@ server_down_is_unavailable_quickly_then_the_handle_recovers(void **state)
 		assert_true(monotime_now() - t < 1.0);
 	}
 	pg_sh("start");
-	assert_int_equal(db_tx_run(db, NULL, read_mode, mode), DB_OK);
+	assert_int_equal(db_tx_run(db, NULL, itest_read_mode, mode), DB_OK);
 	assert_string_equal(mode, "normal");
 }
 

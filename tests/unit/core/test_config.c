@@ -49,6 +49,7 @@ test_defaults_match_the_documented_ones(void **state)
 	assert_int_equal(c.max_active_applications, 5);
 	assert_int_equal(c.cookie_secure, 1);
 	assert_int_equal(c.sandbox, 1);
+	assert_int_equal(c.db_standby_reads, 1);
 	assert_string_equal(c.keyring, "var/keyring");
 	assert_string_equal(c.pid_file, "var/run/permitd.pid");
 }
@@ -97,6 +98,22 @@ test_out_of_range_value_is_refused(void **state)
 	assert_int_equal(write_config("workers = 0\n"), 0);
 	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
 	assert_non_null(strstr(err, "workers: bad value"));
+}
+
+static void
+test_standby_reads_turn_off_and_take_only_a_boolean(void **state)
+{
+	struct config c;
+	char err[256];
+
+	(void)state;
+	assert_int_equal(write_config("db_standby_reads = off\n"), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.db_standby_reads, 0);
+	(void)teardown(NULL);
+	assert_int_equal(write_config("db_standby_reads = standby\n"), 0);
+	assert_int_equal(config_load(path, &c, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, ":1: db_standby_reads: bad value"));
 }
 
 static void
@@ -280,6 +297,8 @@ main(void)
 		cmocka_unit_test_teardown(test_values_with_spaces_and_comments, teardown),
 		cmocka_unit_test_teardown(test_unknown_key_is_refused_naming_it, teardown),
 		cmocka_unit_test_teardown(test_out_of_range_value_is_refused, teardown),
+		cmocka_unit_test_teardown(test_standby_reads_turn_off_and_take_only_a_boolean,
+		    teardown),
 		cmocka_unit_test_teardown(test_trailing_garbage_in_a_number_is_refused, teardown),
 		cmocka_unit_test_teardown(test_sandbox_neither_on_nor_off_is_refused,
 		    teardown),

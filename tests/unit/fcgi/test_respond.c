@@ -182,45 +182,45 @@ static void
 normal_mode_admits_everything(void **state)
 {
 	(void)state;
-	assert_true(pipe_mode_admits(PIPE_MODE_NORMAL, &read_route, &citizen));
-	assert_true(pipe_mode_admits(PIPE_MODE_NORMAL, &write_route, &citizen));
-	assert_true(pipe_mode_admits(PIPE_MODE_NORMAL, &admin_route, &citizen));
+	assert_true(pipe_mode_admits(PIPE_MODE_NORMAL, 0, &read_route, &citizen));
+	assert_true(pipe_mode_admits(PIPE_MODE_NORMAL, 0, &write_route, &citizen));
+	assert_true(pipe_mode_admits(PIPE_MODE_NORMAL, 0, &admin_route, &citizen));
 }
 
 static void
 read_only_admits_reads_and_refuses_writes(void **state)
 {
 	(void)state;
-	assert_true(pipe_mode_admits(PIPE_MODE_READ_ONLY, &read_route, &citizen));
-	assert_false(pipe_mode_admits(PIPE_MODE_READ_ONLY, &write_route, &citizen));
-	assert_false(pipe_mode_admits(PIPE_MODE_READ_ONLY, &write_route, &admin));
+	assert_true(pipe_mode_admits(PIPE_MODE_READ_ONLY, 0, &read_route, &citizen));
+	assert_false(pipe_mode_admits(PIPE_MODE_READ_ONLY, 0, &write_route, &citizen));
+	assert_false(pipe_mode_admits(PIPE_MODE_READ_ONLY, 0, &write_route, &admin));
 }
 
 static void
 closed_refuses_normal_routes_even_for_an_admin(void **state)
 {
 	(void)state;
-	assert_false(pipe_mode_admits(PIPE_MODE_CLOSED, &read_route, &citizen));
-	assert_false(pipe_mode_admits(PIPE_MODE_CLOSED, &read_route, &admin));
-	assert_false(pipe_mode_admits(PIPE_MODE_CLOSED, &write_route, &admin));
+	assert_false(pipe_mode_admits(PIPE_MODE_CLOSED, 0, &read_route, &citizen));
+	assert_false(pipe_mode_admits(PIPE_MODE_CLOSED, 0, &read_route, &admin));
+	assert_false(pipe_mode_admits(PIPE_MODE_CLOSED, 0, &write_route, &admin));
 }
 
 static void
 always_routes_are_admitted_in_every_mode(void **state)
 {
 	(void)state;
-	assert_true(pipe_mode_admits(PIPE_MODE_READ_ONLY, &always_route, &citizen));
-	assert_true(pipe_mode_admits(PIPE_MODE_CLOSED, &always_route, &citizen));
+	assert_true(pipe_mode_admits(PIPE_MODE_READ_ONLY, 0, &always_route, &citizen));
+	assert_true(pipe_mode_admits(PIPE_MODE_CLOSED, 0, &always_route, &citizen));
 }
 
 static void
 admin_scope_admits_only_an_admin_outside_normal(void **state)
 {
 	(void)state;
-	assert_true(pipe_mode_admits(PIPE_MODE_CLOSED, &admin_route, &admin));
-	assert_true(pipe_mode_admits(PIPE_MODE_READ_ONLY, &admin_route, &admin));
-	assert_false(pipe_mode_admits(PIPE_MODE_CLOSED, &admin_route, &citizen));
-	assert_false(pipe_mode_admits(PIPE_MODE_READ_ONLY, &admin_route, &citizen));
+	assert_true(pipe_mode_admits(PIPE_MODE_CLOSED, 0, &admin_route, &admin));
+	assert_true(pipe_mode_admits(PIPE_MODE_READ_ONLY, 0, &admin_route, &admin));
+	assert_false(pipe_mode_admits(PIPE_MODE_CLOSED, 0, &admin_route, &citizen));
+	assert_false(pipe_mode_admits(PIPE_MODE_READ_ONLY, 0, &admin_route, &citizen));
 }
 
 static void

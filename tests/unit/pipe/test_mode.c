@@ -3,7 +3,9 @@
  * the mode's names. read_only refuses writes only; closed admits only what is
  * answered in every mode (health, sign-in) and, for an admin's session, the
  * admin's routes, /me and sign-out; nothing depends on anything but the mode,
- * the route's effect and scope, and the session's role.
+ * the route's effect and scope, and the session's role; and a database that
+ * refuses writes (a standby) admits no write at all and serves the rest as
+ * read_only.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 
 struct admit_case {
 	enum pipe_mode mode;
+	int db_read_only;
 	enum pipe_effect effect;
 	enum pipe_scope scope;
 	enum pipe_role role;
@@ -31,29 +34,40 @@ struct admit_case {
 
 static const struct admit_case admit_cases[] = {
 	/* normal admits everything. */
-	{ PIPE_MODE_NORMAL, R, NORMAL, PIPE_ROLE_NONE, 1 },
-	{ PIPE_MODE_NORMAL, W, NORMAL, PIPE_ROLE_CITIZEN, 1 },
-	{ PIPE_MODE_NORMAL, W, ADMIN, PIPE_ROLE_REVIEWER, 1 },
+	{ PIPE_MODE_NORMAL, 0, R, NORMAL, PIPE_ROLE_NONE, 1 },
+	{ PIPE_MODE_NORMAL, 0, W, NORMAL, PIPE_ROLE_CITIZEN, 1 },
+	{ PIPE_MODE_NORMAL, 0, W, ADMIN, PIPE_ROLE_REVIEWER, 1 },
 	/* read_only: reads for anyone, writes for no one but what is
 	 * exempt. */
-	{ PIPE_MODE_READ_ONLY, R, NORMAL, PIPE_ROLE_CITIZEN, 1 },
-	{ PIPE_MODE_READ_ONLY, R, NORMAL, PIPE_ROLE_NONE, 1 },
-	{ PIPE_MODE_READ_ONLY, W, NORMAL, PIPE_ROLE_CITIZEN, 0 },
-	{ PIPE_MODE_READ_ONLY, W, NORMAL, PIPE_ROLE_ADMIN, 0 },
-	{ PIPE_MODE_READ_ONLY, W, ADMIN, PIPE_ROLE_CITIZEN, 0 },
-	{ PIPE_MODE_READ_ONLY, W, ADMIN, PIPE_ROLE_REVIEWER, 0 },
-	{ PIPE_MODE_READ_ONLY, W, ADMIN, PIPE_ROLE_ADMIN, 1 },
-	{ PIPE_MODE_READ_ONLY, W, ALWAYS, PIPE_ROLE_NONE, 1 },
+	{ PIPE_MODE_READ_ONLY, 0, R, NORMAL, PIPE_ROLE_CITIZEN, 1 },
+	{ PIPE_MODE_READ_ONLY, 0, R, NORMAL, PIPE_ROLE_NONE, 1 },
+	{ PIPE_MODE_READ_ONLY, 0, W, NORMAL, PIPE_ROLE_CITIZEN, 0 },
+	{ PIPE_MODE_READ_ONLY, 0, W, NORMAL, PIPE_ROLE_ADMIN, 0 },
+	{ PIPE_MODE_READ_ONLY, 0, W, ADMIN, PIPE_ROLE_CITIZEN, 0 },
+	{ PIPE_MODE_READ_ONLY, 0, W, ADMIN, PIPE_ROLE_REVIEWER, 0 },
+	{ PIPE_MODE_READ_ONLY, 0, W, ADMIN, PIPE_ROLE_ADMIN, 1 },
+	{ PIPE_MODE_READ_ONLY, 0, W, ALWAYS, PIPE_ROLE_NONE, 1 },
 	/* closed: only what is answered in every mode, and an admin's. */
-	{ PIPE_MODE_CLOSED, R, NORMAL, PIPE_ROLE_CITIZEN, 0 },
-	{ PIPE_MODE_CLOSED, R, NORMAL, PIPE_ROLE_ADMIN, 0 },
-	{ PIPE_MODE_CLOSED, R, ADMIN, PIPE_ROLE_CITIZEN, 0 },
-	{ PIPE_MODE_CLOSED, R, ADMIN, PIPE_ROLE_REVIEWER, 0 },
-	{ PIPE_MODE_CLOSED, R, ADMIN, PIPE_ROLE_NONE, 0 },
-	{ PIPE_MODE_CLOSED, R, ADMIN, PIPE_ROLE_ADMIN, 1 },
-	{ PIPE_MODE_CLOSED, W, ADMIN, PIPE_ROLE_ADMIN, 1 },
-	{ PIPE_MODE_CLOSED, R, ALWAYS, PIPE_ROLE_NONE, 1 },
-	{ PIPE_MODE_CLOSED, W, ALWAYS, PIPE_ROLE_CITIZEN, 1 },
+	{ PIPE_MODE_CLOSED, 0, R, NORMAL, PIPE_ROLE_CITIZEN, 0 },
+	{ PIPE_MODE_CLOSED, 0, R, NORMAL, PIPE_ROLE_ADMIN, 0 },
+	{ PIPE_MODE_CLOSED, 0, R, ADMIN, PIPE_ROLE_CITIZEN, 0 },
+	{ PIPE_MODE_CLOSED, 0, R, ADMIN, PIPE_ROLE_REVIEWER, 0 },
+	{ PIPE_MODE_CLOSED, 0, R, ADMIN, PIPE_ROLE_NONE, 0 },
+	{ PIPE_MODE_CLOSED, 0, R, ADMIN, PIPE_ROLE_ADMIN, 1 },
+	{ PIPE_MODE_CLOSED, 0, W, ADMIN, PIPE_ROLE_ADMIN, 1 },
+	{ PIPE_MODE_CLOSED, 0, R, ALWAYS, PIPE_ROLE_NONE, 1 },
+	{ PIPE_MODE_CLOSED, 0, W, ALWAYS, PIPE_ROLE_CITIZEN, 1 },
+	/* a read-only database: reads as in read_only, no write for anyone,
+	 * exempt or not; closed stays closed. */
+	{ PIPE_MODE_READ_ONLY, 1, R, NORMAL, PIPE_ROLE_CITIZEN, 1 },
+	{ PIPE_MODE_READ_ONLY, 1, R, ADMIN, PIPE_ROLE_ADMIN, 1 },
+	{ PIPE_MODE_READ_ONLY, 1, R, ALWAYS, PIPE_ROLE_NONE, 1 },
+	{ PIPE_MODE_READ_ONLY, 1, W, NORMAL, PIPE_ROLE_CITIZEN, 0 },
+	{ PIPE_MODE_READ_ONLY, 1, W, ADMIN, PIPE_ROLE_ADMIN, 0 },
+	{ PIPE_MODE_READ_ONLY, 1, W, ALWAYS, PIPE_ROLE_NONE, 0 },
+	{ PIPE_MODE_CLOSED, 1, R, NORMAL, PIPE_ROLE_CITIZEN, 0 },
+	{ PIPE_MODE_CLOSED, 1, R, ADMIN, PIPE_ROLE_ADMIN, 1 },
+	{ PIPE_MODE_CLOSED, 1, W, ADMIN, PIPE_ROLE_ADMIN, 0 },
 };
 
 static void
@@ -67,10 +81,24 @@ test_each_mode_admits_what_it_should(void **state)
 		    .scope = c->scope };
 		const struct pipe_principal who = { .role = c->role };
 
-		if (pipe_mode_admits(c->mode, &route, &who) != c->admitted)
+		if (pipe_mode_admits(c->mode, c->db_read_only, &route, &who) !=
+		    c->admitted)
 			fail_msg("case %zu: %s %s", i, pipe_mode_name(c->mode),
 			    c->admitted ? "refused" : "admitted");
 	}
+}
+
+static void
+test_a_read_only_database_serves_normal_as_read_only(void **state)
+{
+	(void)state;
+	assert_int_equal(pipe_mode_served(PIPE_MODE_NORMAL, 1),
+	    PIPE_MODE_READ_ONLY);
+	assert_int_equal(pipe_mode_served(PIPE_MODE_READ_ONLY, 1),
+	    PIPE_MODE_READ_ONLY);
+	assert_int_equal(pipe_mode_served(PIPE_MODE_CLOSED, 1), PIPE_MODE_CLOSED);
+	for (int i = PIPE_MODE_NORMAL; i <= PIPE_MODE_CLOSED; i++)
+		assert_int_equal(pipe_mode_served((enum pipe_mode)i, 0), i);
 }
 
 static void
@@ -104,6 +132,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each_mode_admits_what_it_should),
+		cmocka_unit_test(test_a_read_only_database_serves_normal_as_read_only),
 		cmocka_unit_test(test_names_are_found_and_nothing_else),
 		cmocka_unit_test(test_an_unknown_mode_reads_as_closed),
 	};
