@@ -99,13 +99,13 @@ teardown_file() {
 		    --data-binary "$(credentials "$email" 'wrong password!')" \
 		    "$PERMIT_URL/api/v1/sessions"
 	done
-	[ "$(argon2_of POST /api/v1/sessions 401)" = 1 ]
+	[ "$(access_field argon2 POST /api/v1/sessions 401)" = 1 ]
 	b=$(addr_new)
 	signin_from "$b" "$email" "$CITIZEN_PASSWORD"
 	assert_rate_limited 2
 	# Refused before the handler: no Argon2id computed (the access log's
 	# count, not a timing), so a guesser cannot make the server work.
-	[ "$(argon2_of POST /api/v1/sessions 429)" = 0 ]
+	[ "$(access_field argon2 POST /api/v1/sessions 429)" = 0 ]
 	wait_retry_after
 	signin_from "$b" "$email" "$CITIZEN_PASSWORD"
 	[ "$status" = 201 ]
