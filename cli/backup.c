@@ -63,23 +63,51 @@ cli_backup_passphrase(const struct cli_backup_opts *o, char *pass,
 	return 0;
 }
 
-/* Writes text[0..len) to a new file `path`, mode 0600. */
+/* All of text[0..len) to `fd`: 0, or -1 with errno set. */
+static int
+cli_backup_write_all(int fd, const char *text, size_t len)
+{
+	while (len > 0) {
+		ssize_t w = write(fd, text, len);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			if (w == 0)
+				errno = EIO;
+			return -1;
+		}
+		text += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Writes text[0..len) to a new file `path`, mode 0600. A file left
+ * incomplete is removed. The descriptor is closed once, whatever fails. */
 static int
 cli_backup_write(const char *path, const char *text, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	ssize_t w = -1;
+	int ok, saved;
 
-	if (fd >= 0 && fchmod(fd, 0600) == 0)
-		w = write(fd, text, len);
-	if (fd < 0 || w != (ssize_t)len || fsync(fd) != 0 || close(fd) != 0) {
+	if (fd < 0) {
 		fprintf(stderr, "permitctl keys backup: %s: %s\n", path,
 		    errno == EEXIST ? "already exists, not overwritten" :
 		    strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-			unlink(path);
-		}
+		return -1;
+	}
+	ok = fchmod(fd, 0600) == 0 && cli_backup_write_all(fd, text, len) == 0 &&
+	    fsync(fd) == 0;
+	saved = errno;
+	if (close(fd) != 0 && ok) {
+		ok = 0;
+		saved = errno;
+	}
+	if (!ok) {
+		fprintf(stderr, "permitctl keys backup: %s: %s\n", path,
+		    strerror(saved));
+		unlink(path);
 		return -1;
 	}
 	return 0;

@@ -979,6 +979,10 @@ report_fairness() {
 	s=$(awk -v g="$(fair pay_draw genuine_share)" -v f="$(fair pay_draw fair_share)" \
 	    'BEGIN { if (g == "" || f == "") print "-"; else printf "%.1f", (f > g ? f - g : g - f) }')
 	target_row "citizens' share vs fair share, paying broker" "$(unit "$s" points)" "≤ 5 points" "$(verdict "$s" le 5)"
+	# The nearest any opening can come: with every place used, citizens
+	# hold capacity − P (README, "Benchmarks").
+	awk -v p="$(fair pay_draw broker_confirmed)" -v c="$FAIR_CAPACITY" -v g="$FAIR_GENUINE" \
+	    'BEGIN { if (p != "") printf "  (the broker paid for %d: with every place used no order of entries brings citizens nearer than %.1f points)\n", p, 100 * (g / (g + p) - (c - p) / c) }'
 	s=$(awk -v a="$(fair nopay_draw genuine_rate_limited)" -v b="$(fair pay_draw genuine_rate_limited)" \
 	    'BEGIN { if (a == "" || b == "") print "-"; else print a + b }')
 	target_row "citizens refused by a rate limit (draw runs)" "$s" "0" "$(verdict "$s" le 0)"

@@ -153,7 +153,7 @@ else
 fi
 
 # One pass per target, each from its seed corpus for PERMIT_FUZZ_SECONDS
-# (5: the eleven targets take about a minute and a quarter, their build
+# (5: the twelve targets take about a minute and a half, their build
 # some seconds more).
 if command -v clang >/dev/null && selected fuzz; then
 	echo "== fuzz (bounded)"

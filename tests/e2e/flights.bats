@@ -19,28 +19,11 @@ teardown_file() {
 	stack_stop
 }
 
-# The flights of the last request logged as "METHOD PATH STATUS": waits up
-# to 2 s for its line (a worker logs after it answered).
-flights_of() { # METHOD PATH STATUS
-	local i line
-	for i in $(seq 40); do
-		line=$(grep -F " $1 $2 $3 " "$E2E_LOG" | tail -n1)
-		if [ -n "$line" ] && [ "$line" != "$(cat "$BATS_TEST_TMPDIR/seen" 2>/dev/null)" ]; then
-			echo "$line" >"$BATS_TEST_TMPDIR/seen"
-			sed -n 's/.* flights=\([0-9]*\).*/\1/p' <<<"$line"
-			return 0
-		fi
-		sleep 0.05
-	done
-	echo "no log line for $1 $2 $3" >&2
-	return 1
-}
-
 # Fails unless the last request, METHOD PATH, answered STATUS in FLIGHTS
 # round trips.
 took() { # FLIGHTS METHOD PATH STATUS
 	[ "$status" = "$4" ] || { echo "$2 $3: $status, not $4" >&2; return 1; }
-	[ "$(flights_of "$2" "$3" "$4")" = "$1" ]
+	[ "$(access_field flights "$2" "$3" "$4")" = "$1" ]
 }
 
 @test "GET /api/v1/health: one round trip" {

@@ -97,20 +97,21 @@ sanitizer_clean() {
 	fi
 }
 
-# The argon2=N (Argon2id computations) of the access log's newest line for
-# "METHOD PATH STATUS" not read before by this test.
-argon2_of() { # METHOD PATH STATUS
+# The FIELD=N of the access log's newest line for "METHOD PATH STATUS" not
+# read before by this test (flights, argon2): waits up to 2 s for it, since a
+# worker logs after it answered.
+access_field() { # FIELD METHOD PATH STATUS
 	local i line
 	for i in $(seq 40); do
-		line=$(grep -F " $1 $2 $3 " "$E2E_LOG" | tail -n1)
+		line=$(grep -F " $2 $3 $4 " "$E2E_LOG" | tail -n1)
 		if [ -n "$line" ] && [ "$line" != "$(cat "$BATS_TEST_TMPDIR/seen" 2>/dev/null)" ]; then
 			echo "$line" >"$BATS_TEST_TMPDIR/seen"
-			sed -n 's/.* argon2=\([0-9]*\).*/\1/p' <<<"$line"
+			sed -n "s/.* $1=\([0-9]*\).*/\1/p" <<<"$line"
 			return 0
 		fi
 		sleep 0.05
 	done
-	echo "no log line for $1 $2 $3" >&2
+	echo "no log line for $2 $3 $4" >&2
 	return 1
 }
 

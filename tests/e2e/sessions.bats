@@ -391,14 +391,14 @@ session_row() {
 	register "$EMAIL" "$PASSWORD"
 	signin "$EMAIL" "wrong password $RANDOM"
 	[ "$status" = 401 ]
-	[ "$(argon2_of POST /api/v1/sessions 401)" = 1 ]
+	[ "$(access_field argon2 POST /api/v1/sessions 401)" = 1 ]
 	signin "nobody-$RANDOM@example.com" "$PASSWORD"
 	[ "$status" = 401 ]
-	[ "$(argon2_of POST /api/v1/sessions 401)" = 1 ]
+	[ "$(access_field argon2 POST /api/v1/sessions 401)" = 1 ]
 	signin "not an email" "$PASSWORD"
 	[ "$status" = 401 ]
-	[ "$(argon2_of POST /api/v1/sessions 401)" = 1 ]
+	[ "$(access_field argon2 POST /api/v1/sessions 401)" = 1 ]
 	signin "$EMAIL" "$PASSWORD"
 	[ "$status" = 201 ]
-	[ "$(argon2_of POST /api/v1/sessions 201)" = 1 ]
+	[ "$(access_field argon2 POST /api/v1/sessions 201)" = 1 ]
 }
