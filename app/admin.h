@@ -58,7 +58,9 @@ struct app_admin_day_set {
 int app_admin_day_read(const struct pipe_request *req,
     struct app_admin_day_set *out, struct pipe_response *res);
 
-/* 200 {"flags":[{"account_id","rule","detail","at"}]}, the open ones. */
+/* 200 {"flags":[{"account_id","rule","detail","at","blocked"}]}, the open
+ * ones; "blocked" is null, or the account's open block {"at","by",
+ * "reason"} (by and reason null for a block from before migrations/0025). */
 pipe_handler app_admin_flags;
 
 /* {"reason"}: 200 {"released_bookings","revoked_sessions",

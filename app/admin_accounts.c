@@ -18,15 +18,39 @@ enum { ADMIN_ACCOUNT_ROW, ADMIN_ACCOUNT_HEAD };
 
 /* ------------------------------------------------------------------ flags */
 
+/* A text column of the flags' row as a JSON string, or null for NULL. */
+static json_t *
+admin_flag_text(const struct db_result *r, int row, int col)
+{
+	const char *v = db_text(r, row, col);
+
+	return v != NULL ? json_string(v) : json_null();
+}
+
+/* The flagged account's block: null when it is not blocked, else
+ * {"at","by","reason"} (by and reason null for a block without its row). */
+static json_t *
+admin_flag_blocked(const struct db_result *r, int row)
+{
+	const char *at = db_text(r, row, DB_COL(ADMIN_FLAGS, BLOCKED_AT));
+
+	if (at == NULL)
+		return json_null();
+	return json_pack("{s:s, s:o, s:o}", "at", at,
+	    "by", admin_flag_text(r, row, DB_COL(ADMIN_FLAGS, BLOCKED_BY)),
+	    "reason", admin_flag_text(r, row, DB_COL(ADMIN_FLAGS, BLOCK_REASON)));
+}
+
 static json_t *
 admin_flag_json(const struct db_result *r, int row, const void *arg)
 {
 	(void)arg;
-	return json_pack("{s:s, s:s, s:s, s:s}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o}",
 	    "account_id", db_text(r, row, DB_COL(ADMIN_FLAGS, ACCOUNT_ID)),
 	    "rule", db_text(r, row, DB_COL(ADMIN_FLAGS, RULE)),
 	    "detail", db_text(r, row, DB_COL(ADMIN_FLAGS, DETAIL)),
-	    "at", db_text(r, row, DB_COL(ADMIN_FLAGS, AT)));
+	    "at", db_text(r, row, DB_COL(ADMIN_FLAGS, AT)),
+	    "blocked", admin_flag_blocked(r, row));
 }
 
 enum pipe_status
