@@ -11,10 +11,12 @@
 -- nobody knows its reason any more (its admin is in the audit trail,
 -- action admin.block).
 --
--- The admin functions take the reason now, so their old signatures are
--- dropped (a permitd built before this migration prepares statements that
--- name them: install the new permitd with this migration, as every
--- upgrade does, docs/OPERATIONS.md).
+-- The admin functions take the reason now. Their one-argument forms stay,
+-- for a permitd started before this migration, which prepares statements
+-- naming them until it is restarted on the new program: dropped, every
+-- worker of it that reconnected meanwhile could prepare nothing and would
+-- answer every request 503. They block and unblock as the new ones do,
+-- with a reason that says none was kept. A later migration drops them.
 --
 -- Runs as permit_owner.
 
@@ -60,7 +62,6 @@ REVOKE ALL ON account_blocks FROM PUBLIC;
 -- block's row: the bound admin and p_reason. Blocking a blocked account
 -- still changes nothing more and counts zeros: its open row stays as it
 -- was, with its first reason, and no second row is opened.
-DROP FUNCTION permit_admin_block(uuid);
 CREATE FUNCTION permit_admin_block(p_account uuid, p_reason text)
 RETURNS TABLE (released integer, revoked integer, cancelled integer)
 LANGUAGE plpgsql SECURITY DEFINER
@@ -121,7 +122,6 @@ GRANT EXECUTE ON FUNCTION permit_admin_block(uuid, text) TO permit_app;
 -- POST /admin/accounts/{id}/unblock {"reason"}, as 0017 made it, and the
 -- open block's row closed by the bound admin with p_reason. Unblocking an
 -- account that is not blocked changes nothing (there is no row to close).
-DROP FUNCTION permit_admin_unblock(uuid);
 CREATE FUNCTION permit_admin_unblock(p_account uuid, p_reason text)
 RETURNS TABLE (id uuid, role text, office text)
 LANGUAGE plpgsql SECURITY DEFINER
@@ -143,6 +143,30 @@ END
 $$;
 REVOKE ALL ON FUNCTION permit_admin_unblock(uuid, text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION permit_admin_unblock(uuid, text) TO permit_app;
+
+-- The one-argument forms, for a permitd from before this migration until
+-- it is restarted (above): the same, with a reason saying none was given.
+CREATE OR REPLACE FUNCTION permit_admin_block(p_account uuid)
+RETURNS TABLE (released integer, revoked integer, cancelled integer)
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+	SELECT * FROM permit_admin_block(p_account,
+	    'not kept: blocked through a permitd from before migration 0025');
+$$;
+REVOKE ALL ON FUNCTION permit_admin_block(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION permit_admin_block(uuid) TO permit_app;
+
+CREATE OR REPLACE FUNCTION permit_admin_unblock(p_account uuid)
+RETURNS TABLE (id uuid, role text, office text)
+LANGUAGE sql SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+	SELECT * FROM permit_admin_unblock(p_account,
+	    'not kept: unblocked through a permitd from before migration 0025');
+$$;
+REVOKE ALL ON FUNCTION permit_admin_unblock(uuid) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION permit_admin_unblock(uuid) TO permit_app;
 
 -- GET /admin/flags: the open flags, oldest first, as 0017 listed them,
 -- each with its account's block: when (NULL: not blocked), and by whom and

@@ -68,8 +68,9 @@ teardown(void **state)
 }
 
 /* `verb` ("block" or "unblock") of the citizen with `reason` (an SQL
- * literal), in a transaction of permit_app bound to the admin's session,
- * committed; the SQLSTATE it failed with, "" when it did not. */
+ * literal; NULL: the one-argument form of a permitd from before 0025), in
+ * a transaction of permit_app bound to the admin's session, committed;
+ * the SQLSTATE it failed with, "" when it did not. */
 static const char *
 admin_acts(struct fx *f, const char *verb, const char *reason)
 {
@@ -79,8 +80,9 @@ admin_acts(struct fx *f, const char *verb, const char *reason)
 	itest_valuef(f->app, buf, sizeof(buf), "SELECT coalesce(account_id::text,"
 	    " '') FROM permit_bind(%s, 60)", f->hash[ADMIN]);
 	assert_string_equal(buf, f->id[ADMIN]);
-	snprintf(sql, sizeof(sql), "SELECT * FROM permit_admin_%s('%s', %s)",
-	    verb, f->id[CITIZEN], reason);
+	snprintf(sql, sizeof(sql), "SELECT * FROM permit_admin_%s('%s'%s%s)",
+	    verb, f->id[CITIZEN], reason != NULL ? ", " : "",
+	    reason != NULL ? reason : "");
 	itest_sqlstate(f->app, sql, buf, sizeof(buf));
 	itest_ok(f->app, buf[0] == '\0' ? "COMMIT" : "ROLLBACK");
 	return buf;
@@ -163,6 +165,27 @@ a_reason_out_of_its_length_blocks_nothing(void **state)
 	assert_string_equal(admin_acts(f, "block", "repeat('x', 500)"), "");
 }
 
+/* A permitd from before 0025, still running while it is replaced, blocks
+ * and unblocks through the one-argument forms; the row says no reason was
+ * kept, and a block through the new form afterwards opens a row of its
+ * own (no stale open row is left to collide with). */
+static void
+the_old_forms_still_block_and_unblock(void **state)
+{
+	struct fx *f = *state;
+
+	assert_string_equal(admin_acts(f, "block", NULL), "");
+	assert_string_equal(itest_valuef(f->super, buf, sizeof(buf),
+	    "SELECT blocked_at IS NOT NULL FROM accounts WHERE id = '%s'",
+	    f->id[CITIZEN]), "t");
+	assert_string_equal(admin_acts(f, "unblock", NULL), "");
+	assert_string_equal(admin_acts(f, "block", "'New.'"), "");
+	assert_string_equal(blocks_of_citizen(f),
+	    "admin|not kept: blocked through a permitd from before migration"
+	    " 0025|admin|not kept: unblocked through a permitd from before"
+	    " migration 0025|closed;admin|New.|-|-|open");
+}
+
 /* permit_app writes account_blocks only through the admin functions: a
  * direct INSERT, UPDATE or DELETE is refused, even bound to an admin. */
 static void
@@ -199,6 +222,7 @@ main(void)
 		TEST(an_unblock_closes_the_block_with_its_reason),
 		TEST(a_second_block_leaves_one_open_row),
 		TEST(a_reason_out_of_its_length_blocks_nothing),
+		TEST(the_old_forms_still_block_and_unblock),
 		TEST(app_cannot_write_account_blocks),
 	};
 
