@@ -18,15 +18,6 @@ enum { ADMIN_ACCOUNT_ROW, ADMIN_ACCOUNT_HEAD };
 
 /* ------------------------------------------------------------------ flags */
 
-/* A text column of the flags' row as a JSON string, or null for NULL. */
-static json_t *
-admin_flag_text(const struct db_result *r, int row, int col)
-{
-	const char *v = db_text(r, row, col);
-
-	return v != NULL ? json_string(v) : json_null();
-}
-
 /* The flagged account's block: null when it is not blocked, else
  * {"at","by","reason"} (by and reason null for a block without its row). */
 static json_t *
@@ -37,8 +28,9 @@ admin_flag_blocked(const struct db_result *r, int row)
 	if (at == NULL)
 		return json_null();
 	return json_pack("{s:s, s:o, s:o}", "at", at,
-	    "by", admin_flag_text(r, row, DB_COL(ADMIN_FLAGS, BLOCKED_BY)),
-	    "reason", admin_flag_text(r, row, DB_COL(ADMIN_FLAGS, BLOCK_REASON)));
+	    "by", pipe_json_column(r, row, DB_COL(ADMIN_FLAGS, BLOCKED_BY)),
+	    "reason",
+	    pipe_json_column(r, row, DB_COL(ADMIN_FLAGS, BLOCK_REASON)));
 }
 
 static json_t *
@@ -210,6 +202,6 @@ app_admin_unblock(struct pipe_ctx *ctx, const struct pipe_request *req,
 	res->body = pipe_oom_check(json_pack("{s:{s:s, s:s, s:o}}", "account",
 	    "id", db_text(r, 0, DB_COL(ADMIN_UNBLOCK, ID)),
 	    "role", db_text(r, 0, DB_COL(ADMIN_UNBLOCK, ROLE)),
-	    "office", office != NULL ? json_string(office) : json_null()));
+	    "office", pipe_json_text(office)));
 	return PIPE_ANSWERED;
 }
