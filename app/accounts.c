@@ -10,6 +10,7 @@
 
 #include "pipe/json.h"
 #include "pipe/principal.h"
+#include "pipe/rows.h"
 #include "core/log.h"
 #include "crypto/csrf.h"
 #include "crypto/seal.h"
@@ -97,7 +98,7 @@ app_account_json(const char *id, const char *email, enum pipe_role role,
 
 	if (o != NULL && with_office &&
 	    json_object_set_new(o, "office",
-	    office != NULL ? json_string(office) : json_null()) != 0)
+	    pipe_json_text(office)) != 0)
 		o = NULL;
 	return pipe_oom_check(o);
 }

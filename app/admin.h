@@ -58,16 +58,21 @@ struct app_admin_day_set {
 int app_admin_day_read(const struct pipe_request *req,
     struct app_admin_day_set *out, struct pipe_response *res);
 
-/* 200 {"flags":[{"account_id","rule","detail","at"}]}, the open ones. */
+/* 200 {"flags":[{"account_id","rule","detail","at","blocked"}]}, the open
+ * ones; "blocked" is null, or the account's open block {"at","by",
+ * "reason"} (by and reason null for a block from before migrations/0025). */
 pipe_handler app_admin_flags;
 
 /* {"reason"}: 200 {"released_bookings","revoked_sessions",
- * "cancelled_applications"}; 404; 409 the admin's own account; 422. */
+ * "cancelled_applications"}, the reason and the admin kept as the
+ * account's open block (an account blocked already keeps its first);
+ * 404; 409 the admin's own account; 422. */
 pipe_handler app_admin_block;
 pipe_prefetch app_admin_block_prefetch;
 
 /* {"reason"}: 200 {"account":{"id","role","office"}}, sign-in allowed
- * again (old sessions stay revoked); 404; 422. */
+ * again (old sessions stay revoked), the open block closed with the reason
+ * and the admin; 404; 422. */
 pipe_handler app_admin_unblock;
 
 /* The body {"reason"} of a block or an unblock: 0 with *reason (in the

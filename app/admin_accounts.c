@@ -18,15 +18,31 @@ enum { ADMIN_ACCOUNT_ROW, ADMIN_ACCOUNT_HEAD };
 
 /* ------------------------------------------------------------------ flags */
 
+/* The flagged account's block: null when it is not blocked, else
+ * {"at","by","reason"} (by and reason null for a block without its row). */
+static json_t *
+admin_flag_blocked(const struct db_result *r, int row)
+{
+	const char *at = db_text(r, row, DB_COL(ADMIN_FLAGS, BLOCKED_AT));
+
+	if (at == NULL)
+		return json_null();
+	return json_pack("{s:s, s:o, s:o}", "at", at,
+	    "by", pipe_json_column(r, row, DB_COL(ADMIN_FLAGS, BLOCKED_BY)),
+	    "reason",
+	    pipe_json_column(r, row, DB_COL(ADMIN_FLAGS, BLOCK_REASON)));
+}
+
 static json_t *
 admin_flag_json(const struct db_result *r, int row, const void *arg)
 {
 	(void)arg;
-	return json_pack("{s:s, s:s, s:s, s:s}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:o}",
 	    "account_id", db_text(r, row, DB_COL(ADMIN_FLAGS, ACCOUNT_ID)),
 	    "rule", db_text(r, row, DB_COL(ADMIN_FLAGS, RULE)),
 	    "detail", db_text(r, row, DB_COL(ADMIN_FLAGS, DETAIL)),
-	    "at", db_text(r, row, DB_COL(ADMIN_FLAGS, AT)));
+	    "at", db_text(r, row, DB_COL(ADMIN_FLAGS, AT)),
+	    "blocked", admin_flag_blocked(r, row));
 }
 
 enum pipe_status
@@ -88,10 +104,12 @@ app_admin_reason_read(const struct pipe_request *req,
 	return pipe_invalid_answer(&inv, res);
 }
 
-/* The account exists and the body {"reason"} is good: PIPE_NEXT; else
- * answered 404, 400 or 422. */
+/* The account exists and the body {"reason"} is good: PIPE_NEXT with p[0]
+ * the account's id and p[1] the reason (in the request), the parameters
+ * of ADMIN_BLOCK and ADMIN_UNBLOCK; else answered 404, 400 or 422. */
 static enum pipe_status
-admin_account_admit(const struct pipe_request *req, struct pipe_response *res)
+admin_account_admit(const struct pipe_request *req, struct pipe_response *res,
+    struct db_param p[2])
 {
 	const char *reason;
 	struct db_result *r;
@@ -103,7 +121,11 @@ admin_account_admit(const struct pipe_request *req, struct pipe_response *res)
 		return PIPE_ANSWERED;
 	if ((st = pipe_prefetched(req, ADMIN_ACCOUNT_ROW, &r)) != PIPE_NEXT)
 		return st;
-	return db_rows(r) == 1 ? PIPE_NEXT : admin_no_account(res);
+	if (db_rows(r) != 1)
+		return admin_no_account(res);
+	p[0] = DB_TEXT(pipe_param_uuid(req, 0));
+	p[1] = DB_TEXT(reason);
+	return PIPE_NEXT;
 }
 
 /* `calls[0]` (on account `id`) with the audit row of `action`, committed:
@@ -124,15 +146,15 @@ enum pipe_status
 app_admin_block(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	const struct db_param p[1] = { DB_TEXT(pipe_param_uuid(req, 0)) };
+	struct db_param p[2];
 	struct db_call calls[2] = {
-		{ DB_STMT_ADMIN_BLOCK, p, 1, NULL, DB_ERROR },
+		{ DB_STMT_ADMIN_BLOCK, p, 2, NULL, DB_ERROR },
 	};
 	const struct db_result *r;
 	long long n[3];
 	enum pipe_status st;
 
-	if ((st = admin_account_admit(req, res)) != PIPE_NEXT)
+	if ((st = admin_account_admit(req, res, p)) != PIPE_NEXT)
 		return st;
 	if (strcmp(p[0].value, who->account_id) == 0) {
 		pipe_error(res, 409, "conflict",
@@ -160,15 +182,15 @@ enum pipe_status
 app_admin_unblock(struct pipe_ctx *ctx, const struct pipe_request *req,
     const struct pipe_principal *who, struct pipe_response *res)
 {
-	const struct db_param p[1] = { DB_TEXT(pipe_param_uuid(req, 0)) };
+	struct db_param p[2];
 	struct db_call calls[2] = {
-		{ DB_STMT_ADMIN_UNBLOCK, p, 1, NULL, DB_ERROR },
+		{ DB_STMT_ADMIN_UNBLOCK, p, 2, NULL, DB_ERROR },
 	};
 	const struct db_result *r;
 	const char *office;
 	enum pipe_status st;
 
-	if ((st = admin_account_admit(req, res)) != PIPE_NEXT ||
+	if ((st = admin_account_admit(req, res, p)) != PIPE_NEXT ||
 	    (st = admin_account_act(ctx, req, who, "admin.unblock", calls,
 	    res)) != PIPE_NEXT)
 		return st;
@@ -180,6 +202,6 @@ app_admin_unblock(struct pipe_ctx *ctx, const struct pipe_request *req,
 	res->body = pipe_oom_check(json_pack("{s:{s:s, s:s, s:o}}", "account",
 	    "id", db_text(r, 0, DB_COL(ADMIN_UNBLOCK, ID)),
 	    "role", db_text(r, 0, DB_COL(ADMIN_UNBLOCK, ROLE)),
-	    "office", office != NULL ? json_string(office) : json_null()));
+	    "office", pipe_json_text(office)));
 	return PIPE_ANSWERED;
 }

@@ -13,6 +13,7 @@
 #include "app/offices.h"
 #include "core/validate.h"
 #include "pipe/json.h"
+#include "pipe/rows.h"
 
 #define ADMIN_QUOTA_MAX VALIDATE_QUOTA_MAX
 
@@ -238,7 +239,7 @@ admin_day_json(const struct db_result *r)
 	    "date", db_text(r, 0, DB_COL(ADMIN_DAY_GET, DAY)),
 	    "capacity", (json_int_t)capacity, "closed", strcmp(closed, "t") == 0,
 	    "remaining", (json_int_t)remaining,
-	    "opens_at", opens != NULL ? json_string(opens) : json_null());
+	    "opens_at", pipe_json_text(opens));
 }
 
 enum pipe_status

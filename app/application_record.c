@@ -9,6 +9,7 @@
 #include "core/validate.h"
 #include "core/log.h"
 #include "db/sealed.h"
+#include "pipe/rows.h"
 
 /* A column of an application row (DB_COLS_APPLICATION, db/sql/
  * applications.def). */
@@ -37,13 +38,6 @@ app_binding(const char *id, const char *owner)
 }
 
 #define APP_NIK_LAST 4
-
-/* json_t from an arena string, or JSON null for NULL. */
-static json_t *
-app_json_str_or_null(const char *s)
-{
-	return pipe_oom_check(s != NULL ? json_string(s) : json_null());
-}
 
 static void
 app_set(json_t *obj, const char *key, json_t *v)
@@ -200,15 +194,15 @@ app_build(const struct db_result *r, int row,
 	json_t *groups[3] = { app_object(), NULL, NULL };
 	const char *ptype = db_text(r, row, APP_COL(PASSPORT_TYPE));
 
-	app_set(app, "id", app_json_str_or_null(db_text(r, row, APP_COL(ID))));
+	app_set(app, "id", pipe_json_column(r, row, APP_COL(ID)));
 	app_set(app, "kind",
-	    app_json_str_or_null(db_text(r, row, APP_COL(KIND))));
+	    pipe_json_column(r, row, APP_COL(KIND)));
 	app_set(app, "status",
-	    app_json_str_or_null(db_text(r, row, APP_COL(STATUS))));
+	    pipe_json_column(r, row, APP_COL(STATUS)));
 	app_set(app, "office",
-	    app_json_str_or_null(db_text(r, row, APP_COL(OFFICE))));
+	    pipe_json_column(r, row, APP_COL(OFFICE)));
 	app_set(app, "appointment",
-	    app_json_str_or_null(db_text(r, row, APP_COL(APPOINTMENT))));
+	    pipe_json_column(r, row, APP_COL(APPOINTMENT)));
 	if (ptype != NULL) {
 		groups[APP_GROUP_PASSPORT] = app_object();
 		app_set(groups[APP_GROUP_PASSPORT], "type", json_string(ptype));
@@ -228,9 +222,9 @@ app_build(const struct db_result *r, int row,
 	app_set(app, "decision",
 	    app_json_column(r, row, APP_COL(DECISION), "decision"));
 	app_set(app, "created_at",
-	    app_json_str_or_null(db_text(r, row, APP_COL(CREATED_AT))));
+	    pipe_json_column(r, row, APP_COL(CREATED_AT)));
 	app_set(app, "updated_at",
-	    app_json_str_or_null(db_text(r, row, APP_COL(UPDATED_AT))));
+	    pipe_json_column(r, row, APP_COL(UPDATED_AT)));
 	return app;
 }
 
@@ -244,8 +238,8 @@ app_record_booked(json_t *app, const struct db_result *taken)
 		log_error("%s: the take returned no booking", __func__);
 		return -1;
 	}
-	app_set(app, "status", app_json_str_or_null("booked"));
-	app_set(app, "appointment", app_json_str_or_null(day));
+	app_set(app, "status", pipe_json_text("booked"));
+	app_set(app, "appointment", pipe_json_text(day));
 	app_set(app, "booking", app_json_column(taken, 0,
 	    DB_COL(BOOKING_TAKE, BOOKING), "booking"));
 	return 0;
@@ -296,17 +290,17 @@ app_summary_build(const struct db_result *r, int row, json_t *last4)
 {
 	json_t *s = app_object();
 
-	app_set(s, "id", app_json_str_or_null(db_text(r, row, APP_LCOL(ID))));
-	app_set(s, "kind", app_json_str_or_null(db_text(r, row, APP_LCOL(KIND))));
+	app_set(s, "id", pipe_json_column(r, row, APP_LCOL(ID)));
+	app_set(s, "kind", pipe_json_column(r, row, APP_LCOL(KIND)));
 	app_set(s, "status",
-	    app_json_str_or_null(db_text(r, row, APP_LCOL(STATUS))));
+	    pipe_json_column(r, row, APP_LCOL(STATUS)));
 	app_set(s, "office",
-	    app_json_str_or_null(db_text(r, row, APP_LCOL(OFFICE))));
+	    pipe_json_column(r, row, APP_LCOL(OFFICE)));
 	app_set(s, "appointment",
-	    app_json_str_or_null(db_text(r, row, APP_LCOL(APPOINTMENT))));
+	    pipe_json_column(r, row, APP_LCOL(APPOINTMENT)));
 	app_set(s, "nik_last4", last4);
 	app_set(s, "created_at",
-	    app_json_str_or_null(db_text(r, row, APP_LCOL(CREATED_AT))));
+	    pipe_json_column(r, row, APP_LCOL(CREATED_AT)));
 	return s;
 }
 

@@ -7,6 +7,7 @@
 #include "core/log.h"
 #include "core/validate.h"
 #include "db/db.h"
+#include "pipe/rows.h"
 
 /* The route's {code} and {date} are well-formed. */
 static int
@@ -31,15 +32,6 @@ app_draw_get_prefetch(const struct pipe_ctx *ctx,
 		pipe_plan_add(plan, DB_STMT_DRAW_PUBLIC, p, 2);
 }
 
-/* A JSON string of a text column, or null. */
-static json_t *
-app_draw_text(const struct db_result *r, int col)
-{
-	const char *v = db_text(r, 0, col);
-
-	return pipe_oom_check(v != NULL ? json_string(v) : json_null());
-}
-
 /* The draw's object from its one row; NULL on a malformed row. */
 static json_t *
 app_draw_json(const struct pipe_request *req, const struct db_result *r)
@@ -51,10 +43,10 @@ app_draw_json(const struct pipe_request *req, const struct db_result *r)
 		return NULL;
 	return pipe_oom_check(json_pack("{s:s, s:o, s:o, s:o, s:o, s:I, s:I}",
 	    "date", req->params[1],
-	    "opens_at", app_draw_text(r, DB_COL(DRAW_PUBLIC, OPENS_AT)),
-	    "draw_at", app_draw_text(r, DB_COL(DRAW_PUBLIC, DRAW_AT)),
-	    "seed_hash", app_draw_text(r, DB_COL(DRAW_PUBLIC, SEED_HASH)),
-	    "seed", app_draw_text(r, DB_COL(DRAW_PUBLIC, SEED)),
+	    "opens_at", pipe_json_column(r, 0, DB_COL(DRAW_PUBLIC, OPENS_AT)),
+	    "draw_at", pipe_json_column(r, 0, DB_COL(DRAW_PUBLIC, DRAW_AT)),
+	    "seed_hash", pipe_json_column(r, 0, DB_COL(DRAW_PUBLIC, SEED_HASH)),
+	    "seed", pipe_json_column(r, 0, DB_COL(DRAW_PUBLIC, SEED)),
 	    "entries", (json_int_t)entries, "waiting", (json_int_t)waiting));
 }
 

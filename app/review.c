@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "pipe/json.h"
 #include "pipe/query.h"
+#include "pipe/rows.h"
 
 #define REVIEW_LIMIT_MAX     VALIDATE_PAGE_MAX
 
@@ -154,7 +155,7 @@ review_queue_answer(struct pipe_ctx *ctx, const struct pipe_request *req,
 		next = db_text(r, n - 1, DB_COL(REVIEW_QUEUE, ID));
 	res->status = 200;
 	res->body = pipe_oom_check(json_pack("{s:o, s:o}", "applications", list,
-	    "next", next != NULL ? json_string(next) : json_null()));
+	    "next", pipe_json_text(next)));
 	return PIPE_ANSWERED;
 }
 

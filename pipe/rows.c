@@ -24,3 +24,15 @@ pipe_rows_answer(struct pipe_response *res, const char *key,
 	res->body = pipe_oom_check(json_pack("{s:o}", key, list));
 	return PIPE_ANSWERED;
 }
+
+json_t *
+pipe_json_text(const char *s)
+{
+	return pipe_oom_check(s != NULL ? json_string(s) : json_null());
+}
+
+json_t *
+pipe_json_column(const struct db_result *r, int row, int col)
+{
+	return pipe_json_text(db_text(r, row, col));
+}

@@ -19,4 +19,11 @@ typedef json_t *pipe_row_json(const struct db_result *r, int row,
 enum pipe_status pipe_rows_answer(struct pipe_response *res, const char *key,
     const struct db_result *r, pipe_row_json *render, const void *arg);
 
+/* `s` (a column's text, NULL for SQL NULL) as a JSON string, or JSON null
+ * for NULL; out of memory as pipe_oom_check(). A new reference. */
+json_t *pipe_json_text(const char *s);
+
+/* Column `col` of row `row` of `r` as pipe_json_text() makes it. */
+json_t *pipe_json_column(const struct db_result *r, int row, int col);
+
 #endif

@@ -57,6 +57,11 @@ async function queueAfter(r, page, action) {
 	return r.locator('main tbody a').evaluateAll((as) => as.map((a) => a.getAttribute('href').split('/').pop()));
 }
 
+// The flags' row of ACCOUNT (its one open flag).
+function flagRow(adm, account) {
+	return adm.locator('main tbody tr', { has: adm.locator(`button[data-account="${account}"]`) });
+}
+
 export default {
 	// A reviewer opens and approves; the citizen reads it in both languages.
 	async review(s) {
@@ -137,8 +142,10 @@ export default {
 	},
 
 	// Block, confirmed: a reason is required (shown beside its field), then
-	// the account is blocked and the page says what that released.
-	async block(s, { account }) {
+	// the account is blocked, the page says what that released, and the
+	// flag's row shows the block (since when, by ADMIN, why) and offers
+	// unblock instead of block.
+	async block(s, { account, admin }) {
 		const adm = await s.admin();
 		await go(adm, '#/admin/flags', 'admin.flags_title');
 		await adm.click(`button[data-verb="block"][data-account="${account}"]`);
@@ -153,10 +160,16 @@ export default {
 		await adm.waitForSelector('main .slot .ok');
 		assert.equal(await text(adm, 'main .slot .ok'), said);
 		await announced(adm, said);
+		const row = flagRow(adm, account);
+		assert.match(await row.locator('.block-state strong').textContent(), /^Diblokir sejak \S/);
+		assert.equal(await row.locator('.block-state code').textContent(), admin);
+		assert.equal(await row.locator('.block-state .block-reason').textContent(), 'Pemesanan berulang tanpa pembayaran');
+		assert.deepEqual(await row.locator('button').evaluateAll((bs) => bs.map((b) => b.dataset.verb)), ['unblock']);
 		await check(adm, 'admin-blocked');
 	},
 
-	// Unblock by the account's id, asked first and confirmed.
+	// Unblock by the account's id, asked first and confirmed: the flag's row
+	// says it is not blocked and offers block again.
 	async unblock(s, { account }) {
 		const adm = await s.admin();
 		await go(adm, '#/admin/flags', 'admin.flags_title');
@@ -167,6 +180,10 @@ export default {
 		await button(adm, 'Ya, buka blokir').click();
 		await adm.waitForSelector('main .slot .ok');
 		assert.equal(await text(adm, 'main .slot .ok'), 'Blokir dibuka: akun dapat masuk lagi.');
+		const row = flagRow(adm, account);
+		assert.equal(await row.locator('.block-state').count(), 0);
+		assert.match(await row.textContent(), /Tidak diblokir/);
+		assert.deepEqual(await row.locator('button').evaluateAll((bs) => bs.map((b) => b.dataset.verb)), ['block']);
 	},
 
 	// BDG's daily quota saved: the days without their own capacity follow,

@@ -140,7 +140,44 @@ booked_citizen() { # NAME DATE
 	as ada GET /api/v1/admin/flags
 	[ "$status" = 200 ]
 	[ "$(jq -r --arg a "$(citizen_id fifi)" '.flags[] | select(.account_id == $a) | .rule' <<<"$body")" = booking_burst ]
-	[ "$(jq -c '.flags[0] | keys' <<<"$body")" = '["account_id","at","detail","rule"]' ]
+	[ "$(jq -c '.flags[0] | keys' <<<"$body")" = '["account_id","at","blocked","detail","rule"]' ]
+	[ "$(jq -c --arg a "$(citizen_id fifi)" '.flags[] | select(.account_id == $a) | .blocked' <<<"$body")" = null ]
+}
+
+# Citizen NAME, flagged (rule late_give_ups).
+flagged_citizen() { # NAME
+	citizen_new "$1"
+	psql_super -c "INSERT INTO account_flags (account_id, rule, detail)
+	    VALUES ('$(citizen_id "$1")', 'late_give_ups', '2 bookings given up within 30 days')" >/dev/null
+}
+
+# The "blocked" of NAME's flag in GET /admin/flags, compact JSON.
+flag_blocked() { # NAME
+	as ada GET /api/v1/admin/flags
+	[ "$status" = 200 ] || { echo "flags: $status $body" >&2; return 1; }
+	jq -c --arg a "$(citizen_id "$1")" '.flags[] | select(.account_id == $a) | .blocked' <<<"$body"
+}
+
+@test "a blocked account's flag shows its block: since when, by which admin, why" {
+	local blocked at
+	flagged_citizen lena
+	as_post ada "/api/v1/admin/accounts/$(citizen_id lena)/block" '{"reason":"Gave up 2 days, twice."}'
+	[ "$status" = 200 ]
+	blocked=$(flag_blocked lena)
+	[ "$(jq -c '{by, reason}' <<<"$blocked")" = "$(jq -nc --arg by "$(citizen_id ada)" '{by: $by, reason: "Gave up 2 days, twice."}')" ]
+	at=$(psql_super -tA -c "SELECT to_char(blocked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+	    FROM accounts WHERE id = '$(citizen_id lena)'")
+	[ "$(jq -r .at <<<"$blocked")" = "$at" ]
+}
+
+@test "after an unblock the account's flag shows blocked null again" {
+	flagged_citizen mona
+	as_post ada "/api/v1/admin/accounts/$(citizen_id mona)/block" '{"reason":"Check."}'
+	[ "$status" = 200 ]
+	[ "$(flag_blocked mona | jq -r .reason)" = Check. ]
+	as_post ada "/api/v1/admin/accounts/$(citizen_id mona)/unblock" '{"reason":"Cleared."}'
+	[ "$status" = 200 ]
+	[ "$(flag_blocked mona)" = null ]
 }
 
 @test "block: sessions stop, the day's slots come back, applications cancelled, sign-in refused; counts match" {

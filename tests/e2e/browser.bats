@@ -119,7 +119,7 @@ step() { # NAME [PARAMS]
 
 day_of() { jq -r ".$1" "$BATS_FILE_TMPDIR/days.json"; }
 
-vera() { jq -nc --arg a "$(citizen_id vera)" '{account: $a}'; }
+vera() { jq -nc --arg a "$(citizen_id vera)" --arg d "$(citizen_id ada)" '{account: $a, admin: $d}'; }
 
 @test "browser: a citizen books a day's last place and sees the hold; another, who had chosen it too, is told it is full; paid, it reads confirmed" {
 	step booking
@@ -185,7 +185,7 @@ vera() { jq -nc --arg a "$(citizen_id vera)" '{account: $a}'; }
 	[ "$(hold_of vera)" = held ]
 }
 
-@test "browser: an admin blocks a flagged account, a reason required: its session ends, its booking is given back, its application cancelled" {
+@test "browser: an admin blocks a flagged account, a reason required: its session ends, its booking is given back, its application cancelled; the flag shows the block, its admin and reason" {
 	step block "$(vera)"
 	as vera GET /api/v1/me
 	[ "$status" = 401 ]
@@ -194,7 +194,7 @@ vera() { jq -nc --arg a "$(citizen_id vera)" '{account: $a}'; }
 	[ "$(audit_last | cut -d'|' -f3,4)" = "admin.block|$(citizen_id vera)" ]
 }
 
-@test "browser: an admin unblocks an account by its id after its question; it signs in again" {
+@test "browser: an admin unblocks an account by its id after its question; the flag shows it unblocked; it signs in again" {
 	step unblock "$(vera)"
 	citizen_signin vera
 }

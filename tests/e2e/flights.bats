@@ -101,3 +101,14 @@ took() { # FLIGHTS METHOD PATH STATUS
 	    '{email: $e, password: "long enough pw", role: "reviewer", office: "SBY"}')"
 	took 2 POST /api/v1/admin/staff 201
 }
+
+@test "the admin's flags, each with its account's block and reason: one round trip" {
+	citizen_new flo
+	psql_super -c "INSERT INTO account_flags (account_id, rule, detail)
+	    VALUES ('$(citizen_id flo)', 'booking_burst', '5 bookings within 60 s')" >/dev/null
+	as_post adi "/api/v1/admin/accounts/$(citizen_id flo)/block" '{"reason":"Burst."}'
+	[ "$status" = 200 ]
+	as adi GET /api/v1/admin/flags
+	[ "$(jq -r --arg a "$(citizen_id flo)" '.flags[] | select(.account_id == $a) | .blocked.reason' <<<"$body")" = Burst. ]
+	took 1 GET /api/v1/admin/flags 200
+}

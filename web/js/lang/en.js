@@ -124,6 +124,8 @@ export default {
 	'rule.submission_burst': 'Many applications in a short time', 'rule.booking_burst': 'Many bookings in a short time',
 	'rule.address_registrations': 'Many accounts from one address', 'rule.lapsed_holds': 'Holds left unpaid',
 	'rule.late_give_ups': 'Days given back late', 'rule.review_openings': 'Many applications opened',
+	'admin.block_state': 'Blocking', 'admin.not_blocked': 'Not blocked', 'admin.blocked_since': 'Blocked since {at}',
+	'admin.blocked_by': 'by admin', 'admin.blocked_reason': 'Reason:',
 	'admin.block': 'Block', 'admin.unblock': 'Unblock',
 	'admin.block_confirm': 'Block account {id}? Its sessions end, its bookings are given back and its active applications are cancelled.',
 	'admin.unblock_confirm': 'Unblock account {id}? It can sign in again.', 'admin.block_yes': 'Yes, block', 'admin.unblock_yes': 'Yes, unblock',

@@ -125,6 +125,8 @@ export default {
 	'rule.submission_burst': 'Banyak permohonan dalam waktu singkat', 'rule.booking_burst': 'Banyak pemesanan dalam waktu singkat',
 	'rule.address_registrations': 'Banyak akun dari satu alamat', 'rule.lapsed_holds': 'Pemesanan tidak dibayar',
 	'rule.late_give_ups': 'Hari dilepas terlambat', 'rule.review_openings': 'Banyak permohonan dibuka',
+	'admin.block_state': 'Pemblokiran', 'admin.not_blocked': 'Tidak diblokir', 'admin.blocked_since': 'Diblokir sejak {at}',
+	'admin.blocked_by': 'oleh admin', 'admin.blocked_reason': 'Alasan:',
 	'admin.block': 'Blokir', 'admin.unblock': 'Buka blokir',
 	'admin.block_confirm': 'Blokir akun {id}? Sesinya berakhir, pemesanannya dilepas, dan permohonan aktifnya dibatalkan.',
 	'admin.unblock_confirm': 'Buka blokir akun {id}? Akun dapat masuk lagi.', 'admin.block_yes': 'Ya, blokir', 'admin.unblock_yes': 'Ya, buka blokir',

@@ -43,8 +43,9 @@ export async function maintenance() {
 }
 
 // Asks in PANEL whether to block or unblock (VERB) account ID, with a
-// reason; what it did goes to SLOT. The way back returns focus to FROM.
-function askAccount(panel, slot, id, verb, from) {
+// reason; once done, AFTER() runs (the flags read again) and what it did
+// goes to SLOT. The way back returns focus to FROM.
+function askAccount(panel, slot, id, verb, from, after) {
 	const reason = field({ name: 'reason', label: t('admin.reason'), hint: t('hint.reason'), required: true });
 	let text = null;
 	show(slot, null);
@@ -57,9 +58,10 @@ function askAccount(panel, slot, id, verb, from) {
 				: t('admin.unblocked');
 		},
 		onError: (err) => { show(slot, errorBox(err)); slot.focus(); },
-		onClose: (how) => {
+		onClose: async (how) => {
 			if (how === 'back') from.focus();
 			if (how !== 'done') return;
+			await after();
 			show(slot, okBox(text));
 			slot.focus();
 			announce(text);
@@ -67,18 +69,48 @@ function askAccount(panel, slot, id, verb, from) {
 	});
 }
 
+// What a flag says of its account's block (BLOCKED, the API's): not
+// blocked, or since when, by which admin and why (the reason as the admin
+// wrote it, in whatever language).
+function blockState(blocked) {
+	if (!blocked) return t('admin.not_blocked');
+	return h('div', { class: 'block-state' },
+		h('strong', {}, t('admin.blocked_since', { at: instant(blocked.at) })),
+		blocked.by ? h('div', {}, t('admin.blocked_by'), ' ', h('code', {}, blocked.by)) : null,
+		blocked.reason ? h('div', {}, t('admin.blocked_reason'), ' ', h('q', { class: 'block-reason' }, blocked.reason)) : null);
+}
+
+// The open flags as a table, each row with its account's block and the one
+// act that fits it: unblock a blocked account, block any other. BUTTON(id,
+// verb) makes the act's button.
+function flagsTable(list, button) {
+	// The detail is the server's, in English.
+	const rows = list.map((f) => [h('code', {}, f.account_id), t(`rule.${f.rule}`), h('span', { lang: 'en' }, f.detail), instant(f.at),
+		blockState(f.blocked), h('div', { class: 'row-actions' }, button(f.account_id, f.blocked ? 'unblock' : 'block'))]);
+	return rows.length ? table(t('admin.flags_caption'),
+		[t('admin.account_id'), t('admin.rule'), t('admin.detail'), t('admin.at'), t('admin.block_state'), t('mine.action')], rows)
+		: h('p', {}, t('admin.no_flags'));
+}
+
 export async function flags() {
-	const { data } = await api('GET', '/admin/flags');
 	const slot = h('div', { class: 'slot', tabindex: '-1' });
 	const panel = h('div', { class: 'ask' });
-	const button = (id, verb) => {
+	const list = h('div', { class: 'flags' });
+	const flagged = async () => flagsTable((await api('GET', '/admin/flags')).data.flags, button);
+	// After an act: the flags read again, so each row shows its block as it is now.
+	async function load() {
+		try {
+			list.replaceChildren(await flagged());
+		} catch (err) {
+			show(list, errorBox(err));
+		}
+	}
+	function button(id, verb) {
 		const b = h('button', { type: 'button', 'aria-label': t(`admin.${verb}_account`, { id }), dataset: { verb, account: id } }, t(`admin.${verb}`));
-		b.addEventListener('click', () => askAccount(panel, slot, id, verb, b));
+		b.addEventListener('click', () => askAccount(panel, slot, id, verb, b, load));
 		return b;
-	};
-	// The detail is the server's, in English.
-	const rows = data.flags.map((f) => [h('code', {}, f.account_id), t(`rule.${f.rule}`), h('span', { lang: 'en' }, f.detail), instant(f.at),
-		h('div', { class: 'row-actions' }, button(f.account_id, 'block'), button(f.account_id, 'unblock'))]);
+	}
+	list.replaceChildren(await flagged());
 	const id = field({ name: 'account', label: t('admin.account_id'), hint: t('hint.id'), required: true });
 	const byId = h('div', { class: 'form' }, id.wrap, h('div', { class: 'actions' }, ['block', 'unblock'].map((verb) => {
 		const b = h('button', { type: 'button', dataset: { verb } }, t(`admin.${verb}`));
@@ -86,15 +118,13 @@ export async function flags() {
 			clearErrors([id]);
 			const v = id.input.value.trim();
 			if (v === '') showInvalid([id], missing(['account']));
-			else askAccount(panel, slot, v, verb, b);
+			else askAccount(panel, slot, v, verb, b, load);
 		});
 		return b;
 	})));
 	return {
 		title: 'admin.flags_title',
-		body: h('div', {}, slot, rows.length ? table(t('admin.flags_caption'),
-			[t('admin.account_id'), t('admin.rule'), t('admin.detail'), t('admin.at'), t('mine.action')], rows) : h('p', {}, t('admin.no_flags')),
-		h('h2', {}, t('admin.by_id')), byId, panel),
+		body: h('div', {}, slot, list, h('h2', {}, t('admin.by_id')), byId, panel),
 	};
 }
 
