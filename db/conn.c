@@ -189,7 +189,8 @@ db_param(const char **keys, const char **vals, int *n, const char *k,
 static PGconn *
 db_connect_start(const struct db *db, const char *attrs, int i)
 {
-	const char *keys[12], *vals[12];
+	/* At most 11 keywords below, then the terminating NULL; room for more. */
+	const char *keys[16], *vals[16];
 	int n = 0;
 
 	if (db->set == DB_SET_CTL) {
@@ -371,6 +372,7 @@ db_ensure(struct db *db)
 	int again;   /* the last connection or attempt failed: a reconnect */
 
 	if (db->conn != NULL && !db->broken && PQstatus(db->conn) == CONNECTION_OK) {
+		db_standby_notice(db);
 		if (db->standby)
 			db_standby_check(db);
 		return DB_OK;

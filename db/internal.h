@@ -126,10 +126,20 @@ int db_connect_attempt(struct db *db, const char *attrs);
 int db_standby_fallback(struct db *db);
 
 /*
+ * On a connection to a read-write server between transactions, with
+ * standby reads on: when the server now refuses writes without having
+ * closed the connection (demoted, or default_transaction_read_only set),
+ * the connection becomes a standby's, so db_standby_check looks for a
+ * read-write server at once and then every DB_STANDBY_RECHECK_MS.
+ */
+void db_standby_notice(struct db *db);
+
+/*
  * On a standby connection between transactions: notices that its server
  * was promoted, and every DB_STANDBY_RECHECK_MS (db/standby.c) replaces it
  * with a connection to a read-write server when one can be reached. Keeps
- * the standby's connection otherwise.
+ * the standby's connection otherwise, and when less than
+ * DB_STANDBY_RECHECK_LEFT_MS of the handle's deadline is left.
  */
 void db_standby_check(struct db *db);
 

@@ -18,8 +18,12 @@
 #include "core/log.h"
 #include "core/monotime.h"
 
-/* How often a handle reading from a standby looks for a read-write server. */
+/* How often a handle reading from a standby looks for a read-write server,
+ * and how much of a request's deadline must be left for it to look (a
+ * look may take DB_DOWN_CONNECT_MS; a request with less left is served
+ * from the standby, and a later one looks). */
 #define DB_STANDBY_RECHECK_MS 1000
+#define DB_STANDBY_RECHECK_LEFT_MS 1200
 
 /* 1 when the parameter the server reported as `name` is "on". */
 static int
@@ -71,7 +75,11 @@ db_standby_fallback(struct db *db)
 		return -1;
 	db->standby = 1;   /* the attempt's failure is then logged as a repeat */
 	if (db_connect_attempt(db, "read-only") != 0) {
-		db->standby = was;
+		/* Down now: the next failures are repeats of this outage. */
+		db->standby = 0;
+		if (was)
+			log_error("database unavailable: no read-write server, and "
+			    "the read-only one is gone too");
 		return -1;
 	}
 	if (!was)
@@ -79,6 +87,17 @@ db_standby_fallback(struct db *db)
 		    "one (a standby) and writes are refused until one is back");
 	db->recheck_at = monotime_now() + DB_STANDBY_RECHECK_MS / 1e3;
 	return 0;
+}
+
+void
+db_standby_notice(struct db *db)
+{
+	if (!db->standby_reads || db->standby || !db_read_only(db))
+		return;
+	log_warn("the database server refuses writes now (demoted, or made "
+	    "read-only); reads stay on it while a read-write one is looked for");
+	db->standby = 1;
+	db->recheck_at = 0;   /* look at once */
 }
 
 void
@@ -92,7 +111,8 @@ db_standby_check(struct db *db)
 		db->standby = 0;
 		return;
 	}
-	if (monotime_now() < db->recheck_at)
+	if (monotime_now() < db->recheck_at ||
+	    (db->deadline > 0 && db_remaining_ms(db) < DB_STANDBY_RECHECK_LEFT_MS))
 		return;
 	standby = db->conn;
 	db->conn = NULL;

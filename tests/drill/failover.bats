@@ -50,6 +50,8 @@ teardown_file() {
 }
 
 @test "every request in flight at the kill was answered, 503 when not served" {
+	# Some were in flight, so the next line has something to judge.
+	[ "$(figure '.in_flight | length')" -gt 0 ]
 	[ "$(figure '.in_flight | keys - ["200", "201"] | map(select(startswith("503") | not))')" = '[]' ]
 }
 

@@ -53,9 +53,21 @@ standby_setup(void **state)
 	return 0;
 }
 
+/* permit_app may sign in (on) or not (off). */
+static void
+app_login(int on)
+{
+	PGconn *c = itest_connect("PERMIT_TEST_SUPER_DSN");
+
+	itest_ok(c, on ? "ALTER ROLE permit_app LOGIN" :
+	    "ALTER ROLE permit_app NOLOGIN");
+	PQfinish(c);
+}
+
 static int
 standby_teardown(void **state)
 {
+	app_login(1);
 	server_read_only(0);
 	db_close(*state);
 	return 0;
@@ -121,6 +133,82 @@ the_standby_taking_writes_is_noticed_at_once(void **state)
 	assert_false(db_read_only(db));
 	assert_int_equal(db_ensure(db), DB_OK);
 	assert_int_equal(db->standby, 0);
+}
+
+/* A read-write server that turns read-only under a live connection
+ * (demoted without closing it, or default_transaction_read_only set) is
+ * noticed with its next answer and left at once for one that takes
+ * writes. */
+static void
+a_server_turned_read_only_is_left_for_a_read_write_one(void **state)
+{
+	struct db *db = *state;
+	PGconn *first;
+	PGresult *r;
+
+	assert_int_equal(db_ensure(db), DB_OK);
+	assert_false(db_read_only(db));
+	first = db->conn;
+	r = PQexec(db->conn, "SET default_transaction_read_only = on");
+	assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
+	PQclear(r);
+	assert_true(db_read_only(db));
+	assert_int_equal(db_ensure(db), DB_OK);
+	assert_ptr_not_equal(db->conn, first);
+	assert_false(db_read_only(db));
+	assert_int_equal(db->standby, 0);
+}
+
+/* A request with less than a look's time left is served from the standby
+ * and does not look for a read-write server; one with time left looks. */
+static void
+a_request_short_of_time_does_not_look_for_a_read_write_server(void **state)
+{
+	struct db *db = *state;
+
+	server_read_only(1);
+	assert_int_equal(db_ensure(db), DB_OK);
+	server_read_only(0);
+	db->recheck_at = 0;
+	db_deadline(db, 300);
+	assert_int_equal(db_ensure(db), DB_OK);
+	assert_true(db_read_only(db));
+	db_deadline(db, 3000);
+	assert_int_equal(db_ensure(db), DB_OK);
+	assert_false(db_read_only(db));
+}
+
+/* The standby lost too, while reads went to it: an outage like any other
+ * (logged as one, at error), no longer a standby's. */
+static void
+the_standby_lost_too_is_an_outage(void **state)
+{
+	struct db *db = *state;
+
+	server_read_only(1);
+	assert_int_equal(db_ensure(db), DB_OK);
+	assert_int_equal(db->standby, 1);
+	app_login(0);
+	db->broken = 1;   /* its connection lost */
+	assert_int_equal(db_ensure(db), DB_UNAVAILABLE);
+	assert_int_equal(db->standby, 0);
+	assert_int_equal(db->down, 1);
+}
+
+/* Every commit of permitd waits until a synchronous standby has applied
+ * it, so a standby that stands in for reads knows every sign-out, block
+ * and revoked session permitd acknowledged. */
+static void
+commits_wait_until_a_synchronous_standby_applied_them(void **state)
+{
+	struct db *db = *state;
+	PGresult *r;
+
+	assert_int_equal(db_ensure(db), DB_OK);
+	r = PQexec(db->conn, "SHOW synchronous_commit");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_string_equal(PQgetvalue(r, 0, 0), "remote_apply");
+	PQclear(r);
 }
 
 /* A conninfo that takes any server took this one: nothing to fall back
@@ -192,6 +280,10 @@ main(void)
 		STANDBY_TEST(a_read_write_server_found_again_takes_over),
 		STANDBY_TEST(the_standby_taking_writes_is_noticed_at_once),
 		STANDBY_TEST(a_conninfo_without_read_write_never_falls_back),
+		STANDBY_TEST(a_server_turned_read_only_is_left_for_a_read_write_one),
+		STANDBY_TEST(a_request_short_of_time_does_not_look_for_a_read_write_server),
+		STANDBY_TEST(the_standby_lost_too_is_an_outage),
+		STANDBY_TEST(commits_wait_until_a_synchronous_standby_applied_them),
 	};
 
 	/* The refused connections log errors: what an operator sees. */
