@@ -30,10 +30,12 @@ db_hosts_option(const PQconninfoOption *opts, const char *keyword)
 /*
  * Splits `list` (a copy in `buf`, advanced past it) at its commas into
  * out[0..DB_HOSTS_MAX): the number of elements, or -1 when there are too
- * many or one is empty (libpq then reads the list itself). 0 for NULL.
+ * many or one is empty and `empty_ok` is 0 (libpq then reads the list
+ * itself); an empty one allowed is NULL. 0 for NULL.
  */
 static int
-db_hosts_split(const char *list, char **buf, char *out[DB_HOSTS_MAX])
+db_hosts_split(const char *list, char **buf, char *out[DB_HOSTS_MAX],
+    int empty_ok)
 {
 	int n = 0;
 	char *s;
@@ -50,10 +52,33 @@ db_hosts_split(const char *list, char **buf, char *out[DB_HOSTS_MAX])
 			break;
 		*s++ = '\0';
 	}
-	for (int i = 0; i < n; i++)
-		if (*out[i] == '\0')
+	for (int i = 0; i < n; i++) {
+		if (*out[i] != '\0')
+			continue;
+		if (!empty_ok)
 			return -1;
+		out[i] = NULL;
+	}
 	return n;
+}
+
+/*
+ * libpq's default port (PGPORT, else the one it was built with), malloc'd,
+ * for the empty elements of a port list: a URI's hosts without their own
+ * port (postgresql://db1,db2/permit has the port list ","). NULL on out
+ * of memory (logged).
+ */
+static char *
+db_hosts_default_port(void)
+{
+	PQconninfoOption *d = PQconndefaults();
+	const char *v = d != NULL ? db_hosts_option(d, "port") : NULL;
+	char *port = strdup(v != NULL ? v : "5432");
+
+	PQconninfoFree(d);
+	if (port == NULL)
+		log_error("out of memory");
+	return port;
 }
 
 /* h->n from the counts of the three lists: 0 unless they make a list of
@@ -91,11 +116,25 @@ db_hosts_parse(const char *conninfo, struct db_hosts *h)
 		log_error("out of memory");
 		return -1;
 	}
-	nh = db_hosts_split(host, &buf, h->host);
-	na = db_hosts_split(addr, &buf, h->hostaddr);
-	np = db_hosts_split(port, &buf, h->port);
+	nh = db_hosts_split(host, &buf, h->host, 0);
+	na = db_hosts_split(addr, &buf, h->hostaddr, 0);
+	np = db_hosts_split(port, &buf, h->port, 1);
 	PQconninfoFree(opts);
+	for (int i = 0; i < np; i++) {
+		if (h->port[i] != NULL)
+			continue;
+		if (h->default_port == NULL &&
+		    (h->default_port = db_hosts_default_port()) == NULL) {
+			db_hosts_free(h);
+			return -1;
+		}
+		h->port[i] = h->default_port;
+	}
 	h->n = db_hosts_count(nh, na, np);
+	if (nh < 0 || na < 0 || np < 0)
+		log_warn("database: a host list of more than %d hosts or with an "
+		    "empty one is left to libpq, which waits on a host that "
+		    "never answers instead of trying the next", DB_HOSTS_MAX);
 	for (int i = 1; h->n > 0 && np == 1 && i < h->n; i++)
 		h->port[i] = h->port[0];
 	return 0;
@@ -105,5 +144,6 @@ void
 db_hosts_free(struct db_hosts *h)
 {
 	free(h->buf);
+	free(h->default_port);
 	memset(h, 0, sizeof(*h));
 }

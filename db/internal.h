@@ -19,7 +19,9 @@
 struct db_hosts {
 	int n;
 	char *host[DB_HOSTS_MAX], *hostaddr[DB_HOSTS_MAX], *port[DB_HOSTS_MAX];
-	char *buf;   /* malloc'd: every string above */
+	char *buf;   /* malloc'd: every string above but default_port */
+	char *default_port;   /* malloc'd or NULL: libpq's default port, for
+	                       * the port list's empty elements */
 };
 
 /* *h from `conninfo`: 0, or -1 on out of memory (logged). */
