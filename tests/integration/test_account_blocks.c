@@ -186,6 +186,50 @@ the_old_forms_still_block_and_unblock(void **state)
 	    " migration 0025|closed;admin|New.|-|-|open");
 }
 
+/* The number of rows permit_admin_flags() gives the session of `w`. */
+static const char *
+flags_seen_by(struct fx *f, enum who w)
+{
+	itest_ok(f->app, "BEGIN");
+	itest_valuef(f->app, buf, sizeof(buf), "SELECT coalesce(account_id::text,"
+	    " '') FROM permit_bind(%s, 60)", f->hash[w]);
+	assert_string_equal(buf, f->id[w]);
+	itest_value(f->app, "SELECT count(*) FROM permit_admin_flags()", buf,
+	    sizeof(buf));
+	itest_ok(f->app, "ROLLBACK");
+	return buf;
+}
+
+/* Only an admin blocks, unblocks or reads the flags with their blocks: a
+ * citizen's session calling the functions is refused, or given nothing. */
+static void
+a_citizen_neither_blocks_nor_reads_blocks(void **state)
+{
+	struct fx *f = *state;
+	static const char *const acts[] = { "block", "unblock" };
+	char sql[256];
+
+	itest_okf(f->super, "INSERT INTO account_flags (account_id, rule, detail)"
+	    " VALUES ('%s', 'lapsed_holds', 'probe')", f->id[CITIZEN]);
+	assert_string_not_equal(flags_seen_by(f, ADMIN), "0");
+	assert_string_equal(flags_seen_by(f, CITIZEN), "0");
+	for (size_t i = 0; i < sizeof(acts) / sizeof(acts[0]); i++) {
+		itest_ok(f->app, "BEGIN");
+		itest_valuef(f->app, buf, sizeof(buf), "SELECT coalesce("
+		    "account_id::text, '') FROM permit_bind(%s, 60)",
+		    f->hash[CITIZEN]);
+		assert_string_equal(buf, f->id[CITIZEN]);
+		snprintf(sql, sizeof(sql), "SELECT * FROM permit_admin_%s('%s',"
+		    " 'Mine.')", acts[i], f->id[ADMIN]);
+		assert_string_equal(itest_sqlstate(f->app, sql, buf,
+		    sizeof(buf)), "42501");
+		itest_ok(f->app, "ROLLBACK");
+	}
+	assert_string_equal(itest_valuef(f->super, buf, sizeof(buf),
+	    "SELECT count(*) FROM account_blocks WHERE account_id = '%s'",
+	    f->id[ADMIN]), "0");
+}
+
 /* permit_app writes account_blocks only through the admin functions: a
  * direct INSERT, UPDATE or DELETE is refused, even bound to an admin. */
 static void
@@ -223,6 +267,7 @@ main(void)
 		TEST(a_second_block_leaves_one_open_row),
 		TEST(a_reason_out_of_its_length_blocks_nothing),
 		TEST(the_old_forms_still_block_and_unblock),
+		TEST(a_citizen_neither_blocks_nor_reads_blocks),
 		TEST(app_cannot_write_account_blocks),
 	};
 
