@@ -52,6 +52,8 @@
 # book, sweep, broker, fairness; default all of them). BENCH_PROFILE=1 loads
 # pg_stat_statements (tracking statements inside functions too) and prints,
 # after each booking run, the statements that took PostgreSQL's time.
+# BENCH_SANDBOX=false runs the workers without their seccomp filter
+# (sandbox = false), to weigh what the filter costs against a run with it.
 # Tunables: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32),
 # BENCH_WORKERS (permitd workers, default 4), BENCH_CITIZENS (default 128,
 # or BENCH_CONNECTIONS when more; 9999 at most). Each citizen holds at most
@@ -65,6 +67,11 @@ SECONDS_=${BENCH_SECONDS:-10}
 CONNS=${BENCH_CONNECTIONS:-32}
 STACK_WORKERS=${BENCH_WORKERS:-4}
 CITIZENS=${BENCH_CITIZENS:-$((CONNS > 128 ? CONNS : 128))}
+SANDBOX=${BENCH_SANDBOX:-true}
+case $SANDBOX in
+true|false) ;;
+*) echo "bench: BENCH_SANDBOX must be true or false" >&2; exit 2 ;;
+esac
 for v in "$SECONDS_" "$CONNS" "$STACK_WORKERS" "$CITIZENS"; do
 	[[ $v =~ ^[1-9][0-9]*$ ]] || { echo "bench: BENCH_* must be positive integers" >&2; exit 2; }
 done
@@ -206,6 +213,7 @@ pwhash_opslimit = 1
 pwhash_memlimit = 8192
 session_idle_timeout = $IDLE_TIMEOUT
 session_touch_interval = $TOUCH_INTERVAL
+sandbox = $SANDBOX
 EOF
 	# The fairness runs: the default limits and flag rules, each client
 	# named by its own loopback address (REMOTE_ADDR); the master's round
@@ -558,7 +566,7 @@ conditions() {
 	    date "$(date -u '+%Y-%m-%d %H:%M:%S UTC')" \
 	    commit "$commit" \
 	    cores "$(nproc) (load average $(cut -d' ' -f1-3 /proc/loadavg) before the runs)" \
-	    permitd "release build, $STACK_WORKERS workers, max_requests 0, log_level warn (info in the round-trip pass)" \
+	    permitd "release build, $STACK_WORKERS workers, max_requests 0, sandbox $SANDBOX, log_level warn (info in the round-trip pass)" \
 	    "" "bench config: max_active_applications 1000; Argon2id lowered to opslimit 1, memlimit 8 KiB (seeding)" \
 	    "" "bench config: limit_registrations, limit_signin_failures, limit_submissions, limit_bookings 1000000; flag_burst_count, flag_registrations_per_address 100000; booking_days_ahead 90 (all from 127.0.0.1; the broker pass restores the defaults)" \
 	    nginx "$(sed -n 's/^worker_processes \([0-9]*\);/\1/p' "$STACK_NGINX/nginx.conf") worker processes, access log on" \
