@@ -191,6 +191,10 @@ fcgi_sandbox_build(uint32_t arch, char *err, size_t errlen)
 	}
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
 	    SCMP_ACT_KILL_PROCESS);
+	/* A binary tree of the allowed calls, not a list: each of a request's
+	 * calls is found in a few comparisons instead of up to fifty. */
+	if (rc == 0)
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
 	if (rc == 0 && arch != 0 && arch != seccomp_arch_native()) {
 		if ((rc = seccomp_arch_add(ctx, arch)) == 0)
 			rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
