@@ -115,6 +115,44 @@ itest_valuef(PGconn *c, char *buf, size_t len, const char *fmt, ...)
 	return itest_value(c, sql, buf, len);
 }
 
+/*
+ * An account made as the superuser, with one session: its role and office
+ * (NULL: none), blocked or its session revoked when asked, and its
+ * password hash (NULL: a placeholder nothing verifies against).
+ */
+struct itest_account {
+	const char *role, *office;
+	int blocked, revoked;
+	const char *password_hash;
+};
+
+/*
+ * Makes `a` through `super`: its id into id[40], and as bytea literals its
+ * email's blind index into bidx[80] and its session's token hash into
+ * hash[80], both made of `n` (n and n + 5: give each account of a process
+ * its own n, e.g. from getpid()).
+ */
+static inline void
+itest_account_new(PGconn *super, const struct itest_account *a, long n,
+    char id[40], char bidx[80], char hash[80])
+{
+	itest_value(super, "SELECT gen_random_uuid()", id, 40);
+	snprintf(bidx, 80, "'\\x%064ld'::bytea", n);
+	snprintf(hash, 80, "'\\x%064ld'::bytea", n + 5);
+	itest_okf(super,
+	    "INSERT INTO accounts (id, role, office, email_bidx, email_sealed,"
+	    " dek_wrapped, kek_id, password_hash, blocked_at) VALUES ('%s', '%s',"
+	    " %s%s%s, %s, '\\x01', '\\x01026b31', 'k1', '%s', %s);"
+	    "INSERT INTO sessions (token_hash, account_id, expires_at,"
+	    " idle_expires_at, revoked_at) VALUES (%s, '%s',"
+	    " now() + interval '1 hour', now() + interval '30 minutes', %s)",
+	    id, a->role, a->office != NULL ? "'" : "",
+	    a->office != NULL ? a->office : "NULL", a->office != NULL ? "'" : "",
+	    bidx, a->password_hash != NULL ? a->password_hash :
+	    "$argon2id$v=19$m=1,t=1,p=1$x$y", a->blocked ? "now()" : "NULL",
+	    hash, id, a->revoked ? "now()" : "NULL");
+}
+
 /* cmocka fixtures whose state is one connection, as the superuser or as
  * permit_app; itest_conn_teardown closes it. */
 static inline int

@@ -16,6 +16,7 @@ enum who { CITIZEN, ADMIN, NWHO };
 struct fx {
 	PGconn *super, *app;
 	char id[NWHO][40];      /* account ids */
+	char bidx[NWHO][80];    /* their emails' blind indexes, bytea literals */
 	char hash[NWHO][80];    /* their sessions' token hashes, bytea literals */
 };
 
@@ -25,18 +26,10 @@ static char buf[1024];
 static void
 fx_account(struct fx *f, enum who w)
 {
-	itest_value(f->super, "SELECT gen_random_uuid()", f->id[w], 40);
-	snprintf(f->hash[w], 80, "'\\x%064ld'::bytea",
-	    (long)getpid() * 100 + 70 + (long)w);
-	itest_okf(f->super,
-	    "INSERT INTO accounts (id, role, email_bidx, email_sealed,"
-	    " dek_wrapped, kek_id, password_hash) VALUES ('%s', '%s',"
-	    " decode(md5(random()::text) || md5(random()::text), 'hex'),"
-	    " '\\x01', '\\x01026b31', 'k1', '$argon2id$v=19$m=1,t=1,p=1$x$y');"
-	    "INSERT INTO sessions (token_hash, account_id, expires_at,"
-	    " idle_expires_at) VALUES (%s, '%s', now() + interval '1 hour',"
-	    " now() + interval '30 minutes')",
-	    f->id[w], w == ADMIN ? "admin" : "citizen", f->hash[w], f->id[w]);
+	const struct itest_account a = { .role = w == ADMIN ? "admin" : "citizen" };
+
+	itest_account_new(f->super, &a, (long)getpid() * 100 + 70 + 10 * (long)w,
+	    f->id[w], f->bidx[w], f->hash[w]);
 }
 
 static int

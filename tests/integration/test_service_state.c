@@ -30,6 +30,7 @@ struct fx {
 	PGconn *super;
 	PGconn *app;
 	char id[NWHO][40];      /* account ids */
+	char bidx[NWHO][80];    /* their emails' blind indexes, bytea literals */
 	char hash[NWHO][80];    /* their sessions' token hashes, bytea literals */
 	char mode[64];          /* service_state before the test */
 };
@@ -40,22 +41,13 @@ static char buf[256];
 static void
 fx_account(struct fx *f, enum who w)
 {
-	itest_value(f->super, "SELECT gen_random_uuid()", f->id[w], 40);
-	snprintf(f->hash[w], 80, "'\\x%064ld'::bytea",
-	    (long)getpid() * 100 + 50 + (long)w);
-	itest_okf(f->super,
-	    "INSERT INTO accounts (id, role, office, email_bidx, email_sealed,"
-	    " dek_wrapped, kek_id, password_hash, blocked_at) VALUES ('%s', '%s',"
-	    " %s%s%s, decode(md5(random()::text) || md5(random()::text), 'hex'),"
-	    " '\\x01', '\\x01026b31', 'k1', '$argon2id$v=19$m=1,t=1,p=1$x$y', %s);"
-	    "INSERT INTO sessions (token_hash, account_id, expires_at,"
-	    " idle_expires_at, revoked_at) VALUES (%s, '%s',"
-	    " now() + interval '1 hour', now() + interval '30 minutes', %s)",
-	    f->id[w], who_rows[w].role, who_rows[w].office ? "'" : "",
-	    who_rows[w].office ? who_rows[w].office : "NULL",
-	    who_rows[w].office ? "'" : "",
-	    who_rows[w].blocked ? "now()" : "NULL", f->hash[w], f->id[w],
-	    who_rows[w].revoked ? "now()" : "NULL");
+	const struct itest_account a = {
+		.role = who_rows[w].role, .office = who_rows[w].office,
+		.blocked = who_rows[w].blocked, .revoked = who_rows[w].revoked,
+	};
+
+	itest_account_new(f->super, &a, (long)getpid() * 100 + 10 * (long)w,
+	    f->id[w], f->bidx[w], f->hash[w]);
 }
 
 static const char *

@@ -36,20 +36,12 @@ static char buf[256];
 static void
 fx_account(struct fx *f, enum who w)
 {
-	long n = (long)getpid() * 10 + (long)w;
+	const struct itest_account a = {
+		.role = w == ADMIN ? "admin" : "citizen", .password_hash = PW_HASH,
+	};
 
-	itest_value(f->super, "SELECT gen_random_uuid()", f->id[w], 40);
-	snprintf(f->bidx[w], 80, "'\\x%064ld'::bytea", n);
-	snprintf(f->hash[w], 80, "'\\x%064ld'::bytea", n + 5);
-	itest_okf(f->super,
-	    "INSERT INTO accounts (id, role, email_bidx, email_sealed,"
-	    " dek_wrapped, kek_id, password_hash) VALUES ('%s', '%s', %s,"
-	    " '\\x01', '\\x01026b31', 'k1', '" PW_HASH "');"
-	    "INSERT INTO sessions (token_hash, account_id, expires_at,"
-	    " idle_expires_at) VALUES (%s, '%s', now() + interval '1 hour',"
-	    " now() + interval '30 minutes')",
-	    f->id[w], w == ADMIN ? "admin" : "citizen", f->bidx[w], f->hash[w],
-	    f->id[w]);
+	itest_account_new(f->super, &a, (long)getpid() * 10 + (long)w, f->id[w],
+	    f->bidx[w], f->hash[w]);
 }
 
 static int
