@@ -40,7 +40,11 @@ enum metrics_counter {
 	                             * a deadlock, a read-only server */
 	METRICS_DB_LOST,            /* the connection was lost mid-exchange */
 	METRICS_DB_DEADLINE,        /* no answer within the deadline */
-	METRICS_DB_CONNECT_FAILED,  /* a connection attempt that failed */
+	METRICS_DB_CONNECT_FAILED,  /* a connection attempt that failed (a
+	                             * standby's look for a read-write server
+	                             * finding none is not one) */
+	METRICS_DB_STANDBY,         /* reads went to a read-only server, no
+	                             * read-write one found */
 	METRICS_DB_RECONNECTS,      /* a connection made again after a failure */
 	METRICS_WORKERS_DIED,       /* a worker that crashed or was killed */
 	METRICS_WORKERS_RECYCLED,   /* a worker that left after max_requests */

@@ -68,7 +68,6 @@ db_log_down(struct db *db, const char *msg)
 		log_debug("%.*s; trying the next host", n, msg);
 		return;
 	}
-	metrics_add(METRICS_DB_CONNECT_FAILED, 1);
 	/* While reads go to a standby, a read-write server not found yet is
 	 * the expected answer of every recheck (db/standby.c). */
 	if (db->down || db->standby)
@@ -271,7 +270,8 @@ db_connect_attempt(struct db *db, const char *attrs)
 }
 
 /* A connection to the conninfo's server, else (db/standby.c) to a
- * read-only one for reads. */
+ * read-only one for reads. Counts one failed connect when neither is
+ * found: an attempt, whatever the number of hosts it tried. */
 static enum db_status
 db_connect(struct db *db)
 {
@@ -280,6 +280,7 @@ db_connect(struct db *db)
 			log_info("database connection restored");
 		db->standby = 0;
 	} else if (db_standby_fallback(db) != 0) {
+		metrics_add(METRICS_DB_CONNECT_FAILED, 1);
 		return DB_UNAVAILABLE;
 	}
 	db->down = 0;

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/monotime.h"
 
 /* How often a handle reading from a standby looks for a read-write server,
@@ -82,9 +83,11 @@ db_standby_fallback(struct db *db)
 			    "the read-only one is gone too");
 		return -1;
 	}
-	if (!was)
+	if (!was) {
+		metrics_add(METRICS_DB_STANDBY, 1);
 		log_warn("no read-write database server: reads go to a read-only "
 		    "one (a standby) and writes are refused until one is back");
+	}
 	db->recheck_at = monotime_now() + DB_STANDBY_RECHECK_MS / 1e3;
 	return 0;
 }
@@ -96,6 +99,7 @@ db_standby_notice(struct db *db)
 		return;
 	log_warn("the database server refuses writes now (demoted, or made "
 	    "read-only); reads stay on it while a read-write one is looked for");
+	metrics_add(METRICS_DB_STANDBY, 1);
 	db->standby = 1;
 	db->recheck_at = 0;   /* look at once */
 }

@@ -147,6 +147,9 @@ fcgi_expo_counters(FILE *out, const struct metrics_snapshot *s)
 		{ "permitd_db_reconnects_total", "Database connections made "
 		  "again after the last one, or the last attempt, failed.",
 		  METRICS_DB_RECONNECTS },
+		{ "permitd_db_standby_reads_total", "Times a worker found no "
+		  "database server that takes writes and went on reading from "
+		  "a read-only one (a standby).", METRICS_DB_STANDBY },
 		{ "permitd_bookings_taken_total", "Holds made: first-come "
 		  "bookings and the holds of opening draws.",
 		  METRICS_BOOKINGS_TAKEN },
@@ -162,7 +165,8 @@ fcgi_expo_counters(FILE *out, const struct metrics_snapshot *s)
 	    "failures, by kind: failed (a statement's error), refused (a "
 	    "timeout, lock, deadlock or read-only server), lost (the "
 	    "connection), deadline (no answer in time), connect (an attempt "
-	    "to connect).", "kind", db_kinds, db_c, 5);
+	    "that found no server, whatever the number of hosts it tried).",
+	    "kind", db_kinds, db_c, 5);
 	fcgi_expo_labelled(out, s, "permitd_worker_restarts_total", "Workers "
 	    "replaced after they ended unasked: died (a crash or a kill) or "
 	    "recycled (max_requests).", "reason", reasons, restart_c, 2);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "db/db.h"
 #include "db/internal.h"
 
@@ -178,12 +179,43 @@ a_request_short_of_time_does_not_look_for_a_read_write_server(void **state)
 	assert_false(db_read_only(db));
 }
 
+/* Counter `c` now. */
+static uint64_t
+counted(enum metrics_counter c)
+{
+	struct metrics_snapshot snap;
+
+	assert_int_equal(metrics_snapshot(&snap), 0);
+	return snap.counter[c];
+}
+
+/* Going to a standby is counted once; its looks for a read-write server
+ * that find none are what a standby does, not failed connects. */
+static void
+a_standby_looking_for_a_read_write_server_counts_no_failure(void **state)
+{
+	struct db *db = *state;
+	uint64_t failed = counted(METRICS_DB_CONNECT_FAILED);
+	uint64_t standby = counted(METRICS_DB_STANDBY);
+
+	server_read_only(1);
+	assert_int_equal(db_ensure(db), DB_OK);
+	for (int i = 0; i < 3; i++) {
+		db->recheck_at = 0;
+		assert_int_equal(db_ensure(db), DB_OK);
+		assert_true(db_read_only(db));
+	}
+	assert_int_equal(counted(METRICS_DB_STANDBY), standby + 1);
+	assert_int_equal(counted(METRICS_DB_CONNECT_FAILED), failed);
+}
+
 /* The standby lost too, while reads went to it: an outage like any other
  * (logged as one, at error), no longer a standby's. */
 static void
 the_standby_lost_too_is_an_outage(void **state)
 {
 	struct db *db = *state;
+	uint64_t failed = counted(METRICS_DB_CONNECT_FAILED);
 
 	server_read_only(1);
 	assert_int_equal(db_ensure(db), DB_OK);
@@ -193,6 +225,7 @@ the_standby_lost_too_is_an_outage(void **state)
 	assert_int_equal(db_ensure(db), DB_UNAVAILABLE);
 	assert_int_equal(db->standby, 0);
 	assert_int_equal(db->down, 1);
+	assert_int_equal(counted(METRICS_DB_CONNECT_FAILED), failed + 1);
 }
 
 /* Every commit of permitd waits until a synchronous standby has applied
@@ -282,11 +315,14 @@ main(void)
 		STANDBY_TEST(a_conninfo_without_read_write_never_falls_back),
 		STANDBY_TEST(a_server_turned_read_only_is_left_for_a_read_write_one),
 		STANDBY_TEST(a_request_short_of_time_does_not_look_for_a_read_write_server),
+		STANDBY_TEST(a_standby_looking_for_a_read_write_server_counts_no_failure),
 		STANDBY_TEST(the_standby_lost_too_is_an_outage),
 		STANDBY_TEST(commits_wait_until_a_synchronous_standby_applied_them),
 	};
 
 	/* The refused connections log errors: what an operator sees. */
 	log_init("test_db_failover", LOG_LEVEL_ERROR);
+	if (metrics_map() != 0)
+		return 1;
 	return cmocka_run_group_tests_name("db failover", tests, NULL, NULL) != 0;
 }

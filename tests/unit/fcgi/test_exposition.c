@@ -151,6 +151,7 @@ counters_are_there_at_zero(void **state)
 	has("\npermitd_worker_restarts_total{reason=\"recycled\"} 0\n");
 	has("\npermitd_db_errors_total{kind=\"lost\"} 0\n");
 	has("\npermitd_db_reconnects_total 0\n");
+	has("\npermitd_db_standby_reads_total 0\n");
 	has("\npermitd_bookings_taken_total 0\n");
 	has("\npermitd_rate_limited_total{limit=\"signin\"} 3\n");
 	has("\npermitd_rate_limited_total{limit=\"review_open\"} 0\n");
