@@ -55,18 +55,31 @@ pipe_unavailable(const struct pipe_ctx *ctx, const struct pipe_route *route,
 	res->retry_after = ctx->cfg->retry_after;
 }
 
-/* A database failure `st` ends the request: rolled back, then 503 when
- * the server is gone, else 500. */
+/*
+ * A database failure `st` ends the request: rolled back, then 503 when
+ * the server is gone, else 500. A server that turned read-only under the
+ * connection after the request was admitted (a primary being demoted:
+ * its refusal comes with the news) answers what it would have answered
+ * had it been read-only before: read_only's 503 maintenance.
+ */
 static void
 pipe_db_failed(const struct pipe_ctx *ctx, const struct pipe_route *route,
-    enum pipe_status st, struct pipe_response *res)
+    const struct pipe_request *req, enum pipe_status st,
+    struct pipe_response *res)
 {
+	struct pipe_request r = *req;
+
 	db_rollback(ctx->db);
 	memset(res, 0, sizeof(*res));
-	if (st == PIPE_UNAVAILABLE)
+	if (st == PIPE_UNAVAILABLE && !req->db_read_only &&
+	    db_read_only(ctx->db)) {
+		r.mode = pipe_mode_served(req->mode, 1);
+		pipe_maintenance(ctx, &r, res);
+	} else if (st == PIPE_UNAVAILABLE) {
 		pipe_unavailable(ctx, route, res);
-	else
+	} else {
 		(void)pipe_internal(res);
+	}
 }
 
 /* 1 when `who` may call a route of access `access`. */
@@ -259,7 +272,7 @@ pipe_serve(struct pipe_ctx *ctx, const struct pipe_route *route,
 	if (st == PIPE_NEXT && res->status < 400)
 		pipe_principal_touch(ctx, &r, &b);
 	else if (st != PIPE_NEXT)
-		pipe_db_failed(ctx, route, st, res);
+		pipe_db_failed(ctx, route, &r, st, res);
 	db_rollback(ctx->db);   /* a no-op unless something was left open */
 	db_deadline(ctx->db, 0);
 	pipe_binding_wipe(&b);
