@@ -99,7 +99,7 @@ app_admin_reason_read(const struct pipe_request *req,
 	if (pipe_json_string(&inv, body, NULL, "reason", PIPE_JSON_REQUIRED,
 	    reason, NULL) == 0)
 		(void)pipe_invalid_add(&inv, NULL, "reason",
-		    rule_text(validate_text(*reason, VALIDATE_REASON_MAX),
+		    rule_text(validate_staff_text(*reason, VALIDATE_REASON_MAX),
 		    VALIDATE_REASON_MAX));
 	return pipe_invalid_answer(&inv, res);
 }

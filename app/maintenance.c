@@ -52,7 +52,8 @@ app_maintenance_read(const struct pipe_request *req, struct pipe_response *res,
 		*message = NULL;
 	if (*message != NULL)
 		(void)pipe_invalid_add(&inv, NULL, "message",
-		    rule_text(validate_text(*message, VALIDATE_MAINTENANCE_MAX),
+		    rule_text(validate_staff_text(*message,
+		    VALIDATE_MAINTENANCE_MAX),
 		    VALIDATE_MAINTENANCE_MAX));
 	return pipe_invalid_answer(&inv, res);
 }

@@ -286,7 +286,7 @@ app_review_decision_read(const struct pipe_request *req,
 	    reason, NULL);
 	if (*reason != NULL)
 		(void)pipe_invalid_add(&inv, NULL, "reason",
-		    rule_text(validate_text(*reason, VALIDATE_REASON_MAX),
+		    rule_text(validate_staff_text(*reason, VALIDATE_REASON_MAX),
 		    VALIDATE_REASON_MAX));
 	return pipe_invalid_answer(&inv, res) != 0 ? PIPE_ANSWERED : PIPE_NEXT;
 }

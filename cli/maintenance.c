@@ -77,10 +77,11 @@ cli_maintenance_args(int argc, char **argv, struct cli_maintenance_opts *o)
 		return -1;
 	}
 	if (o->message != NULL && *o->message != '\0' &&
-	    (r = validate_text(o->message, VALIDATE_MAINTENANCE_MAX)) !=
+	    (r = validate_staff_text(o->message, VALIDATE_MAINTENANCE_MAX)) !=
 	    VALIDATE_OK) {
 		fprintf(stderr, "permitctl maintenance: --message %s (at most "
-		    "%d characters, no control characters)\n",
+		    "%d characters, no control characters, no identity numbers "
+		    "or email addresses: everyone sees it)\n",
 		    validate_message(r), VALIDATE_MAINTENANCE_MAX);
 		return -1;
 	}

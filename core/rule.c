@@ -80,6 +80,8 @@ rule_text(enum validate_result r, size_t max_chars)
 		return RULE_CONTROL;
 	case VALIDATE_TOO_LONG:
 		return rule_too_long(max_chars);
+	case VALIDATE_IDENTITY:
+		return RULE_STAFF_IDENTITY;
 	default:
 		return RULE_UTF8;
 	}

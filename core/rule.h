@@ -42,7 +42,8 @@
 	X(NOT_FOUND,         "not_found")         /* names nothing that exists */ \
 	X(CLOSED,            "closed")            /* a day the office is closed */ \
 	X(NOT_OPEN,          "not_open")          /* a day not open for booking yet */ \
-	X(MISMATCH,          "mismatch")          /* differs from what it must equal */
+	X(MISMATCH,          "mismatch")          /* differs from what it must equal */ \
+	X(IDENTITY_DATA,     "identity_data")     /* identity data in unsealed text */
 
 enum rule_reason {
 #define RULE_REASON_ENUM(name, word) RULE_REASON_##name,
@@ -77,6 +78,7 @@ enum rule_reason {
 	X(PURPOSE_LONG,     TOO_LONG,          VALIDATE_PURPOSE_MAX, RULE_AT_MOST(VALIDATE_PURPOSE_MAX)) \
 	X(MAINTENANCE_LONG, TOO_LONG,          VALIDATE_MAINTENANCE_MAX, RULE_AT_MOST(VALIDATE_MAINTENANCE_MAX)) \
 	X(REASON_LONG,      TOO_LONG,          VALIDATE_REASON_MAX, RULE_AT_MOST(VALIDATE_REASON_MAX)) \
+	X(STAFF_IDENTITY,   IDENTITY_DATA,     0, "no identity numbers (more than " RULE_STR(VALIDATE_STAFF_DIGITS_MAX) " digits in a row) or email addresses: this text is stored and shown unsealed") \
 	X(PHONE,            FORMAT,            0, "+62 or 0, then 8–13 digits") \
 	X(DATE,             FORMAT,            0, "a date written YYYY-MM-DD") \
 	X(NO_SUCH_DAY,      NO_SUCH_DAY,       0, "a day of the calendar") \
@@ -153,9 +155,9 @@ const char *rule_message(enum rule r);
 enum rule rule_too_long(size_t max_chars);
 
 /*
- * The rule a free-text check of validate_text() with `max_chars` broke:
- * RULE_NONE for VALIDATE_OK, RULE_EMPTY, RULE_UTF8, RULE_CONTROL or
- * rule_too_long(max_chars).
+ * The rule a free-text check of validate_text() or validate_staff_text()
+ * with `max_chars` broke: RULE_NONE for VALIDATE_OK, RULE_EMPTY, RULE_UTF8,
+ * RULE_CONTROL, rule_too_long(max_chars) or RULE_STAFF_IDENTITY.
  */
 enum rule rule_text(enum validate_result r, size_t max_chars);
 

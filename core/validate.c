@@ -21,6 +21,7 @@ validate_message(enum validate_result r)
 	case VALIDATE_BAD_DATE:     return "is not a real calendar date";
 	case VALIDATE_TOO_EARLY:    return "is too early";
 	case VALIDATE_TOO_LATE:     return "is too late";
+	case VALIDATE_IDENTITY:     return "looks like it holds identity data";
 	}
 	return "is invalid";
 }
@@ -127,13 +128,66 @@ validate_text(const char *s, size_t max_chars)
 	return n > max_chars ? VALIDATE_TOO_LONG : VALIDATE_OK;
 }
 
-/* --- phone ------------------------------------------------------------- */
+/* --- staff text -------------------------------------------------------- */
 
 static int
 is_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
+
+/* 1 when `s` has a run of more than VALIDATE_STAFF_DIGITS_MAX digits. */
+static int
+staff_has_long_number(const char *s)
+{
+	size_t run = 0;
+
+	for (; *s != '\0'; s++) {
+		run = is_digit(*s) ? run + 1 : 0;
+		if (run > VALIDATE_STAFF_DIGITS_MAX)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when `c` ends a word of staff text (which has no control
+ * characters but the terminating NUL). */
+static int
+staff_word_end(char c)
+{
+	return c == ' ' || c == '\0';
+}
+
+/* 1 when `s` has an @ right after a character that is not a space, and
+ * after it a dot then a character before the next space: name@host.tld. */
+static int
+staff_has_email(const char *s)
+{
+	for (const char *at = strchr(s, '@'); at != NULL;
+	    at = strchr(at + 1, '@')) {
+		if (at == s || staff_word_end(at[-1]))
+			continue;
+		for (const char *p = at + 1; !staff_word_end(*p); p++)
+			if (*p == '.' && p > at + 1 && !staff_word_end(p[1]) &&
+			    p[1] != '.')
+				return 1;
+	}
+	return 0;
+}
+
+enum validate_result
+validate_staff_text(const char *s, size_t max_chars)
+{
+	enum validate_result r = validate_text(s, max_chars);
+
+	if (r != VALIDATE_OK)
+		return r;
+	if (staff_has_long_number(s) || staff_has_email(s))
+		return VALIDATE_IDENTITY;
+	return VALIDATE_OK;
+}
+
+/* --- phone ------------------------------------------------------------- */
 
 /* 1 if s[0..n) are all ASCII digits. */
 static int

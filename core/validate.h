@@ -31,7 +31,9 @@ enum validate_result {
 	VALIDATE_BAD_FORMAT,     /* wrong shape for the field */
 	VALIDATE_BAD_DATE,       /* YYYY-MM-DD, but not a day of the calendar */
 	VALIDATE_TOO_EARLY,      /* a date before the field's earliest day */
-	VALIDATE_TOO_LATE        /* a date after the field's latest day */
+	VALIDATE_TOO_LATE,       /* a date after the field's latest day */
+	VALIDATE_IDENTITY        /* staff text that looks like it holds an
+	                          * identity number or an email address */
 };
 
 /* Limits of the HTTP API, in characters (Unicode code points). */
@@ -41,6 +43,10 @@ enum validate_result {
 #define VALIDATE_PURPOSE_MAX      500
 #define VALIDATE_MAINTENANCE_MAX  500  /* an admin's maintenance message */
 #define VALIDATE_REASON_MAX       500  /* a reviewer's or an admin's reason */
+
+/* The longest run of ASCII digits staff text may hold: a NIK or a KK (16),
+ * an NPWP (15), a phone number (10 to 16) all have more. */
+#define VALIDATE_STAFF_DIGITS_MAX 9
 
 #define VALIDATE_PASSWORD_MIN_CHARS  10
 #define VALIDATE_PASSWORD_MAX_BYTES  1024
@@ -86,6 +92,18 @@ enum validate_result validate_utf8(const char *s, size_t len, size_t *chars);
  * length is judged last).
  */
 enum validate_result validate_text(const char *s, size_t max_chars);
+
+/*
+ * Free text that staff write and that is stored and shown unsealed (a
+ * reviewer's or an admin's reason, the maintenance message): what
+ * validate_text checks, then VALIDATE_IDENTITY when it holds what looks
+ * like identity data, which docs/DESIGN.md invariant 1 keeps sealed: a
+ * run of more than VALIDATE_STAFF_DIGITS_MAX ASCII digits, or an email
+ * address (an @ between a character and a domain with a dot). A guard
+ * against pasting the common identifiers, not a proof: a name, or a
+ * number written with spaces, passes.
+ */
+enum validate_result validate_staff_text(const char *s, size_t max_chars);
 
 /*
  * A phone number: "+62" or "0", then 8 to 13 ASCII digits, nothing else

@@ -226,6 +226,19 @@ flag_blocked() { # NAME
 	[ "$(psql_super -tA -c "SELECT blocked_at IS NULL FROM accounts WHERE id = '$(citizen_id ivo)'")" = t ]
 }
 
+# A reason is stored and shown unsealed: a NIK pasted into it is refused
+# with the reason the pages translate, and the account stays as it was.
+@test "a block whose reason holds a NIK is 422 identity_data and blocks nothing" {
+	citizen_new uma
+	as_post ada "/api/v1/admin/accounts/$(citizen_id uma)/block" \
+	    '{"reason":"Same person as NIK 3171015507900001"}'
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = reason ]
+	[ "$(jq -r '.error.errors[0].reason' <<<"$body")" = identity_data ]
+	[ "$(psql_super -tA -c "SELECT blocked_at IS NULL FROM accounts WHERE id = '$(citizen_id uma)'")" = t ]
+	[ "$(psql_super -tA -c "SELECT count(*) FROM account_blocks WHERE account_id = '$(citizen_id uma)'")" = 0 ]
+}
+
 @test "an application's audit trail lists its openings in order" {
 	local app
 	citizen_new joy; person_new F; citizen_apply joy

@@ -114,6 +114,7 @@ put_mode() { # WHO JSON [curl args...]
 422|message|{"mode":"closed","message":"$long"}
 422|message|{"mode":"closed","message":"two\nlines"}
 422|message|{"mode":"closed","message":7}
+422|message|{"mode":"closed","message":"Questions: call 0215551234567"}
 422|extra|{"mode":"closed","extra":true}
 EOF
 	put_mode ada 'not json'
@@ -176,6 +177,8 @@ EOF
 	run staff_ctl maintenance closed --message $'two\nlines'
 	[ "$status" = 2 ]
 	run staff_ctl maintenance --message 'a message without a mode'
+	[ "$status" = 2 ]
+	run staff_ctl maintenance closed --message 'Write to help@imigrasi.example.id'
 	[ "$status" = 2 ]
 	[ "$(service_state)" = "$state" ]
 }

@@ -142,6 +142,20 @@ decide() { # REVIEWER APP OUTCOME [REASON]
 	[ "$(audit_rows "$app" review.decide)" = $((before + 1)) ]
 }
 
+# The citizen reads the reason as it was written, unsealed: an email
+# address in it is refused, and the application keeps its state.
+@test "a decision whose reason holds an email address is 422 identity_data and changes nothing" {
+	local app before
+	app=$(citizen_app p3)
+	before=$(psql_super -tA -c "SELECT count(*) FROM audit_log")
+	decide rina "$app" rejected "Sent to applicant.name@example.co.id, no reply"
+	[ "$status" = 422 ]
+	[ "$(jq -r .error.field <<<"$body")" = reason ]
+	[ "$(jq -r '.error.errors[0].reason' <<<"$body")" = identity_data ]
+	[ "$(psql_super -tA -c "SELECT status FROM applications WHERE id = '$app'")" = submitted ]
+	[ "$(psql_super -tA -c "SELECT count(*) FROM audit_log")" = "$before" ]
+}
+
 @test "illegal transitions are 409 and change nothing" {
 	local app before
 	# A passport with no booking can be neither approved nor a no-show.

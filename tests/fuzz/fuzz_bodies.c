@@ -181,7 +181,7 @@ fz_reason(const struct pipe_request *req, struct pipe_response *res)
 		return;
 	}
 	FUZZ_CHECK(reason == fz_str(req, "reason"));
-	FUZZ_CHECK(validate_text(reason, VALIDATE_REASON_MAX) == VALIDATE_OK);
+	FUZZ_CHECK(validate_staff_text(reason, VALIDATE_REASON_MAX) == VALIDATE_OK);
 }
 
 static void
@@ -259,7 +259,7 @@ fz_maintenance(const struct pipe_request *req, struct pipe_response *res)
 	FUZZ_CHECK(mode == fz_str(req, "mode") && pipe_mode_find(mode, &m) == 0 &&
 	    strcmp(pipe_mode_name(m), mode) == 0);
 	FUZZ_CHECK(message == NULL ||
-	    validate_text(message, VALIDATE_MAINTENANCE_MAX) == VALIDATE_OK);
+	    validate_staff_text(message, VALIDATE_MAINTENANCE_MAX) == VALIDATE_OK);
 }
 
 static void
@@ -276,7 +276,7 @@ fz_decision(const struct pipe_request *req, struct pipe_response *res)
 	FUZZ_CHECK(strcmp(outcome, "approved") == 0 ||
 	    strcmp(outcome, "rejected") == 0 || strcmp(outcome, "no_show") == 0);
 	FUZZ_CHECK(reason == NULL ||
-	    validate_text(reason, VALIDATE_REASON_MAX) == VALIDATE_OK);
+	    validate_staff_text(reason, VALIDATE_REASON_MAX) == VALIDATE_OK);
 }
 
 static void

@@ -14,7 +14,9 @@
  * id and instant shapes exactly their expressions' (with the ranges a
  * clock allows, an offset of at most 14:59); a date exactly when it has the
  * shape and timegm gives the same day back, written back the same; the
- * date rules agree with validate_date_cmp; an email accepted exactly when,
+ * date rules agree with validate_date_cmp; staff text accepted exactly
+ * when free text is and it has neither ten digits in a row nor
+ * something@some.thing in one word; an email accepted exactly when,
  * trimmed and lower-cased, it matches the address expression and its
  * lengths, and its normal form is a fixed point; a password exactly when
  * UTF-8 of 10 code points and at most 1024 bytes; each result maps to a
@@ -28,7 +30,8 @@
 #include "core/rule.h"
 #include "core/validate.h"
 
-enum { FZ_PHONE, FZ_DATE, FZ_UUID, FZ_EMAIL, FZ_INSTANT, FZ_NRE };
+enum { FZ_PHONE, FZ_DATE, FZ_UUID, FZ_EMAIL, FZ_INSTANT, FZ_LONG_NUMBER,
+    FZ_EMAIL_IN_TEXT, FZ_NRE };
 
 static const char *const fz_patterns[FZ_NRE] = {
 	[FZ_PHONE] = "^(\\+62|0)[0-9]{8,13}$",
@@ -40,6 +43,10 @@ static const char *const fz_patterns[FZ_NRE] = {
 	    "[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$",
 	[FZ_INSTANT] = "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}"
 	    "(\\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$",
+	/* Staff text: more than VALIDATE_STAFF_DIGITS_MAX (9) digits in a
+	 * row, and something@some.thing within one word. */
+	[FZ_LONG_NUMBER] = "[0-9]{10}",
+	[FZ_EMAIL_IN_TEXT] = "[^ ]@[^ ]+\\.[^ .]",
 };
 static regex_t fz_re[FZ_NRE];
 
@@ -118,6 +125,24 @@ fz_text(const char *s)
 		if (r == VALIDATE_TOO_LONG)
 			FUZZ_CHECK(rule_text(r, max) == rule_too_long(max));
 	}
+}
+
+/* Staff text: free text's verdict first, then refused exactly when it
+ * holds a long number or an email address. */
+static void
+fz_staff_text(const char *s)
+{
+	enum validate_result text = validate_text(s, VALIDATE_REASON_MAX);
+	enum validate_result r = validate_staff_text(s, VALIDATE_REASON_MAX);
+
+	if (text != VALIDATE_OK) {
+		FUZZ_CHECK(r == text);
+		return;
+	}
+	FUZZ_CHECK((r == VALIDATE_IDENTITY) == (fz_match(FZ_LONG_NUMBER, s) ||
+	    fz_match(FZ_EMAIL_IN_TEXT, s)));
+	FUZZ_CHECK(r == VALIDATE_OK || r == VALIDATE_IDENTITY);
+	fz_rule(r, rule_text(r, VALIDATE_REASON_MAX));
 }
 
 static void
@@ -285,6 +310,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fz_utf8(raw, size);
 	fz_text(s);
+	fz_staff_text(s);
 	fz_phone(s);
 	fz_dates(s);
 	fz_email(s);

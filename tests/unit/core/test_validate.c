@@ -218,6 +218,55 @@ test_text_rejects_empty_and_bad_utf8(void **state)
 	run_str_cases(text_name, cases, N_ELEMS(cases));
 }
 
+/* --- staff text ------------------------------------------------------- */
+
+static enum validate_result
+staff_reason(const char *s)
+{
+	return validate_staff_text(s, VALIDATE_REASON_MAX);
+}
+
+/* What a reason says about an application or an account passes. */
+static void
+test_staff_text_accepts_workflow_words(void **state)
+{
+	static const struct str_case cases[] = {
+		{ "words",         "Photo does not meet the requirements", VALIDATE_OK },
+		{ "a date, time",  "No-show at 2026-11-30 10:00", VALIDATE_OK },
+		{ "dotted date",   "Seen 30.11.2026, 10.00", VALIDATE_OK },
+		{ "9 digits",      "Ticket 123456789 closed", VALIDATE_OK },
+		{ "a lone @",      "Meet @ the counter. Then go.", VALIDATE_OK },
+		{ "@ no dot",      "ask@desk", VALIDATE_OK },
+		{ "dot, space",    "ask@desk. Then", VALIDATE_OK },
+		{ "dot at end",    "ask@desk.", VALIDATE_OK },
+		{ "two dots",      "ask@desk..", VALIDATE_OK },
+		{ "@ first",       "@desk.counter", VALIDATE_OK },
+		{ "spaced number", "0812 3456 7890", VALIDATE_OK },
+	};
+
+	(void)state;
+	run_str_cases(staff_reason, cases, N_ELEMS(cases));
+}
+
+/* An identity number or an email address pasted in is refused, after
+ * what free text refuses. */
+static void
+test_staff_text_refuses_identity_data(void **state)
+{
+	static const struct str_case cases[] = {
+		{ "NIK",           "NIK 3171015507900001 does not match", VALIDATE_IDENTITY },
+		{ "10 digits",     "call 0812345678", VALIDATE_IDENTITY },
+		{ "at the start",  "1234567890", VALIDATE_IDENTITY },
+		{ "email",         "wrote to siti@example.co.id twice", VALIDATE_IDENTITY },
+		{ "email at end",  "from a.b@c.d", VALIDATE_IDENTITY },
+		{ "control first", "3171015507900001\n", VALIDATE_CONTROL_CHAR },
+		{ "empty",         "", VALIDATE_EMPTY },
+	};
+
+	(void)state;
+	run_str_cases(staff_reason, cases, N_ELEMS(cases));
+}
+
 struct len_case {
 	const char *label;
 	const char *unit;   /* one character, repeated */
@@ -774,7 +823,7 @@ static void
 test_validate_messages_distinct(void **state)
 {
 	(void)state;
-	for (int a = VALIDATE_OK; a <= VALIDATE_TOO_LATE; a++) {
+	for (int a = VALIDATE_OK; a <= VALIDATE_IDENTITY; a++) {
 		const char *m = validate_message((enum validate_result)a);
 
 		assert_non_null(m);
@@ -798,6 +847,8 @@ main(void)
 		cmocka_unit_test(test_text_rejects_control_characters),
 		cmocka_unit_test(test_text_rejects_empty_and_bad_utf8),
 		cmocka_unit_test(test_text_length_limits_count_code_points),
+		cmocka_unit_test(test_staff_text_accepts_workflow_words),
+		cmocka_unit_test(test_staff_text_refuses_identity_data),
 		cmocka_unit_test(test_phone_rules),
 		cmocka_unit_test(test_date_parse_shape),
 		cmocka_unit_test(test_date_parse_calendar),

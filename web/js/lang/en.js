@@ -56,6 +56,7 @@ export default {
 	'reason.too_early': 'This date is too early.', 'reason.not_found': 'There is no such office.',
 	'reason.closed': 'The office is closed that day.', 'reason.not_open': 'Booking for this day is not open yet.',
 	'reason.mismatch': 'The amount differs from the billed one.',
+	'reason.identity_data': 'Leave out identity numbers and email addresses: this text is not sealed.',
 	'err.bad_request': 'The request could not be read. Reload the page and try again.',
 	'err.unauthorized': 'Your session has ended. Please sign in again.', 'err.forbidden': 'You are not allowed to do this.',
 	'err.not_found': 'Not found.', 'err.conflict': 'This cannot be done now.', 'err.invalid': 'Some values need correcting.',

@@ -57,6 +57,7 @@ export default {
 	'reason.too_early': 'Tanggal ini terlalu awal.', 'reason.not_found': 'Kantor ini tidak ada.',
 	'reason.closed': 'Kantor tutup pada hari itu.', 'reason.not_open': 'Pemesanan untuk hari ini belum dibuka.',
 	'reason.mismatch': 'Jumlahnya berbeda dengan tagihan.',
+	'reason.identity_data': 'Jangan tulis nomor identitas atau alamat email: teks ini tidak disegel.',
 	'err.bad_request': 'Permintaan tidak dapat dibaca. Muat ulang halaman dan coba lagi.',
 	'err.unauthorized': 'Sesi Anda sudah berakhir. Silakan masuk lagi.', 'err.forbidden': 'Anda tidak diizinkan melakukan ini.',
 	'err.not_found': 'Tidak ditemukan.', 'err.conflict': 'Ini tidak dapat dilakukan sekarang.', 'err.invalid': 'Beberapa isian perlu diperbaiki.',
