@@ -242,8 +242,11 @@ db_connect_host(struct db *db, const char *attrs, int i, int left, double end)
 	db->deadline = end;
 	if (db->set == DB_SET_RUNTIME && db_prepare_all(db) != 0) {
 		/* Unprepared statements make the database unusable: unmigrated
-		 * schema, or the server went away meanwhile. Retry later. */
-		db->down = 1;
+		 * schema, or the server went away meanwhile. Retry later; a
+		 * host of a list with more to try is no outage yet, so the
+		 * last one's failure is still logged as one. */
+		if (!db->more_hosts)
+			db->down = 1;
 		goto fail;
 	}
 	return 0;
