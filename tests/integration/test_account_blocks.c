@@ -2,7 +2,8 @@
  * The history of blocks (migrations/0025), asked with plain SQL as
  * permit_app, as anything running as permitd's role could: a block keeps
  * its reason and its admin in account_blocks, an unblock closes that row
- * with its own, blocking a blocked account opens no second row, the
+ * with its own, blocking a blocked account opens no second row, a block
+ * after an unblock made by hand closes the row left open, the
  * database holds a reason to 1..500 characters, and permit_app writes the
  * table only through those functions. Accounts and sessions are made, and
  * the rows read, as the superuser.
@@ -141,6 +142,26 @@ a_second_block_leaves_one_open_row(void **state)
 	    "admin|First.|admin|Done.|closed;admin|Third.|-|-|open");
 }
 
+/* An account unblocked by hand (blocked_at cleared outside permitd, its
+ * row left open) can be blocked again (migrations/0026): the stale row is
+ * closed by the admin blocking, saying so, and the new block has its own. */
+static void
+a_block_after_a_hand_unblock_closes_the_stale_row(void **state)
+{
+	struct fx *f = *state;
+
+	assert_string_equal(admin_acts(f, "block", "'First.'"), "");
+	itest_okf(f->super, "UPDATE accounts SET blocked_at = NULL WHERE id = '%s'",
+	    f->id[CITIZEN]);
+	assert_string_equal(admin_acts(f, "block", "'Again.'"), "");
+	assert_string_equal(blocks_of_citizen(f),
+	    "admin|First.|admin|closed at the next block: the account had been "
+	    "unblocked outside permitd|closed;admin|Again.|-|-|open");
+	assert_string_equal(itest_valuef(f->super, buf, sizeof(buf),
+	    "SELECT blocked_at IS NOT NULL FROM accounts WHERE id = '%s'",
+	    f->id[CITIZEN]), "t");
+}
+
 /* The database holds a reason to 1..500 characters, and a block refused
  * for it blocks nothing. */
 static void
@@ -258,6 +279,7 @@ main(void)
 		TEST(a_block_keeps_its_reason_and_admin),
 		TEST(an_unblock_closes_the_block_with_its_reason),
 		TEST(a_second_block_leaves_one_open_row),
+		TEST(a_block_after_a_hand_unblock_closes_the_stale_row),
 		TEST(a_reason_out_of_its_length_blocks_nothing),
 		TEST(the_old_forms_still_block_and_unblock),
 		TEST(a_citizen_neither_blocks_nor_reads_blocks),
