@@ -3,7 +3,7 @@
  * permit_app, as the master asks them: a draw gives its first entries
  * holds up to the day's capacity, and a slot that comes to a day whose
  * entries wait goes to them, not to a first-come booking. The office
- * (RVD, one of its own), its accounts, applications, draw and entries are
+ * (RVD, one of its own), an admin, its citizens' accounts, applications, draw and entries are
  * made as the superuser, and removed at the end.
  */
 #include "tests/integration/itest.h"
@@ -145,6 +145,27 @@ draw_of_a_day_without_its_row_gives_holds(void **state)
 	assert_string_equal(day_counts(f), "2 2 1");
 }
 
+/*
+ * An admin's larger daily quota gives every coming day that counts with
+ * it more slots: those of a day whose entries wait are theirs, as a
+ * capacity raised on the day itself is (the trigger on office_days), not
+ * free for the next first-come booking.
+ */
+static void
+larger_quota_goes_to_the_waiting_entries(void **state)
+{
+	struct fx *f = *state;
+
+	assert_string_equal(draw_runs(f), "3 2 1");
+	itest_ok(f->app, "BEGIN");
+	itest_valuef(f->app, buf, sizeof(buf), "SELECT coalesce(account_id::text,"
+	    " '') FROM permit_bind(%s, 60)", f->hash[ADMIN]);
+	assert_string_equal(buf, f->id[ADMIN]);
+	itest_ok(f->app, "SELECT permit_admin_office_quota(" OFFICE ", 3)");
+	itest_ok(f->app, "COMMIT");
+	assert_string_equal(day_counts(f), "3 3 0");
+}
+
 #define TEST(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int
@@ -152,6 +173,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		TEST(draw_of_a_day_without_its_row_gives_holds),
+		TEST(larger_quota_goes_to_the_waiting_entries),
 	};
 
 	log_init("test_draw_slots", LOG_LEVEL_ERROR);
