@@ -54,6 +54,8 @@
 # after each booking run, the statements that took PostgreSQL's time.
 # BENCH_SANDBOX=false runs the workers without their seccomp filter
 # (sandbox = false), to weigh what the filter costs against a run with it.
+# BENCH_HOLD=FILE keeps the warmed-up stack for profiling (perf, wrk by
+# hand) until FILE is removed.
 # Tunables: BENCH_SECONDS (default 10), BENCH_CONNECTIONS (default 32),
 # BENCH_WORKERS (permitd workers, default 4), BENCH_CITIZENS (default 128,
 # or BENCH_CONNECTIONS when more; 9999 at most). Each citizen holds at most
@@ -1018,6 +1020,15 @@ flights_pass
 permitd_restart warn
 wrk_quiet 1 "$CONNS" /api/v1/applications read.lua "$CITIZENS_FILE" 1   # warm-up
 sleep 1
+
+# BENCH_HOLD=FILE keeps the warmed-up stack for profiling: writes to FILE
+# what a load generator needs and waits until FILE is removed.
+if [ -n "${BENCH_HOLD:-}" ]; then
+	printf 'URL=%s\nCITIZENS_FILE=%s\nLUA=%s\nPERMITD_PID=%s\nSTACK_DIR=%s\n' \
+	    "$URL" "$CITIZENS_FILE" "$LUA" "$PERMITD_PID" "$STACK_DIR" >"$BENCH_HOLD"
+	echo "bench: holding the stack until $BENCH_HOLD is removed"
+	while [ -e "$BENCH_HOLD" ]; do sleep 1; done
+fi
 
 echo
 echo "== conditions"
