@@ -9,6 +9,9 @@
 
 #include "core/netaddr.h"
 
+/* The first buffer for a body of no declared length; it doubles as needed. */
+#define FCGI_BODY_FIRST 1024
+
 static int
 fcgi_is_blank(char c)
 {
@@ -236,6 +239,29 @@ fcgi_read(FCGX_Stream *in, char *buf, size_t cap)
 	return got;
 }
 
+/*
+ * Reads to the end of the stream, at most `cap` bytes, into an arena buffer
+ * that grows as bytes come: a request without a declared length (every GET)
+ * costs a small buffer to allocate and wipe, not `cap`. The count read in
+ * *got; what an outgrown buffer held is wiped with the arena.
+ */
+static char *
+fcgi_read_grow(FCGX_Stream *in, arena *a, size_t cap, size_t *got)
+{
+	size_t size = cap < FCGI_BODY_FIRST ? cap : FCGI_BODY_FIRST;
+	char *buf = arena_alloc(a, size), *bigger;
+
+	*got = fcgi_read(in, buf, size);
+	while (*got == size && size < cap) {
+		size = size > cap / 2 ? cap : size * 2;
+		bigger = arena_alloc(a, size);
+		memcpy(bigger, buf, *got);
+		buf = bigger;
+		*got += fcgi_read(in, buf + *got, size - *got);
+	}
+	return buf;
+}
+
 int
 fcgi_request_drained(FCGX_Stream *in)
 {
@@ -269,9 +295,12 @@ fcgi_request_body(FCGX_Stream *in, FCGX_ParamArray envp, size_t limit,
 	/* A declared length is read exactly: a body shorter than it said is
 	 * bad, and bytes past it are never taken as body. Without one, one byte
 	 * past the limit tells a body that is too large. */
-	cap = declared > 0 ? (size_t)declared : limit + 1;
-	buf = arena_alloc(req->arena, cap);
-	got = fcgi_read(in, buf, cap);
+	if (declared > 0) {
+		cap = (size_t)declared;
+		buf = arena_alloc(req->arena, cap);
+		got = fcgi_read(in, buf, cap);
+	} else
+		buf = fcgi_read_grow(in, req->arena, limit + 1, &got);
 	if (got > limit)
 		return FCGI_REQUEST_TOO_LARGE;
 	if (declared > 0 && got != (size_t)declared)
