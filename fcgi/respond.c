@@ -84,27 +84,95 @@ fcgi_header_safe(const char *v)
 	return 1;
 }
 
+/* Appends the `n` bytes of `s` at *p. */
+static void
+fcgi_put(char **p, const char *s, size_t n)
+{
+	memcpy(*p, s, n);
+	*p += n;
+}
+
+#define FCGI_PUT_LIT(p, lit) fcgi_put((p), (lit), sizeof(lit) - 1)
+
+/* Appends `v` in decimal at *p (at most FCGI_INT_MAX bytes). */
+#define FCGI_INT_MAX 21
+static void
+fcgi_put_int(char **p, long long v)
+{
+	char digits[FCGI_INT_MAX];
+	unsigned long long u = v < 0 ? 0 - (unsigned long long)v :
+	    (unsigned long long)v;
+	size_t i = sizeof(digits);
+
+	do
+		digits[--i] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		digits[--i] = '-';
+	fcgi_put(p, digits + i, sizeof(digits) - i);
+}
+
+/* Appends the header line `name` (with its ": ") `value` CRLF at *p, when
+ * `value` is not NULL. */
+static void
+fcgi_put_header(char **p, const char *name, size_t name_len,
+    const char *value)
+{
+	if (value == NULL)
+		return;
+	fcgi_put(p, name, name_len);
+	fcgi_put(p, value, strlen(value));
+	FCGI_PUT_LIT(p, "\r\n");
+}
+
+/*
+ * Built by copying, not formatted: the head is written once per request,
+ * and its fixed part is most of it. The bytes it can take are counted
+ * first, so the one buffer holds it whatever the values are.
+ */
 const char *
 fcgi_respond_head(arena *a, const struct pipe_response *res, const char *allow,
     const char *request_id, size_t body_len)
 {
-	const char *cookie = "", *retry = "", *allowh = "", *rid = "";
+	static const char rid_h[] = "X-Request-Id: ", cookie_h[] = "Set-Cookie: ",
+	    allow_h[] = "Allow: ";
+	const char *cookie = NULL, *reason = fcgi_reason(res->status), *rid = NULL;
+	size_t cap;
+	char *head, *p;
 
 	if (res->set_cookie != NULL && fcgi_header_safe(res->set_cookie))
-		cookie = arena_printf(a, "Set-Cookie: %s\r\n", res->set_cookie);
+		cookie = res->set_cookie;
 	else if (res->set_cookie != NULL)
 		log_error("refusing a Set-Cookie with control characters");
-	if (res->retry_after > 0)
-		retry = arena_printf(a, "Retry-After: %d\r\n", res->retry_after);
-	if (allow != NULL)
-		allowh = arena_printf(a, "Allow: %s\r\n", allow);
 	if (reqid_valid(request_id))
-		rid = arena_printf(a, "X-Request-Id: %s\r\n", request_id);
+		rid = request_id;
 	else
 		log_error("refusing a request id not of its shape");
-	return arena_printf(a, "Status: %d %s\r\n" FCGI_SECURITY_HEADERS
-	    "%sContent-Length: %zu\r\n%s%s%s\r\n", res->status,
-	    fcgi_reason(res->status), rid, body_len, cookie, retry, allowh);
+	cap = sizeof("Status: \r\n" FCGI_SECURITY_HEADERS "Content-Length: \r\n"
+	    "Retry-After: \r\n\r\n") + 3 * FCGI_INT_MAX + 1 + strlen(reason) +
+	    sizeof(rid_h) + 2 + (rid != NULL ? strlen(rid) : 0) +
+	    sizeof(cookie_h) + 2 + (cookie != NULL ? strlen(cookie) : 0) +
+	    sizeof(allow_h) + 2 + (allow != NULL ? strlen(allow) : 0);
+	p = head = arena_alloc(a, cap);
+	FCGI_PUT_LIT(&p, "Status: ");
+	fcgi_put_int(&p, res->status);
+	FCGI_PUT_LIT(&p, " ");
+	fcgi_put(&p, reason, strlen(reason));
+	FCGI_PUT_LIT(&p, "\r\n" FCGI_SECURITY_HEADERS);
+	fcgi_put_header(&p, rid_h, sizeof(rid_h) - 1, rid);
+	FCGI_PUT_LIT(&p, "Content-Length: ");
+	fcgi_put_int(&p, (long long)body_len);
+	FCGI_PUT_LIT(&p, "\r\n");
+	fcgi_put_header(&p, cookie_h, sizeof(cookie_h) - 1, cookie);
+	if (res->retry_after > 0) {
+		FCGI_PUT_LIT(&p, "Retry-After: ");
+		fcgi_put_int(&p, res->retry_after);
+		FCGI_PUT_LIT(&p, "\r\n");
+	}
+	fcgi_put_header(&p, allow_h, sizeof(allow_h) - 1, allow);
+	FCGI_PUT_LIT(&p, "\r\n");
+	*p = '\0';
+	return head;
 }
 
 int
