@@ -4,8 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 unsigned long
 db_flights(const struct db *db)
 {
@@ -58,26 +56,35 @@ db_int64(const struct db_result *r, int row, int col, long long *out)
 	return 0;
 }
 
-/* bytea in text form is "\x" followed by two hex digits per byte. */
+/*
+ * bytea in text form is "\x" followed by two hex digits per byte, decoded
+ * by libpq's own decoder: several times quicker than sodium_hex2bin, whose
+ * constant time nothing here needs (a column holds what the server already
+ * has: ciphertexts, wrapped keys, hashes). A character that is not a hex
+ * digit shortens what it decodes, and fails the count.
+ */
 int
 db_bytes(const struct db_result *r, arena *a, int row, int col,
     const unsigned char **out, size_t *len)
 {
 	const char *s = db_text(r, row, col);
-	size_t hexlen, binlen;
-	unsigned char *buf;
+	size_t hexlen, n;
+	unsigned char *dec, *buf;
 
 	if (s == NULL || s[0] != '\\' || s[1] != 'x')
 		return -1;
-	s += 2;
-	hexlen = strlen(s);
-	if (hexlen % 2 != 0)
+	hexlen = (size_t)PQgetlength(r->res, row, col) - 2;
+	if (hexlen % 2 != 0 ||
+	    (dec = PQunescapeBytea((const unsigned char *)s, &n)) == NULL)
 		return -1;
-	buf = arena_alloc(a, hexlen / 2 + 1);
-	if (sodium_hex2bin(buf, hexlen / 2, s, hexlen, NULL, &binlen, NULL) != 0 ||
-	    binlen != hexlen / 2)
+	if (n != hexlen / 2) {
+		PQfreemem(dec);
 		return -1;
+	}
+	buf = arena_alloc(a, n + 1);
+	memcpy(buf, dec, n);
+	PQfreemem(dec);
 	*out = buf;
-	*len = binlen;
+	*len = n;
 	return 0;
 }
