@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
 unsigned long
 db_flights(const struct db *db)
 {
@@ -78,11 +80,13 @@ db_bytes(const struct db_result *r, arena *a, int row, int col,
 	    (dec = PQunescapeBytea((const unsigned char *)s, &n)) == NULL)
 		return -1;
 	if (n != hexlen / 2) {
+		sodium_memzero(dec, n);
 		PQfreemem(dec);
 		return -1;
 	}
 	buf = arena_alloc(a, n + 1);
 	memcpy(buf, dec, n);
+	sodium_memzero(dec, n);   /* the arena's copy is wiped with the request */
 	PQfreemem(dec);
 	*out = buf;
 	*len = n;

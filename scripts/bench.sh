@@ -528,7 +528,7 @@ run_pgbench() {
 # Mean flights=N per route of the access log lines after byte OFFSET.
 flights_read() { # OFFSET
 	tail -c +"$(($1 + 1))" "$STACK_DIR/log/permitd.log" |
-	    sed -nE 's/.* ([A-Z]+) (\/[^ ]*) 2[0-9][0-9] [0-9.]+ms flights=([0-9]+)( argon2=[0-9]+)?$/\1 \2 \3/p' |
+	    sed -nE 's/.* ([A-Z]+) (\/[^ ]*) 2[0-9][0-9] [0-9.]+ms flights=([0-9]+)( argon2=[0-9]+)?( rid=[0-9a-f]+)?$/\1 \2 \3/p' |
 	    awk '{ if ($2 ~ /\/[0-9a-f]+-[0-9a-f-]+$/) sub(/\/[^\/]+$/, "/{id}", $2)
 		n[$1 " " $2]++; s[$1 " " $2] += $3 }
 		END { for (k in n) printf "%s %.2f\n", k, s[k] / n[k] }'
