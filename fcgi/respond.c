@@ -125,6 +125,57 @@ fcgi_put_header(char **p, const char *name, size_t name_len,
 	FCGI_PUT_LIT(p, "\r\n");
 }
 
+/* Appends the header line `name` (with its ": ") `v` in decimal CRLF at
+ * *p. */
+static void
+fcgi_put_int_header(char **p, const char *name, size_t name_len, long long v)
+{
+	fcgi_put(p, name, name_len);
+	fcgi_put_int(p, v);
+	FCGI_PUT_LIT(p, "\r\n");
+}
+
+static const char fcgi_rid_h[] = "X-Request-Id: ",
+    fcgi_cookie_h[] = "Set-Cookie: ", fcgi_allow_h[] = "Allow: ";
+
+/* The head's optional values that may be sent: *cookie and *rid, each
+ * NULL when absent or refused (logged). */
+static void
+fcgi_head_values(const struct pipe_response *res, const char *request_id,
+    const char **cookie, const char **rid)
+{
+	*cookie = *rid = NULL;
+	if (res->set_cookie != NULL && fcgi_header_safe(res->set_cookie))
+		*cookie = res->set_cookie;
+	else if (res->set_cookie != NULL)
+		log_error("refusing a Set-Cookie with control characters");
+	if (reqid_valid(request_id))
+		*rid = request_id;
+	else
+		log_error("refusing a request id not of its shape");
+}
+
+/* The length of `s`, 0 for NULL. */
+static size_t
+fcgi_len(const char *s)
+{
+	return s != NULL ? strlen(s) : 0;
+}
+
+/* The bytes a head can take with these values, its NUL included: every
+ * header line present, each number at its longest. */
+static size_t
+fcgi_head_cap(const char *reason, const char *rid, const char *cookie,
+    const char *allow)
+{
+	return sizeof("Status: \r\n" FCGI_SECURITY_HEADERS
+	    "Content-Length: \r\nRetry-After: \r\n\r\n") +
+	    3 * FCGI_INT_MAX + 1 + strlen(reason) +
+	    sizeof(fcgi_rid_h) + 2 + fcgi_len(rid) +
+	    sizeof(fcgi_cookie_h) + 2 + fcgi_len(cookie) +
+	    sizeof(fcgi_allow_h) + 2 + fcgi_len(allow);
+}
+
 /*
  * Built by copying, not formatted: the head is written once per request,
  * and its fixed part is most of it. The bytes it can take are counted
@@ -134,42 +185,24 @@ const char *
 fcgi_respond_head(arena *a, const struct pipe_response *res, const char *allow,
     const char *request_id, size_t body_len)
 {
-	static const char rid_h[] = "X-Request-Id: ", cookie_h[] = "Set-Cookie: ",
-	    allow_h[] = "Allow: ";
-	const char *cookie = NULL, *reason = fcgi_reason(res->status), *rid = NULL;
-	size_t cap;
+	const char *cookie, *rid, *reason = fcgi_reason(res->status);
 	char *head, *p;
 
-	if (res->set_cookie != NULL && fcgi_header_safe(res->set_cookie))
-		cookie = res->set_cookie;
-	else if (res->set_cookie != NULL)
-		log_error("refusing a Set-Cookie with control characters");
-	if (reqid_valid(request_id))
-		rid = request_id;
-	else
-		log_error("refusing a request id not of its shape");
-	cap = sizeof("Status: \r\n" FCGI_SECURITY_HEADERS "Content-Length: \r\n"
-	    "Retry-After: \r\n\r\n") + 3 * FCGI_INT_MAX + 1 + strlen(reason) +
-	    sizeof(rid_h) + 2 + (rid != NULL ? strlen(rid) : 0) +
-	    sizeof(cookie_h) + 2 + (cookie != NULL ? strlen(cookie) : 0) +
-	    sizeof(allow_h) + 2 + (allow != NULL ? strlen(allow) : 0);
-	p = head = arena_alloc(a, cap);
+	fcgi_head_values(res, request_id, &cookie, &rid);
+	p = head = arena_alloc(a, fcgi_head_cap(reason, rid, cookie, allow));
 	FCGI_PUT_LIT(&p, "Status: ");
 	fcgi_put_int(&p, res->status);
 	FCGI_PUT_LIT(&p, " ");
 	fcgi_put(&p, reason, strlen(reason));
 	FCGI_PUT_LIT(&p, "\r\n" FCGI_SECURITY_HEADERS);
-	fcgi_put_header(&p, rid_h, sizeof(rid_h) - 1, rid);
-	FCGI_PUT_LIT(&p, "Content-Length: ");
-	fcgi_put_int(&p, (long long)body_len);
-	FCGI_PUT_LIT(&p, "\r\n");
-	fcgi_put_header(&p, cookie_h, sizeof(cookie_h) - 1, cookie);
-	if (res->retry_after > 0) {
-		FCGI_PUT_LIT(&p, "Retry-After: ");
-		fcgi_put_int(&p, res->retry_after);
-		FCGI_PUT_LIT(&p, "\r\n");
-	}
-	fcgi_put_header(&p, allow_h, sizeof(allow_h) - 1, allow);
+	fcgi_put_header(&p, fcgi_rid_h, sizeof(fcgi_rid_h) - 1, rid);
+	fcgi_put_int_header(&p, "Content-Length: ", sizeof("Content-Length: ") - 1,
+	    (long long)body_len);
+	fcgi_put_header(&p, fcgi_cookie_h, sizeof(fcgi_cookie_h) - 1, cookie);
+	if (res->retry_after > 0)
+		fcgi_put_int_header(&p, "Retry-After: ",
+		    sizeof("Retry-After: ") - 1, res->retry_after);
+	fcgi_put_header(&p, fcgi_allow_h, sizeof(fcgi_allow_h) - 1, allow);
 	FCGI_PUT_LIT(&p, "\r\n");
 	*p = '\0';
 	return head;
