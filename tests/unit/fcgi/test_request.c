@@ -8,6 +8,8 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "fcgi/request.h"
 
 #include "tests/unit/arena_fixture.h"
@@ -273,6 +275,92 @@ params_without_method_or_uri_are_bad(void **state)
 	assert_int_equal(fcgi_request_params(relative, a, &req), FCGI_REQUEST_BAD);
 }
 
+/* A body handed to FCGX_GetStr in records of `record` bytes, as libfcgi
+ * hands FCGI_STDIN over. */
+struct body_source {
+	const char *p;
+	size_t left, record;
+};
+
+static void
+body_fill(FCGX_Stream *s)
+{
+	struct body_source *src = s->data;
+	size_t n = src->left < src->record ? src->left : src->record;
+
+	s->rdNext = s->stopUnget = (unsigned char *)src->p;
+	s->stop = s->rdNext + n;
+	if (n == 0) {
+		s->isClosed = 1;   /* the end of FCGI_STDIN */
+		return;
+	}
+	src->p += n;
+	src->left -= n;
+}
+
+/* A JSON object of exactly `len` bytes: {"k":"xxx..."}. */
+static char *
+body_of(size_t len)
+{
+	char *b = arena_alloc(a, len + 1);
+
+	memcpy(b, "{\"k\":\"", 6);
+	memset(b + 6, 'x', len - 8);
+	memcpy(b + len - 2, "\"}", 3);
+	return b;
+}
+
+/* fcgi_request_body over `body` with no CONTENT_LENGTH (as a GET comes,
+ * and as a server that does not declare one sends a body). */
+static enum fcgi_request_status
+read_undeclared(const char *body, size_t limit, struct pipe_request *req)
+{
+	char *envp[] = { "REQUEST_METHOD=POST", "REQUEST_URI=/api/v1/x",
+	    "CONTENT_TYPE=application/json", NULL };
+	struct body_source src = { body, strlen(body), 512 };
+	FCGX_Stream in;
+
+	memset(req, 0, sizeof(*req));
+	req->arena = a;
+	memset(&in, 0, sizeof(in));
+	in.rdNext = in.stop = in.stopUnget = (unsigned char *)body;
+	in.isReader = 1;
+	in.fillBuffProc = body_fill;
+	in.data = &src;
+	return fcgi_request_body(&in, envp, limit, req);
+}
+
+/* A body of no declared length, many times the first buffer, is read
+ * whole, byte for byte, however often the buffer grows. */
+static void
+undeclared_body_longer_than_the_first_buffer_is_read_whole(void **state)
+{
+	const size_t sizes[] = { 1023, 1024, 1025, 5000, 64 * 1024 };
+	struct pipe_request req;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		const char *body = body_of(sizes[i]);
+
+		assert_int_equal(read_undeclared(body, 64 * 1024, &req),
+		    FCGI_REQUEST_OK);
+		assert_int_equal(req.raw_body_len, sizes[i]);
+		assert_memory_equal(req.raw_body, body, sizes[i]);
+		json_decref(req.body);
+	}
+}
+
+/* One byte past the limit, with no declared length, is too large. */
+static void
+undeclared_body_past_the_limit_is_too_large(void **state)
+{
+	struct pipe_request req;
+
+	(void)state;
+	assert_int_equal(read_undeclared(body_of(64 * 1024 + 1), 64 * 1024,
+	    &req), FCGI_REQUEST_TOO_LARGE);
+}
+
 int
 main(void)
 {
@@ -293,6 +381,8 @@ main(void)
 		cmocka_unit_test(client_addr_from_configured_header),
 		cmocka_unit_test(client_source_is_the_ipv6_64),
 		cmocka_unit_test(params_without_method_or_uri_are_bad),
+		cmocka_unit_test(undeclared_body_longer_than_the_first_buffer_is_read_whole),
+		cmocka_unit_test(undeclared_body_past_the_limit_is_too_large),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
